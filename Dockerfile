@@ -1,0 +1,25 @@
+# Build: docker build -t baton .   (docker-compose.yml builds and runs it for you)
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY libs/contracts/package.json libs/contracts/package.json
+COPY libs/authz/package.json libs/authz/package.json
+COPY tools/db/generate.mjs tools/db/generate.mjs
+COPY prisma prisma
+COPY prisma.config.ts ./
+RUN npm ci
+COPY . .
+RUN npx nx run-many -t build --outputStyle=static
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/libs libs
+COPY --from=build /app/dist dist
+COPY --from=build /app/prisma/migrations prisma/migrations
+RUN npm prune --omit=dev --ignore-scripts && chown -R node:node /app
+USER node
+EXPOSE 3000
+CMD ["node", "--enable-source-maps", "dist/apps/api/main.js"]

@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { httpLoggingMiddleware } from './common/http/http-logging.middleware.js';
+import { securityHeadersMiddleware } from './common/http/security-headers.middleware.js';
+import type { Env } from './config/env.schema.js';
+import { NestPinoLogger } from './logging/nest-logger.js';
+import { serveStaticApps } from './static/static-files.js';
+import { WorkerAppModule } from './worker.module.js';
+
+export const API_PREFIX = 'api';
+
+function trustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** Builds the HTTP application (not yet listening). Used by main.ts and by the integration tests. */
+export async function createApi(env: Env, logger: Logger): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, logger), {
+    logger: new NestPinoLogger(logger.child({ component: 'nest' })),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy(env.TRUST_PROXY));
+  app.use(httpLoggingMiddleware(logger));
+  app.use(securityHeadersMiddleware({ hsts: env.PUBLIC_URL?.startsWith('https://') ?? false }));
+  app.useBodyParser('json', { limit: '256kb' });
+  app.useGlobalFilters(new AllExceptionsFilter(logger));
+  app.setGlobalPrefix(API_PREFIX);
+  if (env.SERVE_WEB) {
+    serveStaticApps(app.getHttpAdapter().getInstance(), { web: env.WEB_DIST_DIR, widget: env.WIDGET_DIST_DIR }, logger);
+  }
+  return app;
+}
+
+/** Builds the worker: a Nest application context with BullMQ consumers and no HTTP server. */
+export async function createWorker(env: Env, logger: Logger) {
+  const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(env, logger), {
+    logger: new NestPinoLogger(logger.child({ component: 'nest' })),
+    abortOnError: false,
+  });
+  return app;
+}

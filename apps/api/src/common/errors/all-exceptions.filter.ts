@@ -1,0 +1,55 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import type { ErrorBody } from '@baton/contracts';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { currentRequestContext } from '../http/request-context.js';
+import { CommonErrorCode, DomainError } from './domain.error.js';
+
+const CODE_BY_STATUS: Record<number, string> = {
+  [HttpStatus.BAD_REQUEST]: CommonErrorCode.ValidationFailed,
+  [HttpStatus.UNAUTHORIZED]: CommonErrorCode.Unauthenticated,
+  [HttpStatus.FORBIDDEN]: CommonErrorCode.Forbidden,
+  [HttpStatus.NOT_FOUND]: CommonErrorCode.NotFound,
+  [HttpStatus.CONFLICT]: CommonErrorCode.Conflict,
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'payload_too_large',
+  [HttpStatus.TOO_MANY_REQUESTS]: CommonErrorCode.RateLimited,
+  [HttpStatus.SERVICE_UNAVAILABLE]: CommonErrorCode.ServiceUnavailable,
+};
+
+/** The single place where errors become responses. Stack traces are logged, never sent. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    const requestId = currentRequestContext()?.requestId ?? String(request.headers['x-request-id'] ?? 'unknown');
+
+    const { status, body } = this.toBody(exception, requestId);
+    if (status >= 500) {
+      this.logger.error({ err: exception, requestId, path: request.path }, 'request failed');
+    }
+    if (!response.headersSent) response.status(status).json(body);
+  }
+
+  private toBody(exception: unknown, requestId: string): { status: number; body: ErrorBody } {
+    if (exception instanceof DomainError) {
+      const error = { code: exception.code, message: exception.message, details: exception.details };
+      return { status: exception.status, body: { error, requestId } };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = CODE_BY_STATUS[status] ?? (status >= 500 ? CommonErrorCode.Internal : `http_${status}`);
+      // Nest's built-in messages (e.g. "Cannot GET /x") are safe; anything else from a 5xx is not shown.
+      const message = status >= 500 ? 'Something went wrong on our side.' : exception.message;
+      return { status, body: { error: { code, message }, requestId } };
+    }
+    return {
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      body: { error: { code: CommonErrorCode.Internal, message: 'Something went wrong on our side.' }, requestId },
+    };
+  }
+}

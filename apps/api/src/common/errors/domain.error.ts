@@ -1,0 +1,44 @@
+/** Codes shared by every module; feature modules add their own `<feature>.<reason>` codes. */
+export const CommonErrorCode = {
+  ValidationFailed: 'validation_failed',
+  NotFound: 'not_found',
+  Unauthenticated: 'unauthenticated',
+  Forbidden: 'forbidden',
+  Conflict: 'conflict',
+  RateLimited: 'rate_limited',
+  ServiceUnavailable: 'service_unavailable',
+  Internal: 'internal_error',
+} as const;
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * A failure the caller can act on. The global filter turns it into
+ * `{ error: { code, message, details }, requestId }` with its HTTP status.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly details?: FieldProblem[],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(details: FieldProblem[]) {
+    super(CommonErrorCode.ValidationFailed, 'The request is not valid.', 400, details);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what = 'Resource') {
+    super(CommonErrorCode.NotFound, `${what} not found.`, 404);
+  }
+}

@@ -1,0 +1,34 @@
+import type { NextFunction, Request, Response } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { requestIdFrom, runWithRequestContext } from './request-context.js';
+
+/**
+ * Gives every request an id (echoed as `X-Request-Id`), runs the rest of the request inside that
+ * context, and writes one structured log line per response.
+ */
+export function httpLoggingMiddleware(logger: Logger) {
+  const log = pinoHttp({
+    logger,
+    genReqId: (req) => (req as Request & { requestId: string }).requestId,
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    serializers: {
+      req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url,
+        remoteAddress: req.remoteAddress,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    autoLogging: { ignore: (req) => req.url === '/api/health/live' },
+  });
+
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    (req as Request & { requestId: string }).requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    const userAgent = req.headers['user-agent'];
+    runWithRequestContext({ requestId, ip: req.ip, ...(userAgent ? { userAgent } : {}) }, () => log(req, res, next));
+  };
+}

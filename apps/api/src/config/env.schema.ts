@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { DEFAULT_MIGRATIONS_DIR, DEFAULT_WEB_DIST_DIR, DEFAULT_WIDGET_DIST_DIR } from '../paths.js';
+
+/**
+ * Development defaults for secrets. They make `npm start` work out of the box and are refused
+ * in production, where every secret must be set to a value of the operator's own.
+ */
+export const DEV_SECRETS = {
+  APP_SECRET: 'dev-only-app-secret-change-me-0123456789abcdef',
+  DATA_ENCRYPTION_KEYS: 'dev1:ZGV2LW9ubHktZGF0YS1rZXktMzItYnl0ZXMtbG9uZyE=',
+  BLIND_INDEX_KEY: 'dev-only-blind-index-key-change-me-0123456789',
+} as const;
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** `id:base64key` pairs, comma separated; the first one encrypts, all of them decrypt. */
+const encryptionKeys = z
+  .string()
+  .transform((raw, ctx) => {
+    const keys: { id: string; key: Buffer }[] = [];
+    for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const separator = entry.indexOf(':');
+      const id = entry.slice(0, separator);
+      const key = Buffer.from(entry.slice(separator + 1), 'base64');
+      if (separator <= 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: 'each entry must be `id:<32 bytes in base64>`' });
+        return z.NEVER;
+      }
+      keys.push({ id, key });
+    }
+    if (keys.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+      return z.NEVER;
+    }
+    if (new Set(keys.map((k) => k.id)).size !== keys.length) {
+      ctx.addIssue({ code: 'custom', message: 'key ids must be unique' });
+      return z.NEVER;
+    }
+    return keys;
+  });
+
+export const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: port.default(3000),
+  /** Public origin used in links and cookie decisions; HTTPS origins get Secure cookies and HSTS. */
+  PUBLIC_URL: z.url().optional(),
+  TRUST_PROXY: z.string().default('loopback'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .default('postgresql://postgres@127.0.0.1:5432/baton'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  MIGRATIONS_DIR: z.string().default(DEFAULT_MIGRATIONS_DIR),
+
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
+  /** Namespaces every Redis key (BullMQ queues included) so several deployments or test runs can share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, dot, dash and underscore only')
+    .default('baton'),
+
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+
+  WEB_DIST_DIR: z.string().default(DEFAULT_WEB_DIST_DIR),
+  WIDGET_DIST_DIR: z.string().default(DEFAULT_WIDGET_DIST_DIR),
+  SERVE_WEB: bool.default(true),
+
+  APP_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRETS.APP_SECRET),
+  DATA_ENCRYPTION_KEYS: encryptionKeys.prefault(DEV_SECRETS.DATA_ENCRYPTION_KEYS),
+  BLIND_INDEX_KEY: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRETS.BLIND_INDEX_KEY),
+});
+
+export type Env = z.output<typeof ZEnv>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const SECRET_NAMES = Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[];
+
+/**
+ * Parses and validates the environment. In production a secret that is missing or still the
+ * development default is an error naming the variable, so a deployment can never run on
+ * publicly known keys.
+ */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const raw = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const problems: string[] = [];
+
+  if (raw.NODE_ENV === 'production') {
+    for (const name of SECRET_NAMES) {
+      if (raw[name] === undefined) problems.push(`${name} is required in production (see .env.example)`);
+      else if (raw[name] === DEV_SECRETS[name]) {
+        problems.push(`${name} is still the development default; set a unique secret for production`);
+      }
+    }
+    if (raw.DATABASE_URL === undefined) problems.push('DATABASE_URL is required in production');
+    if (raw.REDIS_URL === undefined) problems.push('REDIS_URL is required in production');
+  }
+
+  const parsed = ZEnv.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || 'env'}: ${issue.message}`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return parsed.data;
+}

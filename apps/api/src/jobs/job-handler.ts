@@ -1,0 +1,11 @@
+import type { Job } from 'bullmq';
+import type { QueueName } from './queue-names.js';
+
+/** One kind of job the worker runs. Registered with {@link WorkerModule.register}. */
+export interface JobHandler<Data = unknown, Result = unknown> {
+  readonly queue: QueueName;
+  readonly jobName: string;
+  handle(job: Job<Data, Result>): Promise<Result>;
+}
+
+export const JOB_HANDLERS = Symbol('JOB_HANDLERS');

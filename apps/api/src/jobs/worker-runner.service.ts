@@ -1,0 +1,58 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { ConfigService } from '../config/config.service.js';
+import { LOGGER } from '../logging/logging.module.js';
+import { RedisService } from '../redis/redis.service.js';
+import { JOB_HANDLERS, type JobHandler } from './job-handler.js';
+import type { QueueName } from './queue-names.js';
+
+/** Starts one BullMQ worker per queue that has handlers and dispatches jobs by name. */
+@Injectable()
+export class WorkerRunnerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    @Inject(JOB_HANDLERS) private readonly handlers: JobHandler[],
+    private readonly redis: RedisService,
+    private readonly config: ConfigService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const byQueue = new Map<QueueName, Map<string, JobHandler>>();
+    for (const handler of this.handlers) {
+      const forQueue = byQueue.get(handler.queue) ?? new Map<string, JobHandler>();
+      if (forQueue.has(handler.jobName)) throw new Error(`Two handlers for job ${handler.queue}/${handler.jobName}`);
+      forQueue.set(handler.jobName, handler);
+      byQueue.set(handler.queue, forQueue);
+    }
+
+    for (const [queue, handlers] of byQueue) {
+      const worker = new Worker(queue, (job: Job) => this.dispatch(handlers, job), {
+        connection: this.redis.connect(`worker:${queue}`),
+        prefix: this.redis.prefix,
+        concurrency: this.config.env.WORKER_CONCURRENCY,
+      });
+      worker.on('failed', (job, err) =>
+        this.logger.warn({ queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err }, 'job failed'),
+      );
+      worker.on('error', (err) => this.logger.error({ queue, err }, 'worker error'));
+      this.workers.push(worker);
+      this.logger.info({ queue, jobs: [...handlers.keys()] }, 'worker listening');
+    }
+  }
+
+  private async dispatch(handlers: Map<string, JobHandler>, job: Job): Promise<unknown> {
+    const handler = handlers.get(job.name);
+    // A job nobody handles will never succeed: fail it at once instead of retrying.
+    if (!handler) throw new UnrecoverableError(`No handler for job "${job.name}"`);
+    return handler.handle(job);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // close() lets running jobs finish; anything still running at the timeout is retried by another worker.
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.config.env.SHUTDOWN_TIMEOUT_MS).unref());
+    await Promise.race([Promise.all(this.workers.map((worker) => worker.close())), timeout]);
+  }
+}

@@ -1,0 +1,26 @@
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import type { Liveness, Readiness } from '@baton/contracts';
+import type { Response } from 'express';
+import { Public } from '../../common/decorators/public.decorator.js';
+import { HealthService } from './health.service.js';
+
+@Controller('health')
+@Public()
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  /** The process is up and serving HTTP; says nothing about its dependencies. */
+  @Get('live')
+  @HttpCode(200)
+  live(): Liveness {
+    return { status: 'live', uptimeSeconds: this.health.uptimeSeconds() };
+  }
+
+  /** Ready for traffic: PostgreSQL and Redis answer and no migration is pending. 503 otherwise. */
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) res: Response): Promise<Readiness> {
+    const readiness = await this.health.readiness();
+    res.status(readiness.status === 'ready' ? 200 : 503);
+    return readiness;
+  }
+}

@@ -1,0 +1,64 @@
+import type { Logger } from 'pino';
+import { ConfigError, loadEnv, type Env } from './config/env.schema.js';
+import { createLogger } from './logging/logger.js';
+import { preflight } from './preflight.js';
+
+/**
+ * Shared start-up of the api and worker processes: validate config, check dependencies, then
+ * start. Anything that stops the start is printed as plain sentences on stderr, never a stack.
+ */
+export async function runProcess(
+  name: 'api' | 'worker',
+  start: (env: Env, logger: Logger) => Promise<{ close(): Promise<void> }>,
+): Promise<void> {
+  const fail = (lines: string[]): never => {
+    for (const line of lines) process.stderr.write(`baton ${name}: ${line}\n`);
+    process.exit(1);
+  };
+
+  let env: Env;
+  try {
+    env = loadEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error.problems.map((p) => `invalid configuration: ${p}`));
+    throw error;
+  }
+
+  const problems = await preflight(env);
+  if (problems.length > 0) return fail(problems.map((p) => `cannot start: ${p}`));
+
+  const logger = createLogger({ level: env.LOG_LEVEL, name });
+  let app: { close(): Promise<void> };
+  try {
+    app = await start(env, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, 'start failed');
+    return fail([`cannot start: ${error instanceof Error ? error.message : String(error)}`]);
+  }
+
+  // A stop request lets in-flight requests and jobs finish (bounded by SHUTDOWN_TIMEOUT_MS), then exits 0.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    const force = setTimeout(() => {
+      logger.error('shutdown timed out');
+      process.exit(1);
+    }, env.SHUTDOWN_TIMEOUT_MS + 2_000).unref();
+    app.close().then(
+      () => {
+        clearTimeout(force);
+        logger.info('stopped');
+        logger.flush();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

@@ -1,0 +1,55 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Redis, type RedisOptions } from 'ioredis';
+import { ConfigService } from '../config/config.service.js';
+
+/**
+ * Owns Redis connections. One shared connection serves commands and BullMQ producers; BullMQ
+ * workers and subscribers get their own (blocking commands must not share a connection).
+ */
+@Injectable()
+export class RedisService implements OnModuleDestroy {
+  private readonly connections: Redis[] = [];
+  readonly client: Redis;
+
+  constructor(private readonly config: ConfigService) {
+    this.client = this.connect('shared');
+  }
+
+  /** Prefix for every key this deployment writes, e.g. `baton:` + `rate:login:...`. */
+  key(...parts: string[]): string {
+    return [this.config.env.REDIS_PREFIX, ...parts].join(':');
+  }
+
+  get prefix(): string {
+    return this.config.env.REDIS_PREFIX;
+  }
+
+  /** A new connection; `maxRetriesPerRequest: null` is what BullMQ workers require. */
+  connect(name: string, options: RedisOptions = {}): Redis {
+    const connection = new Redis(this.config.env.REDIS_URL, {
+      connectionName: `baton:${name}`,
+      maxRetriesPerRequest: null,
+      enableReadyCheck: true,
+      lazyConnect: false,
+      ...options,
+    });
+    // Errors surface through readiness and failing commands; an unhandled 'error' event would crash the process.
+    connection.on('error', () => undefined);
+    this.connections.push(connection);
+    return connection;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(
+      this.connections.map(async (connection) => {
+        // quit() waits for the server's reply, which never comes on a connection that is not up.
+        if (connection.status !== 'ready') return connection.disconnect();
+        try {
+          await connection.quit();
+        } catch {
+          connection.disconnect();
+        }
+      }),
+    );
+  }
+}

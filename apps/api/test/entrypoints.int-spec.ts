@@ -1,0 +1,169 @@
+import { Queue, QueueEvents } from 'bullmq';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { REPO_ROOT } from '../src/paths.js';
+
+// These tests run the built processes exactly as `npm start` and production do. `npm test` builds first.
+const DIST = join(REPO_ROOT, 'dist', 'apps', 'api');
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(entry: 'main.js' | 'worker.js', env: NodeJS.ProcessEnv): Run {
+  const child = spawn(process.execPath, [join(DIST, entry)], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      DATABASE_URL: inject('databaseUrl'),
+      REDIS_URL: inject('redisUrl'),
+      REDIS_PREFIX: inject('redisPrefix'),
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, timeoutMs = 20_000): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return response;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(() => {
+  if (!existsSync(join(DIST, 'main.js'))) throw new Error('dist/apps/api is missing: run `npm run build` (npm test does it).');
+});
+
+describe('api process start-up', () => {
+  it('fails fast with one clear line when PostgreSQL is down', async () => {
+    const api = run('main.js', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/baton' });
+    expect(await api.exited).toBe(1);
+    expect(api.stderr().trim().split('\n')).toEqual([
+      'baton api: cannot start: PostgreSQL is not reachable at 127.0.0.1:1/baton (ECONNREFUSED); start it or set DATABASE_URL.',
+    ]);
+  });
+
+  it('refuses to start on an unmigrated database and says which command to run', async () => {
+    const database = `baton_test_pending_${randomUUID().slice(0, 8)}`;
+    const adminUrl = Object.assign(new URL(inject('databaseUrl')), { pathname: '/postgres' }).toString();
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${database}"`);
+    try {
+      const url = Object.assign(new URL(inject('databaseUrl')), { pathname: `/${database}` }).toString();
+      const api = run('main.js', { DATABASE_URL: url });
+      expect(await api.exited).toBe(1);
+      expect(api.stderr()).toMatch(/^baton api: cannot start: \d+ database migrations? (is|are) pending \(.+\); run `npm run db:migrate`\.\n$/);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  it('refuses production defaults, naming each variable, before touching anything', async () => {
+    const api = run('main.js', { NODE_ENV: 'production' });
+    expect(await api.exited).toBe(1);
+    expect(api.stderr()).toContain('baton api: invalid configuration: APP_SECRET is required in production');
+    expect(api.stderr()).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('running product', () => {
+  let api: Run;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    api = run('main.js', { PORT: String(port), HOST: '127.0.0.1' });
+    base = `http://127.0.0.1:${port}`;
+    await waitFor(`${base}/api/health/ready`);
+  });
+  afterAll(async () => {
+    api.child.kill('SIGTERM');
+    await api.exited;
+  });
+
+  it('serves the SPA at / and for client-side routes, and the widget bundle', async () => {
+    const home = await fetch(`${base}/`);
+    expect(home.headers.get('content-type')).toContain('text/html');
+    expect(await home.text()).toContain('<div id="root"></div>');
+    const deep = await fetch(`${base}/inbox/some-conversation`, { headers: { accept: 'text/html' } });
+    expect(await deep.text()).toContain('<div id="root"></div>');
+    const widget = await fetch(`${base}/widget/widget.js`);
+    expect(widget.status).toBe(200);
+    expect(widget.headers.get('content-type')).toContain('javascript');
+  });
+
+  it('logs JSON lines with the request id and no secrets', async () => {
+    await fetch(`${base}/api/health/ready`, { headers: { 'x-request-id': 'entry-trace-0001', cookie: 'sid=topsecret' } });
+    await new Promise((r) => setTimeout(r, 200));
+    const lines = api.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.some((l) => (l.req as { id?: string } | undefined)?.id === 'entry-trace-0001')).toBe(true);
+    expect(api.stdout()).not.toContain('topsecret');
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const second = run('main.js', { PORT: String(port), HOST: '127.0.0.1' });
+    await waitFor(`http://127.0.0.1:${port}/api/health/live`);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+});
+
+describe('worker process', () => {
+  it('takes a job from Redis and hands back its result (a real BullMQ round trip)', async () => {
+    // Its own prefix, so no in-process worker of another test file can take the job.
+    const prefix = `${inject('redisPrefix')}-proc`;
+    const worker = run('worker.js', { REDIS_PREFIX: prefix });
+    const connection = { url: inject('redisUrl') };
+    const queue = new Queue('system', { connection, prefix });
+    const events = new QueueEvents('system', { connection, prefix });
+    try {
+      await events.waitUntilReady();
+      const nonce = randomUUID();
+      const job = await queue.add('health.ping', { nonce });
+      const result = (await job.waitUntilFinished(events, 15_000)) as { nonce: string; worker: string };
+      expect(result.nonce).toBe(nonce);
+      expect(result.worker.endsWith(`:${worker.child.pid}`)).toBe(true);
+    } finally {
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+      await events.close();
+      await queue.close();
+    }
+  });
+});

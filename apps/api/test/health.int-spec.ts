@@ -1,0 +1,110 @@
+import { ZErrorBody, ZReadiness } from '@baton/contracts';
+import type { INestApplication } from '@nestjs/common';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi } from '../src/bootstrap.js';
+import { DEFAULT_MIGRATIONS_DIR } from '../src/paths.js';
+import { capturingLogger, testEnv } from './support/test-env.js';
+
+async function start(overrides: NodeJS.ProcessEnv = {}) {
+  const log = capturingLogger();
+  const app = await createApi(testEnv(overrides), log.logger);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return { app, log, base: `http://127.0.0.1:${address.port}` };
+}
+
+describe('health endpoints', () => {
+  let api: Awaited<ReturnType<typeof start>>;
+  beforeAll(async () => {
+    api = await start();
+  });
+  afterAll(async () => {
+    await api.app.close();
+  });
+
+  it('reports the process live', async () => {
+    const response = await fetch(`${api.base}/api/health/live`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'live' });
+  });
+
+  it('reports ready when PostgreSQL, Redis and the schema are all fine', async () => {
+    const response = await fetch(`${api.base}/api/health/ready`);
+    const body = ZReadiness.parse(await response.json());
+    expect(response.status).toBe(200);
+    expect(body.status).toBe('ready');
+    expect(body.checks.map((c) => [c.name, c.status])).toEqual([
+      ['postgres', 'up'],
+      ['redis', 'up'],
+      ['migrations', 'up'],
+    ]);
+  });
+
+  it('echoes a well-formed X-Request-Id and logs the request under it', async () => {
+    const response = await fetch(`${api.base}/api/health/ready`, { headers: { 'x-request-id': 'trace-abc-12345' } });
+    expect(response.headers.get('x-request-id')).toBe('trace-abc-12345');
+    const line = api.log.lines().find((l) => (l.req as { id?: string } | undefined)?.id === 'trace-abc-12345');
+    expect(line).toMatchObject({ level: 'info', res: { statusCode: 200 } });
+  });
+
+  it('replaces a malformed request id with its own', async () => {
+    const response = await fetch(`${api.base}/api/health/live`, { headers: { 'x-request-id': 'bad id\twith spaces' } });
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers an unknown API route with the error envelope and the request id', async () => {
+    const response = await fetch(`${api.base}/api/nope`, { headers: { 'x-request-id': 'trace-404-00001' } });
+    expect(response.status).toBe(404);
+    const body = ZErrorBody.parse(await response.json());
+    expect(body).toEqual({ error: { code: 'not_found', message: 'Cannot GET /api/nope' }, requestId: 'trace-404-00001' });
+  });
+
+  it('sends protective headers and no framework banner', async () => {
+    const response = await fetch(`${api.base}/api/health/live`);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-powered-by')).toBeNull();
+    expect(response.headers.get('strict-transport-security')).toBeNull();
+  });
+});
+
+describe('readiness when something is wrong', () => {
+  it('is 503 and names Redis when Redis cannot be reached', async () => {
+    const api = await start({ REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const response = await fetch(`${api.base}/api/health/ready`);
+      expect(response.status).toBe(503);
+      const body = ZReadiness.parse(await response.json());
+      expect(body.status).toBe('not_ready');
+      expect(body.checks.find((c) => c.name === 'postgres')?.status).toBe('up');
+      expect(body.checks.find((c) => c.name === 'redis')).toMatchObject({ status: 'down', detail: expect.stringContaining('unreachable') });
+    } finally {
+      await api.app.close();
+    }
+  });
+
+  it('is 503 and names the pending migration and the command that applies it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baton-migrations-'));
+    await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
+    await mkdir(join(dir, '29991231000000_future_change'));
+    await writeFile(join(dir, '29991231000000_future_change', 'migration.sql'), 'SELECT 1;');
+    let api: { app: INestApplication; base: string } | undefined;
+    try {
+      api = await start({ MIGRATIONS_DIR: dir });
+      const response = await fetch(`${api.base}/api/health/ready`);
+      expect(response.status).toBe(503);
+      const body = ZReadiness.parse(await response.json());
+      expect(body.checks.find((c) => c.name === 'migrations')).toMatchObject({
+        status: 'down',
+        detail: '1 database migration is pending (29991231000000_future_change); run `npm run db:migrate`.',
+      });
+    } finally {
+      await api?.app.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

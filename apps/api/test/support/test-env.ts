@@ -1,0 +1,33 @@
+import { PassThrough } from 'node:stream';
+import type { Logger } from 'pino';
+import { inject } from 'vitest';
+import { loadEnv, type Env } from '../../src/config/env.schema.js';
+import { createLogger } from '../../src/logging/logger.js';
+
+/** Configuration for an in-test api or worker: this run's database and Redis prefix, quiet logs. */
+export function testEnv(overrides: NodeJS.ProcessEnv = {}): Env {
+  return loadEnv({
+    NODE_ENV: 'test',
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+    REDIS_PREFIX: inject('redisPrefix'),
+    LOG_LEVEL: 'info',
+    SERVE_WEB: 'false',
+    ...overrides,
+  });
+}
+
+/** A logger whose JSON lines the test can read back. */
+export function capturingLogger(level = 'info'): { logger: Logger; lines: () => Record<string, unknown>[] } {
+  const stream = new PassThrough();
+  let buffer = '';
+  stream.on('data', (chunk: Buffer) => (buffer += chunk.toString()));
+  return {
+    logger: createLogger({ level, destination: stream }),
+    lines: () =>
+      buffer
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}

@@ -1,0 +1,37 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorker } from '../src/bootstrap.js';
+import { JobsService } from '../src/jobs/jobs.service.js';
+import { QueueName } from '../src/jobs/queue-names.js';
+import { HEALTH_PING_JOB, type HealthPong } from '../src/modules/health/health-ping.handler.js';
+import { capturingLogger, testEnv } from './support/test-env.js';
+
+describe('worker', () => {
+  let worker: INestApplicationContext;
+  let jobs: JobsService;
+
+  beforeAll(async () => {
+    worker = await createWorker(testEnv(), capturingLogger().logger);
+    await worker.init();
+    jobs = worker.get(JobsService);
+  });
+  afterAll(async () => {
+    await worker.close();
+  });
+
+  it('runs a health job enqueued through Redis and returns its result', async () => {
+    const nonce = randomUUID();
+    const job = await jobs.queue(QueueName.System).add(HEALTH_PING_JOB, { nonce });
+    const result = (await job.waitUntilFinished(jobs.queueEvents(QueueName.System), 10_000)) as HealthPong;
+    expect(result.nonce).toBe(nonce);
+    expect(result.worker).toMatch(/:\d+$/);
+  });
+
+  it('fails a job nobody handles at once instead of retrying it', async () => {
+    const job = await jobs.queue(QueueName.System).add('health.unknown', {}, { attempts: 5, backoff: { type: 'fixed', delay: 10 } });
+    await expect(job.waitUntilFinished(jobs.queueEvents(QueueName.System), 10_000)).rejects.toThrow(/No handler for job "health.unknown"/);
+    const failed = await jobs.queue(QueueName.System).getJob(String(job.id));
+    expect(failed?.attemptsMade).toBe(1);
+  });
+});

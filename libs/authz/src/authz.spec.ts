@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ALL_PERMISSIONS, BUILT_IN_ROLE_PERMISSIONS, BuiltInRole, Permission, can, isPermission } from './index.js';
+
+describe('permissions', () => {
+  it('are unique resource:action strings', () => {
+    expect(new Set(ALL_PERMISSIONS).size).toBe(ALL_PERMISSIONS.length);
+    for (const permission of ALL_PERMISSIONS) expect(permission).toMatch(/^[a-z_]+:[a-z_]+$/);
+  });
+
+  it('recognises only known permissions', () => {
+    expect(isPermission('audit:read')).toBe(true);
+    expect(isPermission('audit:delete')).toBe(false);
+  });
+});
+
+describe('can', () => {
+  it('denies when nothing is required or something is missing', () => {
+    expect(can([Permission.AuditRead])).toBe(false);
+    expect(can([Permission.AuditRead], Permission.AuditRead, Permission.AuditExport)).toBe(false);
+    expect(can([Permission.AuditRead, Permission.AuditExport], Permission.AuditRead, Permission.AuditExport)).toBe(true);
+  });
+});
+
+describe('built-in roles', () => {
+  it('give agents no administrative permission', () => {
+    const agent = BUILT_IN_ROLE_PERMISSIONS[BuiltInRole.Agent];
+    for (const forbidden of [Permission.UserManage, Permission.RoleManage, Permission.AuditRead, Permission.SettingsManage]) {
+      expect(can(agent, forbidden)).toBe(false);
+    }
+  });
+
+  it('give supervisors everything agents have', () => {
+    const supervisor = BUILT_IN_ROLE_PERMISSIONS[BuiltInRole.Supervisor];
+    expect(can(supervisor, ...BUILT_IN_ROLE_PERMISSIONS[BuiltInRole.Agent])).toBe(true);
+  });
+
+  it('only name known permissions', () => {
+    for (const permissions of Object.values(BUILT_IN_ROLE_PERMISSIONS)) {
+      for (const permission of permissions) expect(isPermission(permission)).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,185 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+
+/**
+ * Finds PostgreSQL and Redis for `npm start` and `npm test`: the URLs given in the environment,
+ * else the local services on their standard ports, else private instances started in `.data/`
+ * (ports 54329 and 63799) from the system's binaries.
+ */
+
+export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/baton';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const PRIVATE_PG_PORT = 54329;
+const PRIVATE_REDIS_PORT = 63799;
+
+export interface LocalServices {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Stops what this call started (nothing when the services were already running). */
+  stop(): Promise<void>;
+}
+
+export class ServiceError extends Error {}
+
+type Say = (line: string) => void;
+
+function portOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function hostPort(url: string, defaultPort: number): { host: string; port: number } {
+  const parsed = new URL(url);
+  return { host: parsed.hostname || '127.0.0.1', port: Number(parsed.port || defaultPort) };
+}
+
+function which(command: string): string | undefined {
+  const result = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() || undefined : undefined;
+}
+
+function postgresBinDir(): string | undefined {
+  const initdb = which('initdb');
+  if (initdb) return join(initdb, '..');
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? join(root, versions[0], 'bin') : undefined;
+}
+
+/** PostgreSQL refuses to run as root; as root we run it as the `postgres` system user. */
+function asServiceUser(dir: string): { wrap: (cmd: string[]) => string[] } {
+  if (process.getuid?.() !== 0) return { wrap: (cmd) => cmd };
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+  const chownTree = (path: string) => {
+    chownSync(path, uid, gid);
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      if (entry.isDirectory()) chownTree(join(path, entry.name));
+      else chownSync(join(path, entry.name), uid, gid);
+    }
+  };
+  chownTree(dir);
+  return { wrap: (cmd) => ['runuser', '-u', 'postgres', '--', ...cmd] };
+}
+
+function run(cmd: string[], what: string): void {
+  const [file, ...args] = cmd;
+  const result = spawnSync(file!, args, { encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new ServiceError(`${what} failed: ${(result.stderr || result.stdout || '').trim().split('\n').slice(-3).join(' ')}`);
+  }
+}
+
+async function startPrivatePostgres(dataRoot: string, say: Say): Promise<{ url: string; stop: () => Promise<void> }> {
+  const bin = postgresBinDir();
+  if (!bin) {
+    throw new ServiceError(
+      'PostgreSQL is not running on 127.0.0.1:5432 and no PostgreSQL binaries were found to start a private one. ' +
+        'Install PostgreSQL (apt-get install postgresql) or set DATABASE_URL.',
+    );
+  }
+  const dir = join(dataRoot, 'postgres');
+  const socketDir = join(dataRoot, 'postgres-run');
+  mkdirSync(dataRoot, { recursive: true });
+  mkdirSync(socketDir, { recursive: true });
+  const fresh = !existsSync(join(dir, 'PG_VERSION'));
+  if (fresh) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const { wrap } = asServiceUser(dataRoot);
+  if (fresh) {
+    say(`initialising a private PostgreSQL in ${dir}`);
+    run(wrap([join(bin, 'initdb'), '-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-instructions']), 'initdb');
+  }
+  if (!(await portOpen('127.0.0.1', PRIVATE_PG_PORT))) {
+    say(`starting a private PostgreSQL on 127.0.0.1:${PRIVATE_PG_PORT} (data in ${dir})`);
+    const options = `-p ${PRIVATE_PG_PORT} -c listen_addresses=127.0.0.1 -k ${socketDir}`;
+    run(wrap([join(bin, 'pg_ctl'), '-D', dir, '-o', options, '-l', join(dataRoot, 'postgres.log'), '-w', 'start']), 'pg_ctl start');
+  }
+  return {
+    url: `postgresql://postgres@127.0.0.1:${PRIVATE_PG_PORT}/baton`,
+    stop: async () => {
+      say('stopping the private PostgreSQL');
+      run(wrap([join(bin, 'pg_ctl'), '-D', dir, '-m', 'fast', '-w', 'stop']), 'pg_ctl stop');
+    },
+  };
+}
+
+async function startPrivateRedis(dataRoot: string, say: Say): Promise<{ url: string; stop: () => Promise<void> }> {
+  const server = which('redis-server');
+  if (!server) {
+    throw new ServiceError(
+      'Redis is not running on 127.0.0.1:6379 and redis-server was not found to start a private one. ' +
+        'Install it (apt-get install redis-server) or set REDIS_URL.',
+    );
+  }
+  const dir = join(dataRoot, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const pidFile = join(dir, 'redis.pid');
+  if (!(await portOpen('127.0.0.1', PRIVATE_REDIS_PORT))) {
+    say(`starting a private Redis on 127.0.0.1:${PRIVATE_REDIS_PORT}`);
+    run(
+      [server, '--port', String(PRIVATE_REDIS_PORT), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
+        '--daemonize', 'yes', '--pidfile', pidFile, '--logfile', join(dir, 'redis.log')],
+      'redis-server',
+    );
+    for (let i = 0; i < 50 && !(await portOpen('127.0.0.1', PRIVATE_REDIS_PORT)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    url: `redis://127.0.0.1:${PRIVATE_REDIS_PORT}`,
+    stop: async () => {
+      say('stopping the private Redis');
+      const cli = which('redis-cli');
+      if (cli) spawnSync(cli, ['-p', String(PRIVATE_REDIS_PORT), 'shutdown', 'nosave']);
+    },
+  };
+}
+
+export async function ensureLocalServices(options: { dataRoot: string; say: Say; env?: NodeJS.ProcessEnv }): Promise<LocalServices> {
+  const env = options.env ?? process.env;
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+
+  try {
+    let databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+    const pg = hostPort(databaseUrl, 5432);
+    if (!(await portOpen(pg.host, pg.port))) {
+      if (env.DATABASE_URL) {
+        throw new ServiceError(`PostgreSQL is not reachable at ${pg.host}:${pg.port} (DATABASE_URL); start it or fix the URL.`);
+      }
+      const started = await startPrivatePostgres(options.dataRoot, options.say);
+      databaseUrl = started.url;
+      stops.push(started.stop);
+    }
+
+    let redisUrl = env.REDIS_URL || DEFAULT_REDIS_URL;
+    const redis = hostPort(redisUrl, 6379);
+    if (!(await portOpen(redis.host, redis.port))) {
+      if (env.REDIS_URL) {
+        throw new ServiceError(`Redis is not reachable at ${redis.host}:${redis.port} (REDIS_URL); start it or fix the URL.`);
+      }
+      const started = await startPrivateRedis(options.dataRoot, options.say);
+      redisUrl = started.url;
+      stops.push(started.stop);
+    }
+    return { databaseUrl, redisUrl, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

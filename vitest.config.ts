@@ -1,0 +1,46 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// Libraries resolve to their TypeScript sources through this export condition (see libs/*/package.json).
+const resolve = { conditions: ['@baton/source', 'import', 'module', 'default'] };
+
+// Nest needs decorator metadata, which esbuild does not emit; SWC does.
+const nestTransform = () =>
+  swc.vite({
+    module: { type: 'es6' },
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    },
+  });
+
+export default defineConfig({
+  test: {
+    reporters: process.env.CI ? ['default'] : ['default'],
+    projects: [
+      {
+        resolve,
+        test: { name: 'libs', include: ['libs/*/src/**/*.spec.ts'], environment: 'node' },
+      },
+      {
+        resolve,
+        plugins: [nestTransform()],
+        test: { name: 'api', include: ['apps/api/src/**/*.spec.ts', 'tools/**/*.spec.ts'], environment: 'node' },
+      },
+      {
+        resolve,
+        plugins: [nestTransform()],
+        test: {
+          name: 'api-int',
+          include: ['apps/api/test/**/*.int-spec.ts'],
+          environment: 'node',
+          globalSetup: ['apps/api/test/support/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+        },
+      },
+    ],
+  },
+});
