@@ -17,7 +17,6 @@ const nestTransform = () =>
 
 export default defineConfig({
   test: {
-    reporters: process.env.CI ? ['default'] : ['default'],
     projects: [
       {
         resolve,

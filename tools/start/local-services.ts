@@ -60,7 +60,9 @@ function postgresBinDir(): string | undefined {
 }
 
 /** PostgreSQL refuses to run as root; as root we run it as the `postgres` system user. */
-function asServiceUser(dir: string): { wrap: (cmd: string[]) => string[] } {
+type Command = [string, ...string[]];
+
+function asServiceUser(dir: string): { wrap: (cmd: Command) => Command } {
   if (process.getuid?.() !== 0) return { wrap: (cmd) => cmd };
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
@@ -75,9 +77,8 @@ function asServiceUser(dir: string): { wrap: (cmd: string[]) => string[] } {
   return { wrap: (cmd) => ['runuser', '-u', 'postgres', '--', ...cmd] };
 }
 
-function run(cmd: string[], what: string): void {
-  const [file, ...args] = cmd;
-  const result = spawnSync(file!, args, { encoding: 'utf8' });
+function run([file, ...args]: Command, what: string): void {
+  const result = spawnSync(file, args, { encoding: 'utf8' });
   if (result.status !== 0) {
     throw new ServiceError(`${what} failed: ${(result.stderr || result.stdout || '').trim().split('\n').slice(-3).join(' ')}`);
   }

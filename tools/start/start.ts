@@ -51,12 +51,10 @@ async function shutdown(code: number): Promise<never> {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
-try {
-  services = await ensureLocalServices({ dataRoot: join(root, '.data'), say });
-} catch (error) {
-  fail(error instanceof ServiceError ? error.message : String(error));
-}
-const env = { ...process.env, DATABASE_URL: services!.databaseUrl, REDIS_URL: services!.redisUrl, PORT: String(port) };
+const { databaseUrl, redisUrl } = (services = await ensureLocalServices({ dataRoot: join(root, '.data'), say }).catch(
+  (error: unknown) => fail(error instanceof ServiceError ? error.message : String(error)),
+));
+const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PORT: String(port) };
 
 say('building (cached after the first run)…');
 const build = spawnSync(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--outputStyle=static'], {
@@ -70,8 +68,8 @@ if (build.status !== 0) {
 }
 
 try {
-  await deploy(services!.databaseUrl, (line) => say(line));
-  const seeded = await seed(services!.databaseUrl);
+  await deploy(databaseUrl, (line) => say(line));
+  const seeded = await seed(databaseUrl);
   say(`built-in roles ready: ${seeded.roles.join(', ')}`);
 } catch (error) {
   await services?.stop();

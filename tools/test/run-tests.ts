@@ -37,24 +37,25 @@ const nx = join(root, 'node_modules', '.bin', 'nx');
 const vitest = join(root, 'node_modules', '.bin', 'vitest');
 
 /** Runs one stage with its timing; returns false when it failed. */
-function step(name: string, command: string[]): boolean {
+type Command = [string, ...string[]];
+
+function step(name: string, [file, ...rest]: Command): boolean {
   const started = Date.now();
   say(`▶ ${name}`);
-  const [file, ...rest] = command;
-  const result = spawnSync(file!, rest, { cwd: root, env, stdio: 'inherit' });
+  const result = spawnSync(file, rest, { cwd: root, env, stdio: 'inherit' });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   say(`${result.status === 0 ? '✓' : '✗'} ${name} (${seconds} s)`);
   return result.status === 0;
 }
 
 const report = join(tmpdir(), `baton-vitest-${process.pid}.json`);
-const stages: [string, string[]][] = [
+const stages: [string, Command][] = [
   ...(skipChecks
     ? []
     : ([
         ['typecheck', [nx, 'run-many', '-t', 'typecheck', '--outputStyle=static']],
         ['lint', [nx, 'run-many', '-t', 'lint', '--outputStyle=static']],
-      ] as [string, string[]][])),
+      ] as [string, Command][])),
   ['build', [nx, 'run-many', '-t', 'build', '--outputStyle=static']],
   ['tests', [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs]],
 ];
