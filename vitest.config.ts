@@ -25,14 +25,18 @@ export default defineConfig({
       {
         resolve,
         plugins: [nestTransform()],
-        test: { name: 'api', include: ['apps/api/src/**/*.spec.ts', 'tools/**/*.spec.ts'], environment: 'node' },
+        test: {
+          name: 'api',
+          include: ['apps/api/src/**/*.spec.ts', 'tools/**/*.spec.ts'],
+          environment: 'node',
+        },
       },
       {
         resolve,
         plugins: [nestTransform()],
         test: {
           name: 'api-int',
-          include: ['apps/api/test/**/*.int-spec.ts'],
+          include: ['apps/api/test/**/*.int-spec.ts', 'tools/**/*.int-spec.ts'],
           environment: 'node',
           globalSetup: ['apps/api/test/support/global-setup.ts'],
           testTimeout: 30_000,

@@ -18,8 +18,8 @@ import {
   type EngineOptions,
   type MigrationStatus,
 } from './schema-engine.js';
+import { DEFAULT_DATABASE_URL } from '../start/local-services.js';
 
-export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/baton';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 type Log = (line: string) => void;

@@ -213,6 +213,10 @@ function loadEngineModule(): Promise<typeof engineModule> {
         return timer;
       };
     }
+    // The engine reports a Rust panic's message here before trapping; without it the panic is a bare TypeError.
+    (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY = {
+      set_message: (message: string) => (lastPanic = message),
+    };
     const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WasmGlobal };
     const instance = new wasm.Instance(await wasm.compile(bytes), { './schema_engine_bg.js': imports });
     engineModule.__wbg_set_wasm(instance.exports);
@@ -221,6 +225,8 @@ function loadEngineModule(): Promise<typeof engineModule> {
   })();
   return wasmReady;
 }
+
+let lastPanic: string | undefined;
 
 async function withEngine<T>(
   opts: EngineOptions,
@@ -240,6 +246,11 @@ async function withEngine<T>(
     );
     return await run(engine, files);
   } catch (error) {
+    if (lastPanic !== undefined) {
+      const message = lastPanic.split('\n')[0];
+      lastPanic = undefined;
+      throw new MigrationError(`Prisma's schema engine crashed: ${message}`);
+    }
     throw cleanEngineError(error);
   } finally {
     engine?.free(); // does not dispose adapters: the tracker closes pools and drops shadow databases

@@ -1,10 +1,9 @@
-import { BUILT_IN_ROLE_PERMISSIONS } from '@baton/authz';
-import { PrismaPg } from '@prisma/adapter-pg';
+import { BUILT_IN_ROLE_PERMISSIONS, type BuiltInRole } from '@baton/authz';
 import { fileURLToPath } from 'node:url';
-import { PrismaClient } from '../../apps/api/src/generated/prisma/client.js';
+import pg from 'pg';
 import { DEFAULT_DATABASE_URL } from '../start/local-services.js';
 
-const ROLE_DESCRIPTIONS: Record<keyof typeof BUILT_IN_ROLE_PERMISSIONS, string> = {
+const ROLE_DESCRIPTIONS: Record<BuiltInRole, string> = {
   agent: 'Works conversations of their queues.',
   supervisor: 'Agent rights plus watching, steering and reporting on queues.',
   admin: 'Manages users, roles, queues, channels, bots, settings and reads the audit trail.',
@@ -19,17 +18,31 @@ export interface SeedResult {
  * libs/authz on every run, so a release that changes them takes effect on the next start.
  */
 export async function seed(databaseUrl: string): Promise<SeedResult> {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 2 }) });
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
   try {
     const roles: string[] = [];
-    for (const [name, permissions] of Object.entries(BUILT_IN_ROLE_PERMISSIONS)) {
-      const data = { description: ROLE_DESCRIPTIONS[name as keyof typeof ROLE_DESCRIPTIONS], builtIn: true, permissions: [...permissions] };
-      await prisma.role.upsert({ where: { name }, create: { name, ...data }, update: data });
+    await db.query('BEGIN');
+    for (const [name, permissions] of Object.entries(BUILT_IN_ROLE_PERMISSIONS) as [
+      BuiltInRole,
+      readonly string[],
+    ][]) {
+      await db.query(
+        `INSERT INTO roles (id, name, description, built_in, permissions, updated_at)
+         VALUES (gen_random_uuid(), $1, $2, true, $3, now())
+         ON CONFLICT (name) DO UPDATE
+           SET description = EXCLUDED.description, built_in = true, permissions = EXCLUDED.permissions, updated_at = now()`,
+        [name, ROLE_DESCRIPTIONS[name], permissions],
+      );
       roles.push(name);
     }
+    await db.query('COMMIT');
     return { roles };
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw error;
   } finally {
-    await prisma.$disconnect();
+    await db.end();
   }
 }
 

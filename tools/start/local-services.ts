@@ -80,11 +80,16 @@ function asServiceUser(dir: string): { wrap: (cmd: Command) => Command } {
 function run([file, ...args]: Command, what: string): void {
   const result = spawnSync(file, args, { encoding: 'utf8' });
   if (result.status !== 0) {
-    throw new ServiceError(`${what} failed: ${(result.stderr || result.stdout || '').trim().split('\n').slice(-3).join(' ')}`);
+    throw new ServiceError(
+      `${what} failed: ${(result.stderr || result.stdout || '').trim().split('\n').slice(-3).join(' ')}`,
+    );
   }
 }
 
-async function startPrivatePostgres(dataRoot: string, say: Say): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startPrivatePostgres(
+  dataRoot: string,
+  say: Say,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const bin = postgresBinDir();
   if (!bin) {
     throw new ServiceError(
@@ -101,12 +106,38 @@ async function startPrivatePostgres(dataRoot: string, say: Say): Promise<{ url: 
   const { wrap } = asServiceUser(dataRoot);
   if (fresh) {
     say(`initialising a private PostgreSQL in ${dir}`);
-    run(wrap([join(bin, 'initdb'), '-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-instructions']), 'initdb');
+    run(
+      wrap([
+        join(bin, 'initdb'),
+        '-D',
+        dir,
+        '-U',
+        'postgres',
+        '--auth=trust',
+        '-E',
+        'UTF8',
+        '--no-instructions',
+      ]),
+      'initdb',
+    );
   }
   if (!(await portOpen('127.0.0.1', PRIVATE_PG_PORT))) {
     say(`starting a private PostgreSQL on 127.0.0.1:${PRIVATE_PG_PORT} (data in ${dir})`);
     const options = `-p ${PRIVATE_PG_PORT} -c listen_addresses=127.0.0.1 -k ${socketDir}`;
-    run(wrap([join(bin, 'pg_ctl'), '-D', dir, '-o', options, '-l', join(dataRoot, 'postgres.log'), '-w', 'start']), 'pg_ctl start');
+    run(
+      wrap([
+        join(bin, 'pg_ctl'),
+        '-D',
+        dir,
+        '-o',
+        options,
+        '-l',
+        join(dataRoot, 'postgres.log'),
+        '-w',
+        'start',
+      ]),
+      'pg_ctl start',
+    );
   }
   return {
     url: `postgresql://postgres@127.0.0.1:${PRIVATE_PG_PORT}/baton`,
@@ -117,7 +148,10 @@ async function startPrivatePostgres(dataRoot: string, say: Say): Promise<{ url: 
   };
 }
 
-async function startPrivateRedis(dataRoot: string, say: Say): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startPrivateRedis(
+  dataRoot: string,
+  say: Say,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const server = which('redis-server');
   if (!server) {
     throw new ServiceError(
@@ -131,8 +165,25 @@ async function startPrivateRedis(dataRoot: string, say: Say): Promise<{ url: str
   if (!(await portOpen('127.0.0.1', PRIVATE_REDIS_PORT))) {
     say(`starting a private Redis on 127.0.0.1:${PRIVATE_REDIS_PORT}`);
     run(
-      [server, '--port', String(PRIVATE_REDIS_PORT), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
-        '--daemonize', 'yes', '--pidfile', pidFile, '--logfile', join(dir, 'redis.log')],
+      [
+        server,
+        '--port',
+        String(PRIVATE_REDIS_PORT),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'yes',
+        '--pidfile',
+        pidFile,
+        '--logfile',
+        join(dir, 'redis.log'),
+      ],
       'redis-server',
     );
     for (let i = 0; i < 50 && !(await portOpen('127.0.0.1', PRIVATE_REDIS_PORT)); i++) {
@@ -149,7 +200,11 @@ async function startPrivateRedis(dataRoot: string, say: Say): Promise<{ url: str
   };
 }
 
-export async function ensureLocalServices(options: { dataRoot: string; say: Say; env?: NodeJS.ProcessEnv }): Promise<LocalServices> {
+export async function ensureLocalServices(options: {
+  dataRoot: string;
+  say: Say;
+  env?: NodeJS.ProcessEnv;
+}): Promise<LocalServices> {
   const env = options.env ?? process.env;
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -161,7 +216,9 @@ export async function ensureLocalServices(options: { dataRoot: string; say: Say;
     const pg = hostPort(databaseUrl, 5432);
     if (!(await portOpen(pg.host, pg.port))) {
       if (env.DATABASE_URL) {
-        throw new ServiceError(`PostgreSQL is not reachable at ${pg.host}:${pg.port} (DATABASE_URL); start it or fix the URL.`);
+        throw new ServiceError(
+          `PostgreSQL is not reachable at ${pg.host}:${pg.port} (DATABASE_URL); start it or fix the URL.`,
+        );
       }
       const started = await startPrivatePostgres(options.dataRoot, options.say);
       databaseUrl = started.url;
@@ -172,7 +229,9 @@ export async function ensureLocalServices(options: { dataRoot: string; say: Say;
     const redis = hostPort(redisUrl, 6379);
     if (!(await portOpen(redis.host, redis.port))) {
       if (env.REDIS_URL) {
-        throw new ServiceError(`Redis is not reachable at ${redis.host}:${redis.port} (REDIS_URL); start it or fix the URL.`);
+        throw new ServiceError(
+          `Redis is not reachable at ${redis.host}:${redis.port} (REDIS_URL); start it or fix the URL.`,
+        );
       }
       const started = await startPrivateRedis(options.dataRoot, options.say);
       redisUrl = started.url;

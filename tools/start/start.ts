@@ -51,17 +51,22 @@ async function shutdown(code: number): Promise<never> {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
-const { databaseUrl, redisUrl } = (services = await ensureLocalServices({ dataRoot: join(root, '.data'), say }).catch(
-  (error: unknown) => fail(error instanceof ServiceError ? error.message : String(error)),
-));
+const { databaseUrl, redisUrl } = (services = await ensureLocalServices({
+  dataRoot: join(root, '.data'),
+  say,
+}).catch((error: unknown) => fail(error instanceof ServiceError ? error.message : String(error))));
 const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PORT: String(port) };
 
 say('building (cached after the first run)…');
-const build = spawnSync(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--outputStyle=static'], {
-  cwd: root,
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-});
+const build = spawnSync(
+  join(root, 'node_modules', '.bin', 'nx'),
+  ['run-many', '-t', 'build', '--outputStyle=static'],
+  {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+  },
+);
 if (build.status !== 0) {
   await services?.stop();
   fail('the build failed; run `npm run build` to see why.');
@@ -77,11 +82,15 @@ try {
 }
 
 function startProcess(name: 'api' | 'worker'): ChildProcess {
-  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist', 'apps', 'api', name === 'api' ? 'main.js' : 'worker.js')], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', join(root, 'dist', 'apps', 'api', name === 'api' ? 'main.js' : 'worker.js')],
+    {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   child.once('exit', (code, signal) => {
     if (stopping) return;
     say(`${name} exited (${signal ?? `code ${code}`}); stopping everything.`);

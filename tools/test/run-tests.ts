@@ -57,7 +57,10 @@ const stages: [string, Command][] = [
         ['lint', [nx, 'run-many', '-t', 'lint', '--outputStyle=static']],
       ] as [string, Command][])),
   ['build', [nx, 'run-many', '-t', 'build', '--outputStyle=static']],
-  ['tests', [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs]],
+  [
+    'tests',
+    [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs],
+  ],
 ];
 
 let ok = true;

@@ -33,7 +33,11 @@ export async function createApi(env: Env, logger: Logger): Promise<NestExpressAp
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.setGlobalPrefix(API_PREFIX);
   if (env.SERVE_WEB) {
-    serveStaticApps(app.getHttpAdapter().getInstance(), { web: env.WEB_DIST_DIR, widget: env.WIDGET_DIST_DIR }, logger);
+    serveStaticApps(
+      app.getHttpAdapter().getInstance(),
+      { web: env.WEB_DIST_DIR, widget: env.WIDGET_DIST_DIR },
+      logger,
+    );
   }
   return app;
 }

@@ -13,7 +13,13 @@ export class CoreModule {
   static forRoot(env: Env, logger: Logger): DynamicModule {
     return {
       module: CoreModule,
-      imports: [ConfigModule.forRoot(env), LoggingModule.forRoot(logger), PrismaModule, RedisModule, JobsModule],
+      imports: [
+        ConfigModule.forRoot(env),
+        LoggingModule.forRoot(logger),
+        PrismaModule,
+        RedisModule,
+        JobsModule,
+      ],
     };
   }
 }

@@ -8,7 +8,8 @@ const TIMEOUT_MS = 3_000;
 
 function reason(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return reason(error.errors[0]);
-  if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.message.split('\n')[0] ?? 'error';
+  if (error instanceof Error)
+    return (error as NodeJS.ErrnoException).code ?? error.message.split('\n')[0] ?? 'error';
   return String(error);
 }
 
@@ -25,7 +26,10 @@ async function checkPostgres(env: Env): Promise<string | undefined> {
     return `PostgreSQL is not reachable at ${where} (${reason(error)}); start it or set DATABASE_URL.`;
   }
   try {
-    const state = await readMigrationsState(async (sql) => (await client.query(sql)).rows, env.MIGRATIONS_DIR);
+    const state = await readMigrationsState(
+      async (sql) => (await client.query(sql)).rows,
+      env.MIGRATIONS_DIR,
+    );
     return describeMigrationsProblem(state);
   } finally {
     await client.end().catch(() => undefined);

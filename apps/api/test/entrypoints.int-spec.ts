@@ -64,7 +64,8 @@ async function waitFor(url: string, timeoutMs = 20_000): Promise<Response> {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(DIST, 'main.js'))) throw new Error('dist/apps/api is missing: run `npm run build` (npm test does it).');
+  if (!existsSync(join(DIST, 'main.js')))
+    throw new Error('dist/apps/api is missing: run `npm run build` (npm test does it).');
 });
 
 describe('api process start-up', () => {
@@ -86,7 +87,9 @@ describe('api process start-up', () => {
       const url = Object.assign(new URL(inject('databaseUrl')), { pathname: `/${database}` }).toString();
       const api = run('main.js', { DATABASE_URL: url });
       expect(await api.exited).toBe(1);
-      expect(api.stderr()).toMatch(/^baton api: cannot start: \d+ database migrations? (is|are) pending \(.+\); run `npm run db:migrate`\.\n$/);
+      expect(api.stderr()).toMatch(
+        /^baton api: cannot start: \d+ database migrations? (is|are) pending \(.+\); run `npm run db:migrate`\.\n$/,
+      );
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
       await admin.end();
@@ -128,9 +131,15 @@ describe('running product', () => {
   });
 
   it('logs JSON lines with the request id and no secrets', async () => {
-    await fetch(`${base}/api/health/ready`, { headers: { 'x-request-id': 'entry-trace-0001', cookie: 'sid=topsecret' } });
+    await fetch(`${base}/api/health/ready`, {
+      headers: { 'x-request-id': 'entry-trace-0001', cookie: 'sid=topsecret' },
+    });
     await new Promise((r) => setTimeout(r, 200));
-    const lines = api.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = api
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.some((l) => (l.req as { id?: string } | undefined)?.id === 'entry-trace-0001')).toBe(true);
     expect(api.stdout()).not.toContain('topsecret');
   });

@@ -44,14 +44,20 @@ describe('health endpoints', () => {
   });
 
   it('echoes a well-formed X-Request-Id and logs the request under it', async () => {
-    const response = await fetch(`${api.base}/api/health/ready`, { headers: { 'x-request-id': 'trace-abc-12345' } });
+    const response = await fetch(`${api.base}/api/health/ready`, {
+      headers: { 'x-request-id': 'trace-abc-12345' },
+    });
     expect(response.headers.get('x-request-id')).toBe('trace-abc-12345');
-    const line = api.log.lines().find((l) => (l.req as { id?: string } | undefined)?.id === 'trace-abc-12345');
+    const line = api.log
+      .lines()
+      .find((l) => (l.req as { id?: string } | undefined)?.id === 'trace-abc-12345');
     expect(line).toMatchObject({ level: 'info', res: { statusCode: 200 } });
   });
 
   it('replaces a malformed request id with its own', async () => {
-    const response = await fetch(`${api.base}/api/health/live`, { headers: { 'x-request-id': 'bad id\twith spaces' } });
+    const response = await fetch(`${api.base}/api/health/live`, {
+      headers: { 'x-request-id': 'bad id\twith spaces' },
+    });
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -59,7 +65,10 @@ describe('health endpoints', () => {
     const response = await fetch(`${api.base}/api/nope`, { headers: { 'x-request-id': 'trace-404-00001' } });
     expect(response.status).toBe(404);
     const body = ZErrorBody.parse(await response.json());
-    expect(body).toEqual({ error: { code: 'not_found', message: 'Cannot GET /api/nope' }, requestId: 'trace-404-00001' });
+    expect(body).toEqual({
+      error: { code: 'not_found', message: 'Cannot GET /api/nope' },
+      requestId: 'trace-404-00001',
+    });
   });
 
   it('sends protective headers and no framework banner', async () => {
@@ -81,7 +90,10 @@ describe('readiness when something is wrong', () => {
       const body = ZReadiness.parse(await response.json());
       expect(body.status).toBe('not_ready');
       expect(body.checks.find((c) => c.name === 'postgres')?.status).toBe('up');
-      expect(body.checks.find((c) => c.name === 'redis')).toMatchObject({ status: 'down', detail: expect.stringContaining('unreachable') });
+      expect(body.checks.find((c) => c.name === 'redis')).toMatchObject({
+        status: 'down',
+        detail: expect.stringContaining('unreachable'),
+      });
     } finally {
       await api.app.close();
     }

@@ -29,8 +29,12 @@ describe('worker', () => {
   });
 
   it('fails a job nobody handles at once instead of retrying it', async () => {
-    const job = await jobs.queue(QueueName.System).add('health.unknown', {}, { attempts: 5, backoff: { type: 'fixed', delay: 10 } });
-    await expect(job.waitUntilFinished(jobs.queueEvents(QueueName.System), 10_000)).rejects.toThrow(/No handler for job "health.unknown"/);
+    const job = await jobs
+      .queue(QueueName.System)
+      .add('health.unknown', {}, { attempts: 5, backoff: { type: 'fixed', delay: 10 } });
+    await expect(job.waitUntilFinished(jobs.queueEvents(QueueName.System), 10_000)).rejects.toThrow(
+      /No handler for job "health.unknown"/,
+    );
     const failed = await jobs.queue(QueueName.System).getJob(String(job.id));
     expect(failed?.attemptsMade).toBe(1);
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_PERMISSIONS, BUILT_IN_ROLE_PERMISSIONS, BuiltInRole, Permission, can, isPermission } from './index.js';
+import {
+  ALL_PERMISSIONS,
+  BUILT_IN_ROLE_PERMISSIONS,
+  BuiltInRole,
+  Permission,
+  can,
+  isPermission,
+} from './index.js';
 
 describe('permissions', () => {
   it('are unique resource:action strings', () => {
@@ -17,14 +24,21 @@ describe('can', () => {
   it('denies when nothing is required or something is missing', () => {
     expect(can([Permission.AuditRead])).toBe(false);
     expect(can([Permission.AuditRead], Permission.AuditRead, Permission.AuditExport)).toBe(false);
-    expect(can([Permission.AuditRead, Permission.AuditExport], Permission.AuditRead, Permission.AuditExport)).toBe(true);
+    expect(
+      can([Permission.AuditRead, Permission.AuditExport], Permission.AuditRead, Permission.AuditExport),
+    ).toBe(true);
   });
 });
 
 describe('built-in roles', () => {
   it('give agents no administrative permission', () => {
     const agent = BUILT_IN_ROLE_PERMISSIONS[BuiltInRole.Agent];
-    for (const forbidden of [Permission.UserManage, Permission.RoleManage, Permission.AuditRead, Permission.SettingsManage]) {
+    for (const forbidden of [
+      Permission.UserManage,
+      Permission.RoleManage,
+      Permission.AuditRead,
+      Permission.SettingsManage,
+    ]) {
       expect(can(agent, forbidden)).toBe(false);
     }
   });

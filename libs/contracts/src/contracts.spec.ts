@@ -5,7 +5,10 @@ describe('contracts', () => {
   it('accept a well-formed readiness report and reject an unknown dependency', () => {
     const ok = { status: 'ready', checks: [{ name: 'postgres', status: 'up', latencyMs: 1.2 }] };
     expect(ZReadiness.parse(ok)).toEqual(ok);
-    expect(ZReadiness.safeParse({ status: 'ready', checks: [{ name: 'mysql', status: 'up', latencyMs: 1 }] }).success).toBe(false);
+    expect(
+      ZReadiness.safeParse({ status: 'ready', checks: [{ name: 'mysql', status: 'up', latencyMs: 1 }] })
+        .success,
+    ).toBe(false);
   });
 
   it('require a request id on every error', () => {

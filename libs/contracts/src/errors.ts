@@ -5,9 +5,7 @@ export const ZErrorBody = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    details: z
-      .array(z.object({ path: z.string(), message: z.string() }))
-      .optional(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   }),
   requestId: z.string(),
 });

@@ -40,14 +40,21 @@ describe('loadEnv', () => {
     expect(problemsOf(env)).toContainEqual(expect.stringContaining(`${name} is required in production`));
   });
 
-  it.each(Object.entries(DEV_SECRETS))('refuses production when %s is the development default', (name, value) => {
-    expect(problemsOf({ ...productionSecrets, [name]: value })).toEqual([
-      `${name} is still the development default; set a unique secret for production`,
-    ]);
-  });
+  it.each(Object.entries(DEV_SECRETS))(
+    'refuses production when %s is the development default',
+    (name, value) => {
+      expect(problemsOf({ ...productionSecrets, [name]: value })).toEqual([
+        `${name} is still the development default; set a unique secret for production`,
+      ]);
+    },
+  );
 
   it('names every bad variable at once', () => {
-    const problems = problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://x', DATA_ENCRYPTION_KEYS: 'k1:short' });
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      DATA_ENCRYPTION_KEYS: 'k1:short',
+    });
     expect(problems).toEqual([
       expect.stringMatching(/^PORT: /),
       'DATABASE_URL: must be a postgresql:// URL',

@@ -17,30 +17,31 @@ const bool = z
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 /** `id:base64key` pairs, comma separated; the first one encrypts, all of them decrypt. */
-const encryptionKeys = z
-  .string()
-  .transform((raw, ctx) => {
-    const keys: { id: string; key: Buffer }[] = [];
-    for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
-      const separator = entry.indexOf(':');
-      const id = entry.slice(0, separator);
-      const key = Buffer.from(entry.slice(separator + 1), 'base64');
-      if (separator <= 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
-        ctx.addIssue({ code: 'custom', message: 'each entry must be `id:<32 bytes in base64>`' });
-        return z.NEVER;
-      }
-      keys.push({ id, key });
-    }
-    if (keys.length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+const encryptionKeys = z.string().transform((raw, ctx) => {
+  const keys: { id: string; key: Buffer }[] = [];
+  for (const entry of raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const separator = entry.indexOf(':');
+    const id = entry.slice(0, separator);
+    const key = Buffer.from(entry.slice(separator + 1), 'base64');
+    if (separator <= 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'each entry must be `id:<32 bytes in base64>`' });
       return z.NEVER;
     }
-    if (new Set(keys.map((k) => k.id)).size !== keys.length) {
-      ctx.addIssue({ code: 'custom', message: 'key ids must be unique' });
-      return z.NEVER;
-    }
-    return keys;
-  });
+    keys.push({ id, key });
+  }
+  if (keys.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+    return z.NEVER;
+  }
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) {
+    ctx.addIssue({ code: 'custom', message: 'key ids must be unique' });
+    return z.NEVER;
+  }
+  return keys;
+});
 
 export const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -97,7 +98,9 @@ const SECRET_NAMES = Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[];
  * publicly known keys.
  */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const raw = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const raw = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const problems: string[] = [];
 
   if (raw.NODE_ENV === 'production') {
@@ -113,7 +116,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
 
   const parsed = ZEnv.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || 'env'}: ${issue.message}`);
+    for (const issue of parsed.error.issues)
+      problems.push(`${issue.path.join('.') || 'env'}: ${issue.message}`);
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;

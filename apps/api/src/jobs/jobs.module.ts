@@ -11,7 +11,13 @@ export class JobsModule {}
 /** Consumers: only the worker process registers handlers and runs them. */
 @Module({})
 export class WorkerModule {
-  static register({ imports = [], handlers }: { imports?: DynamicModule["imports"]; handlers: Type<JobHandler>[] }): DynamicModule {
+  static register({
+    imports = [],
+    handlers,
+  }: {
+    imports?: DynamicModule['imports'];
+    handlers: Type<JobHandler>[];
+  }): DynamicModule {
     return {
       module: WorkerModule,
       imports,

@@ -33,7 +33,10 @@ export class JobsService implements OnModuleDestroy {
   queueEvents(name: QueueName): QueueEvents {
     let events = this.events.get(name);
     if (!events) {
-      events = new QueueEvents(name, { connection: this.redis.connect(`events:${name}`), prefix: this.redis.prefix });
+      events = new QueueEvents(name, {
+        connection: this.redis.connect(`events:${name}`),
+        prefix: this.redis.prefix,
+      });
       this.events.set(name, events);
     }
     return events;

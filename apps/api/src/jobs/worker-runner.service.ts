@@ -23,7 +23,8 @@ export class WorkerRunnerService implements OnApplicationBootstrap, OnApplicatio
     const byQueue = new Map<QueueName, Map<string, JobHandler>>();
     for (const handler of this.handlers) {
       const forQueue = byQueue.get(handler.queue) ?? new Map<string, JobHandler>();
-      if (forQueue.has(handler.jobName)) throw new Error(`Two handlers for job ${handler.queue}/${handler.jobName}`);
+      if (forQueue.has(handler.jobName))
+        throw new Error(`Two handlers for job ${handler.queue}/${handler.jobName}`);
       forQueue.set(handler.jobName, handler);
       byQueue.set(handler.queue, forQueue);
     }
@@ -35,7 +36,10 @@ export class WorkerRunnerService implements OnApplicationBootstrap, OnApplicatio
         concurrency: this.config.env.WORKER_CONCURRENCY,
       });
       worker.on('failed', (job, err) =>
-        this.logger.warn({ queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err }, 'job failed'),
+        this.logger.warn(
+          { queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err },
+          'job failed',
+        ),
       );
       worker.on('error', (err) => this.logger.error({ queue, err }, 'worker error'));
       this.workers.push(worker);
@@ -52,7 +56,9 @@ export class WorkerRunnerService implements OnApplicationBootstrap, OnApplicatio
 
   async onApplicationShutdown(): Promise<void> {
     // close() lets running jobs finish; anything still running at the timeout is retried by another worker.
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.config.env.SHUTDOWN_TIMEOUT_MS).unref());
+    const timeout = new Promise<void>((resolve) =>
+      setTimeout(resolve, this.config.env.SHUTDOWN_TIMEOUT_MS).unref(),
+    );
     await Promise.race([Promise.all(this.workers.map((worker) => worker.close())), timeout]);
   }
 }

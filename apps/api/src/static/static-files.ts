@@ -22,7 +22,10 @@ export function serveStaticApps(app: Express, dirs: { web: string; widget: strin
     express.static(dirs.web, {
       index: false,
       setHeaders: (res, path) => {
-        res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader(
+          'Cache-Control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
       },
     }),
   );

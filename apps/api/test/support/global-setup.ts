@@ -6,14 +6,6 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { REPO_ROOT } from '../../src/paths.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    redisUrl: string;
-    redisPrefix: string;
-  }
-}
-
 /**
  * Each run gets its own database (migrated like production) and its own Redis key prefix, and
  * removes both afterwards, so runs never collide and never need manual cleanup.
@@ -32,7 +24,8 @@ export default async function setup(project: TestProject) {
     ['--conditions=@baton/source', join(REPO_ROOT, 'tools', 'db', 'migrate.ts'), 'deploy'],
     { env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: 'utf8' },
   );
-  if (migrate.status !== 0) throw new Error(`migrating the test database failed:\n${migrate.stderr}${migrate.stdout}`);
+  if (migrate.status !== 0)
+    throw new Error(`migrating the test database failed:\n${migrate.stderr}${migrate.stdout}`);
   project.provide('databaseUrl', databaseUrl);
   project.provide('redisUrl', redisUrl);
   project.provide('redisPrefix', redisPrefix);

@@ -26,7 +26,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
-    const requestId = currentRequestContext()?.requestId ?? String(request.headers['x-request-id'] ?? 'unknown');
+    const requestId =
+      currentRequestContext()?.requestId ?? String(request.headers['x-request-id'] ?? 'unknown');
 
     const { status, body } = this.toBody(exception, requestId);
     if (status >= 500) {
@@ -49,7 +50,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,
-      body: { error: { code: CommonErrorCode.Internal, message: 'Something went wrong on our side.' }, requestId },
+      body: {
+        error: { code: CommonErrorCode.Internal, message: 'Something went wrong on our side.' },
+        requestId,
+      },
     };
   }
 }

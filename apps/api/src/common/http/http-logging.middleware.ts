@@ -11,7 +11,8 @@ export function httpLoggingMiddleware(logger: Logger) {
   const log = pinoHttp({
     logger,
     genReqId: (req) => (req as Request & { requestId: string }).requestId,
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     serializers: {
       req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
         id: req.id,
@@ -29,6 +30,8 @@ export function httpLoggingMiddleware(logger: Logger) {
     (req as Request & { requestId: string }).requestId = requestId;
     res.setHeader('X-Request-Id', requestId);
     const userAgent = req.headers['user-agent'];
-    runWithRequestContext({ requestId, ip: req.ip, ...(userAgent ? { userAgent } : {}) }, () => log(req, res, next));
+    runWithRequestContext({ requestId, ip: req.ip, ...(userAgent ? { userAgent } : {}) }, () =>
+      log(req, res, next),
+    );
   };
 }

@@ -11,7 +11,10 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
     const result = this.schema.safeParse(value);
     if (result.success) return result.data;
     throw new ValidationError(
-      result.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message })),
+      result.error.issues.map((issue) => ({
+        path: issue.path.join('.') || '(root)',
+        message: issue.message,
+      })),
     );
   }
 }

@@ -22,6 +22,10 @@ export class HealthPingHandler implements JobHandler<HealthPing, HealthPong> {
   readonly jobName = HEALTH_PING_JOB;
 
   async handle(job: Job<HealthPing, HealthPong>): Promise<HealthPong> {
-    return { nonce: job.data.nonce, worker: `${hostname()}:${process.pid}`, processedAt: new Date().toISOString() };
+    return {
+      nonce: job.data.nonce,
+      worker: `${hostname()}:${process.pid}`,
+      processedAt: new Date().toISOString(),
+    };
   }
 }

@@ -7,12 +7,18 @@ import { RedisService } from '../../redis/redis.service.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-async function timed(name: DependencyCheck['name'], check: () => Promise<string | undefined>): Promise<DependencyCheck> {
+async function timed(
+  name: DependencyCheck['name'],
+  check: () => Promise<string | undefined>,
+): Promise<DependencyCheck> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+        CHECK_TIMEOUT_MS,
+      );
     });
     const problem = await Promise.race([check(), timeout]);
     const latencyMs = Math.round((performance.now() - started) * 100) / 100;
@@ -52,7 +58,10 @@ export class HealthService {
       }),
       timed('migrations', async () =>
         describeMigrationsProblem(
-          await readMigrationsState((sql) => this.prisma.$queryRawUnsafe(sql), this.config.env.MIGRATIONS_DIR),
+          await readMigrationsState(
+            (sql) => this.prisma.$queryRawUnsafe(sql),
+            this.config.env.MIGRATIONS_DIR,
+          ),
         ),
       ),
     ]);

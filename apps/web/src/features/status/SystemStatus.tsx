@@ -6,7 +6,12 @@ export function SystemStatus() {
   const state = useReadiness();
 
   if (state.kind === 'loading') return <p aria-live="polite">Checking the service…</p>;
-  if (state.kind === 'error') return <p role="alert" className="status status--down">{state.message}</p>;
+  if (state.kind === 'error')
+    return (
+      <p role="alert" className="status status--down">
+        {state.message}
+      </p>
+    );
 
   const { readiness } = state;
   return (

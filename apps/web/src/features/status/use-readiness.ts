@@ -1,7 +1,8 @@
 import { ZReadiness, type Readiness } from '@baton/contracts';
 import { useEffect, useState } from 'react';
 
-export type ReadinessState = { kind: 'loading' } | { kind: 'loaded'; readiness: Readiness } | { kind: 'error'; message: string };
+export type ReadinessState =
+  { kind: 'loading' } | { kind: 'loaded'; readiness: Readiness } | { kind: 'error'; message: string };
 
 /** Polls the API's readiness so the shell shows at a glance whether the backend is healthy. */
 export function useReadiness(intervalMs = 15_000): ReadinessState {
