@@ -15,11 +15,6 @@ export class RedisService implements OnModuleDestroy {
     this.client = this.connect('shared');
   }
 
-  /** Prefix for every key this deployment writes, e.g. `baton:` + `rate:login:...`. */
-  key(...parts: string[]): string {
-    return [this.config.env.REDIS_PREFIX, ...parts].join(':');
-  }
-
   get prefix(): string {
     return this.config.env.REDIS_PREFIX;
   }

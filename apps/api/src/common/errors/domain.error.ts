@@ -36,9 +36,3 @@ export class ValidationError extends DomainError {
     super(CommonErrorCode.ValidationFailed, 'The request is not valid.', 400, details);
   }
 }
-
-export class NotFoundError extends DomainError {
-  constructor(what = 'Resource') {
-    super(CommonErrorCode.NotFound, `${what} not found.`, 404);
-  }
-}
