@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
@@ -59,26 +60,39 @@ function postgresBinDir(): string | undefined {
   return versions[0] ? join(root, versions[0], 'bin') : undefined;
 }
 
-/** PostgreSQL refuses to run as root; as root we run it as the `postgres` system user. */
 type Command = [string, ...string[]];
 
-function asServiceUser(dir: string): { wrap: (cmd: Command) => Command } {
-  if (process.getuid?.() !== 0) return { wrap: (cmd) => cmd };
+/**
+ * PostgreSQL refuses to run as root; as root it runs as the `postgres` system user, which must own and
+ * reach its data folder. When the checkout is not reachable for that user (a private home or temp folder),
+ * the data goes under /var/tmp instead, and the user is told.
+ */
+function serviceAccount(
+  dataRoot: string,
+  say: Say,
+): { root: string; wrap: (cmd: Command) => Command; own: () => void } {
+  if (process.getuid?.() !== 0) return { root: dataRoot, wrap: (cmd) => cmd, own: () => undefined };
+  const wrap = (cmd: Command): Command => ['runuser', '-u', 'postgres', '--', ...cmd];
+  const [probe, ...probeArgs] = wrap(['test', '-x', dataRoot]);
+  let root = dataRoot;
+  if (spawnSync(probe, probeArgs, { cwd: '/' }).status !== 0) {
+    root = join('/var/tmp', `baton-${createHash('sha256').update(dataRoot).digest('hex').slice(0, 12)}`);
+    say(`the postgres user cannot reach ${dataRoot}; keeping the private PostgreSQL in ${root}`);
+  }
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-  const chownTree = (path: string) => {
+  const chownTree = (path: string): void => {
     chownSync(path, uid, gid);
     for (const entry of readdirSync(path, { withFileTypes: true })) {
       if (entry.isDirectory()) chownTree(join(path, entry.name));
       else chownSync(join(path, entry.name), uid, gid);
     }
   };
-  chownTree(dir);
-  return { wrap: (cmd) => ['runuser', '-u', 'postgres', '--', ...cmd] };
+  return { root, wrap, own: () => chownTree(root) };
 }
 
 function run([file, ...args]: Command, what: string): void {
-  const result = spawnSync(file, args, { encoding: 'utf8' });
+  const result = spawnSync(file, args, { encoding: 'utf8', cwd: '/' });
   if (result.status !== 0) {
     throw new ServiceError(
       `${what} failed: ${(result.stderr || result.stdout || '').trim().split('\n').slice(-3).join(' ')}`,
@@ -97,13 +111,14 @@ async function startPrivatePostgres(
         'Install PostgreSQL (apt-get install postgresql) or set DATABASE_URL.',
     );
   }
-  const dir = join(dataRoot, 'postgres');
-  const socketDir = join(dataRoot, 'postgres-run');
   mkdirSync(dataRoot, { recursive: true });
-  mkdirSync(socketDir, { recursive: true });
+  const { root: pgRoot, wrap, own } = serviceAccount(dataRoot, say);
+  const dir = join(pgRoot, 'postgres');
+  const socketDir = join(pgRoot, 'postgres-run');
   const fresh = !existsSync(join(dir, 'PG_VERSION'));
-  if (fresh) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const { wrap } = asServiceUser(dataRoot);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+  own();
   if (fresh) {
     say(`initialising a private PostgreSQL in ${dir}`);
     run(
@@ -132,7 +147,7 @@ async function startPrivatePostgres(
         '-o',
         options,
         '-l',
-        join(dataRoot, 'postgres.log'),
+        join(pgRoot, 'postgres.log'),
         '-w',
         'start',
       ]),
