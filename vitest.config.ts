@@ -15,6 +15,8 @@ const nestTransform = () =>
     },
   });
 
+const nestProject = { resolve, plugins: [nestTransform()] };
+
 export default defineConfig({
   test: {
     projects: [
@@ -23,8 +25,7 @@ export default defineConfig({
         test: { name: 'libs', include: ['libs/*/src/**/*.spec.ts'], environment: 'node' },
       },
       {
-        resolve,
-        plugins: [nestTransform()],
+        ...nestProject,
         test: {
           name: 'api',
           include: ['apps/api/src/**/*.spec.ts', 'tools/**/*.spec.ts'],
@@ -32,8 +33,7 @@ export default defineConfig({
         },
       },
       {
-        resolve,
-        plugins: [nestTransform()],
+        ...nestProject,
         test: {
           name: 'api-int',
           include: ['apps/api/test/**/*.int-spec.ts', 'tools/**/*.int-spec.ts'],

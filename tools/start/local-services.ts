@@ -39,8 +39,9 @@ function portOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolea
   });
 }
 
-function hostPort(url: string, defaultPort: number): { host: string; port: number } {
+function hostPort(url: string): { host: string; port: number } {
   const parsed = new URL(url);
+  const defaultPort = parsed.protocol.startsWith('redis') ? 6379 : 5432;
   return { host: parsed.hostname || '127.0.0.1', port: Number(parsed.port || defaultPort) };
 }
 
@@ -226,32 +227,34 @@ export async function ensureLocalServices(options: {
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
 
-  try {
-    let databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
-    const pg = hostPort(databaseUrl, 5432);
-    if (!(await portOpen(pg.host, pg.port))) {
-      if (env.DATABASE_URL) {
-        throw new ServiceError(
-          `PostgreSQL is not reachable at ${pg.host}:${pg.port} (DATABASE_URL); start it or fix the URL.`,
-        );
-      }
-      const started = await startPrivatePostgres(options.dataRoot, options.say);
-      databaseUrl = started.url;
-      stops.push(started.stop);
+  /** The configured or standard URL when something listens there, else a private instance's URL. */
+  const resolve = async (
+    variable: 'DATABASE_URL' | 'REDIS_URL',
+    fallback: string,
+    label: string,
+    startPrivate: (dataRoot: string, say: Say) => Promise<{ url: string; stop: () => Promise<void> }>,
+  ): Promise<string> => {
+    const url = env[variable] || fallback;
+    const { host, port } = hostPort(url);
+    if (await portOpen(host, port)) return url;
+    if (env[variable]) {
+      throw new ServiceError(
+        `${label} is not reachable at ${host}:${port} (${variable}); start it or fix the URL.`,
+      );
     }
+    const started = await startPrivate(options.dataRoot, options.say);
+    stops.push(started.stop);
+    return started.url;
+  };
 
-    let redisUrl = env.REDIS_URL || DEFAULT_REDIS_URL;
-    const redis = hostPort(redisUrl, 6379);
-    if (!(await portOpen(redis.host, redis.port))) {
-      if (env.REDIS_URL) {
-        throw new ServiceError(
-          `Redis is not reachable at ${redis.host}:${redis.port} (REDIS_URL); start it or fix the URL.`,
-        );
-      }
-      const started = await startPrivateRedis(options.dataRoot, options.say);
-      redisUrl = started.url;
-      stops.push(started.stop);
-    }
+  try {
+    const databaseUrl = await resolve(
+      'DATABASE_URL',
+      DEFAULT_DATABASE_URL,
+      'PostgreSQL',
+      startPrivatePostgres,
+    );
+    const redisUrl = await resolve('REDIS_URL', DEFAULT_REDIS_URL, 'Redis', startPrivateRedis);
     return { databaseUrl, redisUrl, stop };
   } catch (error) {
     await stop();
