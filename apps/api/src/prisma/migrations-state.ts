@@ -9,7 +9,7 @@ export interface MigrationsState {
 }
 
 /** Migration folders committed in `prisma/migrations`, in the order Prisma applies them. */
-export async function listMigrationFolders(migrationsDir: string): Promise<string[]> {
+async function listMigrationFolders(migrationsDir: string): Promise<string[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
   const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   const withSql = await Promise.all(
