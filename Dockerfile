@@ -4,6 +4,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/contracts/package.json libs/contracts/package.json
 COPY libs/authz/package.json libs/authz/package.json
+COPY libs/security/package.json libs/security/package.json
 COPY tools/db/generate.mjs tools/db/generate.mjs
 COPY prisma prisma
 COPY prisma.config.ts ./

@@ -2,7 +2,10 @@ import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
 // Libraries resolve to their TypeScript sources through this export condition (see libs/*/package.json).
-const resolve = { conditions: ['@baton/source', 'import', 'module', 'default'] };
+const conditions = ['@baton/source', 'import', 'module', 'default'];
+const resolve = { conditions };
+// Tests run in Vite's server-side environment, which has its own resolve conditions.
+const ssr = { resolve: { conditions: ['@baton/source', 'node'] } };
 
 // Nest needs decorator metadata, which esbuild does not emit; SWC does.
 const nestTransform = () =>
@@ -15,13 +18,14 @@ const nestTransform = () =>
     },
   });
 
-const nestProject = { resolve, plugins: [nestTransform()] };
+const nestProject = { resolve, ssr, plugins: [nestTransform()] };
 
 export default defineConfig({
   test: {
     projects: [
       {
         resolve,
+        ssr,
         test: { name: 'libs', include: ['libs/*/src/**/*.spec.ts'], environment: 'node' },
       },
       {

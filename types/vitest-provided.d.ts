@@ -6,5 +6,7 @@ declare module 'vitest' {
     databaseUrl: string;
     redisUrl: string;
     redisPrefix: string;
+    /** The first admin the seed created, with its one-time password. */
+    seededAdmin: { email: string; oneTimePassword: string };
   }
 }

@@ -1,6 +1,8 @@
-import { BUILT_IN_ROLE_PERMISSIONS, type BuiltInRole } from '@baton/authz';
+import { BUILT_IN_ROLE_PERMISSIONS, BuiltInRole } from '@baton/authz';
+import type { AuditAction } from '@baton/contracts';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { generateOneTimePassword, hashPassword } from '@baton/security';
 import { DEFAULT_DATABASE_URL } from '../start/local-services.js';
 
 const ROLE_DESCRIPTIONS: Record<BuiltInRole, string> = {
@@ -9,35 +11,107 @@ const ROLE_DESCRIPTIONS: Record<BuiltInRole, string> = {
   admin: 'Manages users, roles, queues, channels, bots, settings and reads the audit trail.',
 };
 
+export const DEFAULT_ADMIN_EMAIL = 'admin@baton.local';
+
 export interface SeedResult {
   roles: string[];
+  /** Present only on the run that created the first admin: the one time its password is shown. */
+  admin?: { email: string; oneTimePassword: string };
+}
+
+async function audit(
+  db: pg.ClientBase,
+  action: AuditAction,
+  target: { type: string; id: string },
+  data: Record<string, unknown>,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_events (actor_roles, action, target_type, target_id, result, data)
+     VALUES ('{}', $1, $2, $3, 'success', $4)`,
+    [action, target.type, target.id, JSON.stringify({ ...data, by: 'seed' })],
+  );
 }
 
 /**
- * Idempotent first-run data. Built-in roles are brought to the permission sets defined in
- * libs/authz on every run, so a release that changes them takes effect on the next start.
+ * Idempotent first-run data, in one transaction with its audit events:
+ * - built-in roles, brought to the permission sets of libs/authz on every run (a release that
+ *   changes them takes effect on the next start);
+ * - the first admin, only while no account holds the admin role, with a one-time password that
+ *   must be changed (and MFA set up) at first sign-in. If that email already has an account (an
+ *   admin who was demoted), it becomes the admin again with a new one-time password.
  */
-export async function seed(databaseUrl: string): Promise<SeedResult> {
+export async function seed(databaseUrl: string, adminEmail = DEFAULT_ADMIN_EMAIL): Promise<SeedResult> {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const roles: string[] = [];
+    const result: SeedResult = { roles: [] };
     await db.query('BEGIN');
+    // Two starts at once must not both create an admin.
+    await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['baton:seed']);
     for (const [name, permissions] of Object.entries(BUILT_IN_ROLE_PERMISSIONS) as [
       BuiltInRole,
       readonly string[],
     ][]) {
-      await db.query(
+      const before = await db.query<{ id: string; permissions: string[] }>(
+        'SELECT id, permissions FROM roles WHERE name = $1',
+        [name],
+      );
+      const { rows } = await db.query<{ id: string }>(
         `INSERT INTO roles (id, name, description, built_in, permissions, updated_at)
          VALUES (gen_random_uuid(), $1, $2, true, $3, now())
          ON CONFLICT (name) DO UPDATE
-           SET description = EXCLUDED.description, built_in = true, permissions = EXCLUDED.permissions, updated_at = now()`,
+           SET description = EXCLUDED.description, built_in = true, permissions = EXCLUDED.permissions, updated_at = now()
+         RETURNING id`,
         [name, ROLE_DESCRIPTIONS[name], permissions],
       );
-      roles.push(name);
+      const old = before.rows[0]?.permissions;
+      if (!old) {
+        await audit(db, 'role.created', { type: 'role', id: rows[0]!.id }, { name, permissions });
+      } else if ([...old].sort().join() !== [...permissions].sort().join()) {
+        await audit(
+          db,
+          'role.updated',
+          { type: 'role', id: rows[0]!.id },
+          {
+            name,
+            added: permissions.filter((p) => !old.includes(p)),
+            removed: old.filter((p) => !permissions.includes(p)),
+          },
+        );
+      }
+      result.roles.push(name);
+    }
+
+    const admins = await db.query(
+      `SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.name = $1 LIMIT 1`,
+      [BuiltInRole.Admin],
+    );
+    if (admins.rowCount === 0) {
+      const email = adminEmail.toLowerCase();
+      const oneTimePassword = generateOneTimePassword();
+      const { rows } = await db.query<{ id: string }>(
+        `INSERT INTO users (id, email, display_name, password_hash, must_change_password, updated_at)
+         VALUES (gen_random_uuid(), $1, 'Administrator', $2, true, now())
+         ON CONFLICT (email) DO UPDATE
+           SET password_hash = EXCLUDED.password_hash, must_change_password = true, status = 'active', disabled_at = NULL
+         RETURNING id`,
+        [email, await hashPassword(oneTimePassword)],
+      );
+      const userId = rows[0]!.id;
+      // When an existing account is made the admin again, nothing signed in with the old password survives.
+      await db.query(
+        `UPDATE sessions SET revoked_at = now(), revoked_reason = 'password_changed' WHERE user_id = $1 AND revoked_at IS NULL`,
+        [userId],
+      );
+      await db.query(
+        `INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE name = $2 ON CONFLICT DO NOTHING`,
+        [userId, BuiltInRole.Admin],
+      );
+      await audit(db, 'user.created', { type: 'user', id: userId }, { email, roles: [BuiltInRole.Admin] });
+      result.admin = { email, oneTimePassword };
     }
     await db.query('COMMIT');
-    return { roles };
+    return result;
   } catch (error) {
     await db.query('ROLLBACK').catch(() => undefined);
     throw error;
@@ -46,7 +120,29 @@ export async function seed(databaseUrl: string): Promise<SeedResult> {
   }
 }
 
+/** The banner `npm start` and `npm run db:seed` print when they created the first admin. */
+export function adminBanner(admin: NonNullable<SeedResult['admin']>): string {
+  const line = '─'.repeat(64);
+  return [
+    line,
+    '  First admin created. This password is shown only now:',
+    `    email:    ${admin.email}`,
+    `    password: ${admin.oneTimePassword}`,
+    '  Sign in; you will choose a new password and set up two-factor',
+    '  authentication (any authenticator app) before anything else.',
+    line,
+  ].join('\n');
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const result = await seed(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
-  console.log(`Seeded built-in roles: ${result.roles.join(', ')}.`);
+  const result = await seed(
+    process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    process.env.SEED_ADMIN_EMAIL || undefined,
+  );
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify(result));
+  } else {
+    console.log(`Seeded built-in roles: ${result.roles.join(', ')}.`);
+    if (result.admin) console.log(adminBanner(result.admin));
+  }
 }

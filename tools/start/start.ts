@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deploy } from '../db/migrate.js';
-import { seed } from '../db/seed.js';
+import { adminBanner, seed } from '../db/seed.js';
 import { ensureLocalServices, ServiceError, type LocalServices } from './local-services.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -74,8 +74,9 @@ if (build.status !== 0) {
 
 try {
   await deploy(databaseUrl, (line) => say(line));
-  const seeded = await seed(databaseUrl);
+  const seeded = await seed(databaseUrl, process.env.SEED_ADMIN_EMAIL || undefined);
   say(`built-in roles ready: ${seeded.roles.join(', ')}`);
+  if (seeded.admin) console.log(adminBanner(seeded.admin));
 } catch (error) {
   await services?.stop();
   fail(`database setup failed: ${error instanceof Error ? error.message : String(error)}`);

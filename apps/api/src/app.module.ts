@@ -2,11 +2,27 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Env } from './config/env.schema.js';
 import { CoreModule } from './core.module.js';
+import { AuditHttpModule } from './modules/audit/audit-http.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { MfaModule } from './modules/mfa/mfa.module.js';
+import { SettingsModule } from './modules/settings/settings.module.js';
+import { UsersModule } from './modules/users/users.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(env: Env, logger: Logger): DynamicModule {
-    return { module: AppModule, imports: [CoreModule.forRoot(env, logger), HealthModule] };
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(env, logger),
+        HealthModule,
+        AuthModule,
+        MfaModule,
+        UsersModule,
+        SettingsModule,
+        AuditHttpModule,
+      ],
+    };
   }
 }

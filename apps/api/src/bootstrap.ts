@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
@@ -8,10 +9,9 @@ import { httpLoggingMiddleware } from './common/http/http-logging.middleware.js'
 import { securityHeadersMiddleware } from './common/http/security-headers.middleware.js';
 import type { Env } from './config/env.schema.js';
 import { NestPinoLogger } from './logging/nest-logger.js';
+import { API_PREFIX } from './common/http/api-prefix.js';
 import { serveStaticApps } from './static/static-files.js';
 import { WorkerAppModule } from './worker.module.js';
-
-export const API_PREFIX = 'api';
 
 function trustProxy(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';
@@ -32,6 +32,7 @@ export async function createApi(env: Env, logger: Logger): Promise<NestExpressAp
   app.useBodyParser('json', { limit: '256kb' });
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.setGlobalPrefix(API_PREFIX);
+  serveApiDocs(app);
   if (env.SERVE_WEB) {
     serveStaticApps(
       app.getHttpAdapter().getInstance(),
@@ -40,6 +41,24 @@ export async function createApi(env: Env, logger: Logger): Promise<NestExpressAp
     );
   }
   return app;
+}
+
+/**
+ * OpenAPI at /api/docs (JSON at /api/docs-json). Each operation carries `x-access` (its permission
+ * rule) and, for sensitive actions, `x-step-up`.
+ */
+function serveApiDocs(app: NestExpressApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Baton API')
+    .setDescription(
+      'Agent helpdesk API. Sign in with POST /api/v1/auth/login; the session cookie authenticates ' +
+        'later calls, and state-changing calls also need the X-CSRF-Token header. See docs/SECURITY.md.',
+    )
+    .setVersion('1')
+    .addCookieAuth('baton_session')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
 }
 
 /** Builds the worker: a Nest application context with BullMQ consumers and no HTTP server. */

@@ -3,14 +3,24 @@ import type { Logger } from 'pino';
 import type { Env } from './config/env.schema.js';
 import { CoreModule } from './core.module.js';
 import { WorkerModule } from './jobs/jobs.module.js';
+import { AuditSealerLoop } from './modules/audit/audit-sealer.loop.js';
 import { HealthPingHandler } from './modules/health/health-ping.handler.js';
+import { DormantAccountsHandler } from './modules/users/dormant-accounts.handler.js';
+import { UsersModule } from './modules/users/users.module.js';
 
 @Module({})
 export class WorkerAppModule {
   static forRoot(env: Env, logger: Logger): DynamicModule {
     return {
       module: WorkerAppModule,
-      imports: [CoreModule.forRoot(env, logger), WorkerModule.register({ handlers: [HealthPingHandler] })],
+      imports: [
+        CoreModule.forRoot(env, logger),
+        WorkerModule.register({
+          imports: [UsersModule],
+          handlers: [HealthPingHandler, DormantAccountsHandler],
+        }),
+      ],
+      providers: [AuditSealerLoop],
     };
   }
 }

@@ -62,3 +62,24 @@ export const BUILT_IN_ROLE_PERMISSIONS: Readonly<Record<BuiltInRole, readonly Pe
 
 /** Roles whose holders must use MFA whatever the global setting says. */
 export const MFA_REQUIRED_ROLES: ReadonlySet<string> = new Set([BuiltInRole.Admin, BuiltInRole.Supervisor]);
+
+/**
+ * Permissions that make an account critical: whoever holds one must use MFA, whatever role grants it
+ * (so a custom role cannot side-step the rule).
+ */
+export const MFA_CRITICAL_PERMISSIONS: ReadonlySet<Permission> = new Set([
+  Permission.UserManage,
+  Permission.UserResetMfa,
+  Permission.RoleManage,
+  Permission.SettingsManage,
+  Permission.AuditExport,
+  Permission.ApiKeyManage,
+  Permission.ConversationSupervise,
+]);
+
+/** True when roles or permissions make MFA mandatory for this user. */
+export function mfaRequiredFor(roles: Iterable<string>, permissions: Iterable<Permission>): boolean {
+  for (const role of roles) if (MFA_REQUIRED_ROLES.has(role)) return true;
+  for (const permission of permissions) if (MFA_CRITICAL_PERMISSIONS.has(permission)) return true;
+  return false;
+}

@@ -1,2 +1,5 @@
+export * from './audit.js';
+export * from './auth.js';
 export * from './errors.js';
 export * from './health.js';
+export * from './users.js';

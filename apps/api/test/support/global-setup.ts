@@ -26,6 +26,21 @@ export default async function setup(project: TestProject) {
   );
   if (migrate.status !== 0)
     throw new Error(`migrating the test database failed:\n${migrate.stderr}${migrate.stdout}`);
+  // Likewise the seed: built-in roles and the first admin, whose one-time password one test signs in with.
+  const seed = spawnSync(
+    join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+    ['--conditions=@baton/source', join(REPO_ROOT, 'tools', 'db', 'seed.ts'), '--json'],
+    {
+      env: { ...process.env, DATABASE_URL: databaseUrl, SEED_ADMIN_EMAIL: 'admin@baton.test' },
+      encoding: 'utf8',
+    },
+  );
+  if (seed.status !== 0) throw new Error(`seeding the test database failed:\n${seed.stderr}${seed.stdout}`);
+  const seeded = JSON.parse(seed.stdout.trim().split('\n').pop() ?? '{}') as {
+    admin?: { email: string; oneTimePassword: string };
+  };
+  if (!seeded.admin) throw new Error('the seed created no admin on a fresh database');
+  project.provide('seededAdmin', seeded.admin);
   project.provide('databaseUrl', databaseUrl);
   project.provide('redisUrl', redisUrl);
   project.provide('redisPrefix', redisPrefix);

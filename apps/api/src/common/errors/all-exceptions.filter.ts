@@ -3,7 +3,7 @@ import type { ErrorBody } from '@baton/contracts';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { currentRequestContext } from '../http/request-context.js';
-import { CommonErrorCode, DomainError } from './domain.error.js';
+import { CommonErrorCode, DomainError, RateLimitedError } from './domain.error.js';
 
 const CODE_BY_STATUS: Record<number, string> = {
   [HttpStatus.BAD_REQUEST]: CommonErrorCode.ValidationFailed,
@@ -33,7 +33,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (status >= 500) {
       this.logger.error({ err: exception, requestId, path: request.path }, 'request failed');
     }
-    if (!response.headersSent) response.status(status).json(body);
+    if (response.headersSent) return;
+    if (exception instanceof RateLimitedError) {
+      response.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
+    }
+    response.status(status).json(body);
   }
 
   private toBody(exception: unknown, requestId: string): { status: number; body: ErrorBody } {

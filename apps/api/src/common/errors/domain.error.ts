@@ -36,3 +36,14 @@ export class ValidationError extends DomainError {
     super(CommonErrorCode.ValidationFailed, 'The request is not valid.', 400, details);
   }
 }
+
+/** 429 with `Retry-After`: the caller may try again after `retryAfterSeconds`. */
+export class RateLimitedError extends DomainError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many attempts. Try again later.',
+    code: string = CommonErrorCode.RateLimited,
+  ) {
+    super(code, message, 429);
+  }
+}

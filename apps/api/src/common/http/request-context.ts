@@ -1,10 +1,19 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
+/** Who is acting, as the audit trail records it (a snapshot: later role changes do not rewrite history). */
+export interface Actor {
+  id: string;
+  email: string;
+  roles: string[];
+}
+
 export interface RequestContext {
   requestId: string;
   ip?: string;
   userAgent?: string;
+  /** Set once the request is authenticated. */
+  actor?: Actor;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -4,7 +4,9 @@ import { ValidationError } from '../errors/domain.error.js';
 import { ZodValidationPipe } from './zod-validation.pipe.js';
 
 describe('ZodValidationPipe', () => {
-  const pipe = new ZodValidationPipe(z.strictObject({ email: z.email(), limit: z.coerce.number().int().max(100) }));
+  const pipe = new ZodValidationPipe(
+    z.strictObject({ email: z.email(), limit: z.coerce.number().int().max(100) }),
+  );
 
   it('returns the parsed value', () => {
     expect(pipe.transform({ email: 'a@b.co', limit: '5' })).toEqual({ email: 'a@b.co', limit: 5 });

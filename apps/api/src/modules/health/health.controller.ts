@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import type { Liveness, Readiness } from '@baton/contracts';
 import type { Response } from 'express';
-import { Public } from '../../common/decorators/public.decorator.js';
+import { Public } from '../../common/decorators/access.decorators.js';
 import { HealthService } from './health.service.js';
 
 @Controller('health')

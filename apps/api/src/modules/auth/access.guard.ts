@@ -1,0 +1,131 @@
+import { can } from '@baton/authz';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { ACCESS, STEP_UP, type AccessRule } from '../../common/decorators/access.decorators.js';
+import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
+import { currentRequestContext } from '../../common/http/request-context.js';
+import { LOGGER } from '../../logging/logging.module.js';
+import { AuditService } from '../audit/audit.service.js';
+import { SecuritySettingsService } from '../settings/security-settings.service.js';
+import type { AuthenticatedRequest } from './current-session.decorator.js';
+import { CSRF_HEADER, SessionCookies } from './session-cookies.js';
+import { SessionService } from './session.service.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+const PENDING_MESSAGES = {
+  mfa_verification: 'Enter the code from your authenticator app to finish signing in.',
+  password_change: 'Choose a new password to finish signing in.',
+  mfa_enrolment: 'Set up two-factor authentication to finish signing in.',
+} as const;
+
+/**
+ * The global guard: deny by default. A route runs only if it declares an access rule and the
+ * request satisfies it; every denial is answered 401/403 and written to the audit trail.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly sessions: SessionService,
+    private readonly cookies: SessionCookies,
+    private readonly settings: SecuritySettingsService,
+    private readonly audit: AuditService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    // Socket handlers get their own guard with the same rules; nothing else is expected here.
+    if (context.getType() !== 'http') return false;
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const targets = [context.getHandler(), context.getClass()];
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS, targets);
+    const route = {
+      method: req.method,
+      path: (req.route as { path?: string } | undefined)?.path ?? req.path,
+    };
+
+    if (!rule) {
+      this.logger.error(route, 'route declares no access rule; denied');
+      return this.deny(route, 403, CommonErrorCode.Forbidden, 'You are not allowed to do this.', {
+        reason: 'undeclared_route',
+      });
+    }
+    if (rule.kind === 'public') return true;
+
+    const token = this.cookies.token(req);
+    const session = token ? await this.sessions.resolve(token) : null;
+    if (!session) {
+      return this.deny(route, 401, CommonErrorCode.Unauthenticated, 'Sign in to continue.', {
+        reason: token ? 'session_invalid' : 'no_session',
+      });
+    }
+    const context_ = currentRequestContext();
+    if (context_) context_.actor = { id: session.userId, email: session.email, roles: session.roles };
+    req.auth = session;
+
+    if (
+      !SAFE_METHODS.has(req.method) &&
+      !this.sessions.csrfTokenMatches(session.id, req.header(CSRF_HEADER))
+    ) {
+      return this.deny(route, 403, 'auth.csrf_failed', 'Missing or wrong X-CSRF-Token header.', {
+        reason: 'csrf',
+      });
+    }
+    if (session.pending && !(rule.kind === 'session' && rule.allowPending.includes(session.pending))) {
+      return this.deny(route, 403, `auth.${session.pending}_required`, PENDING_MESSAGES[session.pending], {
+        reason: session.pending,
+      });
+    }
+    if (rule.kind === 'permission' && !can(session.permissions, ...rule.permissions)) {
+      return this.deny(route, 403, CommonErrorCode.Forbidden, 'You are not allowed to do this.', {
+        reason: 'missing_permission',
+        required: rule.permissions,
+      });
+    }
+    if (this.reflector.getAllAndOverride<boolean | undefined>(STEP_UP, targets)) {
+      const { stepUpMinutes } = await this.settings.get();
+      const fresh =
+        session.mfaVerifiedAt !== null &&
+        Date.now() - session.mfaVerifiedAt.getTime() <= stepUpMinutes * 60_000;
+      if (!session.mfaEnabled) {
+        return this.deny(
+          route,
+          403,
+          'auth.mfa_enrolment_required',
+          'Set up two-factor authentication first.',
+          {
+            reason: 'step_up_without_mfa',
+          },
+        );
+      }
+      if (!fresh) {
+        return this.deny(
+          route,
+          403,
+          'auth.step_up_required',
+          `Confirm with a code from your authenticator app (needed every ${stepUpMinutes} minutes for sensitive actions).`,
+          { reason: 'step_up' },
+        );
+      }
+    }
+    return true;
+  }
+
+  private async deny(
+    route: { method: string; path: string },
+    status: 401 | 403,
+    code: string,
+    message: string,
+    data: Record<string, unknown>,
+  ): Promise<never> {
+    await this.audit.recordNow({
+      action: 'access.denied',
+      result: 'denied',
+      target: { type: 'route', id: `${route.method} ${route.path}` },
+      data: { status, code, ...data },
+    });
+    throw new DomainError(code, message, status);
+  }
+}

@@ -1,0 +1,156 @@
+import type { SessionState } from '@baton/contracts';
+import { Injectable } from '@nestjs/common';
+import { DomainError, RateLimitedError, ValidationError } from '../../common/errors/domain.error.js';
+import { currentRequestContext } from '../../common/http/request-context.js';
+import type { User } from '../../generated/prisma/client.js';
+import { PrismaService } from '../../prisma/prisma.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AttemptLimitsService } from './attempt-limits.service.js';
+import { dummyHash, hashPassword, passwordProblems, verifyPassword } from '@baton/security';
+import { SessionService, type AuthSession } from './session.service.js';
+
+const invalidCredentials = () =>
+  new DomainError('auth.invalid_credentials', 'Email or password is incorrect.', 401);
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly sessions: SessionService,
+    private readonly limits: AttemptLimitsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  private clientIp(): string {
+    return currentRequestContext()?.ip ?? 'unknown';
+  }
+
+  /** Checks email and password under the brute-force limits; every outcome is audited. */
+  async verifyCredentials(email: string, password: string): Promise<User> {
+    const ip = this.clientIp();
+    try {
+      await this.limits.assertLoginAllowed(email, ip);
+    } catch (error) {
+      if (error instanceof RateLimitedError) {
+        await this.audit.recordNow({
+          action: 'auth.login_throttled',
+          result: 'denied',
+          actor: null,
+          target: { type: 'user', id: null },
+          data: { email, retryAfterSeconds: Math.ceil(error.retryAfterSeconds) },
+        });
+      }
+      throw error;
+    }
+    const user = await this.prisma.user.findUnique({ where: { email } });
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+    if (!user || !ok || user.status !== 'active') {
+      await this.limits.loginFailed(email, ip);
+      await this.audit.recordNow({
+        action: 'auth.login_failed',
+        result: 'failed',
+        actor: null,
+        target: { type: 'user', id: user?.id ?? null },
+        data: { email, reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'account_disabled' },
+      });
+      throw invalidCredentials();
+    }
+    await this.limits.loginSucceeded(email, ip);
+    return user;
+  }
+
+  /** Opens a session for a user whose credentials were just verified. */
+  async startSession(user: User): Promise<{ token: string; id: string; maxAgeMs: number }> {
+    const context = currentRequestContext();
+    const roles = await this.prisma.userRole.findMany({
+      where: { userId: user.id },
+      include: { role: true },
+    });
+    return this.prisma.$transaction(async (tx) => {
+      const created = await this.sessions.create(tx, user.id, {
+        ip: context?.ip,
+        userAgent: context?.userAgent,
+      });
+      await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+      await this.audit.record(tx, {
+        action: 'auth.login_succeeded',
+        actor: { id: user.id, email: user.email, roles: roles.map((r) => r.role.name).sort() },
+        target: { type: 'user', id: user.id },
+        data: { session: created.id.slice(0, 16) },
+      });
+      return created;
+    });
+  }
+
+  state(session: AuthSession): SessionState {
+    return {
+      user: {
+        id: session.userId,
+        email: session.email,
+        displayName: session.displayName,
+        roles: session.roles,
+        permissions: [...session.permissions].sort(),
+        mfaEnabled: session.mfaEnabled,
+      },
+      pending: session.pending,
+      csrfToken: this.sessions.csrfTokenFor(session.id),
+      mfaVerifiedAt: session.mfaVerifiedAt?.toISOString() ?? null,
+    };
+  }
+
+  async logout(session: AuthSession): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await this.sessions.revoke(session.id, 'logout', tx);
+      await this.audit.record(tx, {
+        action: 'auth.logged_out',
+        target: { type: 'user', id: session.userId },
+      });
+    });
+  }
+
+  async endOtherSessions(session: AuthSession): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      const ended = await this.sessions.revokeAllOf(tx, session.userId, 'logout_others', session.id);
+      await this.audit.record(tx, {
+        action: 'auth.other_sessions_ended',
+        target: { type: 'user', id: session.userId },
+        data: { ended },
+      });
+      return ended;
+    });
+  }
+
+  /** Replaces the password (also the forced first change); ends every other session of the user. */
+  async changePassword(session: AuthSession, currentPassword: string, newPassword: string): Promise<void> {
+    await this.limits.assertPasswordChangeAllowed(session.userId);
+    const user = await this.prisma.user.findUniqueOrThrow({ where: { id: session.userId } });
+    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+      await this.limits.passwordChangeFailed(session.userId);
+      await this.audit.recordNow({
+        action: 'auth.password_change_failed',
+        result: 'failed',
+        target: { type: 'user', id: user.id },
+        data: { reason: 'wrong_current_password' },
+      });
+      throw new DomainError('auth.current_password_incorrect', 'The current password is incorrect.', 400);
+    }
+    const problems = passwordProblems(newPassword, user.email);
+    if (currentPassword === newPassword) problems.push('must differ from the current password');
+    if (problems.length > 0) {
+      throw new ValidationError(problems.map((message) => ({ path: 'newPassword', message })));
+    }
+    const passwordHash = await hashPassword(newPassword);
+    await this.prisma.$transaction(async (tx) => {
+      await tx.user.update({
+        where: { id: user.id },
+        data: { passwordHash, mustChangePassword: false, passwordChangedAt: new Date() },
+      });
+      const ended = await this.sessions.revokeAllOf(tx, user.id, 'password_changed', session.id);
+      await this.audit.record(tx, {
+        action: 'auth.password_changed',
+        target: { type: 'user', id: user.id },
+        data: { otherSessionsEnded: ended, forced: user.mustChangePassword },
+      });
+    });
+  }
+}

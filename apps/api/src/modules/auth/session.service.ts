@@ -1,0 +1,182 @@
+import { isPermission, mfaRequiredFor, type Permission } from '@baton/authz';
+import type { PendingStep, SessionInfo } from '@baton/contracts';
+import { Injectable } from '@nestjs/common';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ConfigService } from '../../config/config.service.js';
+import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
+import { SecuritySettingsService } from '../settings/security-settings.service.js';
+
+/** A resolved, valid session and the user behind it, as of this request. */
+export interface AuthSession {
+  id: string;
+  userId: string;
+  email: string;
+  displayName: string;
+  roles: string[];
+  permissions: ReadonlySet<Permission>;
+  mfaEnabled: boolean;
+  mfaVerifiedAt: Date | null;
+  pending: PendingStep | null;
+}
+
+export type RevokeReason =
+  | 'logout'
+  | 'logout_others'
+  | 'password_changed'
+  | 'user_disabled'
+  | 'roles_changed'
+  | 'mfa_reset'
+  | 'ended_by_admin'
+  | 'idle_timeout'
+  | 'expired';
+
+// Writing last_seen_at on every request would turn reads into writes; this is precise enough.
+const TOUCH_AFTER_MS = 15_000;
+
+const sessionInclude = {
+  user: { include: { roles: { include: { role: true } }, mfaFactor: true } },
+} as const;
+
+/**
+ * Server-side sessions. The cookie holds a random token; the database holds only its SHA-256, so a
+ * leaked table does not leak sessions. Every instance reads the same rows, so revoking is immediate
+ * everywhere.
+ */
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly settings: SecuritySettingsService,
+    private readonly config: ConfigService,
+  ) {}
+
+  static idOf(token: string): string {
+    return createHash('sha256').update(token).digest('hex');
+  }
+
+  /** The CSRF token is bound to the session: a token from another session never matches. */
+  csrfTokenFor(sessionId: string): string {
+    return createHmac('sha256', this.config.env.APP_SECRET).update(`csrf:${sessionId}`).digest('base64url');
+  }
+
+  csrfTokenMatches(sessionId: string, presented: string | undefined): boolean {
+    if (!presented) return false;
+    const expected = Buffer.from(this.csrfTokenFor(sessionId));
+    const given = Buffer.from(presented);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  async create(
+    tx: Tx,
+    userId: string,
+    client: { ip?: string | undefined; userAgent?: string | undefined },
+  ): Promise<{ token: string; id: string; maxAgeMs: number }> {
+    const settings = await this.settings.get();
+    const token = randomBytes(32).toString('base64url');
+    const id = SessionService.idOf(token);
+    const maxAgeMs = settings.sessionAbsoluteHours * 3_600_000;
+    await tx.session.create({
+      data: {
+        id,
+        userId,
+        ip: client.ip ?? null,
+        userAgent: client.userAgent?.slice(0, 512) ?? null,
+        expiresAt: new Date(Date.now() + maxAgeMs),
+      },
+    });
+    return { token, id, maxAgeMs };
+  }
+
+  /** The session for a cookie token, or null when unknown, revoked, timed out or its user is disabled. */
+  resolve(token: string): Promise<AuthSession | null> {
+    return this.resolveById(SessionService.idOf(token));
+  }
+
+  async resolveById(id: string): Promise<AuthSession | null> {
+    const row = await this.prisma.session.findUnique({ where: { id }, include: sessionInclude });
+    if (!row || row.revokedAt || row.user.status !== 'active') return null;
+    const settings = await this.settings.get();
+    const now = Date.now();
+    const absoluteEnd = Math.min(
+      row.expiresAt.getTime(),
+      row.createdAt.getTime() + settings.sessionAbsoluteHours * 3_600_000,
+    );
+    const expired: RevokeReason | null =
+      now >= absoluteEnd
+        ? 'expired'
+        : now - row.lastSeenAt.getTime() >= settings.sessionIdleMinutes * 60_000
+          ? 'idle_timeout'
+          : null;
+    if (expired) {
+      await this.revoke(id, expired);
+      return null;
+    }
+    if (now - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
+      await this.prisma.session.update({ where: { id }, data: { lastSeenAt: new Date(now) } });
+    }
+
+    const roles = row.user.roles.map((r) => r.role.name).sort();
+    const permissions = new Set(
+      row.user.roles.flatMap((r) => r.role.permissions).filter((p): p is Permission => isPermission(p)),
+    );
+    const mfaEnabled = Boolean(row.user.mfaFactor?.activatedAt);
+    let pending: PendingStep | null = null;
+    if (mfaEnabled && !row.mfaVerifiedAt) pending = 'mfa_verification';
+    else if (row.user.mustChangePassword) pending = 'password_change';
+    else if (!mfaEnabled && (settings.mfaRequiredForAll || mfaRequiredFor(roles, permissions)))
+      pending = 'mfa_enrolment';
+
+    return {
+      id,
+      userId: row.userId,
+      email: row.user.email,
+      displayName: row.user.displayName,
+      roles,
+      permissions,
+      mfaEnabled,
+      mfaVerifiedAt: row.mfaVerifiedAt,
+      pending,
+    };
+  }
+
+  async markMfaVerified(db: Tx | PrismaService, id: string, at = new Date()): Promise<void> {
+    await db.session.update({ where: { id }, data: { mfaVerifiedAt: at } });
+  }
+
+  async revoke(id: string, reason: RevokeReason, db: Tx | PrismaService = this.prisma): Promise<void> {
+    await db.session.updateMany({
+      where: { id, revokedAt: null },
+      data: { revokedAt: new Date(), revokedReason: reason },
+    });
+  }
+
+  /** Ends every live session of a user (but `exceptId`); returns how many. */
+  async revokeAllOf(
+    db: Tx | PrismaService,
+    userId: string,
+    reason: RevokeReason,
+    exceptId?: string,
+  ): Promise<number> {
+    const { count } = await db.session.updateMany({
+      where: { userId, revokedAt: null, ...(exceptId && { id: { not: exceptId } }) },
+      data: { revokedAt: new Date(), revokedReason: reason },
+    });
+    return count;
+  }
+
+  async listLive(userId: string, currentId: string): Promise<SessionInfo[]> {
+    const rows = await this.prisma.session.findMany({
+      where: { userId, revokedAt: null, expiresAt: { gt: new Date() } },
+      orderBy: { lastSeenAt: 'desc' },
+    });
+    return rows.map((s) => ({
+      // The id is a hash of the secret token, safe to show; still, a prefix is enough to tell them apart.
+      id: s.id.slice(0, 16),
+      current: s.id === currentId,
+      ip: s.ip,
+      userAgent: s.userAgent,
+      createdAt: s.createdAt.toISOString(),
+      lastSeenAt: s.lastSeenAt.toISOString(),
+    }));
+  }
+}

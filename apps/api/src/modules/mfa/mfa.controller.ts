@@ -1,0 +1,75 @@
+import {
+  ZMfaCodeRequest,
+  ZRecoveryCodeRequest,
+  type MfaActivation,
+  type MfaCodeRequest,
+  type MfaEnrolment,
+  type RecoveryCodeRequest,
+  type SessionState,
+} from '@baton/contracts';
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { RequireSession } from '../../common/decorators/access.decorators.js';
+import { ZodBody } from '../../common/http/zod-params.js';
+import { AuthService } from '../auth/auth.service.js';
+import { CurrentSession } from '../auth/current-session.decorator.js';
+import { SessionService, type AuthSession } from '../auth/session.service.js';
+import { MfaService } from './mfa.service.js';
+
+@ApiTags('auth')
+@Controller('v1/auth/mfa')
+export class MfaController {
+  constructor(
+    private readonly mfa: MfaService,
+    private readonly auth: AuthService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  private async stateOf(session: AuthSession): Promise<SessionState> {
+    return this.auth.state((await this.sessions.resolveById(session.id))!);
+  }
+
+  /** A new TOTP secret and its `otpauth://` URI (shown as a QR code). Not active until confirmed. */
+  @Post('enrolment')
+  @RequireSession('mfa_enrolment')
+  @HttpCode(200)
+  enrol(@CurrentSession() session: AuthSession): Promise<MfaEnrolment> {
+    return this.mfa.enrol(session);
+  }
+
+  /** Confirms enrolment with a first code; answers the 10 recovery codes, shown this once only. */
+  @Post('activation')
+  @RequireSession('mfa_enrolment')
+  @HttpCode(200)
+  async activate(
+    @CurrentSession() session: AuthSession,
+    @ZodBody(ZMfaCodeRequest) body: MfaCodeRequest,
+  ): Promise<MfaActivation & { session: SessionState }> {
+    const activation = await this.mfa.activate(session, body.code);
+    return { ...activation, session: await this.stateOf(session) };
+  }
+
+  /** Finishes sign-in; on a signed-in session, renews the step-up window for sensitive actions. */
+  @Post('verify')
+  @RequireSession('mfa_verification')
+  @HttpCode(200)
+  async verify(
+    @CurrentSession() session: AuthSession,
+    @ZodBody(ZMfaCodeRequest) body: MfaCodeRequest,
+  ): Promise<SessionState> {
+    await this.mfa.verify(session, body.code);
+    return this.stateOf(session);
+  }
+
+  /** Signs in with a recovery code instead of an app code; each code works once. */
+  @Post('recovery')
+  @RequireSession('mfa_verification')
+  @HttpCode(200)
+  async recover(
+    @CurrentSession() session: AuthSession,
+    @ZodBody(ZRecoveryCodeRequest) body: RecoveryCodeRequest,
+  ): Promise<SessionState & { remainingRecoveryCodes: number }> {
+    const { remaining } = await this.mfa.useRecoveryCode(session, body.code);
+    return { ...(await this.stateOf(session)), remainingRecoveryCodes: remaining };
+  }
+}

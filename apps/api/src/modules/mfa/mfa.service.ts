@@ -1,0 +1,200 @@
+import type { MfaActivation, MfaEnrolment } from '@baton/contracts';
+import { Injectable } from '@nestjs/common';
+import { createHmac, randomBytes } from 'node:crypto';
+import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
+import { DomainError } from '../../common/errors/domain.error.js';
+import { ConfigService } from '../../config/config.service.js';
+import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AttemptLimitsService } from '../auth/attempt-limits.service.js';
+import { SessionService, type AuthSession } from '../auth/session.service.js';
+import { checkTotp, newTotpSecret, totpUri } from './totp.js';
+
+const RECOVERY_CODES = 10;
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+const secretContext = (userId: string) => `mfa-secret:${userId}`;
+
+function newRecoveryCode(): string {
+  const bytes = randomBytes(10);
+  const chars = [...bytes].map((b) => BASE32[b % 32]).join('');
+  return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+}
+
+@Injectable()
+export class MfaService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly crypto: DataEncryptionService,
+    private readonly sessions: SessionService,
+    private readonly limits: AttemptLimitsService,
+    private readonly audit: AuditService,
+    private readonly config: ConfigService,
+  ) {}
+
+  /** Recovery codes are high-entropy, so a keyed hash is enough (and lets us look them up). */
+  private recoveryHash(code: string): string {
+    return createHmac('sha256', this.config.env.APP_SECRET)
+      .update(`recovery:${code.replace('-', '').toLowerCase()}`)
+      .digest('hex');
+  }
+
+  /** Starts (or restarts) enrolment: a new secret that becomes active only once a code proves it. */
+  async enrol(session: AuthSession): Promise<MfaEnrolment> {
+    const existing = await this.prisma.mfaFactor.findUnique({ where: { userId: session.userId } });
+    if (existing?.activatedAt) {
+      throw new DomainError('mfa.already_enabled', 'Two-factor authentication is already set up.', 409);
+    }
+    const secret = newTotpSecret();
+    const sealed = this.crypto.encrypt(secret, secretContext(session.userId));
+    await this.prisma.$transaction(async (tx) => {
+      await tx.mfaFactor.upsert({
+        where: { userId: session.userId },
+        create: { userId: session.userId, secretCiphertext: sealed.ciphertext, keyId: sealed.keyId },
+        update: { secretCiphertext: sealed.ciphertext, keyId: sealed.keyId, lastUsedStep: null },
+      });
+      await this.audit.record(tx, {
+        action: 'auth.mfa_enrolment_started',
+        target: { type: 'user', id: session.userId },
+      });
+    });
+    return { secret, otpauthUri: totpUri(secret, session.email) };
+  }
+
+  /** Confirms enrolment with a first code; returns the recovery codes, shown this once only. */
+  async activate(session: AuthSession, code: string): Promise<MfaActivation> {
+    const factor = await this.prisma.mfaFactor.findUnique({ where: { userId: session.userId } });
+    if (!factor || factor.activatedAt) {
+      throw new DomainError('mfa.no_enrolment', 'Start enrolment first.', 409);
+    }
+    const step = await this.checkCode(session, factor, code, 'activation');
+    const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
+    await this.prisma.$transaction(async (tx) => {
+      const claimed = await this.claimStep(tx, factor.id, step);
+      if (!claimed) throw new DomainError('mfa.invalid_code', 'That code was already used.', 400);
+      await tx.mfaFactor.update({ where: { id: factor.id }, data: { activatedAt: new Date() } });
+      await tx.recoveryCode.deleteMany({ where: { userId: session.userId } });
+      await tx.recoveryCode.createMany({
+        data: codes.map((c) => ({ userId: session.userId, codeHash: this.recoveryHash(c) })),
+      });
+      await this.sessions.markMfaVerified(tx, session.id);
+      await this.audit.record(tx, {
+        action: 'auth.mfa_activated',
+        target: { type: 'user', id: session.userId },
+      });
+    });
+    return { recoveryCodes: codes };
+  }
+
+  /** Finishes sign-in, or refreshes the step-up window of a signed-in session. */
+  async verify(session: AuthSession, code: string): Promise<void> {
+    const factor = await this.prisma.mfaFactor.findUnique({ where: { userId: session.userId } });
+    if (!factor?.activatedAt) {
+      throw new DomainError('mfa.not_enabled', 'Two-factor authentication is not set up.', 409);
+    }
+    const purpose = session.pending === 'mfa_verification' ? 'sign_in' : 'step_up';
+    const step = await this.checkCode(session, factor, code, purpose);
+    const ok = await this.prisma.$transaction(async (tx) => {
+      if (!(await this.claimStep(tx, factor.id, step))) return false;
+      await this.sessions.markMfaVerified(tx, session.id);
+      await this.audit.record(tx, {
+        action: 'auth.mfa_verified',
+        target: { type: 'user', id: session.userId },
+        data: { purpose },
+      });
+      return true;
+    });
+    // Lost a race with another request presenting the same code: that is a replay too.
+    if (!ok) await this.failed(session, purpose, 'replayed');
+  }
+
+  /** A recovery code stands in for a TOTP code, once. */
+  async useRecoveryCode(session: AuthSession, code: string): Promise<{ remaining: number }> {
+    await this.assertAllowed(session);
+    const hash = this.recoveryHash(code);
+    const remaining = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.recoveryCode.updateMany({
+        where: { userId: session.userId, codeHash: hash, usedAt: null },
+        data: { usedAt: new Date() },
+      });
+      if (count !== 1) return null;
+      const left = await tx.recoveryCode.count({ where: { userId: session.userId, usedAt: null } });
+      await this.sessions.markMfaVerified(tx, session.id);
+      await this.audit.record(tx, {
+        action: 'auth.recovery_code_used',
+        target: { type: 'user', id: session.userId },
+        data: { remaining: left },
+      });
+      return left;
+    });
+    if (remaining === null) return this.failed(session, 'recovery_code', 'invalid_recovery_code');
+    return { remaining };
+  }
+
+  /** Admin reset: the user must enrol again at next sign-in. Runs inside the caller's transaction. */
+  async reset(tx: Tx, userId: string): Promise<boolean> {
+    const { count } = await tx.mfaFactor.deleteMany({ where: { userId } });
+    await tx.recoveryCode.deleteMany({ where: { userId } });
+    return count > 0;
+  }
+
+  private async assertAllowed(session: AuthSession): Promise<void> {
+    try {
+      await this.limits.assertMfaAllowed(session.id, session.userId);
+    } catch (error) {
+      await this.audit.recordNow({
+        action: 'auth.mfa_throttled',
+        result: 'denied',
+        target: { type: 'user', id: session.userId },
+      });
+      throw error;
+    }
+  }
+
+  private async checkCode(
+    session: AuthSession,
+    factor: { secretCiphertext: string; keyId: string; lastUsedStep: bigint | null },
+    code: string,
+    purpose: string,
+  ): Promise<number> {
+    await this.assertAllowed(session);
+    const secret = this.crypto.decrypt(
+      { ciphertext: factor.secretCiphertext, keyId: factor.keyId },
+      secretContext(session.userId),
+    );
+    const lastStep = factor.lastUsedStep === null ? null : Number(factor.lastUsedStep);
+    const result = await checkTotp(secret, code, lastStep);
+    if (result.valid) return result.step;
+    // Distinguish a replay (right code, already used) for the audit trail only.
+    const reused = lastStep !== null && (await checkTotp(secret, code, null)).valid;
+    return this.failed(session, purpose, reused ? 'replayed' : 'invalid_code');
+  }
+
+  /** Takes the time step only if it is newer than the last accepted one (atomic against races). */
+  private async claimStep(tx: Tx, factorId: string, step: number): Promise<boolean> {
+    const { count } = await tx.mfaFactor.updateMany({
+      where: { id: factorId, OR: [{ lastUsedStep: null }, { lastUsedStep: { lt: BigInt(step) } }] },
+      data: { lastUsedStep: BigInt(step) },
+    });
+    return count === 1;
+  }
+
+  private async failed(session: AuthSession, purpose: string, reason: string): Promise<never> {
+    await this.limits.mfaFailed(session.id, session.userId);
+    await this.audit.recordNow({
+      action: 'auth.mfa_failed',
+      result: 'failed',
+      target: { type: 'user', id: session.userId },
+      data: { purpose, reason },
+    });
+    throw new DomainError(
+      reason === 'invalid_recovery_code' ? 'mfa.invalid_recovery_code' : 'mfa.invalid_code',
+      reason === 'replayed'
+        ? 'That code was already used. Wait for the next one.'
+        : reason === 'invalid_recovery_code'
+          ? 'That recovery code is not valid or was already used.'
+          : 'That code is not valid.',
+      400,
+    );
+  }
+}

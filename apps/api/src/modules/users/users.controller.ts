@@ -1,0 +1,108 @@
+import { Permission } from '@baton/authz';
+import {
+  ZCreateUserRequest,
+  ZSetUserRolesRequest,
+  ZUpdateUserRequest,
+  type AccessReviewEntry,
+  type CreateUserRequest,
+  type CreatedUser,
+  type SetUserRolesRequest,
+  type UpdateUserRequest,
+  type UserSummary,
+} from '@baton/contracts';
+import { Controller, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { RequirePermission, RequireStepUp } from '../../common/decorators/access.decorators.js';
+import { UuidParam, ZodBody } from '../../common/http/zod-params.js';
+import { CurrentSession } from '../auth/current-session.decorator.js';
+import type { AuthSession } from '../auth/session.service.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('users')
+@Controller('v1/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @RequirePermission(Permission.UserRead)
+  list(): Promise<UserSummary[]> {
+    return this.users.list();
+  }
+
+  @Get(':id')
+  @RequirePermission(Permission.UserRead)
+  get(@UuidParam() id: string): Promise<UserSummary> {
+    return this.users.get(id);
+  }
+
+  /** Invite: answers a one-time password, shown only here; the user changes it at first sign-in. */
+  @Post()
+  @RequirePermission(Permission.UserManage)
+  create(@ZodBody(ZCreateUserRequest) body: CreateUserRequest): Promise<CreatedUser> {
+    return this.users.create(body);
+  }
+
+  @Patch(':id')
+  @RequirePermission(Permission.UserManage)
+  update(
+    @UuidParam() id: string,
+    @ZodBody(ZUpdateUserRequest) body: UpdateUserRequest,
+  ): Promise<UserSummary> {
+    return this.users.update(id, body.displayName);
+  }
+
+  /** Role changes are privilege changes: they need a fresh MFA code and end the user's sessions. */
+  @Put(':id/roles')
+  @RequirePermission(Permission.UserManage, Permission.RoleManage)
+  @RequireStepUp()
+  setRoles(
+    @CurrentSession() session: AuthSession,
+    @UuidParam() id: string,
+    @ZodBody(ZSetUserRolesRequest) body: SetUserRolesRequest,
+  ): Promise<UserSummary> {
+    return this.users.setRoles(session, id, body.roles);
+  }
+
+  /** Ends every session of the user at once, on every instance. */
+  @Post(':id/disable')
+  @RequirePermission(Permission.UserManage)
+  @HttpCode(200)
+  disable(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<UserSummary> {
+    return this.users.setStatus(session, id, 'disabled');
+  }
+
+  @Post(':id/enable')
+  @RequirePermission(Permission.UserManage)
+  @HttpCode(200)
+  enable(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<UserSummary> {
+    return this.users.setStatus(session, id, 'active');
+  }
+
+  @Post(':id/mfa/reset')
+  @RequirePermission(Permission.UserResetMfa)
+  @RequireStepUp()
+  @HttpCode(200)
+  resetMfa(@UuidParam() id: string): Promise<UserSummary> {
+    return this.users.resetMfa(id);
+  }
+
+  @Post(':id/sessions/end')
+  @RequirePermission(Permission.UserEndSessions)
+  @HttpCode(200)
+  async endSessions(@UuidParam() id: string): Promise<{ ended: number }> {
+    return { ended: await this.users.endSessions(id) };
+  }
+}
+
+@ApiTags('users')
+@Controller('v1/access-review')
+export class AccessReviewController {
+  constructor(private readonly users: UsersService) {}
+
+  /** Every user with roles, permissions, last sign-in, MFA state and dormancy. */
+  @Get()
+  @RequirePermission(Permission.AccessReviewRead)
+  review(): Promise<AccessReviewEntry[]> {
+    return this.users.accessReview();
+  }
+}

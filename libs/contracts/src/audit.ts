@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/**
+ * Every action the audit trail records, as a dotted past-tense name. Writing an event with a name
+ * outside this union fails to compile (API) or to parse (anything reading the trail).
+ */
+export const ZAuditAction = z.enum([
+  'access.denied',
+  'auth.login_succeeded',
+  'auth.login_failed',
+  'auth.login_throttled',
+  'auth.logged_out',
+  'auth.other_sessions_ended',
+  'auth.password_changed',
+  'auth.password_change_failed',
+  'auth.mfa_enrolment_started',
+  'auth.mfa_activated',
+  'auth.mfa_verified',
+  'auth.mfa_failed',
+  'auth.mfa_throttled',
+  'auth.recovery_code_used',
+  'user.created',
+  'user.updated',
+  'user.roles_changed',
+  'user.disabled',
+  'user.enabled',
+  'user.mfa_reset',
+  'user.sessions_ended',
+  'user.listed',
+  'role.created',
+  'role.updated',
+  'role.deleted',
+  'settings.updated',
+  'access_review.read',
+  'audit.searched',
+  'audit.exported',
+  'audit.verified',
+]);
+export type AuditAction = z.infer<typeof ZAuditAction>;
+
+export const ZAuditResult = z.enum(['success', 'denied', 'failed']);
+export type AuditResult = z.infer<typeof ZAuditResult>;
+
+export const ZAuditEvent = z.object({
+  seq: z.string(),
+  chainPosition: z.string().nullable(),
+  occurredAt: z.iso.datetime(),
+  actor: z.object({ id: z.string().nullable(), email: z.string().nullable(), roles: z.array(z.string()) }),
+  action: ZAuditAction,
+  target: z.object({ type: z.string().nullable(), id: z.string().nullable() }),
+  result: ZAuditResult,
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  requestId: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  prevHash: z.string().nullable(),
+  hash: z.string().nullable(),
+});
+export type AuditEvent = z.infer<typeof ZAuditEvent>;
+
+const seqCursor = z.string().regex(/^\d{1,19}$/, 'must be a sequence number');
+
+/** Filters shared by the audit query and export endpoints. */
+export const ZAuditFilter = z.strictObject({
+  actorId: z.uuid().optional(),
+  actorEmail: z.string().trim().toLowerCase().max(320).optional(),
+  action: ZAuditAction.optional(),
+  targetType: z.string().max(64).optional(),
+  targetId: z.string().max(128).optional(),
+  result: ZAuditResult.optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+export type AuditFilter = z.infer<typeof ZAuditFilter>;
+
+export const ZAuditQuery = ZAuditFilter.extend({
+  /** Newest first; pass the previous page's `nextCursor` to continue. */
+  cursor: seqCursor.optional(),
+  limit: z.coerce.number().int().min(1).max(500).prefault(50),
+});
+export type AuditQuery = z.infer<typeof ZAuditQuery>;
+
+export const ZAuditPage = z.object({ items: z.array(ZAuditEvent), nextCursor: z.string().nullable() });
+export type AuditPage = z.infer<typeof ZAuditPage>;
+
+export const ZAuditExportQuery = ZAuditFilter.extend({ format: z.enum(['csv', 'json']).prefault('json') });
+export type AuditExportQuery = z.infer<typeof ZAuditExportQuery>;
+
+export const ZChainVerification = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  /** Hash of the last sealed event; record it elsewhere to detect truncation of the chain's tail. */
+  head: z.object({ chainPosition: z.string(), seq: z.string(), hash: z.string() }).nullable(),
+  firstBroken: z
+    .object({ seq: z.string(), chainPosition: z.string().nullable(), reason: z.string() })
+    .nullable(),
+  unsealed: z.number().int(),
+  oldestUnsealedSeconds: z.number().nullable(),
+});
+export type ChainVerification = z.infer<typeof ZChainVerification>;

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+const email = z.email().trim().toLowerCase().max(320);
+/** Length limits only; the policy (common passwords, email) is checked by the server. */
+const password = z.string().min(1).max(256);
+
+export const ZLoginRequest = z.strictObject({ email, password });
+export type LoginRequest = z.infer<typeof ZLoginRequest>;
+
+/** What a session must still do before it may do anything else. */
+export const ZPendingStep = z.enum(['mfa_verification', 'password_change', 'mfa_enrolment']);
+export type PendingStep = z.infer<typeof ZPendingStep>;
+
+export const ZSessionUser = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.string()),
+  permissions: z.array(z.string()),
+  mfaEnabled: z.boolean(),
+});
+
+/** Answer of login, `GET /auth/me` and every step of the sign-in flow. */
+export const ZSessionState = z.object({
+  user: ZSessionUser,
+  pending: ZPendingStep.nullable(),
+  /** Send back as `X-CSRF-Token` on every state-changing request. */
+  csrfToken: z.string(),
+  mfaVerifiedAt: z.iso.datetime().nullable(),
+});
+export type SessionState = z.infer<typeof ZSessionState>;
+
+export const ZChangePasswordRequest = z.strictObject({
+  currentPassword: password,
+  newPassword: password,
+});
+export type ChangePasswordRequest = z.infer<typeof ZChangePasswordRequest>;
+
+export const ZMfaCodeRequest = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'must be the 6-digit code from the authenticator app'),
+});
+export type MfaCodeRequest = z.infer<typeof ZMfaCodeRequest>;
+
+export const ZRecoveryCodeRequest = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z2-7]{5}-?[a-z2-7]{5}$/, 'must be a recovery code such as abcde-fghij'),
+});
+export type RecoveryCodeRequest = z.infer<typeof ZRecoveryCodeRequest>;
+
+export const ZMfaEnrolment = z.object({ secret: z.string(), otpauthUri: z.string() });
+export type MfaEnrolment = z.infer<typeof ZMfaEnrolment>;
+
+export const ZMfaActivation = z.object({ recoveryCodes: z.array(z.string()).length(10) });
+export type MfaActivation = z.infer<typeof ZMfaActivation>;
+
+export const ZSessionInfo = z.object({
+  id: z.string(),
+  current: z.boolean(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  lastSeenAt: z.iso.datetime(),
+});
+export type SessionInfo = z.infer<typeof ZSessionInfo>;

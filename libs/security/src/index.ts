@@ -1,0 +1,4 @@
+/** Framework-free security primitives shared by the API and the operator tools. */
+export * from './audit-chain.js';
+export * from './password.hasher.js';
+export * from './password.policy.js';
