@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
+import { AuditService } from '../src/modules/audit/audit.service.js';
+import { PrismaService } from '../src/prisma/prisma.service.js';
 import { QueueName } from '../src/jobs/queue-names.js';
 import { HEALTH_PING_JOB, type HealthPong } from '../src/modules/health/health-ping.handler.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
@@ -37,5 +39,23 @@ describe('worker', () => {
     );
     const failed = await jobs.queue(QueueName.System).getJob(String(job.id));
     expect(failed?.attemptsMade).toBe(1);
+  });
+
+  it('seals new audit events into the hash chain promptly', async () => {
+    const prisma = worker.get(PrismaService);
+    const marker = randomUUID();
+    const started = Date.now();
+    await worker
+      .get(AuditService)
+      .recordNow({ action: 'user.updated', target: { type: 'user', id: marker } });
+    let sealed = false;
+    while (!sealed && Date.now() - started < 5_000) {
+      const row = await prisma.auditEvent.findFirst({ where: { targetId: marker } });
+      sealed = Boolean(row?.hash) && row?.chainPos !== null && row?.chainPos !== undefined;
+      if (!sealed) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(sealed).toBe(true);
+    // Typically a few hundred milliseconds; the bound leaves room for a busy CI machine.
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 });

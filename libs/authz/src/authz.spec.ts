@@ -6,6 +6,7 @@ import {
   Permission,
   can,
   isPermission,
+  mfaRequiredFor,
 } from './index.js';
 
 describe('permissions', () => {
@@ -52,5 +53,14 @@ describe('built-in roles', () => {
     for (const permissions of Object.values(BUILT_IN_ROLE_PERMISSIONS)) {
       for (const permission of permissions) expect(isPermission(permission)).toBe(true);
     }
+  });
+});
+
+describe('mfaRequiredFor', () => {
+  it('requires MFA for admins and supervisors, and for anyone holding a critical permission', () => {
+    expect(mfaRequiredFor(['agent'], BUILT_IN_ROLE_PERMISSIONS[BuiltInRole.Agent])).toBe(false);
+    expect(mfaRequiredFor(['supervisor'], [])).toBe(true);
+    expect(mfaRequiredFor(['custom-auditor'], [Permission.AuditRead])).toBe(false);
+    expect(mfaRequiredFor(['custom-exporter'], [Permission.AuditExport])).toBe(true);
   });
 });

@@ -14,14 +14,21 @@ const SEALER_LOCK = 0x0ba7_0a0d;
 export class AuditSealerService {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Seals up to `limit` events; returns how many. 0 when another instance holds the lock. */
-  async sealPending(limit = 5000): Promise<number> {
+  /**
+   * Seals up to `limit` events; returns how many. Without `wait`, returns 0 at once when another
+   * instance is sealing (it will pick these events up too).
+   */
+  async sealPending(limit = 5000, wait = false): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
-      const [lock] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(
-        'SELECT pg_try_advisory_xact_lock($1) AS locked',
-        SEALER_LOCK,
-      );
-      if (!lock?.locked) return 0;
+      if (wait) {
+        await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1)', SEALER_LOCK);
+      } else {
+        const [lock] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(
+          'SELECT pg_try_advisory_xact_lock($1) AS locked',
+          SEALER_LOCK,
+        );
+        if (!lock?.locked) return 0;
+      }
       const rows = await tx.$queryRawUnsafe<AuditRow[]>(
         `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE chain_pos IS NULL ORDER BY seq LIMIT $1`,
         limit,
@@ -58,10 +65,13 @@ export class AuditSealerService {
     });
   }
 
-  /** Seals until nothing is left (tests, verification on demand). */
+  /** Seals until nothing is left, waiting for other sealers (tests, benchmarks). */
   async sealAll(): Promise<number> {
     let total = 0;
-    for (let sealed = -1; sealed !== 0; total += sealed) sealed = await this.sealPending();
-    return total;
+    for (;;) {
+      const sealed = await this.sealPending(5000, true);
+      if (sealed === 0) return total;
+      total += sealed;
+    }
   }
 }

@@ -35,11 +35,18 @@ export class UsersController {
     return this.users.get(id);
   }
 
-  /** Invite: answers a one-time password, shown only here; the user changes it at first sign-in. */
+  /**
+   * Invite: answers a one-time password, shown only here; the user changes it at first sign-in.
+   * Granting roles at the same time also needs `role:manage`.
+   */
   @Post()
   @RequirePermission(Permission.UserManage)
-  create(@ZodBody(ZCreateUserRequest) body: CreateUserRequest): Promise<CreatedUser> {
-    return this.users.create(body);
+  @RequireStepUp()
+  create(
+    @CurrentSession() session: AuthSession,
+    @ZodBody(ZCreateUserRequest) body: CreateUserRequest,
+  ): Promise<CreatedUser> {
+    return this.users.create(session, body);
   }
 
   @Patch(':id')

@@ -1,4 +1,4 @@
-import { BuiltInRole, isPermission } from '@baton/authz';
+import { BuiltInRole, Permission, isPermission } from '@baton/authz';
 import type { AccessReviewEntry, CreateUserRequest, CreatedUser, UserSummary } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError, ValidationError } from '../../common/errors/domain.error.js';
@@ -97,7 +97,25 @@ export class UsersService {
   }
 
   /** Invites a user: a one-time password, shown once, that must be changed at first sign-in. */
-  async create(input: CreateUserRequest): Promise<CreatedUser> {
+  async create(actor: AuthSession, input: CreateUserRequest): Promise<CreatedUser> {
+    if (input.roles.length > 0 && !actor.permissions.has(Permission.RoleManage)) {
+      await this.audit.recordNow({
+        action: 'access.denied',
+        result: 'denied',
+        target: { type: 'user', id: null },
+        data: {
+          status: 403,
+          reason: 'missing_permission',
+          required: [Permission.RoleManage],
+          roles: input.roles,
+        },
+      });
+      throw new DomainError(
+        CommonErrorCode.Forbidden,
+        'Granting roles needs the role:manage permission.',
+        403,
+      );
+    }
     const oneTimePassword = generateOneTimePassword();
     const passwordHash = await hashPassword(oneTimePassword);
     const user = await this.prisma.$transaction(async (tx) => {

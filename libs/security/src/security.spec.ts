@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { GENESIS_HASH, chainHash, verifyAuditChain, type AuditRow, type SqlRunner } from './audit-chain.js';
+import { generateOneTimePassword, hashPassword, verifyPassword } from './password.hasher.js';
+import { passwordProblems } from './password.policy.js';
+
+describe('password policy', () => {
+  const email = 'dana.scully@example.com';
+  it('accepts a long, uncommon passphrase', () => {
+    expect(passwordProblems('violet kettle under the stairs', email)).toEqual([]);
+  });
+  it.each([
+    ['short1!', 'at least 12 characters'],
+    ['password1234', 'too common'],
+    ['Password2024!', 'too common'],
+    ['qwertyuiop12', 'too common'],
+    ['dana.scully-rocks-99', 'must not contain your email'],
+    ['I am DANA.SCULLY@example.com', 'must not contain your email'],
+  ])('rejects %s (%s)', (password, problem) => {
+    expect(passwordProblems(password, email).join(' ')).toContain(problem);
+  });
+  it('counts characters, not bytes', () => {
+    expect(passwordProblems('ééééééééééé', email).join(' ')).toContain('at least 12');
+  });
+});
+
+describe('password hashing', () => {
+  it('uses argon2id with a per-hash salt and verifies only the right password', async () => {
+    const [a, b] = await Promise.all([hashPassword('same input here'), hashPassword('same input here')]);
+    expect(a).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(a).not.toBe(b);
+    expect(await verifyPassword('same input here', a)).toBe(true);
+    expect(await verifyPassword('same input herE', a)).toBe(false);
+    expect(await verifyPassword('anything', 'not a hash')).toBe(false);
+  });
+  it('generates one-time passwords that pass the policy', () => {
+    const generated = Array.from({ length: 50 }, () => generateOneTimePassword());
+    expect(new Set(generated).size).toBe(50);
+    for (const password of generated) expect(passwordProblems(password, 'x@example.com')).toEqual([]);
+  });
+});
+
+function row(seq: number, data: unknown = { n: seq }): AuditRow {
+  return {
+    seq: String(seq),
+    chain_pos: null,
+    occurred_at: new Date(Date.UTC(2026, 10, 23, 12, 0, seq)),
+    actor_id: null,
+    actor_email: 'a@example.com',
+    actor_roles: ['admin'],
+    action: 'user.updated',
+    target_type: 'user',
+    target_id: 'u1',
+    result: 'success',
+    ip: '10.0.0.1',
+    user_agent: 'ua',
+    request_id: 'r',
+    data,
+    prev_hash: null,
+    hash: null,
+  };
+}
+
+function sealed(rows: AuditRow[]): AuditRow[] {
+  let prev = GENESIS_HASH;
+  return rows.map((r, i) => {
+    const pos = BigInt(i + 1);
+    const hash = chainHash(prev, r, pos);
+    const out = { ...r, chain_pos: String(pos), prev_hash: prev, hash };
+    prev = hash;
+    return out;
+  });
+}
+
+/** Serves the verifier's two queries from memory. */
+function runner(rows: AuditRow[]): SqlRunner {
+  return (async (sql: string, params: unknown[]) => {
+    if (sql.includes('count(*)')) return [{ count: '0', oldest: null }];
+    const from = BigInt(params[0] as string);
+    return rows
+      .filter((r) => r.chain_pos !== null && BigInt(r.chain_pos) >= from)
+      .slice(0, params[1] as number);
+  }) as SqlRunner;
+}
+
+describe('audit hash chain', () => {
+  it('does not depend on the key order of the data (JSONB reorders keys)', () => {
+    expect(chainHash(GENESIS_HASH, row(1, { a: 1, b: { c: 2, d: 3 } }), 1n)).toBe(
+      chainHash(GENESIS_HASH, row(1, { b: { d: 3, c: 2 }, a: 1 }), 1n),
+    );
+  });
+  it('changes with every field and with the chain position', () => {
+    const base = chainHash(GENESIS_HASH, row(1), 1n);
+    expect(chainHash(GENESIS_HASH, { ...row(1), actor_email: 'b@example.com' }, 1n)).not.toBe(base);
+    expect(chainHash(GENESIS_HASH, { ...row(1), result: 'denied' }, 1n)).not.toBe(base);
+    expect(chainHash(GENESIS_HASH, row(1), 2n)).not.toBe(base);
+    expect(chainHash('f'.repeat(64), row(1), 1n)).not.toBe(base);
+  });
+  it('verifies an intact chain across pages', async () => {
+    const rows = sealed(Array.from({ length: 25 }, (_, i) => row(i + 1)));
+    const result = await verifyAuditChain(runner(rows), 10);
+    expect(result).toMatchObject({ ok: true, checked: 25, firstBroken: null, head: { seq: '25' } });
+  });
+  it('names the first altered event', async () => {
+    const rows = sealed(Array.from({ length: 10 }, (_, i) => row(i + 1)));
+    rows[6] = { ...rows[6]!, data: { n: 'changed' } };
+    const result = await verifyAuditChain(runner(rows), 4);
+    expect(result).toMatchObject({ ok: false, checked: 6, firstBroken: { seq: '7', chainPosition: '7' } });
+    expect(result.firstBroken?.reason).toContain('altered');
+  });
+  it('names the gap a deleted event leaves', async () => {
+    const rows = sealed(Array.from({ length: 10 }, (_, i) => row(i + 1)));
+    rows.splice(3, 1);
+    const result = await verifyAuditChain(runner(rows));
+    expect(result.firstBroken).toMatchObject({ seq: '5' });
+    expect(result.firstBroken?.reason).toContain('position 4 is missing');
+  });
+});
