@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deploy } from '../db/migrate.js';
-import { adminBanner, seed } from '../db/seed.js';
+import { adminBanner, seed, type SeedResult } from '../db/seed.js';
 import { ensureLocalServices, ServiceError, type LocalServices } from './local-services.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -72,11 +72,12 @@ if (build.status !== 0) {
   fail('the build failed; run `npm run build` to see why.');
 }
 
+let firstAdmin: SeedResult['admin'];
 try {
   await deploy(databaseUrl, (line) => say(line));
   const seeded = await seed(databaseUrl, process.env.SEED_ADMIN_EMAIL || undefined);
   say(`built-in roles ready: ${seeded.roles.join(', ')}`);
-  if (seeded.admin) console.log(adminBanner(seeded.admin));
+  firstAdmin = seeded.admin;
 } catch (error) {
   await services?.stop();
   fail(`database setup failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -121,4 +122,6 @@ for (;;) {
 }
 if (!stopping) {
   say(`ready — open ${publicUrl} (Ctrl-C stops everything).`);
+  // After the start-up logs, so it does not scroll away.
+  if (firstAdmin) console.log(adminBanner(firstAdmin));
 }

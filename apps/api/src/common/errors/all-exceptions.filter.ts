@@ -16,6 +16,14 @@ const CODE_BY_STATUS: Record<number, string> = {
   [HttpStatus.SERVICE_UNAVAILABLE]: CommonErrorCode.ServiceUnavailable,
 };
 
+function isUniqueViolation(exception: unknown): boolean {
+  return (
+    exception instanceof Error &&
+    exception.name === 'PrismaClientKnownRequestError' &&
+    (exception as Error & { code?: string }).code === 'P2002'
+  );
+}
+
 /** The single place where errors become responses. Stack traces are logged, never sent. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -44,6 +52,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       const error = { code: exception.code, message: exception.message, details: exception.details };
       return { status: exception.status, body: { error, requestId } };
+    }
+    if (isUniqueViolation(exception)) {
+      // Two requests creating the same name at once: the loser hears what a sequential caller would.
+      const error = { code: CommonErrorCode.Conflict, message: 'That already exists.' };
+      return { status: HttpStatus.CONFLICT, body: { error, requestId } };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

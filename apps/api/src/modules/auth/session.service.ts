@@ -150,7 +150,10 @@ export class SessionService {
     });
   }
 
-  /** Ends every live session of a user (but `exceptId`); returns how many. */
+  /**
+   * Ends every session of a user not yet revoked (but `exceptId`); returns how many. Timed-out ones are
+   * revoked too, so raising a timeout later can never bring them back.
+   */
   async revokeAllOf(
     db: Tx | PrismaService,
     userId: string,
@@ -164,9 +167,18 @@ export class SessionService {
     return count;
   }
 
+  /** Sessions that would still be accepted now (not revoked, not idle or too old). */
   async listLive(userId: string, currentId: string): Promise<SessionInfo[]> {
+    const settings = await this.settings.get();
+    const now = Date.now();
     const rows = await this.prisma.session.findMany({
-      where: { userId, revokedAt: null, expiresAt: { gt: new Date() } },
+      where: {
+        userId,
+        revokedAt: null,
+        expiresAt: { gt: new Date(now) },
+        lastSeenAt: { gt: new Date(now - settings.sessionIdleMinutes * 60_000) },
+        createdAt: { gt: new Date(now - settings.sessionAbsoluteHours * 3_600_000) },
+      },
       orderBy: { lastSeenAt: 'desc' },
     });
     return rows.map((s) => ({

@@ -42,14 +42,15 @@ export class SecuritySettingsService {
       const current = await tx.setting.findUnique({ where: { key: KEY } });
       const before = this.withDefaults(current?.value);
       const next = ZSecuritySettings.parse({ ...before, ...patch });
+      const changed = Object.keys(next).filter(
+        (k) => next[k as keyof SecuritySettings] !== before[k as keyof SecuritySettings],
+      );
+      if (changed.length === 0) return next;
       await tx.setting.upsert({
         where: { key: KEY },
         create: { key: KEY, value: next, updatedById: actorId },
         update: { value: next, updatedById: actorId },
       });
-      const changed = Object.keys(next).filter(
-        (k) => next[k as keyof SecuritySettings] !== before[k as keyof SecuritySettings],
-      );
       await this.audit.record(tx, {
         action: 'settings.updated',
         target: { type: 'settings', id: KEY },

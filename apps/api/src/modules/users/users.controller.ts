@@ -78,8 +78,10 @@ export class UsersController {
     return this.users.setStatus(session, id, 'disabled');
   }
 
+  /** Restores an account's access, so it is a step-up action (disabling is defensive and is not). */
   @Post(':id/enable')
   @RequirePermission(Permission.UserManage)
+  @RequireStepUp()
   @HttpCode(200)
   enable(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<UserSummary> {
     return this.users.setStatus(session, id, 'active');
