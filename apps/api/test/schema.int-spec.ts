@@ -51,4 +51,20 @@ describe('database guarantees', () => {
     );
     expect(rows).toHaveLength(1);
   });
+
+  it('keeps every audit_events column under the append-only trigger', async () => {
+    const { rows: columns } = await db.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'audit_events'`,
+    );
+    const { rows: functions } = await db.query<{ source: string }>(
+      `SELECT prosrc AS source FROM pg_proc WHERE proname = 'audit_events_append_only'`,
+    );
+    const source = functions[0]?.source ?? '';
+    const unguarded = columns
+      .map((c) => c.column_name)
+      .filter((name) => !['chain_pos', 'prev_hash', 'hash'].includes(name))
+      .filter((name) => !source.includes(`NEW.${name},`) && !source.includes(`NEW.${name})`));
+    // A column missing here could be changed after sealing without the database refusing it.
+    expect(unguarded).toEqual([]);
+  });
 });

@@ -17,6 +17,8 @@ describe('worker', () => {
     worker = await createWorker(testEnv(), capturingLogger().logger);
     await worker.init();
     jobs = worker.get(JobsService);
+    // Listen for completions before adding jobs, so no notification can slip past.
+    await jobs.queueEvents(QueueName.System).waitUntilReady();
   });
   afterAll(async () => {
     await worker.close();

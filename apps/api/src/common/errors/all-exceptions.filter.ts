@@ -41,7 +41,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (status >= 500) {
       this.logger.error({ err: exception, requestId, path: request.path }, 'request failed');
     }
-    if (response.headersSent) return;
+    // A streamed answer (an export) failed half-way: end the connection so the client sees it broke.
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
     if (exception instanceof RateLimitedError) {
       response.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
     }

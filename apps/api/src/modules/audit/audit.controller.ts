@@ -4,6 +4,7 @@ import {
   ZAuditQuery,
   type AuditEvent,
   type AuditExportQuery,
+  type AuditFilter,
   type AuditPage,
   type AuditQuery,
   type ChainVerification,
@@ -11,6 +12,8 @@ import {
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { RequirePermission, RequireStepUp } from '../../common/decorators/access.decorators.js';
 import { ZodQuery } from '../../common/http/zod-params.js';
 import { AuditQueryService } from './audit-query.service.js';
@@ -86,21 +89,24 @@ export class AuditController {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     res.setHeader('Content-Disposition', `attachment; filename="baton-audit-${stamp}.${format}"`);
     res.setHeader('Cache-Control', 'no-store');
+    res.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+    // pipeline() waits for a slow client (backpressure) and stops reading when it disconnects.
+    await pipeline(Readable.from(this.exportChunks(format, filters)), res);
+  }
+
+  private async *exportChunks(format: 'csv' | 'json', filters: AuditFilter): AsyncGenerator<string> {
     if (format === 'csv') {
-      res.type('text/csv; charset=utf-8');
-      res.write(`${CSV_COLUMNS.join(',')}\r\n`);
-      for await (const event of this.query.stream(filters)) res.write(csvRow(event));
-    } else {
-      res.type('application/json; charset=utf-8');
-      res.write('[');
-      let first = true;
-      for await (const event of this.query.stream(filters)) {
-        res.write(`${first ? '' : ','}\n${JSON.stringify(event)}`);
-        first = false;
-      }
-      res.write('\n]\n');
+      yield `${CSV_COLUMNS.join(',')}\r\n`;
+      for await (const event of this.query.stream(filters)) yield csvRow(event);
+      return;
     }
-    res.end();
+    yield '[';
+    let first = true;
+    for await (const event of this.query.stream(filters)) {
+      yield `${first ? '' : ','}\n${JSON.stringify(event)}`;
+      first = false;
+    }
+    yield '\n]\n';
   }
 
   /** Walks the hash chain and names the first broken event, if any. */
