@@ -38,7 +38,8 @@ async function audit(
  *   changes them takes effect on the next start);
  * - the first admin, only while no account holds the admin role, with a one-time password that
  *   must be changed (and MFA set up) at first sign-in. If that email already has an account (an
- *   admin who was demoted), it becomes the admin again with a new one-time password.
+ *   admin who was demoted or disabled), it becomes the admin again with a new one-time password,
+ *   its MFA reset and its sessions ended, each audited.
  */
 export async function seed(databaseUrl: string, adminEmail = DEFAULT_ADMIN_EMAIL): Promise<SeedResult> {
   const db = new pg.Client({ connectionString: databaseUrl });
@@ -89,25 +90,62 @@ export async function seed(databaseUrl: string, adminEmail = DEFAULT_ADMIN_EMAIL
     if (admins.rowCount === 0) {
       const email = adminEmail.toLowerCase();
       const oneTimePassword = generateOneTimePassword();
-      const { rows } = await db.query<{ id: string }>(
-        `INSERT INTO users (id, email, display_name, password_hash, must_change_password, updated_at)
-         VALUES (gen_random_uuid(), $1, 'Administrator', $2, true, now())
-         ON CONFLICT (email) DO UPDATE
-           SET password_hash = EXCLUDED.password_hash, must_change_password = true, status = 'active', disabled_at = NULL
-         RETURNING id`,
-        [email, await hashPassword(oneTimePassword)],
+      const passwordHash = await hashPassword(oneTimePassword);
+      const existing = await db.query<{ id: string; status: string }>(
+        'SELECT id, status FROM users WHERE email = $1 FOR UPDATE',
+        [email],
       );
-      const userId = rows[0]!.id;
-      // When an existing account is made the admin again, nothing signed in with the old password survives.
-      await db.query(
-        `UPDATE sessions SET revoked_at = now(), revoked_reason = 'password_changed' WHERE user_id = $1 AND revoked_at IS NULL`,
-        [userId],
-      );
-      await db.query(
-        `INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE name = $2 ON CONFLICT DO NOTHING`,
-        [userId, BuiltInRole.Admin],
-      );
-      await audit(db, 'user.created', { type: 'user', id: userId }, { email, roles: [BuiltInRole.Admin] });
+      const adminRole = `SELECT id FROM roles WHERE name = '${BuiltInRole.Admin}'`;
+      const found = existing.rows[0];
+      if (!found) {
+        const { rows } = await db.query<{ id: string }>(
+          `INSERT INTO users (id, email, display_name, password_hash, must_change_password, updated_at)
+           VALUES (gen_random_uuid(), $1, 'Administrator', $2, true, now()) RETURNING id`,
+          [email, passwordHash],
+        );
+        const userId = rows[0]!.id;
+        await db.query(`INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM (${adminRole}) r`, [
+          userId,
+        ]);
+        await audit(db, 'user.created', { type: 'user', id: userId }, { email, roles: [BuiltInRole.Admin] });
+      } else {
+        // Recovery: the account becomes the admin again and starts over as a new one would: a new
+        // one-time password, MFA to set up afresh, and nothing signed in with the old credentials.
+        const target = { type: 'user', id: found.id };
+        const { rows: before } = await db.query<{ name: string }>(
+          'SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 ORDER BY r.name',
+          [found.id],
+        );
+        await db.query(
+          `UPDATE users SET password_hash = $2, must_change_password = true, status = 'active', disabled_at = NULL,
+                  reactivated_at = now(), updated_at = now() WHERE id = $1`,
+          [found.id, passwordHash],
+        );
+        await db.query(
+          `INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM (${adminRole}) r ON CONFLICT DO NOTHING`,
+          [found.id],
+        );
+        const from = before.map((r) => r.name);
+        await audit(db, 'user.roles_changed', target, {
+          from,
+          to: [...new Set([...from, BuiltInRole.Admin])].sort(),
+        });
+        if (found.status !== 'active') await audit(db, 'user.enabled', target, {});
+        const mfa = await db.query('DELETE FROM mfa_factors WHERE user_id = $1', [found.id]);
+        await db.query('DELETE FROM recovery_codes WHERE user_id = $1', [found.id]);
+        const ended = await db.query(
+          `UPDATE sessions SET revoked_at = now(), revoked_reason = 'mfa_reset' WHERE user_id = $1 AND revoked_at IS NULL`,
+          [found.id],
+        );
+        await audit(db, 'user.mfa_reset', target, {
+          hadMfa: (mfa.rowCount ?? 0) > 0,
+          sessionsEnded: ended.rowCount,
+        });
+        await audit(db, 'auth.password_changed', target, {
+          reason: 'admin_recovery',
+          otherSessionsEnded: ended.rowCount,
+        });
+      }
       result.admin = { email, oneTimePassword };
     }
     await db.query('COMMIT');

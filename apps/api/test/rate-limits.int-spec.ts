@@ -110,4 +110,26 @@ describe('brute-force limits', () => {
     }
     expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
   });
+
+  it('holds under a burst of parallel guesses: no more get checked than the limit allows', async () => {
+    const victim = await createUser(api, { roles: ['admin'], mfa: true });
+    const attacker = new Client(api.base);
+    const logins = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        attacker.post('/api/v1/auth/login', { email: victim.email, password: `parallel-guess-${i}` }),
+      ),
+    );
+    expect(logins.filter((r) => r.status === 401).length).toBeLessThanOrEqual(5);
+    expect(logins.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(25);
+
+    const holder = new Client(api.base);
+    await holder.post('/api/v1/auth/login', { email: victim.email, password: victim.password });
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        holder.post('/api/v1/auth/mfa/verify', { code: String(100000 + i * 7919).slice(0, 6) }),
+      ),
+    );
+    expect(guesses.filter((r) => r.status === 400).length).toBeLessThanOrEqual(5);
+    expect(guesses.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(25);
+  });
 });

@@ -367,6 +367,12 @@ describe('user administration', () => {
         password: dormant.password,
       });
       expect(login.status).toBe(401);
+
+      // Re-enabled by an admin, the account gets a fresh dormancy period instead of being disabled again.
+      const { client } = await signedInAdmin(api);
+      expect((await client.post(`/api/v1/users/${dormant.id}/enable`)).status).toBe(200);
+      await api.app.get(UsersService).disableDormant();
+      expect((await api.prisma.user.findUniqueOrThrow({ where: { id: dormant.id } })).status).toBe('active');
     });
   });
 
@@ -646,5 +652,43 @@ describe('the last active admin', () => {
         where: { status: 'active', roles: { some: { role: { name: 'admin' } } } },
       }),
     ).toBe(1);
+  });
+
+  it('can be recovered by the seed when no admin is left: a fresh one-time password, MFA to set up again', async () => {
+    const first = await api.prisma.user.findUniqueOrThrow({ where: { email: FIRST_ADMIN } });
+    await api.prisma.userRole.deleteMany({ where: { role: { name: 'admin' } } });
+
+    const { stdout } = await dbTool('seed.ts', '--json');
+    const seeded = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
+      admin?: { email: string; oneTimePassword: string };
+    };
+    expect(seeded.admin?.email).toBe(FIRST_ADMIN);
+
+    const recovered = await api.prisma.user.findUniqueOrThrow({
+      where: { id: first.id },
+      include: { roles: { include: { role: true } }, mfaFactor: true },
+    });
+    expect(recovered).toMatchObject({ status: 'active', mustChangePassword: true, mfaFactor: null });
+    expect(recovered.roles.map((r) => r.role.name)).toContain('admin');
+    const actions = (
+      await api.prisma.auditEvent.findMany({
+        where: { targetId: first.id, actorId: null },
+        orderBy: { seq: 'asc' },
+      })
+    ).map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'user.roles_changed',
+        'user.enabled',
+        'user.mfa_reset',
+        'auth.password_changed',
+      ]),
+    );
+
+    const login = await new Client(api.base).post('/api/v1/auth/login', {
+      email: FIRST_ADMIN,
+      password: seeded.admin?.oneTimePassword,
+    });
+    expect(login.body).toMatchObject({ pending: 'password_change' });
   });
 });

@@ -13,6 +13,7 @@ export const ZAuditAction = z.enum([
   'auth.other_sessions_ended',
   'auth.password_changed',
   'auth.password_change_failed',
+  'auth.password_change_throttled',
   'auth.mfa_enrolment_started',
   'auth.mfa_activated',
   'auth.mfa_verified',
@@ -58,7 +59,10 @@ export const ZAuditEvent = z.object({
 });
 export type AuditEvent = z.infer<typeof ZAuditEvent>;
 
-const seqCursor = z.string().regex(/^\d{1,19}$/, 'must be a sequence number');
+const seqCursor = z
+  .string()
+  .regex(/^\d{1,19}$/, 'must be a sequence number')
+  .refine((value) => BigInt(value) <= 9_223_372_036_854_775_807n, 'must be a sequence number');
 
 /** Filters shared by the audit query and export endpoints. */
 export const ZAuditFilter = z.strictObject({

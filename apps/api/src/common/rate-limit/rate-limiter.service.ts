@@ -9,6 +9,11 @@ local ttl = redis.call('PTTL', KEYS[1])
 return {count, ttl}
 `;
 
+const UNDO = `
+if redis.call('GET', KEYS[1]) and tonumber(redis.call('GET', KEYS[1])) > 0 then redis.call('DECR', KEYS[1]) end
+return 0
+`;
+
 export interface WindowState {
   count: number;
   retryAfterMs: number;
@@ -32,15 +37,9 @@ export class RateLimiterService {
     return { count, retryAfterMs: Math.max(ttl, 0) };
   }
 
-  async peek(name: string): Promise<WindowState> {
-    const key = this.key(name);
-    const [count, ttl] = await this.redis.client
-      .multi()
-      .get(key)
-      .pttl(key)
-      .exec()
-      .then((replies) => (replies ?? []).map(([, value]) => value));
-    return { count: Number(count ?? 0), retryAfterMs: Math.max(Number(ttl ?? 0), 0) };
+  /** Takes back one hit (an attempt that turned out fine); never goes below zero or revives an expired window. */
+  async undo(name: string): Promise<void> {
+    await this.redis.client.eval(UNDO, 1, this.key(name));
   }
 
   async reset(...names: string[]): Promise<void> {

@@ -124,7 +124,7 @@ export class AccessGuard implements CanActivate {
       action: 'access.denied',
       result: 'denied',
       target: { type: 'route', id: `${route.method} ${route.path}` },
-      data: { status, code, ...data },
+      data: { status, errorCode: code, ...data },
     });
     throw new DomainError(code, message, status);
   }

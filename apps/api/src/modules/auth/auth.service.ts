@@ -5,7 +5,7 @@ import { currentRequestContext } from '../../common/http/request-context.js';
 import type { User } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
-import { AttemptLimitsService } from './attempt-limits.service.js';
+import { AttemptLimitsService, type LoginAttempt } from './attempt-limits.service.js';
 import { dummyHash, hashPassword, passwordProblems, verifyPassword } from '@baton/security';
 import { SessionService, type AuthSession } from './session.service.js';
 
@@ -27,9 +27,9 @@ export class AuthService {
 
   /** Checks email and password under the brute-force limits; every outcome is audited. */
   async verifyCredentials(email: string, password: string): Promise<User> {
-    const ip = this.clientIp();
+    let attempt: LoginAttempt;
     try {
-      await this.limits.assertLoginAllowed(email, ip);
+      attempt = await this.limits.beginLogin(email, this.clientIp());
     } catch (error) {
       if (error instanceof RateLimitedError) {
         await this.audit.recordNow({
@@ -45,7 +45,7 @@ export class AuthService {
     const user = await this.prisma.user.findUnique({ where: { email } });
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !ok || user.status !== 'active') {
-      await this.limits.loginFailed(email, ip);
+      await this.limits.loginFailed(attempt);
       await this.audit.recordNow({
         action: 'auth.login_failed',
         result: 'failed',
@@ -55,7 +55,7 @@ export class AuthService {
       });
       throw invalidCredentials();
     }
-    await this.limits.loginSucceeded(email, ip);
+    await this.limits.loginSucceeded(attempt);
     return user;
   }
 
@@ -122,10 +122,21 @@ export class AuthService {
 
   /** Replaces the password (also the forced first change); ends every other session of the user. */
   async changePassword(session: AuthSession, currentPassword: string, newPassword: string): Promise<void> {
-    await this.limits.assertPasswordChangeAllowed(session.userId);
+    try {
+      await this.limits.beginPasswordChange(session.userId);
+    } catch (error) {
+      if (error instanceof RateLimitedError) {
+        await this.audit.recordNow({
+          action: 'auth.password_change_throttled',
+          result: 'denied',
+          target: { type: 'user', id: session.userId },
+          data: { retryAfterSeconds: Math.ceil(error.retryAfterSeconds) },
+        });
+      }
+      throw error;
+    }
     const user = await this.prisma.user.findUniqueOrThrow({ where: { id: session.userId } });
     if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-      await this.limits.passwordChangeFailed(session.userId);
       await this.audit.recordNow({
         action: 'auth.password_change_failed',
         result: 'failed',
@@ -134,6 +145,8 @@ export class AuthService {
       });
       throw new DomainError('auth.current_password_incorrect', 'The current password is incorrect.', 400);
     }
+    // The current password was right: this attempt does not count towards the limit.
+    await this.limits.passwordChangeSucceeded(session.userId);
     const problems = passwordProblems(newPassword, user.email);
     if (currentPassword === newPassword) problems.push('must differ from the current password');
     if (problems.length > 0) {

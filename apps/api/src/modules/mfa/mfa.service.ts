@@ -48,11 +48,19 @@ export class MfaService {
     const secret = newTotpSecret();
     const sealed = this.crypto.encrypt(secret, secretContext(session.userId));
     await this.prisma.$transaction(async (tx) => {
-      await tx.mfaFactor.upsert({
-        where: { userId: session.userId },
-        create: { userId: session.userId, secretCiphertext: sealed.ciphertext, keyId: sealed.keyId },
-        update: { secretCiphertext: sealed.ciphertext, keyId: sealed.keyId, lastUsedStep: null },
+      // Only a factor not yet activated may get a new secret (two tabs enrolling at once).
+      const { count } = await tx.mfaFactor.updateMany({
+        where: { userId: session.userId, activatedAt: null },
+        data: { secretCiphertext: sealed.ciphertext, keyId: sealed.keyId, lastUsedStep: null },
       });
+      if (count === 0) {
+        if (existing) {
+          throw new DomainError('mfa.already_enabled', 'Two-factor authentication is already set up.', 409);
+        }
+        await tx.mfaFactor.create({
+          data: { userId: session.userId, secretCiphertext: sealed.ciphertext, keyId: sealed.keyId },
+        });
+      }
       await this.audit.record(tx, {
         action: 'auth.mfa_enrolment_started',
         target: { type: 'user', id: session.userId },
@@ -72,7 +80,18 @@ export class MfaService {
     await this.prisma.$transaction(async (tx) => {
       const claimed = await this.claimStep(tx, factor.id, step);
       if (!claimed) throw new DomainError('mfa.invalid_code', 'That code was already used.', 400);
-      await tx.mfaFactor.update({ where: { id: factor.id }, data: { activatedAt: new Date() } });
+      // Activates the secret the code was checked against, not one a parallel enrolment just replaced.
+      const { count } = await tx.mfaFactor.updateMany({
+        where: { id: factor.id, activatedAt: null, secretCiphertext: factor.secretCiphertext },
+        data: { activatedAt: new Date() },
+      });
+      if (count !== 1) {
+        throw new DomainError(
+          'mfa.enrolment_changed',
+          'Enrolment was restarted elsewhere; scan the new code.',
+          409,
+        );
+      }
       await tx.recoveryCode.deleteMany({ where: { userId: session.userId } });
       await tx.recoveryCode.createMany({
         data: codes.map((c) => ({ userId: session.userId, codeHash: this.recoveryHash(c) })),
@@ -83,6 +102,7 @@ export class MfaService {
         target: { type: 'user', id: session.userId },
       });
     });
+    await this.limits.mfaSucceeded(session.id, session.userId);
     return { recoveryCodes: codes };
   }
 
@@ -106,6 +126,7 @@ export class MfaService {
     });
     // Lost a race with another request presenting the same code: that is a replay too.
     if (!ok) await this.failed(session, purpose, 'replayed');
+    await this.limits.mfaSucceeded(session.id, session.userId);
   }
 
   /** A recovery code stands in for a TOTP code, once. */
@@ -128,6 +149,7 @@ export class MfaService {
       return left;
     });
     if (remaining === null) return this.failed(session, 'recovery_code', 'invalid_recovery_code');
+    await this.limits.mfaSucceeded(session.id, session.userId);
     return { remaining };
   }
 
@@ -140,7 +162,7 @@ export class MfaService {
 
   private async assertAllowed(session: AuthSession): Promise<void> {
     try {
-      await this.limits.assertMfaAllowed(session.id, session.userId);
+      await this.limits.beginMfa(session.id, session.userId);
     } catch (error) {
       await this.audit.recordNow({
         action: 'auth.mfa_throttled',
@@ -180,7 +202,6 @@ export class MfaService {
   }
 
   private async failed(session: AuthSession, purpose: string, reason: string): Promise<never> {
-    await this.limits.mfaFailed(session.id, session.userId);
     await this.audit.recordNow({
       action: 'auth.mfa_failed',
       result: 'failed',

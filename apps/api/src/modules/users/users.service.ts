@@ -30,6 +30,21 @@ function toSummary(user: UserWithRoles): UserSummary {
 
 const notFound = () => new DomainError(CommonErrorCode.NotFound, 'No such user.', 404);
 
+/** Dormancy counts from the last sign-in (or creation) or the last re-enable, whichever is later. */
+function lastActiveAt(user: { lastLoginAt: Date | null; createdAt: Date; reactivatedAt: Date | null }): Date {
+  const signIn = user.lastLoginAt ?? user.createdAt;
+  return user.reactivatedAt && user.reactivatedAt > signIn ? user.reactivatedAt : signIn;
+}
+
+function inactiveSince(cutoff: Date): Prisma.UserWhereInput {
+  return {
+    AND: [
+      { OR: [{ lastLoginAt: { lt: cutoff } }, { lastLoginAt: null, createdAt: { lt: cutoff } }] },
+      { OR: [{ reactivatedAt: null }, { reactivatedAt: { lt: cutoff } }] },
+    ],
+  };
+}
+
 /** Admin operations on accounts. Each change and its audit event commit together. */
 @Injectable()
 export class UsersService {
@@ -199,7 +214,10 @@ export class UsersService {
       if (status === 'disabled') await this.assertNotLastAdmin(tx, id);
       const user = await tx.user.update({
         where: { id },
-        data: { status, disabledAt: status === 'disabled' ? new Date() : null },
+        data:
+          status === 'disabled'
+            ? { status, disabledAt: new Date() }
+            : { status, disabledAt: null, reactivatedAt: new Date() },
         include: userInclude,
       });
       const ended = status === 'disabled' ? await this.sessions.revokeAllOf(tx, id, 'user_disabled') : 0;
@@ -245,7 +263,7 @@ export class UsersService {
     const users = await this.prisma.user.findMany({ include: userInclude, orderBy: { email: 'asc' } });
     const now = Date.now();
     const entries = users.map((user) => {
-      const lastActive = (user.lastLoginAt ?? user.createdAt).getTime();
+      const lastActive = lastActiveAt(user).getTime();
       return {
         ...toSummary(user),
         permissions: [...new Set(user.roles.flatMap((r) => r.role.permissions).filter(isPermission))].sort(),
@@ -269,7 +287,7 @@ export class UsersService {
     const dormant = await this.prisma.user.findMany({
       where: {
         status: 'active',
-        OR: [{ lastLoginAt: { lt: cutoff } }, { lastLoginAt: null, createdAt: { lt: cutoff } }],
+        ...inactiveSince(cutoff),
       },
       select: { id: true, lastLoginAt: true },
     });
@@ -283,7 +301,7 @@ export class UsersService {
           where: {
             id: user.id,
             status: 'active',
-            OR: [{ lastLoginAt: { lt: cutoff } }, { lastLoginAt: null, createdAt: { lt: cutoff } }],
+            ...inactiveSince(cutoff),
           },
           data: { status: 'disabled', disabledAt: now },
         });

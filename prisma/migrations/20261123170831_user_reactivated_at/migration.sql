@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "users" ADD COLUMN     "reactivated_at" TIMESTAMPTZ(3);
