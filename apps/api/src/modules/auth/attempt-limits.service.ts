@@ -15,7 +15,7 @@ const MINUTE = 60_000;
  * One IP's failures never slow another IP: the per-account lock is keyed by account and IP; the
  * account-wide one has a much higher threshold, against slow distributed guessing.
  */
-export const LIMITS = {
+const LIMITS = {
   loginPerIp: { limit: 10, windowMs: 15 * MINUTE },
   loginPerAccountIp: { threshold: 5, baseLockMs: 30_000, maxLockMs: 60 * MINUTE, memoryMs: 24 * 60 * MINUTE },
   loginPerAccount: { threshold: 20, baseLockMs: MINUTE, maxLockMs: 60 * MINUTE, memoryMs: 24 * 60 * MINUTE },

@@ -14,6 +14,8 @@ const RECOVERY_CODES = 10;
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
 const secretContext = (userId: string) => `mfa-secret:${userId}`;
+const alreadyEnabled = () =>
+  new DomainError('mfa.already_enabled', 'Two-factor authentication is already set up.', 409);
 
 function newRecoveryCode(): string {
   const bytes = randomBytes(10);
@@ -43,7 +45,7 @@ export class MfaService {
   async enrol(session: AuthSession): Promise<MfaEnrolment> {
     const existing = await this.prisma.mfaFactor.findUnique({ where: { userId: session.userId } });
     if (existing?.activatedAt) {
-      throw new DomainError('mfa.already_enabled', 'Two-factor authentication is already set up.', 409);
+      throw alreadyEnabled();
     }
     const secret = newTotpSecret();
     const sealed = this.crypto.encrypt(secret, secretContext(session.userId));
@@ -55,7 +57,7 @@ export class MfaService {
       });
       if (count === 0) {
         if (existing) {
-          throw new DomainError('mfa.already_enabled', 'Two-factor authentication is already set up.', 409);
+          throw alreadyEnabled();
         }
         await tx.mfaFactor.create({
           data: { userId: session.userId, secretCiphertext: sealed.ciphertext, keyId: sealed.keyId },
