@@ -2,10 +2,14 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Env } from './config/env.schema.js';
 import { CoreModule } from './core.module.js';
+import { AgentsModule } from './modules/agents/agents.module.js';
 import { AuditHttpModule } from './modules/audit/audit-http.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { ConversationsModule } from './modules/conversations/conversations.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MfaModule } from './modules/mfa/mfa.module.js';
+import { QueuesModule } from './modules/queues/queues.module.js';
+import { RoutingModule } from './modules/routing/routing.module.js';
 import { SettingsModule } from './modules/settings/settings.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
@@ -22,6 +26,10 @@ export class AppModule {
         UsersModule,
         SettingsModule,
         AuditHttpModule,
+        QueuesModule,
+        AgentsModule,
+        ConversationsModule,
+        RoutingModule,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { SecurityModule } from './common/security.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
+import { EventsModule } from './modules/events/events.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
@@ -23,6 +24,7 @@ export class CoreModule {
         JobsModule,
         SecurityModule,
         AuditModule,
+        EventsModule,
       ],
     };
   }

@@ -5,6 +5,8 @@ import { CoreModule } from './core.module.js';
 import { WorkerModule } from './jobs/jobs.module.js';
 import { AuditSealerLoop } from './modules/audit/audit-sealer.loop.js';
 import { HealthPingHandler } from './modules/health/health-ping.handler.js';
+import { RoutingModule } from './modules/routing/routing.module.js';
+import { RoutingSweeperLoop } from './modules/routing/routing-sweeper.loop.js';
 import { DormantAccountsHandler } from './modules/users/dormant-accounts.handler.js';
 import { UsersModule } from './modules/users/users.module.js';
 
@@ -15,12 +17,13 @@ export class WorkerAppModule {
       module: WorkerAppModule,
       imports: [
         CoreModule.forRoot(env, logger),
+        RoutingModule,
         WorkerModule.register({
           imports: [UsersModule],
           handlers: [HealthPingHandler, DormantAccountsHandler],
         }),
       ],
-      providers: [AuditSealerLoop],
+      providers: [AuditSealerLoop, RoutingSweeperLoop],
     };
   }
 }

@@ -1,5 +1,6 @@
 export * from './audit.js';
 export * from './auth.js';
+export * from './conversations.js';
 export * from './errors.js';
 export * from './health.js';
 export * from './users.js';

@@ -1,0 +1,30 @@
+import { Permission } from '@baton/authz';
+import { ZPresenceRequest, type AgentState, type PresenceRequest } from '@baton/contracts';
+import { Controller, Get, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '../../common/decorators/access.decorators.js';
+import { ZodBody } from '../../common/http/zod-params.js';
+import { CurrentSession } from '../auth/current-session.decorator.js';
+import type { AuthSession } from '../auth/session.service.js';
+import { AgentsService } from './agents.service.js';
+
+@ApiTags('agents')
+@Controller('v1/agents/me')
+export class AgentsController {
+  constructor(private readonly agents: AgentsService) {}
+
+  @Get('state')
+  @RequirePermission(Permission.PresenceUpdate)
+  state(@CurrentSession() session: AuthSession): Promise<AgentState> {
+    return this.agents.state(session.userId);
+  }
+
+  @Put('presence')
+  @RequirePermission(Permission.PresenceUpdate)
+  setPresence(
+    @CurrentSession() session: AuthSession,
+    @ZodBody(ZPresenceRequest) body: PresenceRequest,
+  ): Promise<AgentState> {
+    return this.agents.setPresence(session.userId, body.presence);
+  }
+}

@@ -1,0 +1,344 @@
+import { Injectable } from '@nestjs/common';
+import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
+import type { Conversation, ConversationStatus } from '../../generated/prisma/client.js';
+import type { Tx } from '../../prisma/prisma.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { DomainEvent } from '../events/domain-events.service.js';
+
+export interface RoutingNote {
+  mode: string;
+  reason: string;
+  candidates: unknown[];
+}
+
+/**
+ * The only code that changes a conversation's status. Each method runs inside the caller's
+ * transaction on a row it has locked, checks the move is legal (409 otherwise), writes the change,
+ * the timeline event and the audit event, and returns the domain events to publish after commit.
+ */
+@Injectable()
+export class ConversationTransitions {
+  constructor(private readonly audit: AuditService) {}
+
+  /** Locks the conversation row for the rest of the transaction. */
+  async lock(tx: Tx, id: string): Promise<Conversation> {
+    await tx.$executeRawUnsafe('SELECT 1 FROM conversations WHERE id = $1::uuid FOR UPDATE', id);
+    const conversation = await tx.conversation.findUnique({ where: { id } });
+    if (!conversation) throw new DomainError(CommonErrorCode.NotFound, 'No such conversation.', 404);
+    return conversation;
+  }
+
+  private expect(conversation: Conversation, move: string, ...from: ConversationStatus[]): void {
+    if (!from.includes(conversation.status)) {
+      throw new DomainError(
+        'conversations.illegal_transition',
+        `Cannot ${move} a conversation that is ${conversation.status}.`,
+        409,
+      );
+    }
+  }
+
+  private async record(
+    tx: Tx,
+    conversation: Conversation,
+    type: Parameters<AuditService['record']>[1]['action'],
+    data: Record<string, unknown>,
+    actorUserId: string | null,
+  ): Promise<void> {
+    await tx.conversationEvent.create({
+      data: { conversationId: conversation.id, type, actorUserId, data: data as object },
+    });
+    await this.audit.record(tx, {
+      action: type,
+      target: { type: 'conversation', id: conversation.id },
+      data,
+      ...(actorUserId === null && { actor: null }),
+    });
+  }
+
+  /** Capacity is enforced by the database (a trigger on agent_states): never over, even under races. */
+  private async adjustLoad(tx: Tx, userId: string, delta: 1 | -1): Promise<void> {
+    if (delta > 0) {
+      await tx.$executeRawUnsafe(
+        'INSERT INTO agent_states (user_id, updated_at) VALUES ($1::uuid, now()) ON CONFLICT (user_id) DO NOTHING',
+        userId,
+      );
+    }
+    try {
+      await tx.$executeRawUnsafe(
+        `UPDATE agent_states SET active_count = greatest(active_count + $2, 0),
+                last_assigned_at = CASE WHEN $2 > 0 THEN now() ELSE last_assigned_at END, updated_at = now()
+          WHERE user_id = $1::uuid`,
+        userId,
+        delta,
+      );
+    } catch (error) {
+      if (String((error as Error).message).includes('agent_states_active_count_check')) {
+        throw new DomainError('routing.agent_at_capacity', 'That agent has no free capacity.', 409);
+      }
+      throw error;
+    }
+  }
+
+  async handoff(
+    tx: Tx,
+    c: Conversation,
+    input: {
+      queueId: string;
+      priority: number;
+      reason: string | null;
+      summary: string | null;
+      intent: string | null;
+      slaFirstResponseSeconds: number | null;
+      slaResolutionSeconds: number | null;
+    },
+    actorUserId: string | null,
+  ): Promise<DomainEvent[]> {
+    this.expect(c, 'hand off', 'bot');
+    const now = Date.now();
+    await tx.conversation.update({
+      where: { id: c.id },
+      data: {
+        status: 'queued',
+        queueId: input.queueId,
+        priority: input.priority,
+        handoffReason: input.reason,
+        handoffSummary: input.summary,
+        handoffIntent: input.intent,
+        waitingSince: new Date(now),
+        firstResponseDueAt: input.slaFirstResponseSeconds
+          ? new Date(now + input.slaFirstResponseSeconds * 1000)
+          : null,
+        resolutionDueAt: input.slaResolutionSeconds
+          ? new Date(now + input.slaResolutionSeconds * 1000)
+          : null,
+      },
+    });
+    await this.record(
+      tx,
+      c,
+      'conversation.handed_off',
+      { queueId: input.queueId, priority: input.priority, reason: input.reason, intent: input.intent },
+      actorUserId,
+    );
+    return [{ type: 'conversation.queued', conversationId: c.id, queueId: input.queueId }];
+  }
+
+  async assign(
+    tx: Tx,
+    c: Conversation,
+    agentId: string,
+    routing: RoutingNote,
+    actorUserId: string | null,
+  ): Promise<DomainEvent[]> {
+    this.expect(c, 'assign', 'queued');
+    await this.adjustLoad(tx, agentId, 1);
+    await tx.conversation.update({
+      where: { id: c.id },
+      data: {
+        status: 'assigned',
+        assigneeId: agentId,
+        assignedAt: new Date(),
+        offeredToId: null,
+        offerExpiresAt: null,
+      },
+    });
+    await tx.routingDecision.create({
+      data: {
+        conversationId: c.id,
+        queueId: c.queueId,
+        mode: routing.mode,
+        chosenUserId: agentId,
+        reason: routing.reason,
+        candidates: routing.candidates as object[],
+      },
+    });
+    await this.record(
+      tx,
+      c,
+      'conversation.assigned',
+      { assigneeId: agentId, mode: routing.mode, reason: routing.reason },
+      actorUserId,
+    );
+    return [{ type: 'conversation.assigned', conversationId: c.id, queueId: c.queueId, assigneeId: agentId }];
+  }
+
+  /** Back to the queue at its original place (`waiting_since` is kept). */
+  async unassign(
+    tx: Tx,
+    c: Conversation,
+    reason: string,
+    actorUserId: string | null,
+  ): Promise<DomainEvent[]> {
+    this.expect(c, 'unassign', 'assigned');
+    await this.adjustLoad(tx, c.assigneeId!, -1);
+    await tx.conversation.update({ where: { id: c.id }, data: { status: 'queued', assigneeId: null } });
+    await this.record(tx, c, 'conversation.unassigned', { fromUserId: c.assigneeId, reason }, actorUserId);
+    return [
+      { type: 'conversation.released', conversationId: c.id, queueId: c.queueId, fromUserId: c.assigneeId! },
+      { type: 'conversation.queued', conversationId: c.id, queueId: c.queueId! },
+    ];
+  }
+
+  async transferToQueue(
+    tx: Tx,
+    c: Conversation,
+    queueId: string,
+    actorUserId: string,
+  ): Promise<DomainEvent[]> {
+    this.expect(c, 'transfer', 'assigned', 'queued');
+    const events: DomainEvent[] = [];
+    if (c.status === 'assigned') {
+      await this.adjustLoad(tx, c.assigneeId!, -1);
+      events.push({
+        type: 'conversation.released',
+        conversationId: c.id,
+        queueId: c.queueId,
+        fromUserId: c.assigneeId!,
+      });
+    }
+    await tx.conversation.update({
+      where: { id: c.id },
+      data: { status: 'queued', assigneeId: null, queueId, offeredToId: null, offerExpiresAt: null },
+    });
+    await this.record(
+      tx,
+      c,
+      'conversation.transferred',
+      { fromQueueId: c.queueId, toQueueId: queueId, fromUserId: c.assigneeId },
+      actorUserId,
+    );
+    events.push({ type: 'conversation.queued', conversationId: c.id, queueId });
+    return events;
+  }
+
+  async transferToAgent(
+    tx: Tx,
+    c: Conversation,
+    toUserId: string,
+    actorUserId: string,
+  ): Promise<DomainEvent[]> {
+    this.expect(c, 'transfer', 'assigned', 'queued');
+    const events: DomainEvent[] = [];
+    if (c.status === 'assigned') {
+      if (c.assigneeId === toUserId) return [];
+      await this.adjustLoad(tx, c.assigneeId!, -1);
+      events.push({
+        type: 'conversation.released',
+        conversationId: c.id,
+        queueId: c.queueId,
+        fromUserId: c.assigneeId!,
+      });
+    }
+    await this.adjustLoad(tx, toUserId, 1);
+    await tx.conversation.update({
+      where: { id: c.id },
+      data: {
+        status: 'assigned',
+        assigneeId: toUserId,
+        assignedAt: new Date(),
+        offeredToId: null,
+        offerExpiresAt: null,
+      },
+    });
+    await tx.routingDecision.create({
+      data: {
+        conversationId: c.id,
+        queueId: c.queueId,
+        mode: 'transfer',
+        chosenUserId: toUserId,
+        reason: `transferred by ${actorUserId}`,
+        candidates: [],
+      },
+    });
+    await this.record(
+      tx,
+      c,
+      'conversation.transferred',
+      { fromUserId: c.assigneeId, toUserId, queueId: c.queueId },
+      actorUserId,
+    );
+    events.push({
+      type: 'conversation.assigned',
+      conversationId: c.id,
+      queueId: c.queueId,
+      assigneeId: toUserId,
+    });
+    return events;
+  }
+
+  async resolve(tx: Tx, c: Conversation, actorUserId: string | null): Promise<DomainEvent[]> {
+    this.expect(c, 'resolve', 'assigned');
+    await this.adjustLoad(tx, c.assigneeId!, -1);
+    await tx.conversation.update({
+      where: { id: c.id },
+      data: { status: 'resolved', resolvedAt: new Date() },
+    });
+    await this.record(tx, c, 'conversation.resolved', { assigneeId: c.assigneeId }, actorUserId);
+    return [
+      { type: 'conversation.released', conversationId: c.id, queueId: c.queueId, fromUserId: c.assigneeId! },
+      { type: 'conversation.changed', conversationId: c.id },
+    ];
+  }
+
+  /** A resolved conversation goes back to its queue (a customer wrote again, or an agent reopened it). */
+  async reopen(tx: Tx, c: Conversation, reason: string, actorUserId: string | null): Promise<DomainEvent[]> {
+    this.expect(c, 'reopen', 'resolved');
+    if (!c.queueId)
+      throw new DomainError('conversations.no_queue', 'This conversation has no queue to return to.', 409);
+    await tx.conversation.update({
+      where: { id: c.id },
+      data: { status: 'queued', assigneeId: null, resolvedAt: null, waitingSince: new Date() },
+    });
+    await this.record(
+      tx,
+      c,
+      'conversation.reopened',
+      { reason, previousAssigneeId: c.assigneeId },
+      actorUserId,
+    );
+    return [{ type: 'conversation.queued', conversationId: c.id, queueId: c.queueId }];
+  }
+
+  async handBackToBot(tx: Tx, c: Conversation, actorUserId: string): Promise<DomainEvent[]> {
+    this.expect(c, 'hand back to the bot', 'queued', 'assigned');
+    const events: DomainEvent[] = [{ type: 'conversation.changed', conversationId: c.id }];
+    if (c.status === 'assigned') {
+      await this.adjustLoad(tx, c.assigneeId!, -1);
+      events.push({
+        type: 'conversation.released',
+        conversationId: c.id,
+        queueId: c.queueId,
+        fromUserId: c.assigneeId!,
+      });
+    }
+    await tx.conversation.update({
+      where: { id: c.id },
+      data: { status: 'bot', assigneeId: null, waitingSince: null, offeredToId: null, offerExpiresAt: null },
+    });
+    await this.record(tx, c, 'conversation.handed_back', { fromUserId: c.assigneeId }, actorUserId);
+    return events;
+  }
+
+  async close(tx: Tx, c: Conversation): Promise<DomainEvent[]> {
+    this.expect(c, 'close', 'resolved');
+    await tx.conversation.update({ where: { id: c.id }, data: { status: 'closed', closedAt: new Date() } });
+    await this.record(tx, c, 'conversation.closed', {}, null);
+    return [{ type: 'conversation.changed', conversationId: c.id }];
+  }
+
+  async setPriority(tx: Tx, c: Conversation, priority: number, actorUserId: string): Promise<DomainEvent[]> {
+    this.expect(c, 'reprioritise', 'queued', 'assigned');
+    await tx.conversation.update({ where: { id: c.id }, data: { priority } });
+    await this.record(
+      tx,
+      c,
+      'conversation.priority_changed',
+      { from: c.priority, to: priority },
+      actorUserId,
+    );
+    return c.status === 'queued'
+      ? [{ type: 'conversation.queued', conversationId: c.id, queueId: c.queueId! }]
+      : [{ type: 'conversation.changed', conversationId: c.id }];
+  }
+}

@@ -1,0 +1,32 @@
+import type { Conversation as ConversationDto, Message as MessageDto } from '@baton/contracts';
+import type { Conversation, Message } from '../../generated/prisma/client.js';
+
+export function toConversation(c: Conversation): ConversationDto {
+  return {
+    id: c.id,
+    status: c.status,
+    queueId: c.queueId,
+    assigneeId: c.assigneeId,
+    priority: c.priority,
+    handoff: { reason: c.handoffReason, summary: c.handoffSummary, intent: c.handoffIntent },
+    waitingSince: c.waitingSince?.toISOString() ?? null,
+    firstResponseDueAt: c.firstResponseDueAt?.toISOString() ?? null,
+    resolutionDueAt: c.resolutionDueAt?.toISOString() ?? null,
+    lastSeq: c.lastSeq,
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+
+export function toMessage(m: Message): MessageDto {
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    seq: m.seq,
+    authorKind: m.authorKind,
+    authorUserId: m.authorUserId,
+    body: m.body,
+    internal: m.internal,
+    clientMessageId: m.clientMessageId,
+    createdAt: m.createdAt.toISOString(),
+  };
+}

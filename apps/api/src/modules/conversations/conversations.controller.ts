@@ -1,0 +1,117 @@
+import { Permission } from '@baton/authz';
+import {
+  ZMessagesQuery,
+  ZPriorityRequest,
+  ZSendMessageRequest,
+  ZTransferRequest,
+  type Conversation,
+  type Message,
+  type MessagesQuery,
+  type PriorityRequest,
+  type SendMessageRequest,
+  type TransferRequest,
+} from '@baton/contracts';
+import { Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '../../common/decorators/access.decorators.js';
+import { UuidParam, ZodBody, ZodQuery } from '../../common/http/zod-params.js';
+import { CurrentSession } from '../auth/current-session.decorator.js';
+import type { AuthSession } from '../auth/session.service.js';
+import { ConversationsService } from './conversations.service.js';
+
+@ApiTags('conversations')
+@Controller('v1/conversations')
+export class ConversationsController {
+  constructor(private readonly conversations: ConversationsService) {}
+
+  /** My open conversations and those waiting in my queues. */
+  @Get()
+  @RequirePermission(Permission.ConversationRead)
+  list(@CurrentSession() session: AuthSession): Promise<Conversation[]> {
+    return this.conversations.list(session);
+  }
+
+  @Get(':id')
+  @RequirePermission(Permission.ConversationRead)
+  get(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<Conversation> {
+    return this.conversations.get(session, id);
+  }
+
+  /** Exactly the messages after `afterSeq`: how a client fills a gap or catches up after reconnecting. */
+  @Get(':id/messages')
+  @RequirePermission(Permission.ConversationRead)
+  messages(
+    @CurrentSession() session: AuthSession,
+    @UuidParam() id: string,
+    @ZodQuery(ZMessagesQuery) query: MessagesQuery,
+  ): Promise<Message[]> {
+    return this.conversations.messages(session, id, query.afterSeq, query.limit);
+  }
+
+  /** A reply or internal note; idempotent on `clientMessageId`. */
+  @Post(':id/messages')
+  @RequirePermission(Permission.ConversationReply)
+  send(
+    @CurrentSession() session: AuthSession,
+    @UuidParam() id: string,
+    @ZodBody(ZSendMessageRequest) body: SendMessageRequest,
+  ): Promise<Message> {
+    return this.conversations.send(session, id, body);
+  }
+
+  @Post(':id/claim')
+  @RequirePermission(Permission.ConversationClaim)
+  @HttpCode(200)
+  claim(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<Conversation> {
+    return this.conversations.claim(session, id);
+  }
+
+  @Post(':id/unassign')
+  @RequirePermission(Permission.ConversationTransfer)
+  @HttpCode(200)
+  unassign(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<Conversation> {
+    return this.conversations.unassign(session, id);
+  }
+
+  @Post(':id/transfer')
+  @RequirePermission(Permission.ConversationTransfer)
+  @HttpCode(200)
+  transfer(
+    @CurrentSession() session: AuthSession,
+    @UuidParam() id: string,
+    @ZodBody(ZTransferRequest) body: TransferRequest,
+  ): Promise<Conversation> {
+    return this.conversations.transfer(session, id, body);
+  }
+
+  @Post(':id/resolve')
+  @RequirePermission(Permission.ConversationResolve)
+  @HttpCode(200)
+  resolve(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<Conversation> {
+    return this.conversations.resolve(session, id);
+  }
+
+  @Post(':id/reopen')
+  @RequirePermission(Permission.ConversationResolve)
+  @HttpCode(200)
+  reopen(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<Conversation> {
+    return this.conversations.reopen(session, id);
+  }
+
+  @Post(':id/hand-back')
+  @RequirePermission(Permission.ConversationTransfer)
+  @HttpCode(200)
+  handBack(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<Conversation> {
+    return this.conversations.handBack(session, id);
+  }
+
+  @Put(':id/priority')
+  @RequirePermission(Permission.ConversationSupervise)
+  setPriority(
+    @CurrentSession() session: AuthSession,
+    @UuidParam() id: string,
+    @ZodBody(ZPriorityRequest) body: PriorityRequest,
+  ): Promise<Conversation> {
+    return this.conversations.setPriority(session, id, body.priority);
+  }
+}

@@ -1,0 +1,281 @@
+import { Permission } from '@baton/authz';
+import type {
+  Conversation as ConversationDto,
+  Message as MessageDto,
+  SendMessageRequest,
+  TransferRequest,
+} from '@baton/contracts';
+import { Injectable } from '@nestjs/common';
+import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
+import type { Conversation } from '../../generated/prisma/client.js';
+import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthSession } from '../auth/session.service.js';
+import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
+import { toConversation, toMessage } from './conversation.mapper.js';
+import { ConversationTransitions } from './conversation-transitions.service.js';
+
+export interface HandoffInput {
+  queueId: string;
+  priority?: number;
+  reason?: string | null;
+  summary?: string | null;
+  intent?: string | null;
+}
+
+/**
+ * Conversations as staff see and work them. Record-level access lives here: an agent reaches the
+ * conversations of their queues and those assigned to them; anything else is a 404 (no existence
+ * leak), and the attempt is audited.
+ */
+@Injectable()
+export class ConversationsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transitions: ConversationTransitions,
+    private readonly audit: AuditService,
+    private readonly events: DomainEventsService,
+  ) {}
+
+  /** Runs one transition in its own transaction and publishes its events after commit. */
+  private async run(
+    id: string,
+    step: (tx: Tx, conversation: Conversation) => Promise<DomainEvent[]>,
+  ): Promise<ConversationDto> {
+    const events = await this.prisma.$transaction(async (tx) =>
+      step(tx, await this.transitions.lock(tx, id)),
+    );
+    await this.events.publish(...events);
+    // Read after publishing: routing may already have moved it on (a handoff answered as assigned).
+    return toConversation(await this.prisma.conversation.findUniqueOrThrow({ where: { id } }));
+  }
+
+  private async queueIdsOf(userId: string): Promise<string[]> {
+    const memberships = await this.prisma.queueMember.findMany({
+      where: { userId },
+      select: { queueId: true },
+    });
+    return memberships.map((m) => m.queueId);
+  }
+
+  /** The conversation if this session may see it; otherwise 404, audited as a denial. */
+  private async visible(session: AuthSession, id: string): Promise<Conversation> {
+    const conversation = await this.prisma.conversation.findUnique({ where: { id } });
+    const allowed =
+      conversation !== null &&
+      (conversation.assigneeId === session.userId ||
+        (conversation.queueId !== null &&
+          (await this.queueIdsOf(session.userId)).includes(conversation.queueId)));
+    if (!conversation || !allowed) {
+      await this.audit.recordNow({
+        action: 'access.denied',
+        result: 'denied',
+        target: { type: 'conversation', id },
+        data: { status: 404, reason: conversation ? 'record_not_visible' : 'not_found' },
+      });
+      throw new DomainError(CommonErrorCode.NotFound, 'No such conversation.', 404);
+    }
+    return conversation;
+  }
+
+  private assertAssignedTo(session: AuthSession, c: Conversation, action: string): void {
+    if (c.assigneeId !== session.userId && !session.permissions.has(Permission.ConversationSupervise)) {
+      throw new DomainError(
+        'conversations.not_yours',
+        `Only the assigned agent or a supervisor can ${action}.`,
+        403,
+      );
+    }
+  }
+
+  /** My open conversations and those waiting in my queues. */
+  async list(session: AuthSession): Promise<ConversationDto[]> {
+    const queueIds = await this.queueIdsOf(session.userId);
+    const rows = await this.prisma.conversation.findMany({
+      where: {
+        status: { in: ['queued', 'assigned'] },
+        OR: [{ assigneeId: session.userId }, { queueId: { in: queueIds } }],
+      },
+      orderBy: [{ priority: 'desc' }, { waitingSince: 'asc' }],
+      take: 500,
+    });
+    return rows.map(toConversation);
+  }
+
+  async get(session: AuthSession, id: string): Promise<ConversationDto> {
+    return toConversation(await this.visible(session, id));
+  }
+
+  /** Exactly the messages after `afterSeq`, in order: what a client that missed some asks for. */
+  async messages(session: AuthSession, id: string, afterSeq: number, limit: number): Promise<MessageDto[]> {
+    await this.visible(session, id);
+    const rows = await this.prisma.message.findMany({
+      where: { conversationId: id, seq: { gt: afterSeq } },
+      orderBy: { seq: 'asc' },
+      take: limit,
+    });
+    return rows.map(toMessage);
+  }
+
+  /**
+   * Stores an agent's reply or internal note. Idempotent on `clientMessageId`: sending again returns
+   * the stored message with its `seq`.
+   */
+  async send(session: AuthSession, id: string, input: SendMessageRequest): Promise<MessageDto> {
+    await this.visible(session, id);
+    const { message, events } = await this.prisma.$transaction(async (tx) => {
+      const c = await this.transitions.lock(tx, id);
+      const existing = await tx.message.findUnique({
+        where: {
+          conversationId_authorKind_clientMessageId: {
+            conversationId: id,
+            authorKind: 'agent',
+            clientMessageId: input.clientMessageId,
+          },
+        },
+      });
+      if (existing) return { message: existing, events: [] as DomainEvent[] };
+      if (!input.internal) {
+        if (c.status !== 'assigned') {
+          throw new DomainError(
+            'conversations.not_assigned',
+            'Replies go to assigned conversations only.',
+            409,
+          );
+        }
+        this.assertAssignedTo(session, c, 'reply to the customer');
+      }
+      const seq = c.lastSeq + 1;
+      const firstReply = !input.internal && c.firstResponseAt === null;
+      await tx.conversation.update({
+        where: { id },
+        data: { lastSeq: seq, ...(firstReply && { firstResponseAt: new Date() }) },
+      });
+      const created = await tx.message.create({
+        data: {
+          conversationId: id,
+          seq,
+          authorKind: 'agent',
+          authorUserId: session.userId,
+          body: input.body,
+          internal: input.internal,
+          clientMessageId: input.clientMessageId,
+        },
+      });
+      await this.audit.record(tx, {
+        action: 'message.created',
+        target: { type: 'conversation', id },
+        data: { seq, internal: input.internal, messageId: created.id },
+      });
+      return {
+        message: created,
+        events: [
+          { type: 'message.created', conversationId: id, seq, internal: input.internal },
+        ] as DomainEvent[],
+      };
+    });
+    await this.events.publish(...events);
+    return toMessage(message);
+  }
+
+  /** An agent takes a waiting conversation of a manual-mode queue they belong to. */
+  async claim(session: AuthSession, id: string): Promise<ConversationDto> {
+    await this.visible(session, id);
+    return this.run(id, async (tx, c) => {
+      const queue = c.queueId ? await tx.queue.findUnique({ where: { id: c.queueId } }) : null;
+      if (queue?.routingMode !== 'manual') {
+        throw new DomainError(
+          'conversations.not_claimable',
+          'Only conversations of manual queues are claimed.',
+          409,
+        );
+      }
+      return this.transitions.assign(
+        tx,
+        c,
+        session.userId,
+        { mode: 'manual_claim', reason: 'claimed by the agent', candidates: [] },
+        session.userId,
+      );
+    });
+  }
+
+  async unassign(session: AuthSession, id: string): Promise<ConversationDto> {
+    await this.visible(session, id);
+    return this.run(id, async (tx, c) => {
+      this.assertAssignedTo(session, c, 'unassign');
+      return this.transitions.unassign(tx, c, 'unassigned', session.userId);
+    });
+  }
+
+  async transfer(session: AuthSession, id: string, to: TransferRequest): Promise<ConversationDto> {
+    await this.visible(session, id);
+    return this.run(id, async (tx, c) => {
+      if (c.status === 'assigned') this.assertAssignedTo(session, c, 'transfer');
+      if ('toQueueId' in to) {
+        const queue = await tx.queue.findUnique({ where: { id: to.toQueueId } });
+        if (!queue || queue.archivedAt)
+          throw new DomainError('conversations.unknown_queue', 'No such queue.', 400);
+        return this.transitions.transferToQueue(tx, c, to.toQueueId, session.userId);
+      }
+      const member = c.queueId
+        ? await tx.queueMember.findUnique({
+            where: { queueId_userId: { queueId: c.queueId, userId: to.toUserId } },
+          })
+        : null;
+      if (!member) {
+        throw new DomainError('conversations.not_a_member', 'That agent is not a member of this queue.', 409);
+      }
+      return this.transitions.transferToAgent(tx, c, to.toUserId, session.userId);
+    });
+  }
+
+  async resolve(session: AuthSession, id: string): Promise<ConversationDto> {
+    await this.visible(session, id);
+    return this.run(id, async (tx, c) => {
+      this.assertAssignedTo(session, c, 'resolve');
+      return this.transitions.resolve(tx, c, session.userId);
+    });
+  }
+
+  async reopen(session: AuthSession, id: string): Promise<ConversationDto> {
+    await this.visible(session, id);
+    return this.run(id, (tx, c) => this.transitions.reopen(tx, c, 'reopened by staff', session.userId));
+  }
+
+  async handBack(session: AuthSession, id: string): Promise<ConversationDto> {
+    await this.visible(session, id);
+    return this.run(id, async (tx, c) => {
+      if (c.status === 'assigned') this.assertAssignedTo(session, c, 'hand back to the bot');
+      return this.transitions.handBackToBot(tx, c, session.userId);
+    });
+  }
+
+  async setPriority(session: AuthSession, id: string, priority: number): Promise<ConversationDto> {
+    await this.visible(session, id);
+    return this.run(id, (tx, c) => this.transitions.setPriority(tx, c, priority, session.userId));
+  }
+
+  /** Used by bots and channels (and tests): the conversation enters its queue and routing starts. */
+  async handoff(id: string, input: HandoffInput): Promise<ConversationDto> {
+    return this.run(id, async (tx, c) => {
+      const queue = await tx.queue.findUnique({ where: { id: input.queueId } });
+      if (!queue || queue.archivedAt)
+        throw new DomainError('conversations.unknown_queue', 'No such queue.', 400);
+      return this.transitions.handoff(
+        tx,
+        c,
+        {
+          queueId: queue.id,
+          priority: input.priority ?? 0,
+          reason: input.reason ?? null,
+          summary: input.summary ?? null,
+          intent: input.intent ?? null,
+          slaFirstResponseSeconds: queue.slaFirstResponseSeconds,
+          slaResolutionSeconds: queue.slaResolutionSeconds,
+        },
+        null,
+      );
+    });
+  }
+}

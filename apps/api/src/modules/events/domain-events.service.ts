@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../../logging/logging.module.js';
+
+/** Facts published after a transaction commits; routing, realtime fan-out and jobs react to them. */
+export type DomainEvent =
+  | { type: 'conversation.queued'; conversationId: string; queueId: string }
+  | { type: 'conversation.assigned'; conversationId: string; queueId: string | null; assigneeId: string }
+  | { type: 'conversation.released'; conversationId: string; queueId: string | null; fromUserId: string }
+  | { type: 'conversation.changed'; conversationId: string }
+  | { type: 'message.created'; conversationId: string; seq: number; internal: boolean }
+  | { type: 'agent.status_changed'; userId: string; presence: string }
+  | { type: 'queue.changed'; queueId: string };
+
+type Handler = (event: DomainEvent) => Promise<void> | void;
+
+/**
+ * In-process publish/subscribe. Publishing never fails the caller: the change is already committed,
+ * and every consumer also has a safety net (the routing sweeper, clients back-filling by `seq`).
+ */
+@Injectable()
+export class DomainEventsService {
+  private readonly handlers: Handler[] = [];
+
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  subscribe(handler: Handler): void {
+    this.handlers.push(handler);
+  }
+
+  async publish(...events: DomainEvent[]): Promise<void> {
+    for (const event of events) {
+      for (const handler of this.handlers) {
+        try {
+          await handler(event);
+        } catch (err) {
+          this.logger.error({ err, event: event.type }, 'a domain event handler failed');
+        }
+      }
+    }
+  }
+}

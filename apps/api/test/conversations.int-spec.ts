@@ -1,0 +1,252 @@
+import type { Conversation, Message, Queue } from '@baton/contracts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
+import { createUser, signIn, startApi, type Client, type TestApi, type TestUser } from './support/api.js';
+
+const tag = () => randomBytes(4).toString('hex');
+
+describe('conversations, queues and routing', () => {
+  let api: TestApi;
+  let other: TestApi;
+  let admin: Client;
+  let channelId: string;
+
+  beforeAll(async () => {
+    [api, other] = await Promise.all([startApi(), startApi()]);
+    admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
+    channelId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: `web-${tag()}` } })).id;
+  });
+  afterAll(async () => {
+    await Promise.all([api?.close(), other?.close()]);
+  });
+
+  async function queue(overrides: Record<string, unknown> = {}): Promise<Queue> {
+    const reply = await admin.post<Queue>('/api/v1/queues', { name: `queue-${tag()}`, ...overrides });
+    expect(reply.status).toBe(201);
+    return reply.body;
+  }
+
+  async function members(queueId: string, list: { userId: string; skills?: string[] }[]): Promise<void> {
+    expect((await admin.request('PUT', `/api/v1/queues/${queueId}/members`, { members: list })).status).toBe(
+      200,
+    );
+  }
+
+  /** An agent signed in, with capacity, and (unless told otherwise) available. */
+  async function agent(capacity = 2, presence: 'available' | 'away' = 'available') {
+    const user = await createUser(api, { roles: ['agent'] });
+    await api.prisma.agentState.create({ data: { userId: user.id, capacity } });
+    const client = await signIn(api, user);
+    await setPresence(client, presence);
+    return { user, client };
+  }
+
+  async function setPresence(client: Client, presence: string): Promise<void> {
+    expect((await client.request('PUT', '/api/v1/agents/me/presence', { presence })).status).toBe(200);
+  }
+
+  /** A customer conversation the bot is handling, then handed off to `queueId`. */
+  async function handedOff(queueId: string, priority = 0, via: TestApi = api): Promise<Conversation> {
+    const contact = await api.prisma.contact.create({ data: { channelId, externalId: randomUUID() } });
+    const created = await api.prisma.conversation.create({ data: { channelId, contactId: contact.id } });
+    return via.app.get(ConversationsService).handoff(created.id, {
+      queueId,
+      priority,
+      reason: 'customer_asked',
+      summary: 'Wants a refund',
+      intent: 'refund',
+    });
+  }
+
+  const current = (id: string) => api.prisma.conversation.findUniqueOrThrow({ where: { id } });
+
+  it('hands a conversation to the least busy available agent at once, and records why', async () => {
+    const q = await queue();
+    const busy = await agent(3);
+    const idle = await agent(3);
+    const away = await agent(3, 'away');
+    await members(q.id, [{ userId: busy.user.id }, { userId: idle.user.id }, { userId: away.user.id }]);
+    await handedOff(q.id); // goes to one of the two available agents
+    const first = await api.prisma.conversation.findFirstOrThrow({ where: { queueId: q.id } });
+    const secondAgent = first.assigneeId === busy.user.id ? idle : busy;
+
+    const conversation = await handedOff(q.id);
+    expect(conversation).toMatchObject({ status: 'assigned', assigneeId: secondAgent.user.id });
+
+    const decision = await api.prisma.routingDecision.findFirstOrThrow({
+      where: { conversationId: conversation.id },
+    });
+    expect(decision).toMatchObject({ mode: 'least_busy', chosenUserId: secondAgent.user.id });
+    expect(decision.reason).toBe('least busy: 0/3');
+    expect(decision.candidates).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ userId: away.user.id, eligible: false, reason: 'not available (away)' }),
+        expect.objectContaining({ userId: first.assigneeId, eligible: true, reason: 'busier: 1/3' }),
+      ]),
+    );
+    const timeline = await api.prisma.conversationEvent.findMany({
+      where: { conversationId: conversation.id },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(timeline.map((e) => e.type)).toEqual(['conversation.handed_off', 'conversation.assigned']);
+    const audited = await api.prisma.auditEvent.findMany({ where: { targetId: conversation.id } });
+    expect(audited.map((e) => e.action).sort()).toEqual(['conversation.assigned', 'conversation.handed_off']);
+  });
+
+  it('waits while nobody is eligible, and assigns the moment an agent becomes available', async () => {
+    const q = await queue({ requiredSkills: ['spanish'] });
+    const noSkill = await agent(2);
+    const speaker = await agent(2, 'away');
+    await members(q.id, [{ userId: noSkill.user.id }, { userId: speaker.user.id, skills: ['spanish'] }]);
+    const conversation = await handedOff(q.id);
+    expect(conversation.status).toBe('queued');
+
+    await setPresence(speaker.client, 'available');
+    expect(await current(conversation.id)).toMatchObject({ status: 'assigned', assigneeId: speaker.user.id });
+    const decision = await api.prisma.routingDecision.findFirstOrThrow({
+      where: { conversationId: conversation.id },
+    });
+    expect(decision.candidates).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          userId: noSkill.user.id,
+          eligible: false,
+          reason: 'missing skills: spanish',
+        }),
+      ]),
+    );
+  });
+
+  it('serves higher queue priority first, then conversation priority, then the longest waiting', async () => {
+    const low = await queue({ priority: 0 });
+    const high = await queue({ priority: 10 });
+    const a = await agent(1, 'away');
+    await members(low.id, [{ userId: a.user.id }]);
+    await members(high.id, [{ userId: a.user.id }]);
+    const oldLow = await handedOff(low.id, 5);
+    const highQueue = await handedOff(high.id, 0);
+    await setPresence(a.client, 'available');
+    expect(await current(highQueue.id)).toMatchObject({ status: 'assigned' });
+    expect(await current(oldLow.id)).toMatchObject({ status: 'queued' });
+  });
+
+  it('frees capacity on resolve and routes the next waiting conversation to that agent', async () => {
+    const q = await queue();
+    const a = await agent(1);
+    await members(q.id, [{ userId: a.user.id }]);
+    const first = await handedOff(q.id);
+    const second = await handedOff(q.id);
+    expect([first.status, second.status]).toEqual(['assigned', 'queued']);
+
+    const resolved = await a.client.post<Conversation>(`/api/v1/conversations/${first.id}/resolve`);
+    expect(resolved.body.status).toBe('resolved');
+    expect(await current(second.id)).toMatchObject({ status: 'assigned', assigneeId: a.user.id });
+    const state = await api.prisma.agentState.findUniqueOrThrow({ where: { userId: a.user.id } });
+    expect(state.activeCount).toBe(1);
+  });
+
+  it('answers an illegal move with 409 and a code, changing nothing', async () => {
+    const q = await queue();
+    const a = await agent(1);
+    await members(q.id, [{ userId: a.user.id }]);
+    const c = await handedOff(q.id);
+    expect((await a.client.post(`/api/v1/conversations/${c.id}/resolve`)).status).toBe(200);
+    const again = await a.client.post(`/api/v1/conversations/${c.id}/resolve`);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'conversations.illegal_transition' } });
+    expect((await current(c.id)).status).toBe('resolved');
+  });
+
+  it('stores replies idempotently with a gap-free seq, and back-fills exactly what a client missed', async () => {
+    const q = await queue();
+    const a = await agent(1);
+    await members(q.id, [{ userId: a.user.id }]);
+    const c = await handedOff(q.id);
+    const send = (body: string, clientMessageId: string, internal = false) =>
+      a.client.post<Message>(`/api/v1/conversations/${c.id}/messages`, { body, clientMessageId, internal });
+
+    const one = await send('Hello, I can help.', 'client-msg-0001');
+    const retry = await send('Hello, I can help.', 'client-msg-0001');
+    expect(one.status).toBe(201);
+    expect(retry.body).toEqual(one.body);
+    const note = await send('Customer sounds upset', 'client-msg-0002', true);
+    const two = await send('Could you share the order number?', 'client-msg-0003');
+    expect([one.body.seq, note.body.seq, two.body.seq]).toEqual([1, 2, 3]);
+    expect(note.body.internal).toBe(true);
+
+    const missed = await a.client.get<Message[]>(`/api/v1/conversations/${c.id}/messages?afterSeq=1`);
+    expect(missed.body.map((m) => m.seq)).toEqual([2, 3]);
+    expect((await current(c.id)).firstResponseAt).not.toBeNull();
+    expect(await api.prisma.auditEvent.count({ where: { targetId: c.id, action: 'message.created' } })).toBe(
+      3,
+    );
+  });
+
+  it('hides conversations of other queues: 404, and the attempt is audited', async () => {
+    const q = await queue();
+    const a = await agent(1);
+    await members(q.id, [{ userId: a.user.id }]);
+    const c = await handedOff(q.id);
+    const outsider = await agent(1);
+    const reply = await outsider.client.get(`/api/v1/conversations/${c.id}`);
+    expect(reply.status).toBe(404);
+    expect(
+      await api.prisma.auditEvent.findFirst({
+        where: { action: 'access.denied', actorId: outsider.user.id, targetId: c.id },
+      }),
+    ).toMatchObject({ result: 'denied', data: { reason: 'record_not_visible' } });
+    const list = await outsider.client.get<Conversation[]>('/api/v1/conversations');
+    expect(list.body.map((x) => x.id)).not.toContain(c.id);
+  });
+
+  it('returns an unassigned conversation to its original place in the queue', async () => {
+    const q = await queue();
+    const a = await agent(1);
+    const b = await agent(1, 'away');
+    await members(q.id, [{ userId: a.user.id }, { userId: b.user.id }]);
+    const c = await handedOff(q.id);
+    const before = await current(c.id);
+    await setPresence(a.client, 'away');
+    expect((await a.client.post(`/api/v1/conversations/${c.id}/unassign`)).status).toBe(200);
+    const after = await current(c.id);
+    expect(after).toMatchObject({ status: 'queued', assigneeId: null });
+    expect(after.waitingSince).toEqual(before.waitingSince);
+    await setPresence(b.client, 'available');
+    expect(await current(c.id)).toMatchObject({ status: 'assigned', assigneeId: b.user.id });
+  });
+
+  it('never double-assigns nor overfills an agent when two instances route at once', async () => {
+    const q = await queue();
+    const agents: { user: TestUser; client: Client }[] = [];
+    for (let i = 0; i < 5; i += 1) agents.push(await agent(3, 'away'));
+    await members(
+      q.id,
+      agents.map((x) => ({ userId: x.user.id })),
+    );
+    // 40 handoffs split across both instances, all at once, while agents come online.
+    const handoffs = Array.from({ length: 40 }, (_, i) => handedOff(q.id, 0, i % 2 === 0 ? api : other));
+    const online = agents
+      .map((x, i) => x.client.on(i % 2 === 0 ? api.base : other.base))
+      .map((c) => setPresence(c, 'available'));
+    await Promise.all([...handoffs, ...online]);
+
+    const rows = await api.prisma.conversation.findMany({ where: { queueId: q.id } });
+    const assigned = rows.filter((r) => r.status === 'assigned');
+    expect(assigned).toHaveLength(15);
+    const perAgent = new Map<string, number>();
+    for (const r of assigned) perAgent.set(r.assigneeId!, (perAgent.get(r.assigneeId!) ?? 0) + 1);
+    expect([...perAgent.values()]).toEqual([3, 3, 3, 3, 3]);
+    const states = await api.prisma.agentState.findMany({
+      where: { userId: { in: agents.map((x) => x.user.id) } },
+    });
+    expect(states.map((s) => s.activeCount)).toEqual([3, 3, 3, 3, 3]);
+    const assignments = await api.prisma.conversationEvent.groupBy({
+      by: ['conversationId'],
+      where: { type: 'conversation.assigned', conversationId: { in: rows.map((r) => r.id) } },
+      _count: true,
+    });
+    expect(assignments.every((g) => g._count === 1)).toBe(true);
+    expect(assignments).toHaveLength(15);
+  });
+});

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+export const ZRoutingMode = z.enum(['least_busy', 'round_robin', 'manual']);
+export type RoutingMode = z.infer<typeof ZRoutingMode>;
+
+const skill = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, dash or underscore');
+
+export const ZQueueRequest = z.strictObject({
+  name: z.string().trim().min(1).max(80),
+  description: z.string().trim().max(500).prefault(''),
+  /** Higher is served first. */
+  priority: z.number().int().min(-100).max(100).prefault(0),
+  routingMode: ZRoutingMode.prefault('least_busy'),
+  /** When set, an agent must accept an offer within this many seconds or it moves on. */
+  offerTimeoutSeconds: z.number().int().min(5).max(600).nullable().prefault(null),
+  requiredSkills: z.array(skill).max(20).prefault([]),
+  slaFirstResponseSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 86_400)
+    .nullable()
+    .prefault(null),
+  slaResolutionSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .nullable()
+    .prefault(null),
+});
+export type QueueRequest = z.infer<typeof ZQueueRequest>;
+
+export const ZQueue = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  description: z.string(),
+  priority: z.number().int(),
+  routingMode: ZRoutingMode,
+  offerTimeoutSeconds: z.number().int().nullable(),
+  requiredSkills: z.array(z.string()),
+  slaFirstResponseSeconds: z.number().int().nullable(),
+  slaResolutionSeconds: z.number().int().nullable(),
+  archived: z.boolean(),
+  members: z.array(z.object({ userId: z.uuid(), skills: z.array(z.string()), isSupervisor: z.boolean() })),
+});
+export type Queue = z.infer<typeof ZQueue>;
+
+export const ZQueueMembersRequest = z.strictObject({
+  members: z
+    .array(
+      z.strictObject({
+        userId: z.uuid(),
+        skills: z.array(skill).max(20).prefault([]),
+        isSupervisor: z.boolean().prefault(false),
+      }),
+    )
+    .max(500),
+});
+export type QueueMembersRequest = z.infer<typeof ZQueueMembersRequest>;
+
+export const ZPresence = z.enum(['available', 'away', 'offline']);
+export type Presence = z.infer<typeof ZPresence>;
+
+export const ZPresenceRequest = z.strictObject({ presence: ZPresence });
+export type PresenceRequest = z.infer<typeof ZPresenceRequest>;
+
+export const ZAgentState = z.object({
+  userId: z.uuid(),
+  presence: ZPresence,
+  capacity: z.number().int(),
+  activeCount: z.number().int(),
+});
+export type AgentState = z.infer<typeof ZAgentState>;
+
+export const ZConversationStatus = z.enum(['bot', 'queued', 'assigned', 'resolved', 'closed']);
+export type ConversationStatus = z.infer<typeof ZConversationStatus>;
+
+export const ZConversation = z.object({
+  id: z.uuid(),
+  status: ZConversationStatus,
+  queueId: z.uuid().nullable(),
+  assigneeId: z.uuid().nullable(),
+  priority: z.number().int(),
+  handoff: z.object({
+    reason: z.string().nullable(),
+    summary: z.string().nullable(),
+    intent: z.string().nullable(),
+  }),
+  waitingSince: z.iso.datetime().nullable(),
+  firstResponseDueAt: z.iso.datetime().nullable(),
+  resolutionDueAt: z.iso.datetime().nullable(),
+  lastSeq: z.number().int(),
+  createdAt: z.iso.datetime(),
+});
+export type Conversation = z.infer<typeof ZConversation>;
+
+export const ZAuthorKind = z.enum(['customer', 'bot', 'agent', 'system']);
+
+export const ZMessage = z.object({
+  id: z.uuid(),
+  conversationId: z.uuid(),
+  seq: z.number().int(),
+  authorKind: ZAuthorKind,
+  authorUserId: z.uuid().nullable(),
+  body: z.string(),
+  internal: z.boolean(),
+  clientMessageId: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type Message = z.infer<typeof ZMessage>;
+
+export const ZSendMessageRequest = z.strictObject({
+  body: z.string().trim().min(1).max(10_000),
+  /** Client-chosen id: sending twice with the same id stores one message. */
+  clientMessageId: z.string().trim().min(8).max(64),
+  /** An internal note, visible to staff only. */
+  internal: z.boolean().prefault(false),
+});
+export type SendMessageRequest = z.infer<typeof ZSendMessageRequest>;
+
+export const ZMessagesQuery = z.strictObject({
+  afterSeq: z.coerce.number().int().min(0).prefault(0),
+  limit: z.coerce.number().int().min(1).max(500).prefault(200),
+});
+export type MessagesQuery = z.infer<typeof ZMessagesQuery>;
+
+export const ZTransferRequest = z.union([
+  z.strictObject({ toQueueId: z.uuid() }),
+  z.strictObject({ toUserId: z.uuid() }),
+]);
+export type TransferRequest = z.infer<typeof ZTransferRequest>;
+
+export const ZPriorityRequest = z.strictObject({ priority: z.number().int().min(-100).max(100) });
+export type PriorityRequest = z.infer<typeof ZPriorityRequest>;
