@@ -9,6 +9,7 @@ import { ConversationsModule } from './modules/conversations/conversations.modul
 import { HealthModule } from './modules/health/health.module.js';
 import { MfaModule } from './modules/mfa/mfa.module.js';
 import { QueuesModule } from './modules/queues/queues.module.js';
+import { RealtimeModule } from './modules/realtime/realtime.module.js';
 import { RoutingModule } from './modules/routing/routing.module.js';
 import { SettingsModule } from './modules/settings/settings.module.js';
 import { UsersModule } from './modules/users/users.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
         AgentsModule,
         ConversationsModule,
         RoutingModule,
+        RealtimeModule,
       ],
     };
   }

@@ -9,6 +9,7 @@ import { httpLoggingMiddleware } from './common/http/http-logging.middleware.js'
 import { securityHeadersMiddleware } from './common/http/security-headers.middleware.js';
 import type { Env } from './config/env.schema.js';
 import { NestPinoLogger } from './logging/nest-logger.js';
+import { RedisIoAdapter } from './modules/realtime/redis-io.adapter.js';
 import { API_PREFIX } from './common/http/api-prefix.js';
 import { serveStaticApps } from './static/static-files.js';
 import { WorkerAppModule } from './worker.module.js';
@@ -32,6 +33,7 @@ export async function createApi(env: Env, logger: Logger): Promise<NestExpressAp
   app.useBodyParser('json', { limit: '256kb' });
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.setGlobalPrefix(API_PREFIX);
+  app.useWebSocketAdapter(new RedisIoAdapter(app));
   serveApiDocs(app);
   if (env.SERVE_WEB) {
     serveStaticApps(

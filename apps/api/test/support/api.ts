@@ -63,6 +63,11 @@ export class Client {
     return this;
   }
 
+  /** The Cookie header this client sends (for a socket.io client of the same browser). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
   get csrfToken(): string | undefined {
     return this.cookies.get('baton_csrf');
   }
@@ -75,7 +80,7 @@ export class Client {
   ): Promise<Reply<T>> {
     const headers: Record<string, string> = { 'x-forwarded-for': this.ip, 'user-agent': 'baton-tests' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (this.cookies.size > 0) headers.cookie = this.cookieHeader();
     const csrf = this.csrfToken;
     if (csrf && options.csrf !== false) headers['x-csrf-token'] = csrf;
     const response = await fetch(`${this.base}${path}`, {

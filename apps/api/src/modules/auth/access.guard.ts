@@ -10,7 +10,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { SecuritySettingsService } from '../settings/security-settings.service.js';
 import type { AuthenticatedRequest } from './current-session.decorator.js';
 import { CSRF_HEADER, SessionCookies } from './session-cookies.js';
-import { SessionService } from './session.service.js';
+import { SessionService, type AuthSession } from './session.service.js';
+import type { AgentSocket } from '../realtime/ws-session.decorator.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -21,8 +22,8 @@ const PENDING_MESSAGES = {
 } as const;
 
 /**
- * The global guard: deny by default. A route runs only if it declares an access rule and the
- * request satisfies it; every denial is answered 401/403 and written to the audit trail.
+ * The global guard: deny by default. A route or socket event runs only if it declares an access rule
+ * and the caller satisfies it; every denial is answered 401/403 and written to the audit trail.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -36,22 +37,18 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    // Socket handlers get their own guard with the same rules; nothing else is expected here.
-    if (context.getType() !== 'http') return false;
-    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const targets = [context.getHandler(), context.getClass()];
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS, targets);
+    const stepUp = Boolean(this.reflector.getAllAndOverride<boolean | undefined>(STEP_UP, targets));
+    if (context.getType() === 'ws') return this.canActivateSocket(context, rule, stepUp);
+    if (context.getType() !== 'http') return false;
+
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const route = {
       method: req.method,
       path: (req.route as { path?: string } | undefined)?.path ?? req.path,
     };
-
-    if (!rule) {
-      this.logger.error(route, 'route declares no access rule; denied');
-      return this.deny(route, 403, CommonErrorCode.Forbidden, 'You are not allowed to do this.', {
-        reason: 'undeclared_route',
-      });
-    }
+    if (!rule) return this.undeclared(route);
     if (rule.kind === 'public') return true;
 
     const token = this.cookies.token(req);
@@ -61,10 +58,8 @@ export class AccessGuard implements CanActivate {
         reason: token ? 'session_invalid' : 'no_session',
       });
     }
-    const context_ = currentRequestContext();
-    if (context_) context_.actor = { id: session.userId, email: session.email, roles: session.roles };
+    this.setActor(session);
     req.auth = session;
-
     if (
       !SAFE_METHODS.has(req.method) &&
       !this.sessions.csrfTokenMatches(session.id, req.header(CSRF_HEADER))
@@ -73,6 +68,45 @@ export class AccessGuard implements CanActivate {
         reason: 'csrf',
       });
     }
+    return this.authorize(route, rule, session, stepUp);
+  }
+
+  /** Socket events: the session was checked at the handshake and is checked again for every event. */
+  private async canActivateSocket(context: ExecutionContext, rule: AccessRule | undefined, stepUp: boolean) {
+    const socket = context.switchToWs().getClient<AgentSocket>();
+    const route = { method: 'SOCKET', path: `${socket.nsp.name} ${context.switchToWs().getPattern()}` };
+    if (!rule) return this.undeclared(route);
+    if (rule.kind === 'public') return true;
+    const session = socket.data.sessionId ? await this.sessions.resolveById(socket.data.sessionId) : null;
+    if (!session) {
+      socket.disconnect(true);
+      return this.deny(route, 401, CommonErrorCode.Unauthenticated, 'Sign in to continue.', {
+        reason: 'session_invalid',
+      });
+    }
+    this.setActor(session);
+    socket.data.auth = session;
+    return this.authorize(route, rule, session, stepUp);
+  }
+
+  private setActor(session: AuthSession): void {
+    const context = currentRequestContext();
+    if (context) context.actor = { id: session.userId, email: session.email, roles: session.roles };
+  }
+
+  private undeclared(route: { method: string; path: string }): Promise<never> {
+    this.logger.error(route, 'handler declares no access rule; denied');
+    return this.deny(route, 403, CommonErrorCode.Forbidden, 'You are not allowed to do this.', {
+      reason: 'undeclared_route',
+    });
+  }
+
+  private async authorize(
+    route: { method: string; path: string },
+    rule: Exclude<AccessRule, { kind: 'public' }>,
+    session: AuthSession,
+    stepUp: boolean,
+  ): Promise<boolean> {
     if (session.pending && !(rule.kind === 'session' && rule.allowPending.includes(session.pending))) {
       return this.deny(route, 403, `auth.${session.pending}_required`, PENDING_MESSAGES[session.pending], {
         reason: session.pending,
@@ -84,7 +118,7 @@ export class AccessGuard implements CanActivate {
         required: rule.permissions,
       });
     }
-    if (this.reflector.getAllAndOverride<boolean | undefined>(STEP_UP, targets)) {
+    if (stepUp) {
       const { stepUpMinutes } = await this.settings.get();
       const fresh =
         session.mfaVerifiedAt !== null &&

@@ -5,6 +5,7 @@ import { currentRequestContext } from '../../common/http/request-context.js';
 import type { User } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { DomainEventsService } from '../events/domain-events.service.js';
 import { AttemptLimitsService, type LoginAttempt } from './attempt-limits.service.js';
 import { dummyHash, hashPassword, passwordProblems, verifyPassword } from '@baton/security';
 import { SessionService, type AuthSession } from './session.service.js';
@@ -19,6 +20,7 @@ export class AuthService {
     private readonly sessions: SessionService,
     private readonly limits: AttemptLimitsService,
     private readonly audit: AuditService,
+    private readonly events: DomainEventsService,
   ) {}
 
   private clientIp(): string {
@@ -106,10 +108,11 @@ export class AuthService {
         target: { type: 'user', id: session.userId },
       });
     });
+    await this.events.publish({ type: 'sessions.revoked', userId: session.userId, sessionId: session.id });
   }
 
   async endOtherSessions(session: AuthSession): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
+    const ended = await this.prisma.$transaction(async (tx) => {
       const ended = await this.sessions.revokeAllOf(tx, session.userId, 'logout_others', session.id);
       await this.audit.record(tx, {
         action: 'auth.other_sessions_ended',
@@ -118,6 +121,12 @@ export class AuthService {
       });
       return ended;
     });
+    await this.events.publish({
+      type: 'sessions.revoked',
+      userId: session.userId,
+      exceptSessionId: session.id,
+    });
+    return ended;
   }
 
   /** Replaces the password (also the forced first change); ends every other session of the user. */
@@ -165,5 +174,6 @@ export class AuthService {
         data: { otherSessionsEnded: ended, forced: user.mustChangePassword },
       });
     });
+    await this.events.publish({ type: 'sessions.revoked', userId: user.id, exceptSessionId: session.id });
   }
 }

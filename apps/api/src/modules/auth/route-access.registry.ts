@@ -1,6 +1,12 @@
 import { Injectable, RequestMethod, type OnApplicationBootstrap } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import {
+  GATEWAY_METADATA,
+  GATEWAY_OPTIONS,
+  MESSAGE_MAPPING_METADATA,
+  MESSAGE_METADATA,
+} from '@nestjs/websockets/constants.js';
 import { ACCESS, STEP_UP, type AccessRule } from '../../common/decorators/access.decorators.js';
 import { API_PREFIX } from '../../common/http/api-prefix.js';
 
@@ -57,6 +63,25 @@ export class RouteAccessRegistry implements OnApplicationBootstrap {
           for (const p of [path].flat()) {
             routes.push({ method, path: join(API_PREFIX, b, p), access: describe(rule), stepUp });
           }
+      }
+    }
+    // Socket event handlers of every gateway, listed as `SOCKET <namespace> <event>`.
+    for (const wrapper of this.discovery.getProviders()) {
+      const type = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
+      if (!type?.prototype || !Reflect.getMetadata(GATEWAY_METADATA, type)) continue;
+      const namespace = (Reflect.getMetadata(GATEWAY_OPTIONS, type) as { namespace?: string } | undefined)
+        ?.namespace;
+      const prototype = type.prototype as Record<string, unknown>;
+      for (const name of this.scanner.getAllMethodNames(prototype)) {
+        const handler = prototype[name] as (...args: unknown[]) => unknown;
+        if (!Reflect.getMetadata(MESSAGE_MAPPING_METADATA, handler)) continue;
+        const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS, [handler, type]);
+        routes.push({
+          method: 'SOCKET',
+          path: `${namespace ?? '/'} ${String(Reflect.getMetadata(MESSAGE_METADATA, handler))}`,
+          access: describe(rule),
+          stepUp: Boolean(this.reflector.get<boolean | undefined>(STEP_UP, handler)),
+        });
       }
     }
     return routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));

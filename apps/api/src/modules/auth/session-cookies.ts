@@ -16,7 +16,7 @@ export class SessionCookies {
     this.csrf = secure ? '__Host-baton_csrf' : 'baton_csrf';
   }
 
-  token(req: Request): string | undefined {
+  token(req: Pick<Request, 'headers'>): string | undefined {
     return readCookie(req, this.session);
   }
 

@@ -10,7 +10,9 @@ export type DomainEvent =
   | { type: 'conversation.changed'; conversationId: string }
   | { type: 'message.created'; conversationId: string; seq: number; internal: boolean }
   | { type: 'agent.status_changed'; userId: string; presence: string }
-  | { type: 'queue.changed'; queueId: string };
+  | { type: 'queue.changed'; queueId: string }
+  /** Sessions of a user ended (one, or all but `exceptSessionId`): their sockets must close everywhere. */
+  | { type: 'sessions.revoked'; userId: string; sessionId?: string; exceptSessionId?: string };
 
 type Handler = (event: DomainEvent) => Promise<void> | void;
 

@@ -7,6 +7,7 @@ import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { generateOneTimePassword, hashPassword } from '@baton/security';
 import { SessionService, type AuthSession } from '../auth/session.service.js';
+import { DomainEventsService } from '../events/domain-events.service.js';
 import { MfaService } from '../mfa/mfa.service.js';
 import { SecuritySettingsService } from '../settings/security-settings.service.js';
 
@@ -54,7 +55,17 @@ export class UsersService {
     private readonly mfa: MfaService,
     private readonly settings: SecuritySettingsService,
     private readonly audit: AuditService,
+    private readonly events: DomainEventsService,
   ) {}
+
+  /** After commit: the user's sockets close on every instance (requests already fail: sessions are checked each time). */
+  private async socketsEnded(userId: string, exceptSessionId?: string): Promise<void> {
+    await this.events.publish({
+      type: 'sessions.revoked',
+      userId,
+      ...(exceptSessionId && { exceptSessionId }),
+    });
+  }
 
   private async roleIds(tx: Tx, names: string[]): Promise<{ id: string; name: string }[]> {
     const unique = [...new Set(names)];
@@ -177,7 +188,7 @@ export class UsersService {
 
   /** Replaces a user's roles; their sessions end so the new rights apply from a fresh sign-in. */
   async setRoles(actor: AuthSession, id: string, names: string[]): Promise<UserSummary> {
-    return this.prisma.$transaction(async (tx) => {
+    const result = await this.prisma.$transaction(async (tx) => {
       const before = await tx.user.findUnique({ where: { id }, include: userInclude });
       if (!before) throw notFound();
       const roles = await this.roleIds(tx, names);
@@ -200,13 +211,15 @@ export class UsersService {
       });
       return toSummary((await tx.user.findUnique({ where: { id }, include: userInclude }))!);
     });
+    await this.socketsEnded(id, id === actor.userId ? actor.id : undefined);
+    return result;
   }
 
   async setStatus(actor: AuthSession, id: string, status: 'active' | 'disabled'): Promise<UserSummary> {
     if (status === 'disabled' && id === actor.userId) {
       throw new DomainError('users.cannot_disable_self', 'You cannot disable your own account.', 409);
     }
-    return this.prisma.$transaction(async (tx) => {
+    const result = await this.prisma.$transaction(async (tx) => {
       const before = await tx.user.findUnique({ where: { id } });
       if (!before) throw notFound();
       if (before.status === status)
@@ -228,10 +241,12 @@ export class UsersService {
       });
       return toSummary(user);
     });
+    if (status === 'disabled') await this.socketsEnded(id);
+    return result;
   }
 
   async resetMfa(id: string): Promise<UserSummary> {
-    return this.prisma.$transaction(async (tx) => {
+    const result = await this.prisma.$transaction(async (tx) => {
       if (!(await tx.user.findUnique({ where: { id } }))) throw notFound();
       const hadMfa = await this.mfa.reset(tx, id);
       const ended = await this.sessions.revokeAllOf(tx, id, 'mfa_reset');
@@ -242,10 +257,12 @@ export class UsersService {
       });
       return toSummary((await tx.user.findUnique({ where: { id }, include: userInclude }))!);
     });
+    await this.socketsEnded(id);
+    return result;
   }
 
   async endSessions(id: string): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
+    const result = await this.prisma.$transaction(async (tx) => {
       if (!(await tx.user.findUnique({ where: { id } }))) throw notFound();
       const ended = await this.sessions.revokeAllOf(tx, id, 'ended_by_admin');
       await this.audit.record(tx, {
@@ -255,6 +272,8 @@ export class UsersService {
       });
       return ended;
     });
+    await this.socketsEnded(id);
+    return result;
   }
 
   /** Every account with its rights, last sign-in, MFA state and dormancy: the periodic access review. */
@@ -320,6 +339,7 @@ export class UsersService {
         });
         disabled.push(user.id);
       });
+      if (disabled.includes(user.id)) await this.socketsEnded(user.id);
     }
     return disabled;
   }

@@ -1,0 +1,20 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import type { SocketError } from '@baton/contracts';
+import type { Socket } from 'socket.io';
+import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
+
+/** Socket twin of the HTTP filter: the acknowledgement carries `{ error: { code, message } }`, never a stack. */
+@Catch()
+export class WsExceptionsFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const [socket, , ack] = host.getArgs<[Socket, unknown, unknown]>();
+    const error: SocketError['error'] =
+      exception instanceof DomainError
+        ? { code: exception.code, message: exception.message }
+        : exception instanceof HttpException && exception.getStatus() < 500
+          ? { code: `http_${exception.getStatus()}`, message: exception.message }
+          : { code: CommonErrorCode.Internal, message: 'Something went wrong on our side.' };
+    if (typeof ack === 'function') (ack as (reply: SocketError) => void)({ error });
+    else socket.emit('exception', { error });
+  }
+}

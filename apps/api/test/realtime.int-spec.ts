@@ -1,0 +1,162 @@
+import type { Conversation, Message, Queue } from '@baton/contracts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
+import { Client, createUser, signIn, startApi, type TestApi } from './support/api.js';
+
+const tag = () => randomBytes(4).toString('hex');
+
+describe('realtime gateway (/agent)', () => {
+  let a: TestApi;
+  let b: TestApi;
+  let admin: Client;
+  let channelId: string;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([startApi(), startApi()]);
+    admin = await signIn(a, await createUser(a, { roles: ['admin'], mfa: true }));
+    channelId = (await a.prisma.channel.create({ data: { kind: 'webchat', name: `rt-${tag()}` } })).id;
+  });
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+  });
+
+  /** A socket.io client carrying the browser's cookies, connected to one API instance. */
+  function connect(api: TestApi, client?: Client, headers: Record<string, string> = {}): Socket {
+    const socket = io(`${api.base}/agent`, {
+      transports: ['websocket'],
+      reconnection: false,
+      extraHeaders: { ...(client && { cookie: client.cookieHeader() }), ...headers },
+    });
+    sockets.push(socket);
+    return socket;
+  }
+
+  const connected = (socket: Socket) =>
+    new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+  const next = <T>(socket: Socket, event: string, timeoutMs = 3_000) =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+      socket.once(event, (payload: T) => {
+        clearTimeout(timer);
+        resolve(payload);
+      });
+    });
+  const ask = <T>(socket: Socket, event: string, payload: unknown) =>
+    socket.timeout(3_000).emitWithAck(event, payload) as Promise<T>;
+
+  async function agentInQueue() {
+    const queue = (await admin.post<Queue>('/api/v1/queues', { name: `rt-queue-${tag()}` })).body;
+    const user = await createUser(a, { roles: ['agent'] });
+    await a.prisma.agentState.create({ data: { userId: user.id, capacity: 3 } });
+    await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, { members: [{ userId: user.id }] });
+    return { queue, user, client: await signIn(a, user) };
+  }
+
+  async function handoff(queueId: string): Promise<Conversation> {
+    const contact = await a.prisma.contact.create({ data: { channelId, externalId: randomUUID() } });
+    const created = await a.prisma.conversation.create({ data: { channelId, contactId: contact.id } });
+    return a.app.get(ConversationsService).handoff(created.id, { queueId, reason: 'customer_asked' });
+  }
+
+  it('refuses a handshake without a signed-in session, from another origin, or before MFA', async () => {
+    const refused = (socket: Socket) =>
+      new Promise<string>((resolve) => socket.once('connect_error', (err: Error) => resolve(err.message)));
+    expect(await refused(connect(a))).toBe('unauthenticated');
+
+    const { client } = await agentInQueue();
+    expect(await refused(connect(a, client, { origin: 'https://evil.example' }))).toBe('unauthenticated');
+
+    const supervisor = await createUser(a, { roles: ['supervisor'] });
+    const pending = new Client(a.base);
+    await pending.post('/api/v1/auth/login', { email: supervisor.email, password: supervisor.password });
+    expect(await refused(connect(a, pending))).toBe('unauthenticated');
+
+    const reasons = (
+      await a.prisma.auditEvent.findMany({ where: { action: 'access.denied', targetId: '/agent connect' } })
+    ).map((e) => (e.data as { reason: string }).reason);
+    expect(reasons).toEqual(expect.arrayContaining(['no_session', 'cross_origin', 'pending_mfa_enrolment']));
+  });
+
+  it('tells an agent on one instance about an assignment made on another, at once', async () => {
+    const { queue, client } = await agentInQueue();
+    const socket = connect(b, client);
+    await connected(socket);
+    const assigned = next<{ conversation: Conversation }>(socket, 'conversation.assigned');
+    await ask(socket, 'presence.set', { presence: 'available' });
+    const conversation = await handoff(queue.id);
+    expect((await assigned).conversation).toMatchObject({ id: conversation.id, status: 'assigned' });
+  });
+
+  it('acknowledges a sent message with its seq, idempotently, and delivers it to the other tab', async () => {
+    const { queue, client } = await agentInQueue();
+    const tab1 = connect(a, client);
+    const tab2 = connect(b, client);
+    await Promise.all([connected(tab1), connected(tab2)]);
+    await ask(tab1, 'presence.set', { presence: 'available' });
+    const conversation = await handoff(queue.id);
+
+    const delivered = next<{ message: Message }>(tab2, 'message.created');
+    const payload = {
+      conversationId: conversation.id,
+      body: 'Hi there!',
+      clientMessageId: 'socket-msg-0001',
+    };
+    const first = await ask<{ ok: true; message: Message }>(tab1, 'message.send', payload);
+    expect(first).toMatchObject({ ok: true, message: { seq: 1, body: 'Hi there!' } });
+    expect((await delivered).message).toMatchObject({ seq: 1, conversationId: conversation.id });
+    const again = await ask<{ message: Message }>(tab1, 'message.send', payload);
+    expect(again.message.id).toBe(first.message.id);
+
+    await ask(tab1, 'message.send', { ...payload, clientMessageId: 'socket-msg-0002', body: 'Second' });
+    const caughtUp = await ask<{ messages: Message[] }>(tab2, 'messages.fetch', {
+      conversationId: conversation.id,
+      afterSeq: 1,
+    });
+    expect(caughtUp.messages.map((m) => [m.seq, m.body])).toEqual([[2, 'Second']]);
+  });
+
+  it('validates every event and checks its permission, auditing refusals', async () => {
+    const { client } = await agentInQueue();
+    const socket = connect(a, client);
+    await connected(socket);
+    const invalid = await ask<{ error: { code: string } }>(socket, 'message.send', { body: '' });
+    expect(invalid.error.code).toBe('validation_failed');
+
+    const adminSocket = connect(a, admin);
+    await connected(adminSocket);
+    const refused = await ask<{ error: { code: string } }>(adminSocket, 'presence.set', {
+      presence: 'available',
+    });
+    expect(refused.error.code).toBe('forbidden');
+    expect(
+      await a.prisma.auditEvent.findFirst({
+        where: { action: 'access.denied', targetId: 'SOCKET /agent presence.set' },
+        orderBy: { seq: 'desc' },
+      }),
+    ).toMatchObject({ result: 'denied', data: { reason: 'missing_permission' } });
+
+    const hidden = await ask<{ error: { code: string } }>(socket, 'conversation.join', {
+      conversationId: randomUUID(),
+    });
+    expect(hidden.error.code).toBe('not_found');
+  });
+
+  it('disconnects every socket of a disabled user, on every instance, within a second', async () => {
+    const { user, client } = await agentInQueue();
+    const onA = connect(a, client);
+    const onB = connect(b, client);
+    await Promise.all([connected(onA), connected(onB)]);
+    const gone = Promise.all([next(onA, 'disconnect', 1_000), next(onB, 'disconnect', 1_000)]);
+    expect((await admin.post(`/api/v1/users/${user.id}/disable`)).status).toBe(200);
+    await gone;
+  });
+});

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { ZPresence, ZSendMessageRequest } from './conversations.js';
+
+/** Client → server events on the `/agent` namespace, each acknowledged with `{ ok: true, ... }` or `{ error }`. */
+export const AgentClientEvent = {
+  SendMessage: 'message.send',
+  JoinConversation: 'conversation.join',
+  FetchMessages: 'messages.fetch',
+  SetPresence: 'presence.set',
+} as const;
+
+/** Server → client events, dotted past tense. Every message event carries its conversation `seq`. */
+export const AgentServerEvent = {
+  MessageCreated: 'message.created',
+  ConversationAssigned: 'conversation.assigned',
+  ConversationUpdated: 'conversation.updated',
+  AgentStatusChanged: 'agent.status_changed',
+} as const;
+
+const conversationId = z.uuid();
+
+export const ZSocketSendMessage = ZSendMessageRequest.extend({ conversationId });
+export type SocketSendMessage = z.infer<typeof ZSocketSendMessage>;
+
+export const ZSocketConversationRef = z.strictObject({ conversationId });
+export type SocketConversationRef = z.infer<typeof ZSocketConversationRef>;
+
+export const ZSocketFetchMessages = z.strictObject({
+  conversationId,
+  afterSeq: z.number().int().min(0),
+  limit: z.number().int().min(1).max(500).prefault(200),
+});
+export type SocketFetchMessages = z.infer<typeof ZSocketFetchMessages>;
+
+export const ZSocketSetPresence = z.strictObject({ presence: ZPresence });
+export type SocketSetPresence = z.infer<typeof ZSocketSetPresence>;
+
+/** What an acknowledgement carries when the event was refused or failed. */
+export const ZSocketError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type SocketError = z.infer<typeof ZSocketError>;
