@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
+import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
 import { Client, createUser, signIn, startApi, type TestApi } from './support/api.js';
 
 const tag = () => randomBytes(4).toString('hex');
@@ -158,5 +159,117 @@ describe('realtime gateway (/agent)', () => {
     const gone = Promise.all([next(onA, 'disconnect', 1_000), next(onB, 'disconnect', 1_000)]);
     expect((await admin.post(`/api/v1/users/${user.id}/disable`)).status).toBe(200);
     await gone;
+  });
+
+  describe('customers (/customer)', () => {
+    async function customer(api: TestApi) {
+      const contact = await a.prisma.contact.create({ data: { channelId, externalId: randomUUID() } });
+      const token = a.app.get(VisitorTokenService).issue({ contactId: contact.id, channelId });
+      const socket = io(`${api.base}/customer`, {
+        transports: ['websocket'],
+        reconnection: false,
+        auth: { token },
+      });
+      sockets.push(socket);
+      await connected(socket);
+      return { contact, socket };
+    }
+
+    it('refuses a forged visitor token', async () => {
+      const socket = io(`${a.base}/customer`, {
+        transports: ['websocket'],
+        reconnection: false,
+        auth: { token: 'v1.e30.forged' },
+      });
+      sockets.push(socket);
+      const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
+      expect(error.message).toBe('invalid_visitor_token');
+    });
+
+    it('lets a customer on one instance and an agent on another talk live; notes stay internal', async () => {
+      const { queue, client } = await agentInQueue();
+      const agentSocket = connect(b, client);
+      await connected(agentSocket);
+      await ask(agentSocket, 'presence.set', { presence: 'available' });
+      const { socket: customerSocket } = await customer(a);
+
+      const first = await ask<{ message: { conversationId: string; seq: number } }>(
+        customerSocket,
+        'message.send',
+        {
+          body: 'I want a refund',
+          clientMessageId: 'customer-msg-0001',
+        },
+      );
+      expect(first.message.seq).toBe(1);
+      const conversationId = first.message.conversationId;
+      const assigned = next<{ conversation: Conversation }>(agentSocket, 'conversation.assigned');
+      await a.app
+        .get(ConversationsService)
+        .handoff(conversationId, { queueId: queue.id, reason: 'customer_asked' });
+      expect((await assigned).conversation.id).toBe(conversationId);
+
+      const received = next<{ message: Message }>(customerSocket, 'message.created');
+      await ask(agentSocket, 'message.send', {
+        conversationId,
+        body: 'Checking internally',
+        clientMessageId: 'agent-note-0001',
+        internal: true,
+      });
+      await ask(agentSocket, 'message.send', {
+        conversationId,
+        body: 'Happy to help!',
+        clientMessageId: 'agent-msg-0001',
+      });
+      expect((await received).message).toMatchObject({ seq: 3, body: 'Happy to help!', authorKind: 'agent' });
+
+      const toAgent = next<{ message: Message }>(agentSocket, 'message.created');
+      await ask(customerSocket, 'message.send', {
+        conversationId,
+        body: 'Thanks!',
+        clientMessageId: 'customer-msg-0002',
+      });
+      expect((await toAgent).message).toMatchObject({ seq: 4, authorKind: 'customer', body: 'Thanks!' });
+
+      const history = await ask<{ messages: Message[] }>(customerSocket, 'messages.fetch', {
+        conversationId,
+        afterSeq: 0,
+      });
+      expect(history.messages.map((m) => m.seq)).toEqual([1, 3, 4]);
+    });
+
+    it('tells waiting customers their place in the queue, and updates it as the queue moves', async () => {
+      const queue = (await admin.post<Queue>('/api/v1/queues', { name: `rt-wait-${tag()}` })).body;
+      const waiting: { socket: Socket; conversationId: string }[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const { socket } = await customer(a);
+        const sent = await ask<{ message: { conversationId: string } }>(socket, 'message.send', {
+          body: `Customer ${i}`,
+          clientMessageId: `wait-msg-000${i}`,
+        });
+        waiting.push({ socket, conversationId: sent.message.conversationId });
+      }
+      const positions = (socket: Socket) =>
+        next<{ position: number; estimatedWaitSeconds: number | null }>(socket, 'queue.position_changed');
+      for (const w of waiting) {
+        const mine = positions(w.socket);
+        await a.app.get(ConversationsService).handoff(w.conversationId, { queueId: queue.id });
+        expect((await mine).position).toBe(waiting.indexOf(w) + 1);
+      }
+
+      const agentUser = await createUser(a, { roles: ['agent'] });
+      await a.prisma.agentState.create({
+        data: { userId: agentUser.id, capacity: 1, presence: 'available' },
+      });
+      const moved = [positions(waiting[1]!.socket), positions(waiting[2]!.socket)];
+      expect(
+        (
+          await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, {
+            members: [{ userId: agentUser.id }],
+          })
+        ).status,
+      ).toBe(200);
+      expect((await Promise.all(moved)).map((p) => p.position)).toEqual([1, 2]);
+    });
   });
 });

@@ -38,3 +38,42 @@ export type SocketSetPresence = z.infer<typeof ZSocketSetPresence>;
 /** What an acknowledgement carries when the event was refused or failed. */
 export const ZSocketError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type SocketError = z.infer<typeof ZSocketError>;
+
+/** Client → server events on the `/customer` namespace (the widget). */
+export const CustomerClientEvent = {
+  SendMessage: 'message.send',
+  FetchMessages: 'messages.fetch',
+} as const;
+
+/** Server → client events on `/customer`. Internal notes never reach a customer. */
+export const CustomerServerEvent = {
+  MessageCreated: 'message.created',
+  ConversationUpdated: 'conversation.updated',
+  QueuePositionChanged: 'queue.position_changed',
+} as const;
+
+export const ZCustomerSendMessage = z.strictObject({
+  /** Omitted for the first message: the customer's open conversation is used, or a new one started. */
+  conversationId: z.uuid().optional(),
+  body: z.string().trim().min(1).max(5_000),
+  clientMessageId: z.string().trim().min(8).max(64),
+});
+export type CustomerSendMessage = z.infer<typeof ZCustomerSendMessage>;
+
+export const ZCustomerMessage = z.object({
+  id: z.uuid(),
+  conversationId: z.uuid(),
+  seq: z.number().int(),
+  authorKind: z.enum(['customer', 'bot', 'agent', 'system']),
+  body: z.string(),
+  clientMessageId: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type CustomerMessage = z.infer<typeof ZCustomerMessage>;
+
+export const ZQueuePositionChanged = z.object({
+  conversationId: z.uuid(),
+  position: z.number().int().min(1),
+  estimatedWaitSeconds: z.number().int().nullable(),
+});
+export type QueuePositionChanged = z.infer<typeof ZQueuePositionChanged>;

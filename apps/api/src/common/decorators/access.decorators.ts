@@ -12,6 +12,8 @@ export const STEP_UP = 'baton:step-up';
  */
 export type AccessRule =
   | { kind: 'public' }
+  /** A customer identified by a signed visitor token (socket handshake), never a staff session. */
+  | { kind: 'visitor' }
   /** Any signed-in session; `allowPending` lists sign-in steps it may still be in. */
   | { kind: 'session'; allowPending: readonly PendingStep[] }
   | { kind: 'permission'; permissions: readonly Permission[] };
@@ -21,6 +23,13 @@ export const Public = (): MethodDecorator & ClassDecorator =>
   applyDecorators(
     SetMetadata(ACCESS, { kind: 'public' } satisfies AccessRule),
     ApiExtension('x-access', 'public'),
+  );
+
+/** Customer side: the caller is the visitor its token names, and acts only on its own conversations. */
+export const RequireVisitor = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    SetMetadata(ACCESS, { kind: 'visitor' } satisfies AccessRule),
+    ApiExtension('x-access', 'visitor'),
   );
 
 /** Any signed-in user, for their own account; sessions still finishing sign-in only if listed. */

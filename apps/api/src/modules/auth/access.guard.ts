@@ -50,6 +50,7 @@ export class AccessGuard implements CanActivate {
     };
     if (!rule) return this.undeclared(route);
     if (rule.kind === 'public') return true;
+    if (rule.kind === 'visitor') return this.undeclared(route); // visitors act over /customer sockets only
 
     const token = this.cookies.token(req);
     const session = token ? await this.sessions.resolve(token) : null;
@@ -77,6 +78,13 @@ export class AccessGuard implements CanActivate {
     const route = { method: 'SOCKET', path: `${socket.nsp.name} ${context.switchToWs().getPattern()}` };
     if (!rule) return this.undeclared(route);
     if (rule.kind === 'public') return true;
+    if (rule.kind === 'visitor') {
+      // Set by the /customer handshake from a verified visitor token; staff sockets never have it.
+      if ((socket.data as { visitor?: unknown }).visitor) return true;
+      return this.deny(route, 403, CommonErrorCode.Forbidden, 'You are not allowed to do this.', {
+        reason: 'not_a_visitor',
+      });
+    }
     const session = socket.data.sessionId ? await this.sessions.resolveById(socket.data.sessionId) : null;
     if (!session) {
       socket.disconnect(true);
@@ -103,7 +111,7 @@ export class AccessGuard implements CanActivate {
 
   private async authorize(
     route: { method: string; path: string },
-    rule: Exclude<AccessRule, { kind: 'public' }>,
+    rule: Exclude<AccessRule, { kind: 'public' } | { kind: 'visitor' }>,
     session: AuthSession,
     stepUp: boolean,
   ): Promise<boolean> {

@@ -21,6 +21,7 @@ export interface RouteAccess {
 function describe(rule: AccessRule | undefined): string {
   if (!rule) return 'UNDECLARED';
   if (rule.kind === 'public') return 'public';
+  if (rule.kind === 'visitor') return 'visitor (signed visitor token)';
   if (rule.kind === 'session') {
     return rule.allowPending.length ? `session (also while: ${rule.allowPending.join(', ')})` : 'session';
   }

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { ConversationTransitions } from './conversation-transitions.service.js';
 import { ConversationsController } from './conversations.controller.js';
 import { ConversationsService } from './conversations.service.js';
+import { CustomerConversationsService } from './customer-conversations.service.js';
 
 @Module({
-  providers: [ConversationTransitions, ConversationsService],
+  providers: [ConversationTransitions, ConversationsService, CustomerConversationsService],
   controllers: [ConversationsController],
-  exports: [ConversationTransitions, ConversationsService],
+  exports: [ConversationTransitions, ConversationsService, CustomerConversationsService],
 })
 export class ConversationsModule {}

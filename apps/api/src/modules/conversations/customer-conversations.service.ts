@@ -1,0 +1,119 @@
+import type { CustomerMessage, CustomerSendMessage } from '@baton/contracts';
+import { Injectable } from '@nestjs/common';
+import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
+import type { Message } from '../../generated/prisma/client.js';
+import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
+import { ConversationTransitions } from './conversation-transitions.service.js';
+
+export interface Visitor {
+  contactId: string;
+  channelId: string;
+}
+
+export function toCustomerMessage(m: Message): CustomerMessage {
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    seq: m.seq,
+    authorKind: m.authorKind,
+    body: m.body,
+    clientMessageId: m.authorKind === 'customer' ? m.clientMessageId : null,
+    createdAt: m.createdAt.toISOString(),
+  };
+}
+
+const notFound = () => new DomainError(CommonErrorCode.NotFound, 'No such conversation.', 404);
+
+/** The customer's side of a conversation: only their own, and never internal notes. */
+@Injectable()
+export class CustomerConversationsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transitions: ConversationTransitions,
+    private readonly audit: AuditService,
+    private readonly events: DomainEventsService,
+  ) {}
+
+  private async own(tx: Tx, visitor: Visitor, conversationId: string | undefined) {
+    if (conversationId) {
+      const c = await tx.conversation.findUnique({ where: { id: conversationId } });
+      if (!c || c.contactId !== visitor.contactId) throw notFound();
+      return c;
+    }
+    const open = await tx.conversation.findFirst({
+      where: { contactId: visitor.contactId, status: { not: 'closed' } },
+      orderBy: { createdAt: 'desc' },
+    });
+    return (
+      open ??
+      (await tx.conversation.create({ data: { channelId: visitor.channelId, contactId: visitor.contactId } }))
+    );
+  }
+
+  /**
+   * Stores a customer's message, idempotent on `clientMessageId`. A resolved conversation goes back
+   * to its queue when the customer writes again.
+   */
+  async send(visitor: Visitor, input: CustomerSendMessage): Promise<CustomerMessage> {
+    const { message, events } = await this.prisma.$transaction(async (tx) => {
+      const found = await this.own(tx, visitor, input.conversationId);
+      const c = await this.transitions.lock(tx, found.id);
+      if (c.status === 'closed') {
+        throw new DomainError('conversations.closed', 'This conversation is closed; start a new one.', 409);
+      }
+      const existing = await tx.message.findUnique({
+        where: {
+          conversationId_authorKind_clientMessageId: {
+            conversationId: c.id,
+            authorKind: 'customer',
+            clientMessageId: input.clientMessageId,
+          },
+        },
+      });
+      if (existing) return { message: existing, events: [] as DomainEvent[] };
+      const produced: DomainEvent[] = [];
+      if (c.status === 'resolved')
+        produced.push(...(await this.transitions.reopen(tx, c, 'customer wrote again', null)));
+      const seq = c.lastSeq + 1;
+      await tx.conversation.update({ where: { id: c.id }, data: { lastSeq: seq } });
+      const created = await tx.message.create({
+        data: {
+          conversationId: c.id,
+          seq,
+          authorKind: 'customer',
+          body: input.body,
+          clientMessageId: input.clientMessageId,
+        },
+      });
+      await this.audit.record(tx, {
+        action: 'message.created',
+        actor: null,
+        target: { type: 'conversation', id: c.id },
+        data: { seq, author: 'customer', contactId: visitor.contactId, messageId: created.id },
+      });
+      produced.push({ type: 'message.created', conversationId: c.id, seq, internal: false });
+      return { message: created, events: produced };
+    });
+    await this.events.publish(...events);
+    return toCustomerMessage(message);
+  }
+
+  /** The customer-visible messages after `afterSeq` (internal notes skipped; `seq` still tells the order). */
+  async messages(
+    visitor: Visitor,
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<CustomerMessage[]> {
+    const c = await this.prisma.conversation.findUnique({ where: { id: conversationId } });
+    if (!c || c.contactId !== visitor.contactId) throw notFound();
+    const rows = await this.prisma.message.findMany({
+      where: { conversationId, seq: { gt: afterSeq }, internal: false },
+      orderBy: { seq: 'asc' },
+      take: limit,
+    });
+    return rows.map(toCustomerMessage);
+  }
+}

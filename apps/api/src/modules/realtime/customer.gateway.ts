@@ -1,0 +1,162 @@
+import {
+  CustomerClientEvent,
+  CustomerServerEvent,
+  ZCustomerSendMessage,
+  ZSocketFetchMessages,
+  type CustomerMessage,
+  type CustomerSendMessage,
+  type QueuePositionChanged,
+  type SocketFetchMessages,
+} from '@baton/contracts';
+import { Inject, UseFilters, type OnModuleInit } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import type { Logger } from 'pino';
+import type { DefaultEventsMap, Namespace, Socket } from 'socket.io';
+import { RequireVisitor } from '../../common/decorators/access.decorators.js';
+import { requestIdFrom, runWithRequestContext } from '../../common/http/request-context.js';
+import { ZodValidationPipe } from '../../common/http/zod-validation.pipe.js';
+import { LOGGER } from '../../logging/logging.module.js';
+import { PrismaService } from '../../prisma/prisma.service.js';
+import {
+  CustomerConversationsService,
+  toCustomerMessage,
+  type Visitor,
+} from '../conversations/customer-conversations.service.js';
+import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
+import { QueuePositionsService } from '../routing/queue-positions.service.js';
+import { VisitorTokenService } from './visitor-token.service.js';
+import { WsExceptionsFilter } from './ws-exceptions.filter.js';
+
+type CustomerSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, { visitor?: Visitor }>;
+
+const contactRoom = (contactId: string) => `contact:${contactId}`;
+
+/**
+ * Customers: `/customer`. A signed visitor token (`auth.token` in the handshake) names the contact;
+ * a customer sees only their own conversations and never internal notes.
+ */
+@WebSocketGateway({ namespace: '/customer' })
+@UseFilters(new WsExceptionsFilter())
+export class CustomerGateway implements OnGatewayInit, OnModuleInit {
+  @WebSocketServer() private readonly server!: Namespace;
+
+  constructor(
+    private readonly tokens: VisitorTokenService,
+    private readonly conversations: CustomerConversationsService,
+    private readonly positions: QueuePositionsService,
+    private readonly prisma: PrismaService,
+    private readonly events: DomainEventsService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe((event) => this.fanOut(event));
+  }
+
+  afterInit(namespace: Namespace): void {
+    namespace.use((socket: CustomerSocket, next) => {
+      const visitor = this.tokens.verify((socket.handshake.auth as { token?: unknown }).token);
+      if (!visitor) return next(new Error('invalid_visitor_token'));
+      this.prisma.contact
+        .findUnique({ where: { id: visitor.contactId } })
+        .then(async (contact) => {
+          if (!contact || contact.channelId !== visitor.channelId)
+            return next(new Error('invalid_visitor_token'));
+          socket.data.visitor = visitor;
+          const userAgent = socket.handshake.headers['user-agent'];
+          socket.use((_packet, go) =>
+            runWithRequestContext(
+              {
+                requestId: requestIdFrom(undefined),
+                ip: socket.handshake.address,
+                ...(userAgent ? { userAgent } : {}),
+              },
+              go,
+            ),
+          );
+          await socket.join(contactRoom(visitor.contactId));
+          next();
+        })
+        .catch((err: unknown) => {
+          this.logger.error({ err }, 'visitor handshake failed');
+          next(new Error('unavailable'));
+        });
+    });
+  }
+
+  @SubscribeMessage(CustomerClientEvent.SendMessage)
+  @RequireVisitor()
+  async send(
+    @ConnectedSocket() socket: CustomerSocket,
+    @MessageBody(new ZodValidationPipe(ZCustomerSendMessage)) body: CustomerSendMessage,
+  ): Promise<{ ok: true; message: CustomerMessage }> {
+    return { ok: true, message: await this.conversations.send(socket.data.visitor!, body) };
+  }
+
+  @SubscribeMessage(CustomerClientEvent.FetchMessages)
+  @RequireVisitor()
+  async fetch(
+    @ConnectedSocket() socket: CustomerSocket,
+    @MessageBody(new ZodValidationPipe(ZSocketFetchMessages)) body: SocketFetchMessages,
+  ): Promise<{ ok: true; messages: CustomerMessage[] }> {
+    return {
+      ok: true,
+      messages: await this.conversations.messages(
+        socket.data.visitor!,
+        body.conversationId,
+        body.afterSeq,
+        body.limit,
+      ),
+    };
+  }
+
+  private async fanOut(event: DomainEvent): Promise<void> {
+    switch (event.type) {
+      case 'message.created': {
+        if (event.internal) return;
+        const message = await this.prisma.message.findUnique({
+          where: { conversationId_seq: { conversationId: event.conversationId, seq: event.seq } },
+          include: { conversation: { select: { contactId: true } } },
+        });
+        if (!message || message.internal) return;
+        this.server
+          .to(contactRoom(message.conversation.contactId))
+          .emit(CustomerServerEvent.MessageCreated, { message: toCustomerMessage(message) });
+        return;
+      }
+      case 'conversation.queued':
+      case 'conversation.assigned':
+      case 'conversation.released':
+      case 'conversation.changed': {
+        const row = await this.prisma.conversation.findUnique({ where: { id: event.conversationId } });
+        if (!row) return;
+        this.server
+          .to(contactRoom(row.contactId))
+          .emit(CustomerServerEvent.ConversationUpdated, { conversationId: row.id, status: row.status });
+        if (row.queueId && event.type !== 'conversation.changed') await this.pushPositions(row.queueId);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Everyone waiting in the queue learns their new place and estimated wait. */
+  private async pushPositions(queueId: string): Promise<void> {
+    for (const p of await this.positions.forQueue(queueId)) {
+      const payload: QueuePositionChanged = {
+        conversationId: p.conversationId,
+        position: p.position,
+        estimatedWaitSeconds: p.estimatedWaitSeconds,
+      };
+      this.server.to(contactRoom(p.contactId)).emit(CustomerServerEvent.QueuePositionChanged, payload);
+    }
+  }
+}
