@@ -2,6 +2,7 @@ import type { Conversation, Message, Queue } from '@baton/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
+import { QueuePositionsService } from '../src/modules/routing/queue-positions.service.js';
 import { createUser, signIn, startApi, type Client, type TestApi, type TestUser } from './support/api.js';
 
 const tag = () => randomBytes(4).toString('hex');
@@ -248,5 +249,50 @@ describe('conversations, queues and routing', () => {
     });
     expect(assignments.every((g) => g._count === 1)).toBe(true);
     expect(assignments).toHaveLength(15);
+  });
+
+  it('handles 500 handoffs to 20 agents of capacity 5 across two instances: full agents, the rest in order', async () => {
+    const q = await queue();
+    const team: { user: TestUser; client: Client }[] = [];
+    for (let i = 0; i < 20; i += 1) team.push(await agent(5));
+    await members(
+      q.id,
+      team.map((x) => ({ userId: x.user.id })),
+    );
+    // 500 handoffs, 40 in flight at a time, alternating between the two instances.
+    const ids: string[] = [];
+    for (let batch = 0; batch < 500; batch += 40) {
+      const size = Math.min(40, 500 - batch);
+      const done = await Promise.all(
+        Array.from({ length: size }, (_, i) => handedOff(q.id, 0, (batch + i) % 2 === 0 ? api : other)),
+      );
+      ids.push(...done.map((c) => c.id));
+    }
+
+    const rows = await api.prisma.conversation.findMany({ where: { queueId: q.id } });
+    expect(rows).toHaveLength(500);
+    const assigned = rows.filter((r) => r.status === 'assigned');
+    expect(assigned).toHaveLength(100);
+    const load = new Map<string, number>();
+    for (const r of assigned) load.set(r.assigneeId!, (load.get(r.assigneeId!) ?? 0) + 1);
+    expect([...load.values()].every((n) => n === 5)).toBe(true);
+    expect(load.size).toBe(20);
+
+    // Positions run 1..400 in the order the engine will serve them: first come, first served.
+    const positions = await api.app.get(QueuePositionsService).forQueue(q.id);
+    expect(positions.map((p) => p.position)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+    const waitingSince = new Map(rows.map((r) => [r.id, r.waitingSince!.getTime()]));
+    const order = positions.map((p) => waitingSince.get(p.conversationId)!);
+    expect(order).toEqual([...order].sort((x, y) => x - y));
+    // Nobody still waiting arrived before a conversation that was served.
+    const latestServed = Math.max(...assigned.map((r) => r.waitingSince!.getTime()));
+    expect(Math.min(...order)).toBeGreaterThanOrEqual(latestServed - 1_000);
+
+    // Freeing one seat serves position 1 next.
+    const head = positions[0]!.conversationId;
+    const someone = team[0]!;
+    const mine = assigned.find((r) => r.assigneeId === someone.user.id)!;
+    expect((await someone.client.post(`/api/v1/conversations/${mine.id}/resolve`)).status).toBe(200);
+    expect(await current(head)).toMatchObject({ status: 'assigned', assigneeId: someone.user.id });
   });
 });

@@ -151,6 +151,41 @@ describe('realtime gateway (/agent)', () => {
     expect(hidden.error.code).toBe('not_found');
   });
 
+  it('keeps an agent of queue A out of a conversation of queue B over REST and socket, auditing each try', async () => {
+    const owner = await agentInQueue();
+    await owner.client.request('PUT', '/api/v1/agents/me/presence', { presence: 'available' });
+    const conversation = await handoff(owner.queue.id);
+    const outsider = await agentInQueue();
+    const socket = connect(a, outsider.client);
+    await connected(socket);
+    const ref = { conversationId: conversation.id };
+    const attempts = [
+      await ask<{ error: { code: string } }>(socket, 'conversation.join', ref),
+      await ask<{ error: { code: string } }>(socket, 'messages.fetch', { ...ref, afterSeq: 0 }),
+      await ask<{ error: { code: string } }>(socket, 'message.send', {
+        ...ref,
+        body: 'hi',
+        clientMessageId: 'intruder-0001',
+      }),
+    ];
+    expect(attempts.map((r) => r.error.code)).toEqual(['not_found', 'not_found', 'not_found']);
+    for (const path of ['', '/messages']) {
+      expect((await outsider.client.get(`/api/v1/conversations/${conversation.id}${path}`)).status).toBe(404);
+    }
+    expect((await outsider.client.post(`/api/v1/conversations/${conversation.id}/resolve`)).status).toBe(404);
+    expect(
+      await a.prisma.auditEvent.count({
+        where: {
+          action: 'access.denied',
+          actorId: outsider.user.id,
+          targetId: conversation.id,
+          result: 'denied',
+        },
+      }),
+    ).toBe(6);
+    expect(await a.prisma.message.count({ where: { conversationId: conversation.id } })).toBe(0);
+  });
+
   it('disconnects every socket of a disabled user, on every instance, within a second', async () => {
     const { user, client } = await agentInQueue();
     const onA = connect(a, client);
@@ -236,6 +271,53 @@ describe('realtime gateway (/agent)', () => {
         afterSeq: 0,
       });
       expect(history.messages.map((m) => m.seq)).toEqual([1, 3, 4]);
+    });
+
+    it('an agent whose socket dropped gets exactly the messages sent meanwhile, none twice', async () => {
+      const { queue, client } = await agentInQueue();
+      let agentSocket = connect(b, client);
+      await connected(agentSocket);
+      await ask(agentSocket, 'presence.set', { presence: 'available' });
+      const { socket: customerSocket } = await customer(a);
+      const first = await ask<{ message: { conversationId: string } }>(customerSocket, 'message.send', {
+        body: 'Hello?',
+        clientMessageId: 'drop-msg-0001',
+      });
+      const conversationId = first.message.conversationId;
+      await a.app.get(ConversationsService).handoff(conversationId, { queueId: queue.id });
+      const seen = new Set<number>([1]);
+
+      agentSocket.disconnect();
+      for (const [i, body] of ['Are you there?', 'Still waiting'].entries()) {
+        await ask(customerSocket, 'message.send', {
+          conversationId,
+          body,
+          clientMessageId: `drop-msg-100${i}`,
+        });
+      }
+
+      agentSocket = connect(b, client);
+      const live: Message[] = [];
+      agentSocket.on('message.created', ({ message }: { message: Message }) => live.push(message));
+      await connected(agentSocket);
+      const missed = await ask<{ messages: Message[] }>(agentSocket, 'messages.fetch', {
+        conversationId,
+        afterSeq: Math.max(...seen),
+      });
+      expect(missed.messages.map((m) => [m.seq, m.body])).toEqual([
+        [2, 'Are you there?'],
+        [3, 'Still waiting'],
+      ]);
+      for (const m of missed.messages) seen.add(m.seq);
+
+      const arrived = next<{ message: Message }>(agentSocket, 'message.created');
+      await ask(customerSocket, 'message.send', {
+        conversationId,
+        body: 'Hello again',
+        clientMessageId: 'drop-msg-2000',
+      });
+      expect((await arrived).message.seq).toBe(4);
+      expect(live.map((m) => m.seq)).toEqual([4]);
     });
 
     it('tells waiting customers their place in the queue, and updates it as the queue moves', async () => {

@@ -20,7 +20,7 @@ export class QueuePositionsService {
     const rows = await this.prisma.$queryRawUnsafe<{ id: string; contact_id: string; position: bigint }[]>(
       `SELECT id, contact_id,
               row_number() OVER (ORDER BY priority + floor(extract(epoch FROM now() - waiting_since) / $2) DESC,
-                                          waiting_since ASC) AS position
+                                          waiting_since ASC, id ASC) AS position
          FROM conversations
         WHERE queue_id = $1::uuid AND status = 'queued'
         ORDER BY position`,

@@ -139,7 +139,8 @@ export class RoutingEngine implements OnModuleInit {
         params.push(scope.agentId);
         filter += ` AND c.queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = $${params.length}::uuid)`;
       }
-      // Queue priority, then conversation priority aged by waiting time, then first come first served.
+      // Queue priority, then conversation priority aged by waiting time, then first come first served
+      // (the id breaks ties, so queue positions shown to customers use exactly this order).
       const waiting = await tx.$queryRawUnsafe<Waiting[]>(
         `SELECT c.id, c.queue_id, q.routing_mode, q.required_skills
            FROM conversations c JOIN queues q ON q.id = c.queue_id
@@ -147,7 +148,7 @@ export class RoutingEngine implements OnModuleInit {
                 ${filter}
           ORDER BY q.priority DESC,
                    c.priority + floor(extract(epoch FROM now() - c.waiting_since) / $1) DESC,
-                   c.waiting_since ASC
+                   c.waiting_since ASC, c.id ASC
           LIMIT $2
           FOR UPDATE OF c SKIP LOCKED`,
         ...params,
