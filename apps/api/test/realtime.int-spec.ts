@@ -1,4 +1,4 @@
-import type { Conversation, Message, Queue } from '@baton/contracts';
+import type { Conversation, Message, Queue, SupervisorOverview } from '@baton/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -194,6 +194,36 @@ describe('realtime gateway (/agent)', () => {
     const gone = Promise.all([next(onA, 'disconnect', 1_000), next(onB, 'disconnect', 1_000)]);
     expect((await admin.post(`/api/v1/users/${user.id}/disable`)).status).toBe(200);
     await gone;
+  });
+
+  it('gives supervisors a snapshot of their queues and pushes each change', async () => {
+    const { queue, user: agentUser } = await agentInQueue();
+    const other = await agentInQueue();
+    const supervisor = await createUser(a, { roles: ['supervisor'], mfa: true });
+    await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, {
+      members: [{ userId: agentUser.id }, { userId: supervisor.id, isSupervisor: true }],
+    });
+    await handoff(queue.id); // nobody available: it waits
+    const late = await handoff(queue.id);
+    await a.prisma.conversation.update({
+      where: { id: late.id },
+      data: { firstResponseDueAt: new Date(Date.now() - 1_000) },
+    });
+    const client = await signIn(a, supervisor);
+    const snapshot = await client.get<SupervisorOverview>('/api/v1/supervisor/overview');
+    expect(snapshot.status).toBe(200);
+    expect(snapshot.body.queues.map((q) => q.id)).toEqual([queue.id]);
+    expect(snapshot.body.queues[0]).toMatchObject({ waiting: 2, slaBreached: 1 });
+    expect(snapshot.body.queues[0]!.longestWaitSeconds).toBeGreaterThanOrEqual(0);
+    expect(snapshot.body.agents.map((x) => x.userId)).toContain(agentUser.id);
+    expect(snapshot.body.agents.map((x) => x.userId)).not.toContain(other.user.id);
+
+    const socket = connect(b, client);
+    await connected(socket);
+    const pushed = next<SupervisorOverview>(socket, 'supervisor.overview_changed', 3_000);
+    await handoff(queue.id);
+    const update = await pushed;
+    expect(update.queues).toEqual([expect.objectContaining({ id: queue.id, waiting: 3 })]);
   });
 
   describe('customers (/customer)', () => {

@@ -137,3 +137,31 @@ export type TransferRequest = z.infer<typeof ZTransferRequest>;
 
 export const ZPriorityRequest = z.strictObject({ priority: z.number().int().min(-100).max(100) });
 export type PriorityRequest = z.infer<typeof ZPriorityRequest>;
+
+/** What a supervisor watches: per queue and per agent, as of `at`. */
+export const ZSupervisorOverview = z.object({
+  at: z.iso.datetime(),
+  queues: z.array(
+    z.object({
+      id: z.uuid(),
+      name: z.string(),
+      waiting: z.number().int(),
+      longestWaitSeconds: z.number().int().nullable(),
+      averageWaitSeconds: z.number().int().nullable(),
+      /** Waiting or assigned without a first reply, with less than a fifth of the first-response target left. */
+      slaAtRisk: z.number().int(),
+      slaBreached: z.number().int(),
+    }),
+  ),
+  agents: z.array(
+    z.object({
+      userId: z.uuid(),
+      displayName: z.string(),
+      presence: ZPresence,
+      activeCount: z.number().int(),
+      capacity: z.number().int(),
+      conversationIds: z.array(z.uuid()),
+    }),
+  ),
+});
+export type SupervisorOverview = z.infer<typeof ZSupervisorOverview>;

@@ -15,6 +15,8 @@ export const AgentServerEvent = {
   ConversationAssigned: 'conversation.assigned',
   ConversationUpdated: 'conversation.updated',
   AgentStatusChanged: 'agent.status_changed',
+  /** Sent to supervisors, at most twice a second, whenever queues or agents change. */
+  SupervisorOverviewChanged: 'supervisor.overview_changed',
 } as const;
 
 const conversationId = z.uuid();

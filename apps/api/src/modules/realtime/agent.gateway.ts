@@ -14,7 +14,7 @@ import {
   type SocketSendMessage,
   type SocketSetPresence,
 } from '@baton/contracts';
-import { Inject, UseFilters, type OnModuleInit } from '@nestjs/common';
+import { Inject, UseFilters, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -37,6 +37,7 @@ import { SessionService, type AuthSession } from '../auth/session.service.js';
 import { toConversation, toMessage } from '../conversations/conversation.mapper.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
+import { SupervisorOverviewService } from '../routing/supervisor-overview.service.js';
 import { Room } from './realtime.events.js';
 import { WsExceptionsFilter } from './ws-exceptions.filter.js';
 import { WsSession, type AgentSocket } from './ws-session.decorator.js';
@@ -48,7 +49,7 @@ import { WsSession, type AgentSocket } from './ws-session.decorator.js';
  */
 @WebSocketGateway({ namespace: '/agent' })
 @UseFilters(new WsExceptionsFilter())
-export class AgentGateway implements OnGatewayInit, OnModuleInit {
+export class AgentGateway implements OnGatewayInit, OnModuleInit, OnModuleDestroy {
   @WebSocketServer() private readonly server!: Namespace;
 
   constructor(
@@ -59,6 +60,7 @@ export class AgentGateway implements OnGatewayInit, OnModuleInit {
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
     private readonly events: DomainEventsService,
+    private readonly overview: SupervisorOverviewService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -117,11 +119,18 @@ export class AgentGateway implements OnGatewayInit, OnModuleInit {
       where: { userId: session.userId },
       select: { queueId: true },
     });
+    const supervised = can(session.permissions, Permission.AgentRead)
+      ? ((await this.overview.scopeFor(session.userId, can(session.permissions, Permission.QueueManage))) ??
+        (await this.prisma.queue.findMany({ where: { archivedAt: null }, select: { id: true } })).map(
+          (q) => q.id,
+        ))
+      : [];
     await socket.join([
       Room.user(session.userId),
       Room.session(session.id),
       ...memberships.map((m) => Room.queue(m.queueId)),
       ...(can(session.permissions, Permission.ConversationSupervise) ? [Room.supervisors] : []),
+      ...supervised.map((id) => Room.supervise(id)),
     ]);
     return true;
   }
@@ -172,8 +181,38 @@ export class AgentGateway implements OnGatewayInit, OnModuleInit {
     return { ok: true, state: await this.agents.setPresence(session.userId, body.presence) };
   }
 
+  private overviewTimer: NodeJS.Timeout | undefined;
+
+  /** Supervisor numbers change with almost every event: recompute at most twice a second. */
+  private scheduleOverview(): void {
+    this.overviewTimer ??= setTimeout(() => {
+      this.overviewTimer = undefined;
+      this.pushOverview().catch((err: unknown) =>
+        this.logger.error({ err }, 'supervisor overview push failed'),
+      );
+    }, 500);
+  }
+
+  private async pushOverview(): Promise<void> {
+    const all = await this.overview.overview();
+    const members = await this.prisma.queueMember.findMany({ select: { queueId: true, userId: true } });
+    for (const queue of all.queues) {
+      const ids = new Set(members.filter((m) => m.queueId === queue.id).map((m) => m.userId));
+      this.server.to(Room.supervise(queue.id)).emit(AgentServerEvent.SupervisorOverviewChanged, {
+        at: all.at,
+        queues: [queue],
+        agents: all.agents.filter((a) => ids.has(a.userId)),
+      });
+    }
+  }
+
+  onModuleDestroy(): void {
+    clearTimeout(this.overviewTimer);
+  }
+
   /** Turns committed domain events into socket events; the Redis adapter carries them to every instance. */
   private async fanOut(event: DomainEvent): Promise<void> {
+    if (event.type !== 'message.created' && event.type !== 'sessions.revoked') this.scheduleOverview();
     switch (event.type) {
       case 'message.created': {
         const message = await this.prisma.message.findUnique({

@@ -5,4 +5,6 @@ export const Room = {
   queue: (id: string) => `queue:${id}`,
   conversation: (id: string) => `conversation:${id}`,
   supervisors: 'supervisors',
+  /** Supervisors of one queue (and admins): they receive that queue's live numbers. */
+  supervise: (queueId: string) => `supervise:${queueId}`,
 } as const;
