@@ -350,6 +350,65 @@ describe('realtime gateway (/agent)', () => {
       expect(live.map((m) => m.seq)).toEqual([4]);
     });
 
+    it('shows typing both ways, and lets a supervisor whisper to the agent or barge in to the customer', async () => {
+      const { queue, user: agentUser, client } = await agentInQueue();
+      const supervisor = await createUser(a, { roles: ['supervisor'], mfa: true });
+      await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, {
+        members: [{ userId: agentUser.id }, { userId: supervisor.id, isSupervisor: true }],
+      });
+      const agentSocket = connect(a, client);
+      await connected(agentSocket);
+      await ask(agentSocket, 'presence.set', { presence: 'available' });
+      const { socket: customerSocket } = await customer(b);
+      const first = await ask<{ message: { conversationId: string } }>(customerSocket, 'message.send', {
+        body: 'Help',
+        clientMessageId: 'typing-msg-0001',
+      });
+      const conversationId = first.message.conversationId;
+      await a.app.get(ConversationsService).handoff(conversationId, { queueId: queue.id });
+
+      const agentTyping = next<{ author: string; typing: boolean }>(customerSocket, 'typing.changed');
+      await ask(agentSocket, 'typing.set', { conversationId, typing: true });
+      expect(await agentTyping).toMatchObject({ author: 'agent', typing: true });
+      const customerTyping = next<{ author: string }>(agentSocket, 'typing.changed');
+      await ask(customerSocket, 'typing.set', { conversationId, typing: true });
+      expect((await customerTyping).author).toBe('customer');
+
+      const boss = await signIn(a, supervisor);
+      const whisperSeen = next<{ message: Message }>(agentSocket, 'message.created');
+      const whisper = await boss.post<Message>(`/api/v1/conversations/${conversationId}/whisper`, {
+        body: 'Offer the voucher',
+        clientMessageId: 'whisper-0001',
+      });
+      expect(whisper.body).toMatchObject({ internal: true, authorUserId: supervisor.id });
+      expect((await whisperSeen).message.body).toBe('Offer the voucher');
+
+      const bargeSeen = next<{ message: Message }>(customerSocket, 'message.created');
+      await boss.post(`/api/v1/conversations/${conversationId}/barge-in`, {
+        body: 'Hello, I am the team lead.',
+        clientMessageId: 'barge-0001',
+      });
+      expect((await bargeSeen).message.body).toBe('Hello, I am the team lead.');
+      const history = await ask<{ messages: Message[] }>(customerSocket, 'messages.fetch', {
+        conversationId,
+        afterSeq: 0,
+      });
+      expect(history.messages.map((m) => m.body)).toEqual(['Help', 'Hello, I am the team lead.']);
+
+      const actions = (
+        await a.prisma.auditEvent.findMany({ where: { targetId: conversationId, actorId: supervisor.id } })
+      ).map((e) => e.action);
+      expect(actions.sort()).toEqual(['conversation.barged_in', 'conversation.whispered']);
+      expect(
+        (
+          await client.post(`/api/v1/conversations/${conversationId}/whisper`, {
+            body: 'x',
+            clientMessageId: 'agent-whisper-1',
+          })
+        ).status,
+      ).toBe(403);
+    });
+
     it('tells waiting customers their place in the queue, and updates it as the queue moves', async () => {
       const queue = (await admin.post<Queue>('/api/v1/queues', { name: `rt-wait-${tag()}` })).body;
       const waiting: { socket: Socket; conversationId: string }[] = [];

@@ -47,6 +47,8 @@ export const ZAuditAction = z.enum([
   'conversation.handed_back',
   'conversation.priority_changed',
   'message.created',
+  'conversation.whispered',
+  'conversation.barged_in',
   'access_review.read',
   'audit.searched',
   'audit.exported',

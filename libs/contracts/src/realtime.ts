@@ -7,6 +7,7 @@ export const AgentClientEvent = {
   JoinConversation: 'conversation.join',
   FetchMessages: 'messages.fetch',
   SetPresence: 'presence.set',
+  SetTyping: 'typing.set',
 } as const;
 
 /** Server → client events, dotted past tense. Every message event carries its conversation `seq`. */
@@ -17,6 +18,7 @@ export const AgentServerEvent = {
   AgentStatusChanged: 'agent.status_changed',
   /** Sent to supervisors, at most twice a second, whenever queues or agents change. */
   SupervisorOverviewChanged: 'supervisor.overview_changed',
+  TypingChanged: 'typing.changed',
 } as const;
 
 const conversationId = z.uuid();
@@ -45,6 +47,7 @@ export type SocketError = z.infer<typeof ZSocketError>;
 export const CustomerClientEvent = {
   SendMessage: 'message.send',
   FetchMessages: 'messages.fetch',
+  SetTyping: 'typing.set',
 } as const;
 
 /** Server → client events on `/customer`. Internal notes never reach a customer. */
@@ -52,6 +55,7 @@ export const CustomerServerEvent = {
   MessageCreated: 'message.created',
   ConversationUpdated: 'conversation.updated',
   QueuePositionChanged: 'queue.position_changed',
+  TypingChanged: 'typing.changed',
 } as const;
 
 export const ZCustomerSendMessage = z.strictObject({
@@ -79,3 +83,14 @@ export const ZQueuePositionChanged = z.object({
   estimatedWaitSeconds: z.number().int().nullable(),
 });
 export type QueuePositionChanged = z.infer<typeof ZQueuePositionChanged>;
+
+/** Typing indicators: not stored and not audited; they only ever reach the other side of the conversation. */
+export const ZSocketTyping = z.strictObject({ conversationId, typing: z.boolean() });
+export type SocketTyping = z.infer<typeof ZSocketTyping>;
+
+export const ZTypingChanged = z.object({
+  conversationId: z.uuid(),
+  author: z.enum(['agent', 'customer']),
+  typing: z.boolean(),
+});
+export type TypingChanged = z.infer<typeof ZTypingChanged>;

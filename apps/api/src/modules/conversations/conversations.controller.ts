@@ -59,6 +59,28 @@ export class ConversationsController {
     return this.conversations.send(session, id, body);
   }
 
+  /** A supervisor's message only staff see, for the assigned agent. */
+  @Post(':id/whisper')
+  @RequirePermission(Permission.ConversationSupervise)
+  whisper(
+    @CurrentSession() session: AuthSession,
+    @UuidParam() id: string,
+    @ZodBody(ZSendMessageRequest) body: SendMessageRequest,
+  ): Promise<Message> {
+    return this.conversations.send(session, id, body, 'whisper');
+  }
+
+  /** A supervisor writes to the customer in a conversation assigned to someone else. */
+  @Post(':id/barge-in')
+  @RequirePermission(Permission.ConversationSupervise)
+  bargeIn(
+    @CurrentSession() session: AuthSession,
+    @UuidParam() id: string,
+    @ZodBody(ZSendMessageRequest) body: SendMessageRequest,
+  ): Promise<Message> {
+    return this.conversations.send(session, id, body, 'barge_in');
+  }
+
   @Post(':id/claim')
   @RequirePermission(Permission.ConversationClaim)
   @HttpCode(200)

@@ -121,8 +121,16 @@ export class ConversationsService {
    * Stores an agent's reply or internal note. Idempotent on `clientMessageId`: sending again returns
    * the stored message with its `seq`.
    */
-  async send(session: AuthSession, id: string, input: SendMessageRequest): Promise<MessageDto> {
+  async send(
+    session: AuthSession,
+    id: string,
+    input: SendMessageRequest,
+    mode: 'reply' | 'whisper' | 'barge_in' = 'reply',
+  ): Promise<MessageDto> {
     await this.visible(session, id);
+    // A whisper is staff-only by definition; barging in writes to the customer as a supervisor.
+    if (mode === 'whisper') input = { ...input, internal: true };
+    if (mode === 'barge_in') input = { ...input, internal: false };
     const { message, events } = await this.prisma.$transaction(async (tx) => {
       const c = await this.transitions.lock(tx, id);
       const existing = await tx.message.findUnique({
@@ -163,9 +171,14 @@ export class ConversationsService {
         },
       });
       await this.audit.record(tx, {
-        action: 'message.created',
+        action:
+          mode === 'whisper'
+            ? 'conversation.whispered'
+            : mode === 'barge_in'
+              ? 'conversation.barged_in'
+              : 'message.created',
         target: { type: 'conversation', id },
-        data: { seq, internal: input.internal, messageId: created.id },
+        data: { seq, internal: input.internal, messageId: created.id, assigneeId: c.assigneeId },
       });
       return {
         message: created,

@@ -6,6 +6,7 @@ import {
   ZSocketFetchMessages,
   ZSocketSendMessage,
   ZSocketSetPresence,
+  ZSocketTyping,
   type AgentState,
   type Conversation,
   type Message,
@@ -13,6 +14,8 @@ import {
   type SocketFetchMessages,
   type SocketSendMessage,
   type SocketSetPresence,
+  type SocketTyping,
+  type TypingChanged,
 } from '@baton/contracts';
 import { Inject, UseFilters, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
@@ -170,6 +173,25 @@ export class AgentGateway implements OnGatewayInit, OnModuleInit, OnModuleDestro
       ok: true,
       messages: await this.conversations.messages(session, body.conversationId, body.afterSeq, body.limit),
     };
+  }
+
+  /** Shown to the customer (and other staff on the conversation); never stored. */
+  @SubscribeMessage(AgentClientEvent.SetTyping)
+  @RequirePermission(Permission.ConversationReply)
+  async typing(
+    @WsSession() session: AuthSession,
+    @ConnectedSocket() socket: AgentSocket,
+    @MessageBody(new ZodValidationPipe(ZSocketTyping)) body: SocketTyping,
+  ): Promise<{ ok: true }> {
+    await this.conversations.get(session, body.conversationId);
+    const row = await this.prisma.conversation.findUniqueOrThrow({ where: { id: body.conversationId } });
+    const payload: TypingChanged = { conversationId: row.id, author: 'agent', typing: body.typing };
+    this.server.server
+      .of('/customer')
+      .to(Room.contact(row.contactId))
+      .emit(AgentServerEvent.TypingChanged, payload);
+    socket.to(Room.conversation(row.id)).emit(AgentServerEvent.TypingChanged, payload);
+    return { ok: true };
   }
 
   @SubscribeMessage(AgentClientEvent.SetPresence)

@@ -3,10 +3,13 @@ import {
   CustomerServerEvent,
   ZCustomerSendMessage,
   ZSocketFetchMessages,
+  ZSocketTyping,
   type CustomerMessage,
   type CustomerSendMessage,
   type QueuePositionChanged,
   type SocketFetchMessages,
+  type SocketTyping,
+  type TypingChanged,
 } from '@baton/contracts';
 import { Inject, UseFilters, type OnModuleInit } from '@nestjs/common';
 import {
@@ -20,6 +23,7 @@ import {
 import type { Logger } from 'pino';
 import type { DefaultEventsMap, Namespace, Socket } from 'socket.io';
 import { RequireVisitor } from '../../common/decorators/access.decorators.js';
+import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import { requestIdFrom, runWithRequestContext } from '../../common/http/request-context.js';
 import { ZodValidationPipe } from '../../common/http/zod-validation.pipe.js';
 import { LOGGER } from '../../logging/logging.module.js';
@@ -31,12 +35,11 @@ import {
 } from '../conversations/customer-conversations.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 import { QueuePositionsService } from '../routing/queue-positions.service.js';
+import { Room } from './realtime.events.js';
 import { VisitorTokenService } from './visitor-token.service.js';
 import { WsExceptionsFilter } from './ws-exceptions.filter.js';
 
 type CustomerSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, { visitor?: Visitor }>;
-
-const contactRoom = (contactId: string) => `contact:${contactId}`;
 
 /**
  * Customers: `/customer`. A signed visitor token (`auth.token` in the handshake) names the contact;
@@ -81,7 +84,7 @@ export class CustomerGateway implements OnGatewayInit, OnModuleInit {
               go,
             ),
           );
-          await socket.join(contactRoom(visitor.contactId));
+          await socket.join(Room.contact(visitor.contactId));
           next();
         })
         .catch((err: unknown) => {
@@ -117,6 +120,23 @@ export class CustomerGateway implements OnGatewayInit, OnModuleInit {
     };
   }
 
+  /** Shown to the staff on the conversation; never stored. */
+  @SubscribeMessage(CustomerClientEvent.SetTyping)
+  @RequireVisitor()
+  async typing(
+    @ConnectedSocket() socket: CustomerSocket,
+    @MessageBody(new ZodValidationPipe(ZSocketTyping)) body: SocketTyping,
+  ): Promise<{ ok: true }> {
+    const row = await this.prisma.conversation.findUnique({ where: { id: body.conversationId } });
+    if (!row || row.contactId !== socket.data.visitor!.contactId) {
+      throw new DomainError(CommonErrorCode.NotFound, 'No such conversation.', 404);
+    }
+    const payload: TypingChanged = { conversationId: row.id, author: 'customer', typing: body.typing };
+    const rooms = [Room.conversation(row.id), ...(row.assigneeId ? [Room.user(row.assigneeId)] : [])];
+    this.server.server.of('/agent').to(rooms).emit(CustomerServerEvent.TypingChanged, payload);
+    return { ok: true };
+  }
+
   private async fanOut(event: DomainEvent): Promise<void> {
     switch (event.type) {
       case 'message.created': {
@@ -127,7 +147,7 @@ export class CustomerGateway implements OnGatewayInit, OnModuleInit {
         });
         if (!message || message.internal) return;
         this.server
-          .to(contactRoom(message.conversation.contactId))
+          .to(Room.contact(message.conversation.contactId))
           .emit(CustomerServerEvent.MessageCreated, { message: toCustomerMessage(message) });
         return;
       }
@@ -138,7 +158,7 @@ export class CustomerGateway implements OnGatewayInit, OnModuleInit {
         const row = await this.prisma.conversation.findUnique({ where: { id: event.conversationId } });
         if (!row) return;
         this.server
-          .to(contactRoom(row.contactId))
+          .to(Room.contact(row.contactId))
           .emit(CustomerServerEvent.ConversationUpdated, { conversationId: row.id, status: row.status });
         if (row.queueId && event.type !== 'conversation.changed') await this.pushPositions(row.queueId);
         return;
@@ -156,7 +176,7 @@ export class CustomerGateway implements OnGatewayInit, OnModuleInit {
         position: p.position,
         estimatedWaitSeconds: p.estimatedWaitSeconds,
       };
-      this.server.to(contactRoom(p.contactId)).emit(CustomerServerEvent.QueuePositionChanged, payload);
+      this.server.to(Room.contact(p.contactId)).emit(CustomerServerEvent.QueuePositionChanged, payload);
     }
   }
 }
