@@ -4,7 +4,7 @@ import type { Env } from './config/env.schema.js';
 import { CoreModule } from './core.module.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { AuditHttpModule } from './modules/audit/audit-http.module.js';
-import { AuthModule } from './modules/auth/auth.module.js';
+import { AuthHttpModule } from './modules/auth/auth-http.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MfaModule } from './modules/mfa/mfa.module.js';
@@ -22,7 +22,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(env, logger),
         HealthModule,
-        AuthModule,
+        AuthHttpModule,
         MfaModule,
         UsersModule,
         SettingsModule,

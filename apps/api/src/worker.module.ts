@@ -5,6 +5,7 @@ import { CoreModule } from './core.module.js';
 import { WorkerModule } from './jobs/jobs.module.js';
 import { AuditSealerLoop } from './modules/audit/audit-sealer.loop.js';
 import { HealthPingHandler } from './modules/health/health-ping.handler.js';
+import { RealtimeFanoutModule } from './modules/realtime/realtime-fanout.module.js';
 import { RoutingModule } from './modules/routing/routing.module.js';
 import { RoutingSweeperLoop } from './modules/routing/routing-sweeper.loop.js';
 import { DormantAccountsHandler } from './modules/users/dormant-accounts.handler.js';
@@ -18,6 +19,8 @@ export class WorkerAppModule {
       imports: [
         CoreModule.forRoot(env, logger),
         RoutingModule,
+        // Changes made here (the routing sweep, dormant accounts) reach sockets like any API change.
+        RealtimeFanoutModule,
         WorkerModule.register({
           imports: [UsersModule],
           handlers: [HealthPingHandler, DormantAccountsHandler],

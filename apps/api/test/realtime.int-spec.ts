@@ -2,9 +2,12 @@ import type { Conversation, Message, Queue, SupervisorOverview } from '@baton/co
 import { randomBytes, randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createWorker } from '../src/bootstrap.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
+import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
 import { Client, createUser, signIn, startApi, type TestApi } from './support/api.js';
+import { capturingLogger, testEnv } from './support/test-env.js';
 
 const tag = () => randomBytes(4).toString('hex');
 
@@ -184,6 +187,34 @@ describe('realtime gateway (/agent)', () => {
       }),
     ).toBe(6);
     expect(await a.prisma.message.count({ where: { conversationId: conversation.id } })).toBe(0);
+  });
+
+  it('delivers changes made by the worker too (its routing sweep assigns what no event announced)', async () => {
+    const worker = await createWorker(testEnv(), capturingLogger('warn').logger);
+    await worker.init();
+    try {
+      const { queue, user, client } = await agentInQueue();
+      const socket = connect(a, client);
+      await connected(socket);
+      await ask(socket, 'presence.set', { presence: 'available' });
+      // Queued behind the engine's back: no domain event, so only the worker's sweep can find it.
+      const contact = await a.prisma.contact.create({ data: { channelId, externalId: randomUUID() } });
+      const assigned = next<{ conversation: Conversation }>(socket, 'conversation.assigned');
+      const silent = await a.prisma.conversation.create({
+        data: {
+          channelId,
+          contactId: contact.id,
+          status: 'queued',
+          queueId: queue.id,
+          waitingSince: new Date(),
+        },
+      });
+      // What the worker's sweep does every few seconds, run now so the test does not wait for the timer.
+      await worker.get(RoutingEngine).route({ queueId: queue.id });
+      expect((await assigned).conversation).toMatchObject({ id: silent.id, assigneeId: user.id });
+    } finally {
+      await worker.close();
+    }
   });
 
   it('disconnects every socket of a disabled user, on every instance, within a second', async () => {

@@ -17,7 +17,7 @@ import {
   type SocketTyping,
   type TypingChanged,
 } from '@baton/contracts';
-import { Inject, UseFilters, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, UseFilters } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -37,9 +37,7 @@ import { AgentsService } from '../agents/agents.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { SessionCookies } from '../auth/session-cookies.js';
 import { SessionService, type AuthSession } from '../auth/session.service.js';
-import { toConversation, toMessage } from '../conversations/conversation.mapper.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
-import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 import { SupervisorOverviewService } from '../routing/supervisor-overview.service.js';
 import { Room } from './realtime.events.js';
 import { WsExceptionsFilter } from './ws-exceptions.filter.js';
@@ -52,7 +50,7 @@ import { WsSession, type AgentSocket } from './ws-session.decorator.js';
  */
 @WebSocketGateway({ namespace: '/agent' })
 @UseFilters(new WsExceptionsFilter())
-export class AgentGateway implements OnGatewayInit, OnModuleInit, OnModuleDestroy {
+export class AgentGateway implements OnGatewayInit {
   @WebSocketServer() private readonly server!: Namespace;
 
   constructor(
@@ -62,14 +60,9 @@ export class AgentGateway implements OnGatewayInit, OnModuleInit, OnModuleDestro
     private readonly agents: AgentsService,
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
-    private readonly events: DomainEventsService,
     private readonly overview: SupervisorOverviewService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
-
-  onModuleInit(): void {
-    this.events.subscribe((event) => this.fanOut(event));
-  }
 
   /**
    * Runs before socket.io accepts the connection, so no event can arrive before the socket is
@@ -201,92 +194,5 @@ export class AgentGateway implements OnGatewayInit, OnModuleInit, OnModuleDestro
     @MessageBody(new ZodValidationPipe(ZSocketSetPresence)) body: SocketSetPresence,
   ): Promise<{ ok: true; state: AgentState }> {
     return { ok: true, state: await this.agents.setPresence(session.userId, body.presence) };
-  }
-
-  private overviewTimer: NodeJS.Timeout | undefined;
-
-  /** Supervisor numbers change with almost every event: recompute at most twice a second. */
-  private scheduleOverview(): void {
-    this.overviewTimer ??= setTimeout(() => {
-      this.overviewTimer = undefined;
-      this.pushOverview().catch((err: unknown) =>
-        this.logger.error({ err }, 'supervisor overview push failed'),
-      );
-    }, 500);
-  }
-
-  private async pushOverview(): Promise<void> {
-    const all = await this.overview.overview();
-    const members = await this.prisma.queueMember.findMany({ select: { queueId: true, userId: true } });
-    for (const queue of all.queues) {
-      const ids = new Set(members.filter((m) => m.queueId === queue.id).map((m) => m.userId));
-      this.server.to(Room.supervise(queue.id)).emit(AgentServerEvent.SupervisorOverviewChanged, {
-        at: all.at,
-        queues: [queue],
-        agents: all.agents.filter((a) => ids.has(a.userId)),
-      });
-    }
-  }
-
-  onModuleDestroy(): void {
-    clearTimeout(this.overviewTimer);
-  }
-
-  /** Turns committed domain events into socket events; the Redis adapter carries them to every instance. */
-  private async fanOut(event: DomainEvent): Promise<void> {
-    if (event.type !== 'message.created' && event.type !== 'sessions.revoked') this.scheduleOverview();
-    switch (event.type) {
-      case 'message.created': {
-        const message = await this.prisma.message.findUnique({
-          where: { conversationId_seq: { conversationId: event.conversationId, seq: event.seq } },
-          include: { conversation: { select: { assigneeId: true } } },
-        });
-        if (!message) return;
-        const rooms = [Room.conversation(event.conversationId)];
-        if (message.conversation.assigneeId) rooms.push(Room.user(message.conversation.assigneeId));
-        this.server.to(rooms).emit(AgentServerEvent.MessageCreated, { message: toMessage(message) });
-        return;
-      }
-      case 'conversation.assigned':
-      case 'conversation.queued':
-      case 'conversation.released':
-      case 'conversation.changed': {
-        const row = await this.prisma.conversation.findUnique({ where: { id: event.conversationId } });
-        if (!row) return;
-        const conversation = toConversation(row);
-        const rooms = [Room.conversation(row.id)];
-        if (row.queueId) rooms.push(Room.queue(row.queueId));
-        if (row.assigneeId) rooms.push(Room.user(row.assigneeId));
-        if (event.type === 'conversation.released') rooms.push(Room.user(event.fromUserId));
-        if (event.type === 'conversation.assigned') {
-          this.server
-            .to(Room.user(event.assigneeId))
-            .emit(AgentServerEvent.ConversationAssigned, { conversation });
-        }
-        this.server.to(rooms).emit(AgentServerEvent.ConversationUpdated, { conversation });
-        return;
-      }
-      case 'agent.status_changed':
-        this.server
-          .to(Room.supervisors)
-          .emit(AgentServerEvent.AgentStatusChanged, { userId: event.userId, presence: event.presence });
-        return;
-      case 'sessions.revoked': {
-        // Every instance: the adapter finds the sockets wherever they are connected.
-        const sockets = await this.server.in(Room.user(event.userId)).fetchSockets();
-        for (const socket of sockets) {
-          const { sessionId } = socket.data;
-          const ended = event.sessionId ? sessionId === event.sessionId : sessionId !== event.exceptSessionId;
-          if (ended) socket.disconnect(true);
-        }
-        this.logger.debug(
-          { userId: event.userId, sockets: sockets.length },
-          'sockets of revoked sessions closed',
-        );
-        return;
-      }
-      default:
-        return;
-    }
   }
 }

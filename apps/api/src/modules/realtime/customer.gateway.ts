@@ -6,12 +6,11 @@ import {
   ZSocketTyping,
   type CustomerMessage,
   type CustomerSendMessage,
-  type QueuePositionChanged,
   type SocketFetchMessages,
   type SocketTyping,
   type TypingChanged,
 } from '@baton/contracts';
-import { Inject, UseFilters, type OnModuleInit } from '@nestjs/common';
+import { Inject, UseFilters } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -30,11 +29,8 @@ import { LOGGER } from '../../logging/logging.module.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import {
   CustomerConversationsService,
-  toCustomerMessage,
   type Visitor,
 } from '../conversations/customer-conversations.service.js';
-import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
-import { QueuePositionsService } from '../routing/queue-positions.service.js';
 import { Room } from './realtime.events.js';
 import { VisitorTokenService } from './visitor-token.service.js';
 import { WsExceptionsFilter } from './ws-exceptions.filter.js';
@@ -47,21 +43,15 @@ type CustomerSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMa
  */
 @WebSocketGateway({ namespace: '/customer' })
 @UseFilters(new WsExceptionsFilter())
-export class CustomerGateway implements OnGatewayInit, OnModuleInit {
+export class CustomerGateway implements OnGatewayInit {
   @WebSocketServer() private readonly server!: Namespace;
 
   constructor(
     private readonly tokens: VisitorTokenService,
     private readonly conversations: CustomerConversationsService,
-    private readonly positions: QueuePositionsService,
     private readonly prisma: PrismaService,
-    private readonly events: DomainEventsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
-
-  onModuleInit(): void {
-    this.events.subscribe((event) => this.fanOut(event));
-  }
 
   afterInit(namespace: Namespace): void {
     namespace.use((socket: CustomerSocket, next) => {
@@ -135,48 +125,5 @@ export class CustomerGateway implements OnGatewayInit, OnModuleInit {
     const rooms = [Room.conversation(row.id), ...(row.assigneeId ? [Room.user(row.assigneeId)] : [])];
     this.server.server.of('/agent').to(rooms).emit(CustomerServerEvent.TypingChanged, payload);
     return { ok: true };
-  }
-
-  private async fanOut(event: DomainEvent): Promise<void> {
-    switch (event.type) {
-      case 'message.created': {
-        if (event.internal) return;
-        const message = await this.prisma.message.findUnique({
-          where: { conversationId_seq: { conversationId: event.conversationId, seq: event.seq } },
-          include: { conversation: { select: { contactId: true } } },
-        });
-        if (!message || message.internal) return;
-        this.server
-          .to(Room.contact(message.conversation.contactId))
-          .emit(CustomerServerEvent.MessageCreated, { message: toCustomerMessage(message) });
-        return;
-      }
-      case 'conversation.queued':
-      case 'conversation.assigned':
-      case 'conversation.released':
-      case 'conversation.changed': {
-        const row = await this.prisma.conversation.findUnique({ where: { id: event.conversationId } });
-        if (!row) return;
-        this.server
-          .to(Room.contact(row.contactId))
-          .emit(CustomerServerEvent.ConversationUpdated, { conversationId: row.id, status: row.status });
-        if (row.queueId && event.type !== 'conversation.changed') await this.pushPositions(row.queueId);
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
-  /** Everyone waiting in the queue learns their new place and estimated wait. */
-  private async pushPositions(queueId: string): Promise<void> {
-    for (const p of await this.positions.forQueue(queueId)) {
-      const payload: QueuePositionChanged = {
-        conversationId: p.conversationId,
-        position: p.position,
-        estimatedWaitSeconds: p.estimatedWaitSeconds,
-      };
-      this.server.to(Room.contact(p.contactId)).emit(CustomerServerEvent.QueuePositionChanged, payload);
-    }
   }
 }

@@ -5,10 +5,11 @@ import { ConversationsModule } from '../conversations/conversations.module.js';
 import { RoutingModule } from '../routing/routing.module.js';
 import { AgentGateway } from './agent.gateway.js';
 import { CustomerGateway } from './customer.gateway.js';
+import { RealtimeFanoutModule } from './realtime-fanout.module.js';
 import { VisitorTokenService } from './visitor-token.service.js';
 
 @Module({
-  imports: [AuthModule, ConversationsModule, AgentsModule, RoutingModule],
+  imports: [AuthModule, ConversationsModule, AgentsModule, RoutingModule, RealtimeFanoutModule],
   providers: [AgentGateway, CustomerGateway, VisitorTokenService],
   exports: [VisitorTokenService],
 })

@@ -1,0 +1,170 @@
+import {
+  AgentServerEvent,
+  CustomerServerEvent,
+  type QueuePositionChanged,
+  type SupervisorOverview,
+} from '@baton/contracts';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../../logging/logging.module.js';
+import { PrismaService } from '../../prisma/prisma.service.js';
+import { toConversation, toMessage } from '../conversations/conversation.mapper.js';
+import { toCustomerMessage } from '../conversations/customer-conversations.service.js';
+import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
+import { QueuePositionsService } from '../routing/queue-positions.service.js';
+import { SupervisorOverviewService } from '../routing/supervisor-overview.service.js';
+import { Room } from './realtime.events.js';
+import { SocketEmitterService } from './socket-emitter.service.js';
+
+/**
+ * Turns committed domain events into socket events for staff and customers. Runs wherever the change
+ * is made (API or worker) and emits through Redis, so every instance delivers to its own sockets.
+ */
+@Injectable()
+export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
+  private overviewTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly sockets: SocketEmitterService,
+    private readonly prisma: PrismaService,
+    private readonly positions: QueuePositionsService,
+    private readonly overview: SupervisorOverviewService,
+    private readonly events: DomainEventsService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe((event) => this.fanOut(event));
+  }
+
+  onModuleDestroy(): void {
+    clearTimeout(this.overviewTimer);
+  }
+
+  private async fanOut(event: DomainEvent): Promise<void> {
+    if (event.type !== 'message.created' && event.type !== 'sessions.revoked') this.scheduleOverview();
+    switch (event.type) {
+      case 'message.created':
+        return this.messageCreated(event.conversationId, event.seq);
+      case 'conversation.assigned':
+      case 'conversation.queued':
+      case 'conversation.released':
+      case 'conversation.changed':
+        return this.conversationChanged(event);
+      case 'agent.status_changed':
+        this.sockets.emit('/agent', Room.supervisors, AgentServerEvent.AgentStatusChanged, {
+          userId: event.userId,
+          presence: event.presence,
+        });
+        return;
+      case 'sessions.revoked':
+        if (event.sessionId) this.sockets.disconnect('/agent', Room.session(event.sessionId));
+        else
+          this.sockets.disconnect(
+            '/agent',
+            Room.user(event.userId),
+            event.exceptSessionId ? Room.session(event.exceptSessionId) : undefined,
+          );
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async messageCreated(conversationId: string, seq: number): Promise<void> {
+    const message = await this.prisma.message.findUnique({
+      where: { conversationId_seq: { conversationId, seq } },
+      include: { conversation: { select: { assigneeId: true, contactId: true } } },
+    });
+    if (!message) return;
+    const staff = [Room.conversation(conversationId)];
+    if (message.conversation.assigneeId) staff.push(Room.user(message.conversation.assigneeId));
+    this.sockets.emit('/agent', staff, AgentServerEvent.MessageCreated, { message: toMessage(message) });
+    // Internal notes and whispers never reach the customer.
+    if (!message.internal) {
+      this.sockets.emit(
+        '/customer',
+        Room.contact(message.conversation.contactId),
+        CustomerServerEvent.MessageCreated,
+        {
+          message: toCustomerMessage(message),
+        },
+      );
+    }
+  }
+
+  private async conversationChanged(
+    event: Extract<
+      DomainEvent,
+      {
+        type:
+          'conversation.assigned' | 'conversation.queued' | 'conversation.released' | 'conversation.changed';
+      }
+    >,
+  ): Promise<void> {
+    const row = await this.prisma.conversation.findUnique({ where: { id: event.conversationId } });
+    if (!row) return;
+    const conversation = toConversation(row);
+    const rooms = [Room.conversation(row.id)];
+    if (row.queueId) rooms.push(Room.queue(row.queueId));
+    if (row.assigneeId) rooms.push(Room.user(row.assigneeId));
+    if (event.type === 'conversation.released') rooms.push(Room.user(event.fromUserId));
+    if (event.type === 'conversation.assigned') {
+      this.sockets.emit('/agent', Room.user(event.assigneeId), AgentServerEvent.ConversationAssigned, {
+        conversation,
+      });
+    }
+    this.sockets.emit('/agent', rooms, AgentServerEvent.ConversationUpdated, { conversation });
+    this.sockets.emit('/customer', Room.contact(row.contactId), CustomerServerEvent.ConversationUpdated, {
+      conversationId: row.id,
+      status: row.status,
+    });
+    if (row.queueId && event.type !== 'conversation.changed') await this.pushPositions(row.queueId);
+  }
+
+  /** Everyone waiting in the queue learns their new place and estimated wait. */
+  private async pushPositions(queueId: string): Promise<void> {
+    for (const p of await this.positions.forQueue(queueId)) {
+      const payload: QueuePositionChanged = {
+        conversationId: p.conversationId,
+        position: p.position,
+        estimatedWaitSeconds: p.estimatedWaitSeconds,
+      };
+      this.sockets.emit(
+        '/customer',
+        Room.contact(p.contactId),
+        CustomerServerEvent.QueuePositionChanged,
+        payload,
+      );
+    }
+  }
+
+  /** Supervisor numbers change with almost every event: recompute at most twice a second. */
+  private scheduleOverview(): void {
+    this.overviewTimer ??= setTimeout(() => {
+      this.overviewTimer = undefined;
+      this.pushOverview().catch((err: unknown) =>
+        this.logger.error({ err }, 'supervisor overview push failed'),
+      );
+    }, 500);
+  }
+
+  private async pushOverview(): Promise<void> {
+    const all = await this.overview.overview();
+    const members = await this.prisma.queueMember.findMany({ select: { queueId: true, userId: true } });
+    for (const queue of all.queues) {
+      const ids = new Set(members.filter((m) => m.queueId === queue.id).map((m) => m.userId));
+      const payload: SupervisorOverview = {
+        at: all.at,
+        queues: [queue],
+        agents: all.agents.filter((a) => ids.has(a.userId)),
+      };
+      this.sockets.emit(
+        '/agent',
+        Room.supervise(queue.id),
+        AgentServerEvent.SupervisorOverviewChanged,
+        payload,
+      );
+    }
+  }
+}

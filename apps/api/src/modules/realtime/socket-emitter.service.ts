@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { Emitter } from '@socket.io/redis-emitter';
+import { LOGGER } from '../../logging/logging.module.js';
+import { RedisService } from '../../redis/redis.service.js';
+
+export const SOCKET_IO_KEY = (prefix: string) => `${prefix}:socket.io`;
+
+/**
+ * Emits to socket.io rooms from any process — API instances and workers alike — through the Redis
+ * adapter's channel, so every instance delivers to its own sockets exactly once.
+ */
+@Injectable()
+export class SocketEmitterService {
+  private readonly emitter: Emitter;
+
+  constructor(redis: RedisService, @Inject(LOGGER) logger: Logger) {
+    const connection = redis.connect('socket.io:emitter');
+    // The emitter fires and forgets; a publish that fails (Redis down, or during shutdown) is logged,
+    // never an unhandled rejection. Clients recover by `seq` back-fill on their next event or reconnect.
+    const publisher = {
+      publish: (channel: string, message: string | Buffer) =>
+        connection.publish(channel, message).catch((err: unknown) => {
+          logger.warn({ err }, 'socket event not published');
+        }),
+    };
+    this.emitter = new Emitter(publisher, { key: SOCKET_IO_KEY(redis.prefix) });
+  }
+
+  emit(namespace: '/agent' | '/customer', rooms: string | string[], event: string, payload: unknown): void {
+    this.emitter.of(namespace).to(rooms).emit(event, payload);
+  }
+
+  /** Closes the sockets in `room` (but those also in `exceptRoom`) on every instance. */
+  disconnect(namespace: '/agent' | '/customer', room: string, exceptRoom?: string): void {
+    const target = this.emitter.of(namespace).in(room);
+    (exceptRoom ? target.except(exceptRoom) : target).disconnectSockets(true);
+  }
+}
