@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Env } from './config/env.schema.js';
 import { CoreModule } from './core.module.js';
 import { WorkerModule } from './jobs/jobs.module.js';
+import { AgentsModule } from './modules/agents/agents.module.js';
+import { DisconnectGraceHandler } from './modules/agents/disconnect-grace.handler.js';
 import { AuditSealerLoop } from './modules/audit/audit-sealer.loop.js';
 import { HealthPingHandler } from './modules/health/health-ping.handler.js';
 import { RealtimeFanoutModule } from './modules/realtime/realtime-fanout.module.js';
@@ -22,8 +24,8 @@ export class WorkerAppModule {
         // Changes made here (the routing sweep, dormant accounts) reach sockets like any API change.
         RealtimeFanoutModule,
         WorkerModule.register({
-          imports: [UsersModule],
-          handlers: [HealthPingHandler, DormantAccountsHandler],
+          imports: [UsersModule, AgentsModule],
+          handlers: [HealthPingHandler, DormantAccountsHandler, DisconnectGraceHandler],
         }),
       ],
       providers: [AuditSealerLoop, RoutingSweeperLoop],

@@ -14,12 +14,18 @@ const tag = () => randomBytes(4).toString('hex');
 describe('realtime gateway (/agent)', () => {
   let a: TestApi;
   let b: TestApi;
+  /** Like `a` and `b`, with a 1-second grace after an agent's last socket drops. */
+  let c: TestApi;
   let admin: Client;
   let channelId: string;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([startApi(), startApi()]);
+    [a, b, c] = await Promise.all([
+      startApi(),
+      startApi(),
+      startApi({ AGENT_DISCONNECT_GRACE_SECONDS: '1' }),
+    ]);
     admin = await signIn(a, await createUser(a, { roles: ['admin'], mfa: true }));
     channelId = (await a.prisma.channel.create({ data: { kind: 'webchat', name: `rt-${tag()}` } })).id;
   });
@@ -27,7 +33,7 @@ describe('realtime gateway (/agent)', () => {
     for (const socket of sockets.splice(0)) socket.disconnect();
   });
   afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
+    await Promise.all([a?.close(), b?.close(), c?.close()]);
   });
 
   /** A socket.io client carrying the browser's cookies, connected to one API instance. */
@@ -212,6 +218,60 @@ describe('realtime gateway (/agent)', () => {
       // What the worker's sweep does every few seconds, run now so the test does not wait for the timer.
       await worker.get(RoutingEngine).route({ queueId: queue.id });
       expect((await assigned).conversation).toMatchObject({ id: silent.id, assigneeId: user.id });
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('keeps an agent online while any tab is open; after the grace period their conversations go back', async () => {
+    const worker = await createWorker(testEnv(), capturingLogger('warn').logger);
+    await worker.init();
+    try {
+      const { queue, user, client } = await agentInQueue();
+      const tab1 = connect(c, client);
+      const tab2 = connect(c, client);
+      await Promise.all([connected(tab1), connected(tab2)]);
+      await ask(tab1, 'presence.set', { presence: 'available' });
+      const conversation = await handoff(queue.id);
+      expect(conversation.assigneeId).toBe(user.id);
+      const before = await a.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
+
+      tab1.disconnect();
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(await a.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).toMatchObject(
+        {
+          status: 'assigned',
+          assigneeId: user.id,
+        },
+      );
+
+      const colleague = await createUser(a, { roles: ['agent'] });
+      await a.prisma.agentState.create({ data: { userId: colleague.id, capacity: 2 } });
+      await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, {
+        members: [{ userId: user.id }, { userId: colleague.id }],
+      });
+      const colleagueSocket = connect(c, await signIn(a, colleague));
+      await connected(colleagueSocket);
+      await ask(colleagueSocket, 'presence.set', { presence: 'available' });
+      const handedOver = next<{ conversation: Conversation }>(
+        colleagueSocket,
+        'conversation.assigned',
+        6_000,
+      );
+      tab2.disconnect();
+      expect((await handedOver).conversation.id).toBe(conversation.id);
+
+      const after = await a.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
+      expect(after.waitingSince).toEqual(before.waitingSince);
+      expect(await a.prisma.agentState.findUniqueOrThrow({ where: { userId: user.id } })).toMatchObject({
+        presence: 'offline',
+        activeCount: 0,
+      });
+      expect(
+        await a.prisma.auditEvent.findFirst({
+          where: { action: 'agent.status_changed', targetId: user.id, actorId: null },
+        }),
+      ).toMatchObject({ data: { to: 'offline', reason: 'disconnected' } });
     } finally {
       await worker.close();
     }

@@ -71,6 +71,8 @@ export const ZEnv = z.object({
 
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How long an agent whose last socket dropped keeps their conversations before they return to the queue. */
+  AGENT_DISCONNECT_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
 
   WEB_DIST_DIR: z.string().default(DEFAULT_WEB_DIST_DIR),
   WIDGET_DIST_DIR: z.string().default(DEFAULT_WIDGET_DIST_DIR),

@@ -17,7 +17,10 @@ export interface TestApi {
   close: () => Promise<void>;
 }
 
-/** A real API instance on a free port, against this run's database and Redis. */
+/**
+ * A real API instance on a free port, against this run's database and Redis. Passport registers its
+ * strategy process-wide (the last instance created wins), so a test file closes its instances together.
+ */
 export async function startApi(overrides: NodeJS.ProcessEnv = {}): Promise<TestApi> {
   const log = capturingLogger('warn');
   const app = await createApi(testEnv(overrides), log.logger);

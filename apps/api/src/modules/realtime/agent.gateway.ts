@@ -17,7 +17,7 @@ import {
   type SocketTyping,
   type TypingChanged,
 } from '@baton/contracts';
-import { Inject, UseFilters } from '@nestjs/common';
+import { Inject, UseFilters, type OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -33,7 +33,12 @@ import { requestIdFrom, runWithRequestContext } from '../../common/http/request-
 import { ZodValidationPipe } from '../../common/http/zod-validation.pipe.js';
 import { LOGGER } from '../../logging/logging.module.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
+import { ConfigService } from '../../config/config.service.js';
+import { JobsService } from '../../jobs/jobs.service.js';
+import { QueueName } from '../../jobs/queue-names.js';
+import { AgentConnectionsService, CONNECTION_STALE_MS } from '../agents/agent-connections.service.js';
 import { AgentsService } from '../agents/agents.service.js';
+import { DISCONNECT_GRACE_JOB } from '../agents/disconnect-grace.handler.js';
 import { AuditService } from '../audit/audit.service.js';
 import { SessionCookies } from '../auth/session-cookies.js';
 import { SessionService, type AuthSession } from '../auth/session.service.js';
@@ -50,8 +55,9 @@ import { WsSession, type AgentSocket } from './ws-session.decorator.js';
  */
 @WebSocketGateway({ namespace: '/agent' })
 @UseFilters(new WsExceptionsFilter())
-export class AgentGateway implements OnGatewayInit {
+export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
   @WebSocketServer() private readonly server!: Namespace;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly sessions: SessionService,
@@ -61,6 +67,9 @@ export class AgentGateway implements OnGatewayInit {
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
     private readonly overview: SupervisorOverviewService,
+    private readonly connections: AgentConnectionsService,
+    private readonly jobs: JobsService,
+    private readonly config: ConfigService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -69,6 +78,15 @@ export class AgentGateway implements OnGatewayInit {
    * authenticated; a refusal reaches the client as `connect_error` ("unauthenticated").
    */
   afterInit(namespace: Namespace): void {
+    // Heartbeat: this instance's agent sockets stay counted; those of a dead instance age out.
+    this.heartbeat = setInterval(() => {
+      const entries = [...namespace.sockets.values()]
+        .map((socket) => ({ userId: (socket as AgentSocket).data.userId, socketId: socket.id }))
+        .filter((entry) => entry.userId);
+      this.connections
+        .refresh(entries)
+        .catch((err: unknown) => this.logger.warn({ err }, 'agent socket heartbeat failed'));
+    }, CONNECTION_STALE_MS / 3);
     namespace.use((socket, next) => {
       this.authenticate(socket as AgentSocket).then(
         (ok) => next(ok ? undefined : new Error('unauthenticated')),
@@ -78,6 +96,23 @@ export class AgentGateway implements OnGatewayInit {
         },
       );
     });
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.heartbeat);
+  }
+
+  /** The last tab of an agent closed: after the grace period the worker decides (a tab may come back). */
+  private async agentDisconnected(userId: string, socketId: string): Promise<void> {
+    await this.connections.disconnected(userId, socketId);
+    if ((await this.connections.liveCount(userId)) > 0) return;
+    await this.jobs
+      .queue(QueueName.System)
+      .add(
+        DISCONNECT_GRACE_JOB,
+        { userId },
+        { delay: this.config.env.AGENT_DISCONNECT_GRACE_SECONDS * 1000 },
+      );
   }
 
   private async authenticate(socket: AgentSocket): Promise<boolean> {
@@ -121,6 +156,14 @@ export class AgentGateway implements OnGatewayInit {
           (q) => q.id,
         ))
       : [];
+    if (can(session.permissions, Permission.PresenceUpdate)) {
+      await this.connections.connected(session.userId, socket.id);
+      socket.on('disconnect', () => {
+        this.agentDisconnected(session.userId, socket.id).catch((err: unknown) =>
+          this.logger.error({ err }, 'could not record an agent disconnect'),
+        );
+      });
+    }
     await socket.join([
       Room.user(session.userId),
       Room.session(session.id),
