@@ -6,6 +6,11 @@ import { WorkerModule } from './jobs/jobs.module.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { DisconnectGraceHandler } from './modules/agents/disconnect-grace.handler.js';
 import { AuditSealerLoop } from './modules/audit/audit-sealer.loop.js';
+import { ConversationsModule } from './modules/conversations/conversations.module.js';
+import {
+  CloseResolvedHandler,
+  SlaCheckHandler,
+} from './modules/conversations/conversation-timers.handlers.js';
 import { HealthPingHandler } from './modules/health/health-ping.handler.js';
 import { RealtimeFanoutModule } from './modules/realtime/realtime-fanout.module.js';
 import { RoutingModule } from './modules/routing/routing.module.js';
@@ -24,8 +29,14 @@ export class WorkerAppModule {
         // Changes made here (the routing sweep, dormant accounts) reach sockets like any API change.
         RealtimeFanoutModule,
         WorkerModule.register({
-          imports: [UsersModule, AgentsModule],
-          handlers: [HealthPingHandler, DormantAccountsHandler, DisconnectGraceHandler],
+          imports: [UsersModule, AgentsModule, ConversationsModule],
+          handlers: [
+            HealthPingHandler,
+            DormantAccountsHandler,
+            DisconnectGraceHandler,
+            SlaCheckHandler,
+            CloseResolvedHandler,
+          ],
         }),
       ],
       providers: [AuditSealerLoop, RoutingSweeperLoop],

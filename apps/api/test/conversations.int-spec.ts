@@ -1,25 +1,38 @@
 import type { Conversation, Message, Queue } from '@baton/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { createWorker } from '../src/bootstrap.js';
+import { JobsService } from '../src/jobs/jobs.service.js';
+import { QueueName } from '../src/jobs/queue-names.js';
+import { SlaCheckHandler } from '../src/modules/conversations/conversation-timers.handlers.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { QueuePositionsService } from '../src/modules/routing/queue-positions.service.js';
 import { createUser, signIn, startApi, type Client, type TestApi, type TestUser } from './support/api.js';
+import { capturingLogger, testEnv } from './support/test-env.js';
 
 const tag = () => randomBytes(4).toString('hex');
 
 describe('conversations, queues and routing', () => {
   let api: TestApi;
   let other: TestApi;
+  /** Closes resolved conversations after 1 second. */
+  let quick: TestApi;
   let admin: Client;
   let channelId: string;
 
   beforeAll(async () => {
-    [api, other] = await Promise.all([startApi(), startApi()]);
+    [api, other, quick] = await Promise.all([
+      startApi(),
+      startApi(),
+      startApi({ CONVERSATION_CLOSE_AFTER_SECONDS: '1' }),
+    ]);
     admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
     channelId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: `web-${tag()}` } })).id;
   });
   afterAll(async () => {
-    await Promise.all([api?.close(), other?.close()]);
+    await Promise.all([api?.close(), other?.close(), quick?.close()]);
   });
 
   async function queue(overrides: Record<string, unknown> = {}): Promise<Queue> {
@@ -294,5 +307,62 @@ describe('conversations, queues and routing', () => {
     const mine = assigned.find((r) => r.assigneeId === someone.user.id)!;
     expect((await someone.client.post(`/api/v1/conversations/${mine.id}/resolve`)).status).toBe(200);
     expect(await current(head)).toMatchObject({ status: 'assigned', assigneeId: someone.user.id });
+  });
+
+  describe('timers (BullMQ delayed jobs in the worker)', () => {
+    let worker: INestApplicationContext;
+    beforeAll(async () => {
+      worker = await createWorker(testEnv(), capturingLogger('warn').logger);
+      await worker.init();
+    });
+    afterAll(async () => {
+      await worker?.close();
+    });
+
+    it('schedules SLA checks at handoff, and records a missed first response as a breach', async () => {
+      const q = await queue({ slaFirstResponseSeconds: 60, slaResolutionSeconds: 3600 });
+      const c = await handedOff(q.id);
+      const due = (await current(c.id)).firstResponseDueAt!;
+      const jobs = await api.app.get(JobsService).queue(QueueName.System).getDelayed();
+      expect(jobs.map((j) => j.id)).toEqual(
+        expect.arrayContaining([
+          `sla-first_response-${c.id}-${due.getTime()}`,
+          expect.stringContaining(`sla-resolution-${c.id}`),
+        ]),
+      );
+
+      const check = worker.get(SlaCheckHandler, { strict: false });
+      const data = { conversationId: c.id, kind: 'first_response' as const, dueAt: due.toISOString() };
+      expect(await check.handle({ data } as Job<typeof data>)).toEqual({ breached: true });
+      expect(
+        await api.prisma.auditEvent.findFirst({
+          where: { targetId: c.id, action: 'conversation.sla_breached' },
+        }),
+      ).toMatchObject({ result: 'failed', actorId: null, data: { kind: 'first_response' } });
+      // A stale job (the deadline has moved since) does nothing.
+      expect(
+        await check.handle({ data: { ...data, dueAt: new Date(0).toISOString() } } as Job<typeof data>),
+      ).toEqual({
+        breached: false,
+      });
+    });
+
+    it('closes a conversation that stays resolved, but not one that was reopened', async () => {
+      const q = await queue();
+      const a = await agent(2);
+      await members(q.id, [{ userId: a.user.id }]);
+      const stays = await handedOff(q.id, 0, quick);
+      const reopened = await handedOff(q.id, 0, quick);
+      const client = a.client.on(quick.base); // resolved on the instance that closes after 1 s
+      for (const c of [stays, reopened]) {
+        expect((await client.post(`/api/v1/conversations/${c.id}/resolve`)).status).toBe(200);
+      }
+      expect((await client.post(`/api/v1/conversations/${reopened.id}/reopen`)).status).toBe(200);
+      for (let i = 0; i < 50 && (await current(stays.id)).status !== 'closed'; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect((await current(stays.id)).status).toBe('closed');
+      expect((await current(reopened.id)).status).not.toBe('closed');
+    });
   });
 });

@@ -46,6 +46,7 @@ export const ZAuditAction = z.enum([
   'conversation.closed',
   'conversation.handed_back',
   'conversation.priority_changed',
+  'conversation.sla_breached',
   'message.created',
   'conversation.whispered',
   'conversation.barged_in',

@@ -19,6 +19,7 @@ export const AgentServerEvent = {
   /** Sent to supervisors, at most twice a second, whenever queues or agents change. */
   SupervisorOverviewChanged: 'supervisor.overview_changed',
   TypingChanged: 'typing.changed',
+  SlaBreached: 'conversation.sla_breached',
 } as const;
 
 const conversationId = z.uuid();

@@ -73,6 +73,13 @@ export const ZEnv = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** How long an agent whose last socket dropped keeps their conversations before they return to the queue. */
   AGENT_DISCONNECT_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  /** A resolved conversation is closed (a new message then starts a new one) after this long. */
+  CONVERSATION_CLOSE_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(90 * 86_400)
+    .default(86_400),
 
   WEB_DIST_DIR: z.string().default(DEFAULT_WEB_DIST_DIR),
   WIDGET_DIST_DIR: z.string().default(DEFAULT_WIDGET_DIST_DIR),

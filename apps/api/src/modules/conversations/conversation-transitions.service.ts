@@ -96,6 +96,9 @@ export class ConversationTransitions {
   ): Promise<DomainEvent[]> {
     this.expect(c, 'hand off', 'bot');
     const now = Date.now();
+    const due = (seconds: number | null) => (seconds ? new Date(now + seconds * 1000) : null);
+    const firstResponseDueAt = due(input.slaFirstResponseSeconds);
+    const resolutionDueAt = due(input.slaResolutionSeconds);
     await tx.conversation.update({
       where: { id: c.id },
       data: {
@@ -106,12 +109,8 @@ export class ConversationTransitions {
         handoffSummary: input.summary,
         handoffIntent: input.intent,
         waitingSince: new Date(now),
-        firstResponseDueAt: input.slaFirstResponseSeconds
-          ? new Date(now + input.slaFirstResponseSeconds * 1000)
-          : null,
-        resolutionDueAt: input.slaResolutionSeconds
-          ? new Date(now + input.slaResolutionSeconds * 1000)
-          : null,
+        firstResponseDueAt,
+        resolutionDueAt,
       },
     });
     await this.record(
@@ -121,7 +120,15 @@ export class ConversationTransitions {
       { queueId: input.queueId, priority: input.priority, reason: input.reason, intent: input.intent },
       actorUserId,
     );
-    return [{ type: 'conversation.queued', conversationId: c.id, queueId: input.queueId }];
+    return [
+      { type: 'conversation.queued', conversationId: c.id, queueId: input.queueId },
+      {
+        type: 'conversation.handed_off',
+        conversationId: c.id,
+        firstResponseDueAt: firstResponseDueAt?.toISOString() ?? null,
+        resolutionDueAt: resolutionDueAt?.toISOString() ?? null,
+      },
+    ];
   }
 
   async assign(
@@ -270,14 +277,13 @@ export class ConversationTransitions {
   async resolve(tx: Tx, c: Conversation, actorUserId: string | null): Promise<DomainEvent[]> {
     this.expect(c, 'resolve', 'assigned');
     await this.adjustLoad(tx, c.assigneeId!, -1);
-    await tx.conversation.update({
-      where: { id: c.id },
-      data: { status: 'resolved', resolvedAt: new Date() },
-    });
+    const resolvedAt = new Date();
+    await tx.conversation.update({ where: { id: c.id }, data: { status: 'resolved', resolvedAt } });
     await this.record(tx, c, 'conversation.resolved', { assigneeId: c.assigneeId }, actorUserId);
     return [
       { type: 'conversation.released', conversationId: c.id, queueId: c.queueId, fromUserId: c.assigneeId! },
       { type: 'conversation.changed', conversationId: c.id },
+      { type: 'conversation.resolved', conversationId: c.id, resolvedAt: resolvedAt.toISOString() },
     ];
   }
 

@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
+import { ConversationTimersService } from './conversation-timers.service.js';
 import { ConversationTransitions } from './conversation-transitions.service.js';
 import { ConversationsController } from './conversations.controller.js';
 import { ConversationsService } from './conversations.service.js';
 import { CustomerConversationsService } from './customer-conversations.service.js';
 
 @Module({
-  providers: [ConversationTransitions, ConversationsService, CustomerConversationsService],
+  providers: [
+    ConversationTransitions,
+    ConversationsService,
+    CustomerConversationsService,
+    ConversationTimersService,
+  ],
   controllers: [ConversationsController],
   exports: [ConversationTransitions, ConversationsService, CustomerConversationsService],
 })

@@ -8,6 +8,20 @@ export type DomainEvent =
   | { type: 'conversation.assigned'; conversationId: string; queueId: string | null; assigneeId: string }
   | { type: 'conversation.released'; conversationId: string; queueId: string | null; fromUserId: string }
   | { type: 'conversation.changed'; conversationId: string }
+  /** Entered a queue from the bot; SLA clocks start (ISO times, null when the queue has no target). */
+  | {
+      type: 'conversation.handed_off';
+      conversationId: string;
+      firstResponseDueAt: string | null;
+      resolutionDueAt: string | null;
+    }
+  | { type: 'conversation.resolved'; conversationId: string; resolvedAt: string }
+  | {
+      type: 'conversation.sla_breached';
+      conversationId: string;
+      queueId: string | null;
+      kind: 'first_response' | 'resolution';
+    }
   | { type: 'message.created'; conversationId: string; seq: number; internal: boolean }
   | { type: 'agent.status_changed'; userId: string; presence: string }
   | { type: 'queue.changed'; queueId: string }

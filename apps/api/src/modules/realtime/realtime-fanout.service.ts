@@ -57,6 +57,15 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
           presence: event.presence,
         });
         return;
+      case 'conversation.sla_breached': {
+        const rooms = [Room.conversation(event.conversationId)];
+        if (event.queueId) rooms.push(Room.supervise(event.queueId));
+        this.sockets.emit('/agent', rooms, AgentServerEvent.SlaBreached, {
+          conversationId: event.conversationId,
+          kind: event.kind,
+        });
+        return;
+      }
       case 'sessions.revoked':
         if (event.sessionId) this.sockets.disconnect('/agent', Room.session(event.sessionId));
         else

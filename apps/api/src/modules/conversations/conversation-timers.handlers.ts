@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { JobHandler } from '../../jobs/job-handler.js';
+import { QueueName } from '../../jobs/queue-names.js';
+import { PrismaService } from '../../prisma/prisma.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
+import { ConversationTransitions } from './conversation-transitions.service.js';
+import { CLOSE_JOB, SLA_CHECK_JOB, type CloseCheck, type SlaCheck } from './conversation-timers.service.js';
+
+/** At an SLA deadline: if it was missed, the breach is recorded (timeline and audit) and announced. */
+@Injectable()
+export class SlaCheckHandler implements JobHandler<SlaCheck, { breached: boolean }> {
+  readonly queue = QueueName.System;
+  readonly jobName = SLA_CHECK_JOB;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditService,
+    private readonly events: DomainEventsService,
+  ) {}
+
+  async handle(job: Job<SlaCheck>): Promise<{ breached: boolean }> {
+    const { conversationId, kind, dueAt } = job.data;
+    const event = await this.prisma.$transaction(async (tx): Promise<DomainEvent | null> => {
+      const c = await tx.conversation.findUnique({ where: { id: conversationId } });
+      if (!c || (c.status !== 'queued' && c.status !== 'assigned')) return null;
+      const deadline = kind === 'first_response' ? c.firstResponseDueAt : c.resolutionDueAt;
+      // A newer handoff moved the deadline; its own job will judge.
+      if (deadline?.getTime() !== new Date(dueAt).getTime()) return null;
+      if (kind === 'first_response' && c.firstResponseAt) return null;
+      await tx.conversationEvent.create({
+        data: { conversationId, type: 'conversation.sla_breached', data: { kind, dueAt } },
+      });
+      await this.audit.record(tx, {
+        action: 'conversation.sla_breached',
+        result: 'failed',
+        actor: null,
+        target: { type: 'conversation', id: conversationId },
+        data: { kind, dueAt, queueId: c.queueId, assigneeId: c.assigneeId },
+      });
+      return { type: 'conversation.sla_breached', conversationId, queueId: c.queueId, kind };
+    });
+    if (event) await this.events.publish(event);
+    return { breached: event !== null };
+  }
+}
+
+/** Closes a conversation that stayed resolved for the configured time. */
+@Injectable()
+export class CloseResolvedHandler implements JobHandler<CloseCheck, { closed: boolean }> {
+  readonly queue = QueueName.System;
+  readonly jobName = CLOSE_JOB;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transitions: ConversationTransitions,
+    private readonly events: DomainEventsService,
+  ) {}
+
+  async handle(job: Job<CloseCheck>): Promise<{ closed: boolean }> {
+    const events = await this.prisma.$transaction(async (tx) => {
+      const c = await this.transitions.lock(tx, job.data.conversationId);
+      // Reopened (and maybe resolved again) since: a later job is responsible.
+      if (c.status !== 'resolved' || c.resolvedAt?.toISOString() !== job.data.resolvedAt) return [];
+      return this.transitions.close(tx, c);
+    });
+    await this.events.publish(...events);
+    return { closed: events.length > 0 };
+  }
+}
