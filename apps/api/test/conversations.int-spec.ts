@@ -160,6 +160,12 @@ describe('conversations, queues and routing', () => {
     expect(state.activeCount).toBe(1);
   });
 
+  it('refuses an offer timeout on a queue, since offers are not routed yet', async () => {
+    const reply = await admin.post('/api/v1/queues', { name: `offer-${tag()}`, offerTimeoutSeconds: 30 });
+    expect(reply.status).toBe(400);
+    expect(JSON.stringify(reply.body)).toContain('offer mode is not available yet');
+  });
+
   it('answers an illegal move with 409 and a code, changing nothing', async () => {
     const q = await queue();
     const a = await agent(1);
