@@ -9,6 +9,7 @@ import { AuditSealerLoop } from './modules/audit/audit-sealer.loop.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
 import {
   CloseResolvedHandler,
+  OfferTimeoutHandler,
   SlaCheckHandler,
 } from './modules/conversations/conversation-timers.handlers.js';
 import { HealthPingHandler } from './modules/health/health-ping.handler.js';
@@ -36,6 +37,7 @@ export class WorkerAppModule {
             DisconnectGraceHandler,
             SlaCheckHandler,
             CloseResolvedHandler,
+            OfferTimeoutHandler,
           ],
         }),
       ],

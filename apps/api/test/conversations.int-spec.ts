@@ -6,9 +6,13 @@ import type { Job } from 'bullmq';
 import { createWorker } from '../src/bootstrap.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { QueueName } from '../src/jobs/queue-names.js';
-import { SlaCheckHandler } from '../src/modules/conversations/conversation-timers.handlers.js';
+import {
+  OfferTimeoutHandler,
+  SlaCheckHandler,
+} from '../src/modules/conversations/conversation-timers.handlers.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { QueuePositionsService } from '../src/modules/routing/queue-positions.service.js';
+import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
 import { createUser, signIn, startApi, type Client, type TestApi, type TestUser } from './support/api.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
@@ -158,12 +162,6 @@ describe('conversations, queues and routing', () => {
     expect(await current(second.id)).toMatchObject({ status: 'assigned', assigneeId: a.user.id });
     const state = await api.prisma.agentState.findUniqueOrThrow({ where: { userId: a.user.id } });
     expect(state.activeCount).toBe(1);
-  });
-
-  it('refuses an offer timeout on a queue, since offers are not routed yet', async () => {
-    const reply = await admin.post('/api/v1/queues', { name: `offer-${tag()}`, offerTimeoutSeconds: 30 });
-    expect(reply.status).toBe(400);
-    expect(JSON.stringify(reply.body)).toContain('offer mode is not available yet');
   });
 
   it('answers an illegal move with 409 and a code, changing nothing', async () => {
@@ -323,6 +321,63 @@ describe('conversations, queues and routing', () => {
     });
     afterAll(async () => {
       await worker?.close();
+    });
+
+    it('offers a conversation in offer mode; a decline or a timeout moves it on, an accept assigns it', async () => {
+      const q = await queue({ offerTimeoutSeconds: 30 });
+      const first = await agent(2);
+      const second = await agent(2, 'away');
+      await members(q.id, [{ userId: first.user.id }, { userId: second.user.id }]);
+      const c = await handedOff(q.id);
+      expect(await current(c.id)).toMatchObject({ status: 'queued', offeredToId: first.user.id });
+      expect(
+        (await api.prisma.agentState.findUniqueOrThrow({ where: { userId: first.user.id } })).activeCount,
+      ).toBe(1);
+
+      // Declined: capacity comes back and, with nobody else available, it waits.
+      expect((await first.client.post(`/api/v1/conversations/${c.id}/offer/decline`)).status).toBe(200);
+      expect(await current(c.id)).toMatchObject({ status: 'queued', offeredToId: null });
+      expect(
+        (await api.prisma.agentState.findUniqueOrThrow({ where: { userId: first.user.id } })).activeCount,
+      ).toBe(0);
+
+      // The next available agent gets the offer; unanswered, it times out and moves on (not back to the decliner).
+      await setPresence(second.client, 'available');
+      const offered = await current(c.id);
+      expect(offered.offeredToId).toBe(second.user.id);
+      const timeout = worker.get(OfferTimeoutHandler, { strict: false });
+      const data = {
+        conversationId: c.id,
+        userId: second.user.id,
+        expiresAt: offered.offerExpiresAt!.toISOString(),
+      };
+      expect(await timeout.handle({ data } as Job<typeof data>)).toEqual({ expired: true });
+      expect(await current(c.id)).toMatchObject({ status: 'queued', offeredToId: null });
+
+      // Offered again once the cooldown is over (simulated by clearing the record), accepted: assigned.
+      await api.prisma.routingDecision.deleteMany({
+        where: { conversationId: c.id, mode: { startsWith: 'offer_' } },
+      });
+      await api.app.get(RoutingEngine).route({ queueId: q.id });
+      const again = await current(c.id);
+      expect(again.offeredToId).not.toBeNull();
+      const taker = again.offeredToId === first.user.id ? first : second;
+      const accepted = await taker.client.post<Conversation>(`/api/v1/conversations/${c.id}/offer/accept`);
+      expect(accepted.body).toMatchObject({ status: 'assigned', assigneeId: taker.user.id });
+      expect(
+        (await api.prisma.agentState.findUniqueOrThrow({ where: { userId: taker.user.id } })).activeCount,
+      ).toBe(1);
+      const actions = (
+        await api.prisma.auditEvent.findMany({ where: { targetId: c.id }, orderBy: { seq: 'asc' } })
+      ).map((e) => e.action);
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'conversation.offered',
+          'conversation.offer_declined',
+          'conversation.offer_expired',
+          'conversation.assigned',
+        ]),
+      );
     });
 
     it('schedules SLA checks at handoff, and records a missed first response as a breach', async () => {

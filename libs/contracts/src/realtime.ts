@@ -8,12 +8,16 @@ export const AgentClientEvent = {
   FetchMessages: 'messages.fetch',
   SetPresence: 'presence.set',
   SetTyping: 'typing.set',
+  AcceptOffer: 'offer.accept',
+  DeclineOffer: 'offer.decline',
 } as const;
 
 /** Server → client events, dotted past tense. Every message event carries its conversation `seq`. */
 export const AgentServerEvent = {
   MessageCreated: 'message.created',
   ConversationAssigned: 'conversation.assigned',
+  /** Offer mode: accept (or decline) before `expiresAt`. */
+  ConversationOffered: 'conversation.offered',
   ConversationUpdated: 'conversation.updated',
   AgentStatusChanged: 'agent.status_changed',
   /** Sent to supervisors, at most twice a second, whenever queues or agents change. */

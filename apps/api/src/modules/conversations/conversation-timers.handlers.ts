@@ -6,7 +6,14 @@ import { PrismaService } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 import { ConversationTransitions } from './conversation-transitions.service.js';
-import { CLOSE_JOB, SLA_CHECK_JOB, type CloseCheck, type SlaCheck } from './conversation-timers.service.js';
+import {
+  CLOSE_JOB,
+  OFFER_TIMEOUT_JOB,
+  SLA_CHECK_JOB,
+  type CloseCheck,
+  type OfferTimeout,
+  type SlaCheck,
+} from './conversation-timers.service.js';
 
 /** At an SLA deadline: if it was missed, the breach is recorded (timeline and audit) and announced. */
 @Injectable()
@@ -67,5 +74,35 @@ export class CloseResolvedHandler implements JobHandler<CloseCheck, { closed: bo
     });
     await this.events.publish(...events);
     return { closed: events.length > 0 };
+  }
+}
+
+/** An offer nobody answered in time moves on: capacity freed, routing offers it to someone else. */
+@Injectable()
+export class OfferTimeoutHandler implements JobHandler<OfferTimeout, { expired: boolean }> {
+  readonly queue = QueueName.System;
+  readonly jobName = OFFER_TIMEOUT_JOB;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transitions: ConversationTransitions,
+    private readonly events: DomainEventsService,
+  ) {}
+
+  async handle(job: Job<OfferTimeout>): Promise<{ expired: boolean }> {
+    const events = await this.prisma.$transaction(async (tx) => {
+      const c = await this.transitions.lock(tx, job.data.conversationId);
+      // Accepted, declined or offered anew since: nothing to do.
+      if (
+        c.status !== 'queued' ||
+        c.offeredToId !== job.data.userId ||
+        c.offerExpiresAt?.toISOString() !== job.data.expiresAt
+      ) {
+        return [];
+      }
+      return this.transitions.withdrawOffer(tx, c, 'expired', null);
+    });
+    await this.events.publish(...events);
+    return { expired: events.length > 0 };
   }
 }

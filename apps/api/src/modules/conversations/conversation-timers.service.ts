@@ -6,6 +6,13 @@ import { DomainEventsService, type DomainEvent } from '../events/domain-events.s
 
 export const SLA_CHECK_JOB = 'conversations.sla_check';
 export const CLOSE_JOB = 'conversations.close';
+export const OFFER_TIMEOUT_JOB = 'conversations.offer_timeout';
+
+export interface OfferTimeout {
+  conversationId: string;
+  userId: string;
+  expiresAt: string;
+}
 
 export interface SlaCheck {
   conversationId: string;
@@ -21,7 +28,8 @@ export interface CloseCheck {
 
 /**
  * Timers as BullMQ delayed jobs, so they survive restarts and run once across instances: SLA checks
- * at each deadline set by a handoff, and closing a conversation some time after it was resolved.
+ * at each deadline set by a handoff, offer timeouts, and closing a conversation some time after it
+ * was resolved.
  */
 @Injectable()
 export class ConversationTimersService implements OnModuleInit {
@@ -50,6 +58,16 @@ export class ConversationTimersService implements OnModuleInit {
           jobId: `sla-${kind}-${event.conversationId}-${new Date(dueAt).getTime()}`,
         });
       }
+    }
+    if (event.type === 'conversation.offered') {
+      const data: OfferTimeout = {
+        conversationId: event.conversationId,
+        userId: event.userId,
+        expiresAt: event.expiresAt,
+      };
+      await queue.add(OFFER_TIMEOUT_JOB, data, {
+        delay: Math.max(0, new Date(event.expiresAt).getTime() - Date.now()),
+      });
     }
     if (event.type === 'conversation.resolved') {
       const data: CloseCheck = { conversationId: event.conversationId, resolvedAt: event.resolvedAt };

@@ -170,6 +170,118 @@ export class ConversationTransitions {
     return [{ type: 'conversation.assigned', conversationId: c.id, queueId: c.queueId, assigneeId: agentId }];
   }
 
+  /**
+   * Offer mode: the agent's capacity is reserved and the conversation waits for their answer, still
+   * queued (routing skips conversations that carry an offer).
+   */
+  async offer(
+    tx: Tx,
+    c: Conversation,
+    agentId: string,
+    routing: RoutingNote,
+    timeoutSeconds: number,
+  ): Promise<DomainEvent[]> {
+    this.expect(c, 'offer', 'queued');
+    await this.adjustLoad(tx, agentId, 1);
+    const expiresAt = new Date(Date.now() + timeoutSeconds * 1000);
+    await tx.conversation.update({
+      where: { id: c.id },
+      data: { offeredToId: agentId, offerExpiresAt: expiresAt },
+    });
+    await tx.routingDecision.create({
+      data: {
+        conversationId: c.id,
+        queueId: c.queueId,
+        mode: `${routing.mode}+offer`,
+        chosenUserId: agentId,
+        reason: routing.reason,
+        candidates: routing.candidates as object[],
+      },
+    });
+    await this.record(
+      tx,
+      c,
+      'conversation.offered',
+      { userId: agentId, expiresAt: expiresAt.toISOString() },
+      null,
+    );
+    return [
+      {
+        type: 'conversation.offered',
+        conversationId: c.id,
+        userId: agentId,
+        expiresAt: expiresAt.toISOString(),
+      },
+    ];
+  }
+
+  async acceptOffer(tx: Tx, c: Conversation, agentId: string): Promise<DomainEvent[]> {
+    this.expect(c, 'accept', 'queued');
+    if (c.offeredToId !== agentId || !c.offerExpiresAt || c.offerExpiresAt.getTime() <= Date.now()) {
+      throw new DomainError(
+        'conversations.no_offer',
+        'There is no open offer of this conversation for you.',
+        409,
+      );
+    }
+    // Capacity was reserved with the offer.
+    await tx.conversation.update({
+      where: { id: c.id },
+      data: {
+        status: 'assigned',
+        assigneeId: agentId,
+        assignedAt: new Date(),
+        offeredToId: null,
+        offerExpiresAt: null,
+      },
+    });
+    await this.record(
+      tx,
+      c,
+      'conversation.assigned',
+      { assigneeId: agentId, mode: 'offer_accepted' },
+      agentId,
+    );
+    return [{ type: 'conversation.assigned', conversationId: c.id, queueId: c.queueId, assigneeId: agentId }];
+  }
+
+  /** The offer was declined or timed out: capacity freed, and routing looks for someone else. */
+  async withdrawOffer(
+    tx: Tx,
+    c: Conversation,
+    outcome: 'declined' | 'expired',
+    actorUserId: string | null,
+  ): Promise<DomainEvent[]> {
+    this.expect(c, 'withdraw the offer of', 'queued');
+    const agentId = c.offeredToId;
+    if (!agentId)
+      throw new DomainError('conversations.no_offer', 'This conversation has no open offer.', 409);
+    await this.adjustLoad(tx, agentId, -1);
+    await tx.conversation.update({ where: { id: c.id }, data: { offeredToId: null, offerExpiresAt: null } });
+    await tx.routingDecision.create({
+      data: {
+        conversationId: c.id,
+        queueId: c.queueId,
+        mode: `offer_${outcome}`,
+        chosenUserId: agentId,
+        reason:
+          outcome === 'declined' ? 'the agent declined the offer' : 'the offer was not answered in time',
+        candidates: [],
+      },
+    });
+    await this.record(
+      tx,
+      c,
+      outcome === 'declined' ? 'conversation.offer_declined' : 'conversation.offer_expired',
+      { userId: agentId },
+      actorUserId,
+    );
+    return [
+      { type: 'conversation.released', conversationId: c.id, queueId: c.queueId, fromUserId: agentId },
+      { type: 'conversation.queued', conversationId: c.id, queueId: c.queueId! },
+    ];
+  }
+
   /** Back to the queue at its original place (`waiting_since` is kept). */
   async unassign(
     tx: Tx,

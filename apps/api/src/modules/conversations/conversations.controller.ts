@@ -88,6 +88,21 @@ export class ConversationsController {
     return this.conversations.claim(session, id);
   }
 
+  /** Offer mode: take the conversation offered to me. */
+  @Post(':id/offer/accept')
+  @RequirePermission(Permission.ConversationClaim)
+  @HttpCode(200)
+  acceptOffer(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<Conversation> {
+    return this.conversations.acceptOffer(session, id);
+  }
+
+  @Post(':id/offer/decline')
+  @RequirePermission(Permission.ConversationClaim)
+  @HttpCode(200)
+  declineOffer(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<Conversation> {
+    return this.conversations.declineOffer(session, id);
+  }
+
   @Post(':id/unassign')
   @RequirePermission(Permission.ConversationTransfer)
   @HttpCode(200)

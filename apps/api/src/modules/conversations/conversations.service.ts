@@ -213,6 +213,27 @@ export class ConversationsService {
     });
   }
 
+  /** Offer mode: the agent takes the conversation offered to them (capacity was reserved). */
+  async acceptOffer(session: AuthSession, id: string): Promise<ConversationDto> {
+    await this.visible(session, id);
+    return this.run(id, (tx, c) => this.transitions.acceptOffer(tx, c, session.userId));
+  }
+
+  /** Offer mode: the agent passes; routing offers it to someone else. */
+  async declineOffer(session: AuthSession, id: string): Promise<ConversationDto> {
+    await this.visible(session, id);
+    return this.run(id, async (tx, c) => {
+      if (c.offeredToId !== session.userId) {
+        throw new DomainError(
+          'conversations.no_offer',
+          'There is no open offer of this conversation for you.',
+          409,
+        );
+      }
+      return this.transitions.withdrawOffer(tx, c, 'declined', session.userId);
+    });
+  }
+
   async unassign(session: AuthSession, id: string): Promise<ConversationDto> {
     await this.visible(session, id);
     return this.run(id, async (tx, c) => {

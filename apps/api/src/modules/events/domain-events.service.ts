@@ -16,6 +16,7 @@ export type DomainEvent =
       resolutionDueAt: string | null;
     }
   | { type: 'conversation.resolved'; conversationId: string; resolvedAt: string }
+  | { type: 'conversation.offered'; conversationId: string; userId: string; expiresAt: string }
   | {
       type: 'conversation.sla_breached';
       conversationId: string;

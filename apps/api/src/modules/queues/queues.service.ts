@@ -57,17 +57,7 @@ export class QueuesService {
     if (taken) throw new DomainError('queues.name_taken', 'A queue with this name already exists.', 409);
   }
 
-  /** Offers (accept within N seconds) are not routed yet; refusing the setting beats silently ignoring it. */
-  private assertSupported(input: QueueRequest): void {
-    if (input.offerTimeoutSeconds !== null) {
-      throw new ValidationError([
-        { path: 'offerTimeoutSeconds', message: 'offer mode is not available yet; leave it null' },
-      ]);
-    }
-  }
-
   async create(input: QueueRequest): Promise<Queue> {
-    this.assertSupported(input);
     return this.prisma.$transaction(async (tx) => {
       await this.assertNameFree(tx, input.name);
       const queue = await tx.queue.create({ data: input, include: queueInclude });
@@ -81,7 +71,6 @@ export class QueuesService {
   }
 
   async update(id: string, input: QueueRequest): Promise<Queue> {
-    this.assertSupported(input);
     const queue = await this.prisma.$transaction(async (tx) => {
       const before = await tx.queue.findUnique({ where: { id } });
       if (!before) throw notFound();

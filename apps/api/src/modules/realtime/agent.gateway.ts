@@ -230,6 +230,24 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
     return { ok: true };
   }
 
+  @SubscribeMessage(AgentClientEvent.AcceptOffer)
+  @RequirePermission(Permission.ConversationClaim)
+  async acceptOffer(
+    @WsSession() session: AuthSession,
+    @MessageBody(new ZodValidationPipe(ZSocketConversationRef)) body: SocketConversationRef,
+  ): Promise<{ ok: true; conversation: Conversation }> {
+    return { ok: true, conversation: await this.conversations.acceptOffer(session, body.conversationId) };
+  }
+
+  @SubscribeMessage(AgentClientEvent.DeclineOffer)
+  @RequirePermission(Permission.ConversationClaim)
+  async declineOffer(
+    @WsSession() session: AuthSession,
+    @MessageBody(new ZodValidationPipe(ZSocketConversationRef)) body: SocketConversationRef,
+  ): Promise<{ ok: true; conversation: Conversation }> {
+    return { ok: true, conversation: await this.conversations.declineOffer(session, body.conversationId) };
+  }
+
   @SubscribeMessage(AgentClientEvent.SetPresence)
   @RequirePermission(Permission.PresenceUpdate)
   async presence(

@@ -57,6 +57,15 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
           presence: event.presence,
         });
         return;
+      case 'conversation.offered': {
+        const row = await this.prisma.conversation.findUnique({ where: { id: event.conversationId } });
+        if (!row) return;
+        this.sockets.emit('/agent', Room.user(event.userId), AgentServerEvent.ConversationOffered, {
+          conversation: toConversation(row),
+          expiresAt: event.expiresAt,
+        });
+        return;
+      }
       case 'conversation.sla_breached': {
         const rooms = [Room.conversation(event.conversationId)];
         if (event.queueId) rooms.push(Room.supervise(event.queueId));

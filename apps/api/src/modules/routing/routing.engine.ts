@@ -14,7 +14,11 @@ interface Waiting {
   queue_id: string;
   routing_mode: 'least_busy' | 'round_robin';
   required_skills: string[];
+  offer_timeout_seconds: number | null;
 }
+
+/** An agent who declined or missed an offer of a conversation is not offered it again for this long. */
+const OFFER_COOLDOWN_MINUTES = 10;
 
 interface Member {
   user_id: string;
@@ -38,6 +42,7 @@ export function rankCandidates(
   members: Member[],
   requiredSkills: string[],
   mode: 'least_busy' | 'round_robin',
+  passedOn: ReadonlySet<string> = new Set(),
 ): Candidate[] {
   const judged = members.map((m) => {
     const activeCount = m.active_count ?? 0;
@@ -50,7 +55,9 @@ export function rankCandidates(
           ? `at capacity (${activeCount}/${capacity})`
           : missing.length > 0
             ? `missing skills: ${missing.join(', ')}`
-            : null;
+            : passedOn.has(m.user_id)
+              ? 'declined or missed an offer of this conversation'
+              : null;
     return {
       member: m,
       candidate: {
@@ -142,7 +149,7 @@ export class RoutingEngine implements OnModuleInit {
       // Queue priority, then conversation priority aged by waiting time, then first come first served
       // (the id breaks ties, so queue positions shown to customers use exactly this order).
       const waiting = await tx.$queryRawUnsafe<Waiting[]>(
-        `SELECT c.id, c.queue_id, q.routing_mode, q.required_skills
+        `SELECT c.id, c.queue_id, q.routing_mode, q.required_skills, q.offer_timeout_seconds
            FROM conversations c JOIN queues q ON q.id = c.queue_id
           WHERE c.status = 'queued' AND c.offered_to_id IS NULL AND q.routing_mode <> 'manual' AND q.archived_at IS NULL
                 ${filter}
@@ -162,7 +169,21 @@ export class RoutingEngine implements OnModuleInit {
             WHERE m.queue_id = $1::uuid`,
           conversation.queue_id,
         );
-        const ranked = rankCandidates(members, conversation.required_skills, conversation.routing_mode);
+        const passedOn = conversation.offer_timeout_seconds
+          ? await tx.$queryRawUnsafe<{ chosen_user_id: string }[]>(
+              `SELECT chosen_user_id FROM routing_decisions
+                WHERE conversation_id = $1::uuid AND mode IN ('offer_declined', 'offer_expired')
+                  AND created_at > now() - make_interval(mins => $2)`,
+              conversation.id,
+              OFFER_COOLDOWN_MINUTES,
+            )
+          : [];
+        const ranked = rankCandidates(
+          members,
+          conversation.required_skills,
+          conversation.routing_mode,
+          new Set(passedOn.map((p) => p.chosen_user_id)),
+        );
         for (const candidate of ranked.filter((c) => c.eligible)) {
           // Re-checked under a row lock: the snapshot above may already be stale.
           const locked = await tx.$queryRawUnsafe<{ user_id: string }[]>(
@@ -173,13 +194,10 @@ export class RoutingEngine implements OnModuleInit {
           );
           if (locked.length === 0) continue;
           const row = await this.transitions.lock(tx, conversation.id);
-          return this.transitions.assign(
-            tx,
-            row,
-            candidate.userId,
-            { mode: conversation.routing_mode, reason: candidate.reason, candidates: ranked },
-            null,
-          );
+          const note = { mode: conversation.routing_mode, reason: candidate.reason, candidates: ranked };
+          return conversation.offer_timeout_seconds
+            ? this.transitions.offer(tx, row, candidate.userId, note, conversation.offer_timeout_seconds)
+            : this.transitions.assign(tx, row, candidate.userId, note, null);
         }
       }
       return null;
