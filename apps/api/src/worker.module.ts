@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Env } from './config/env.schema.js';
 import { CoreModule } from './core.module.js';
 import { WorkerModule } from './jobs/jobs.module.js';
+import { AgentIdleLoop } from './modules/agents/agent-idle.loop.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { DisconnectGraceHandler } from './modules/agents/disconnect-grace.handler.js';
 import { AuditSealerLoop } from './modules/audit/audit-sealer.loop.js';
@@ -27,6 +28,7 @@ export class WorkerAppModule {
       imports: [
         CoreModule.forRoot(env, logger),
         RoutingModule,
+        AgentsModule,
         // Changes made here (the routing sweep, dormant accounts) reach sockets like any API change.
         RealtimeFanoutModule,
         WorkerModule.register({
@@ -41,7 +43,7 @@ export class WorkerAppModule {
           ],
         }),
       ],
-      providers: [AuditSealerLoop, RoutingSweeperLoop],
+      providers: [AuditSealerLoop, RoutingSweeperLoop, AgentIdleLoop],
     };
   }
 }

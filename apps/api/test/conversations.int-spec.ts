@@ -10,6 +10,7 @@ import {
   OfferTimeoutHandler,
   SlaCheckHandler,
 } from '../src/modules/conversations/conversation-timers.handlers.js';
+import { AgentsService } from '../src/modules/agents/agents.service.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { QueuePositionsService } from '../src/modules/routing/queue-positions.service.js';
 import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
@@ -162,6 +163,49 @@ describe('conversations, queues and routing', () => {
     expect(await current(second.id)).toMatchObject({ status: 'assigned', assigneeId: a.user.id });
     const state = await api.prisma.agentState.findUniqueOrThrow({ where: { userId: a.user.id } });
     expect(state.activeCount).toBe(1);
+  });
+
+  it("lets an admin set an agent's capacity, refusing less than they hold; more room routes at once", async () => {
+    const q = await queue();
+    const a = await agent(1);
+    await members(q.id, [{ userId: a.user.id }]);
+    await handedOff(q.id);
+    const waiting = await handedOff(q.id);
+    expect(waiting.status).toBe('queued');
+    const tooLow = await admin.request('PUT', `/api/v1/agents/${a.user.id}/capacity`, { capacity: 1 });
+    expect(tooLow.status).toBe(200);
+    const raised = await admin.request('PUT', `/api/v1/agents/${a.user.id}/capacity`, { capacity: 2 });
+    expect(raised.body).toMatchObject({ capacity: 2, activeCount: 2 });
+    expect(await current(waiting.id)).toMatchObject({ status: 'assigned', assigneeId: a.user.id });
+    const lowered = await admin.request('PUT', `/api/v1/agents/${a.user.id}/capacity`, { capacity: 1 });
+    expect(lowered.status).toBe(409);
+    expect(lowered.body).toMatchObject({ error: { code: 'agents.capacity_below_load' } });
+    expect(
+      await api.prisma.auditEvent.count({ where: { action: 'agent.capacity_changed', targetId: a.user.id } }),
+    ).toBe(2);
+    expect(
+      (await a.client.request('PUT', `/api/v1/agents/${a.user.id}/capacity`, { capacity: 9 })).status,
+    ).toBe(403);
+  });
+
+  it('sends available agents idle past the auto-away time away, but not active ones', async () => {
+    const idle = await agent(1);
+    const busy = await agent(1);
+    await api.prisma.agentState.update({
+      where: { userId: idle.user.id },
+      data: { lastActivityAt: new Date(Date.now() - 20 * 60_000) },
+    });
+    const away = await api.app.get(AgentsService).awayWhenIdle();
+    expect(away).toContain(idle.user.id);
+    expect(away).not.toContain(busy.user.id);
+    expect(
+      (await api.prisma.agentState.findUniqueOrThrow({ where: { userId: idle.user.id } })).presence,
+    ).toBe('away');
+    expect(
+      await api.prisma.auditEvent.findFirst({
+        where: { action: 'agent.status_changed', targetId: idle.user.id, actorId: null },
+      }),
+    ).toMatchObject({ data: { to: 'away', reason: 'idle' } });
   });
 
   it('answers an illegal move with 409 and a code, changing nothing', async () => {

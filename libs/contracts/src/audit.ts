@@ -37,6 +37,7 @@ export const ZAuditAction = z.enum([
   'queue.archived',
   'queue.members_changed',
   'agent.status_changed',
+  'agent.capacity_changed',
   'conversation.handed_off',
   'conversation.assigned',
   'conversation.offered',

@@ -67,6 +67,9 @@ export const ZPresence = z.enum(['available', 'away', 'offline']);
 export type Presence = z.infer<typeof ZPresence>;
 
 export const ZPresenceRequest = z.strictObject({ presence: ZPresence });
+
+export const ZCapacityRequest = z.strictObject({ capacity: z.number().int().min(1).max(100) });
+export type CapacityRequest = z.infer<typeof ZCapacityRequest>;
 export type PresenceRequest = z.infer<typeof ZPresenceRequest>;
 
 export const ZAgentState = z.object({

@@ -73,6 +73,15 @@ export const ZEnv = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** How long an agent whose last socket dropped keeps their conversations before they return to the queue. */
   AGENT_DISCONNECT_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  /** Concurrent conversations an agent takes unless an admin sets their own capacity. */
+  AGENT_DEFAULT_CAPACITY: z.coerce.number().int().min(1).max(100).default(5),
+  /** An available agent with no activity for this many minutes goes `away` by itself; 0 turns it off. */
+  AGENT_AUTO_AWAY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(15),
   /** A resolved conversation is closed (a new message then starts a new one) after this long. */
   CONVERSATION_CLOSE_AFTER_SECONDS: z.coerce
     .number()

@@ -1,9 +1,15 @@
 import { Permission } from '@baton/authz';
-import { ZPresenceRequest, type AgentState, type PresenceRequest } from '@baton/contracts';
+import {
+  ZCapacityRequest,
+  ZPresenceRequest,
+  type AgentState,
+  type CapacityRequest,
+  type PresenceRequest,
+} from '@baton/contracts';
 import { Controller, Get, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../common/decorators/access.decorators.js';
-import { ZodBody } from '../../common/http/zod-params.js';
+import { UuidParam, ZodBody } from '../../common/http/zod-params.js';
 import { CurrentSession } from '../auth/current-session.decorator.js';
 import type { AuthSession } from '../auth/session.service.js';
 import { AgentsService } from './agents.service.js';
@@ -26,5 +32,21 @@ export class AgentsController {
     @ZodBody(ZPresenceRequest) body: PresenceRequest,
   ): Promise<AgentState> {
     return this.agents.setPresence(session.userId, body.presence);
+  }
+}
+
+@ApiTags('agents')
+@Controller('v1/agents')
+export class AgentCapacityController {
+  constructor(private readonly agents: AgentsService) {}
+
+  /** How many conversations at once this agent takes (default AGENT_DEFAULT_CAPACITY). */
+  @Put(':id/capacity')
+  @RequirePermission(Permission.QueueManage)
+  setCapacity(
+    @UuidParam() id: string,
+    @ZodBody(ZCapacityRequest) body: CapacityRequest,
+  ): Promise<AgentState> {
+    return this.agents.setCapacity(id, body.capacity);
   }
 }

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { AgentConnectionsService } from './agent-connections.service.js';
-import { AgentsController } from './agents.controller.js';
+import { AgentCapacityController, AgentsController } from './agents.controller.js';
 import { AgentsService } from './agents.service.js';
 
 @Module({
   imports: [ConversationsModule],
   providers: [AgentsService, AgentConnectionsService],
-  controllers: [AgentsController],
+  controllers: [AgentsController, AgentCapacityController],
   exports: [AgentsService, AgentConnectionsService],
 })
 export class AgentsModule {}

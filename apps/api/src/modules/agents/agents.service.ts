@@ -1,5 +1,7 @@
 import type { AgentState, Presence } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '../../config/config.service.js';
+import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ConversationTransitions } from '../conversations/conversation-transitions.service.js';
@@ -14,10 +16,15 @@ export class AgentsService {
     private readonly events: DomainEventsService,
     private readonly transitions: ConversationTransitions,
     private readonly connections: AgentConnectionsService,
+    private readonly config: ConfigService,
   ) {}
 
   async state(userId: string): Promise<AgentState> {
-    const row = await this.prisma.agentState.upsert({ where: { userId }, create: { userId }, update: {} });
+    const row = await this.prisma.agentState.upsert({
+      where: { userId },
+      create: { userId, capacity: this.config.env.AGENT_DEFAULT_CAPACITY },
+      update: {},
+    });
     return { userId, presence: row.presence, capacity: row.capacity, activeCount: row.activeCount };
   }
 
@@ -27,7 +34,12 @@ export class AgentsService {
       const before = await tx.agentState.findUnique({ where: { userId } });
       const after = await tx.agentState.upsert({
         where: { userId },
-        create: { userId, presence, lastActivityAt: new Date() },
+        create: {
+          userId,
+          presence,
+          lastActivityAt: new Date(),
+          capacity: this.config.env.AGENT_DEFAULT_CAPACITY,
+        },
         update: { presence, lastActivityAt: new Date() },
       });
       const from = before?.presence ?? 'offline';
@@ -77,5 +89,69 @@ export class AgentsService {
     });
     await this.events.publish(...events);
     return { released: events.filter((e) => e.type === 'conversation.released').length };
+  }
+
+  /** Sets one agent's capacity; lowering it below what they hold now is refused (409). */
+  async setCapacity(userId: string, capacity: number): Promise<AgentState> {
+    const user = await this.prisma.user.findUnique({ where: { id: userId } });
+    if (!user) throw new DomainError(CommonErrorCode.NotFound, 'No such user.', 404);
+    const row = await this.prisma.$transaction(async (tx) => {
+      const before = await tx.agentState.findUnique({ where: { userId } });
+      if (before && before.activeCount > capacity) {
+        throw new DomainError(
+          'agents.capacity_below_load',
+          `This agent holds ${before.activeCount} conversation(s); set at least that, or move some first.`,
+          409,
+        );
+      }
+      const after = await tx.agentState.upsert({
+        where: { userId },
+        create: { userId, capacity },
+        update: { capacity },
+      });
+      await this.audit.record(tx, {
+        action: 'agent.capacity_changed',
+        target: { type: 'user', id: userId },
+        data: { from: before?.capacity ?? null, to: capacity },
+      });
+      return after;
+    });
+    // More room may let waiting conversations through; answer with the state after that.
+    if (row.presence === 'available')
+      await this.events.publish({ type: 'agent.status_changed', userId, presence: 'available' });
+    return this.state(userId);
+  }
+
+  /** Records activity in the inbox (throttled by the caller); it keeps an agent from going away by itself. */
+  async touch(userId: string): Promise<void> {
+    await this.prisma.agentState.updateMany({ where: { userId }, data: { lastActivityAt: new Date() } });
+  }
+
+  /** Available agents idle longer than AGENT_AUTO_AWAY_MINUTES go away (audited); returns who. */
+  async awayWhenIdle(now = new Date()): Promise<string[]> {
+    const minutes = this.config.env.AGENT_AUTO_AWAY_MINUTES;
+    if (minutes === 0) return [];
+    const cutoff = new Date(now.getTime() - minutes * 60_000);
+    const idle = await this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRawUnsafe<{ user_id: string }[]>(
+        `UPDATE agent_states SET presence = 'away', updated_at = now()
+          WHERE presence = 'available' AND (last_activity_at IS NULL OR last_activity_at < $1)
+          RETURNING user_id`,
+        cutoff,
+      );
+      for (const { user_id } of rows) {
+        await this.audit.record(tx, {
+          action: 'agent.status_changed',
+          actor: null,
+          target: { type: 'user', id: user_id },
+          data: { from: 'available', to: 'away', reason: 'idle', idleMinutes: minutes },
+        });
+      }
+      return rows.map((r) => r.user_id);
+    });
+    await this.events.publish(
+      ...idle.map((userId) => ({ type: 'agent.status_changed' as const, userId, presence: 'away' })),
+    );
+    return idle;
   }
 }

@@ -158,6 +158,17 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
       : [];
     if (can(session.permissions, Permission.PresenceUpdate)) {
       await this.connections.connected(session.userId, socket.id);
+      // Any event from the inbox is activity; recorded at most once a minute per socket.
+      let touchedAt = 0;
+      socket.use((_packet, next) => {
+        if (Date.now() - touchedAt > 60_000) {
+          touchedAt = Date.now();
+          this.agents
+            .touch(session.userId)
+            .catch((err: unknown) => this.logger.warn({ err }, 'activity not recorded'));
+        }
+        next();
+      });
       socket.on('disconnect', () => {
         this.agentDisconnected(session.userId, socket.id).catch((err: unknown) =>
           this.logger.error({ err }, 'could not record an agent disconnect'),
