@@ -46,7 +46,10 @@ describe('conversations, queues and routing', () => {
     return reply.body;
   }
 
-  async function members(queueId: string, list: { userId: string; skills?: string[] }[]): Promise<void> {
+  async function members(
+    queueId: string,
+    list: { userId: string; skills?: string[]; isSupervisor?: boolean }[],
+  ): Promise<void> {
     expect((await admin.request('PUT', `/api/v1/queues/${queueId}/members`, { members: list })).status).toBe(
       200,
     );
@@ -206,6 +209,29 @@ describe('conversations, queues and routing', () => {
         where: { action: 'agent.status_changed', targetId: idle.user.id, actorId: null },
       }),
     ).toMatchObject({ data: { to: 'away', reason: 'idle' } });
+  });
+
+  it('shows the timeline to the agent and "why was this routed here" to a supervisor', async () => {
+    const q = await queue();
+    const a = await agent(1);
+    const boss = await createUser(api, { roles: ['supervisor'], mfa: true });
+    await members(q.id, [{ userId: a.user.id }, { userId: boss.id, isSupervisor: true }]);
+    const c = await handedOff(q.id);
+    const timeline = await a.client.get<{ type: string }[]>(`/api/v1/conversations/${c.id}/timeline`);
+    expect(timeline.body.map((e) => e.type)).toEqual(['conversation.handed_off', 'conversation.assigned']);
+    expect((await a.client.get(`/api/v1/conversations/${c.id}/routing-decisions`)).status).toBe(403);
+    const why = await (
+      await signIn(api, boss)
+    ).get<{ chosenUserId: string; reason: string; candidates: unknown[] }[]>(
+      `/api/v1/conversations/${c.id}/routing-decisions`,
+    );
+    expect(why.body).toEqual([
+      expect.objectContaining({
+        chosenUserId: a.user.id,
+        reason: 'least busy: 0/1',
+        candidates: expect.any(Array),
+      }),
+    ]);
   });
 
   it('answers an illegal move with 409 and a code, changing nothing', async () => {

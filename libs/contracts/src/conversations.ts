@@ -168,3 +168,31 @@ export const ZSupervisorOverview = z.object({
   ),
 });
 export type SupervisorOverview = z.infer<typeof ZSupervisorOverview>;
+
+export const ZTimelineEvent = z.object({
+  id: z.uuid(),
+  type: z.string(),
+  actorUserId: z.uuid().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: z.iso.datetime(),
+});
+export type TimelineEvent = z.infer<typeof ZTimelineEvent>;
+
+/** Why a conversation went where it did: every candidate considered and the verdict on each. */
+export const ZRoutingDecision = z.object({
+  id: z.uuid(),
+  mode: z.string(),
+  chosenUserId: z.uuid().nullable(),
+  reason: z.string(),
+  candidates: z.array(
+    z.object({
+      userId: z.string(),
+      eligible: z.boolean(),
+      reason: z.string(),
+      activeCount: z.number().int(),
+      capacity: z.number().int(),
+    }),
+  ),
+  createdAt: z.iso.datetime(),
+});
+export type RoutingDecision = z.infer<typeof ZRoutingDecision>;

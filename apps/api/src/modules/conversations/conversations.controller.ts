@@ -8,7 +8,9 @@ import {
   type Message,
   type MessagesQuery,
   type PriorityRequest,
+  type RoutingDecision,
   type SendMessageRequest,
+  type TimelineEvent,
   type TransferRequest,
 } from '@baton/contracts';
 import { Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
@@ -35,6 +37,22 @@ export class ConversationsController {
   @RequirePermission(Permission.ConversationRead)
   get(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<Conversation> {
     return this.conversations.get(session, id);
+  }
+
+  @Get(':id/timeline')
+  @RequirePermission(Permission.ConversationRead)
+  timeline(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<TimelineEvent[]> {
+    return this.conversations.timeline(session, id);
+  }
+
+  /** "Why was this routed here": each decision with every candidate and the verdict on each. */
+  @Get(':id/routing-decisions')
+  @RequirePermission(Permission.ConversationSupervise)
+  routingDecisions(
+    @CurrentSession() session: AuthSession,
+    @UuidParam() id: string,
+  ): Promise<RoutingDecision[]> {
+    return this.conversations.routingDecisions(session, id);
   }
 
   /** Exactly the messages after `afterSeq`: how a client fills a gap or catches up after reconnecting. */

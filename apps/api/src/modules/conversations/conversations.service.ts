@@ -2,7 +2,9 @@ import { Permission } from '@baton/authz';
 import type {
   Conversation as ConversationDto,
   Message as MessageDto,
+  RoutingDecision,
   SendMessageRequest,
+  TimelineEvent,
   TransferRequest,
 } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
@@ -115,6 +117,39 @@ export class ConversationsService {
       take: limit,
     });
     return rows.map(toMessage);
+  }
+
+  /** The conversation's timeline (handoff, offers, assignment, transfers, resolution, SLA breaches). */
+  async timeline(session: AuthSession, id: string): Promise<TimelineEvent[]> {
+    await this.visible(session, id);
+    const rows = await this.prisma.conversationEvent.findMany({
+      where: { conversationId: id },
+      orderBy: { createdAt: 'asc' },
+    });
+    return rows.map((e) => ({
+      id: e.id,
+      type: e.type,
+      actorUserId: e.actorUserId,
+      data: (e.data ?? {}) as Record<string, unknown>,
+      createdAt: e.createdAt.toISOString(),
+    }));
+  }
+
+  /** Every routing decision taken for the conversation, with each candidate and the verdict on it. */
+  async routingDecisions(session: AuthSession, id: string): Promise<RoutingDecision[]> {
+    await this.visible(session, id);
+    const rows = await this.prisma.routingDecision.findMany({
+      where: { conversationId: id },
+      orderBy: { createdAt: 'asc' },
+    });
+    return rows.map((d) => ({
+      id: d.id,
+      mode: d.mode,
+      chosenUserId: d.chosenUserId,
+      reason: d.reason,
+      candidates: (d.candidates ?? []) as RoutingDecision['candidates'],
+      createdAt: d.createdAt.toISOString(),
+    }));
   }
 
   /**
