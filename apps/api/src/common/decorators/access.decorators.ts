@@ -7,7 +7,7 @@ export const ACCESS = 'baton:access';
 export const STEP_UP = 'baton:step-up';
 
 /**
- * What a route (and, later, a socket event) requires. Every handler declares exactly one; the
+ * What a route or socket event requires. Every handler declares exactly one; the
  * global guard denies anything that declares none.
  */
 export type AccessRule =
@@ -18,40 +18,42 @@ export type AccessRule =
   | { kind: 'session'; allowPending: readonly PendingStep[] }
   | { kind: 'permission'; permissions: readonly Permission[] };
 
-/** Reachable without a session. */
-export const Public = (): MethodDecorator & ClassDecorator =>
-  applyDecorators(
-    SetMetadata(ACCESS, { kind: 'public' } satisfies AccessRule),
-    ApiExtension('x-access', 'public'),
+/** How a rule reads in the route table and in OpenAPI's `x-access`. */
+export function describeAccess(rule: AccessRule): string {
+  switch (rule.kind) {
+    case 'public':
+      return 'public';
+    case 'visitor':
+      return 'visitor (signed visitor token)';
+    case 'session':
+      return rule.allowPending.length ? `session (also while: ${rule.allowPending.join(', ')})` : 'session';
+    case 'permission':
+      return rule.permissions.join(' + ');
+  }
+}
+
+function declare(rule: AccessRule): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(ACCESS, rule),
+    ...(rule.kind === 'session' || rule.kind === 'permission' ? [ApiCookieAuth()] : []),
+    ApiExtension('x-access', describeAccess(rule)),
   );
+}
+
+/** Reachable without a session. */
+export const Public = (): MethodDecorator & ClassDecorator => declare({ kind: 'public' });
 
 /** Customer side: the caller is the visitor its token names, and acts only on its own conversations. */
-export const RequireVisitor = (): MethodDecorator & ClassDecorator =>
-  applyDecorators(
-    SetMetadata(ACCESS, { kind: 'visitor' } satisfies AccessRule),
-    ApiExtension('x-access', 'visitor'),
-  );
+export const RequireVisitor = (): MethodDecorator & ClassDecorator => declare({ kind: 'visitor' });
 
 /** Any signed-in user, for their own account; sessions still finishing sign-in only if listed. */
 export const RequireSession = (...allowPending: PendingStep[]): MethodDecorator & ClassDecorator =>
-  applyDecorators(
-    SetMetadata(ACCESS, { kind: 'session', allowPending } satisfies AccessRule),
-    ApiCookieAuth(),
-    ApiExtension(
-      'x-access',
-      allowPending.length ? `session (also while: ${allowPending.join(', ')})` : 'session',
-    ),
-  );
+  declare({ kind: 'session', allowPending });
 
 /** A fully signed-in session whose roles grant every listed permission. */
 export const RequirePermission = (
   ...permissions: [Permission, ...Permission[]]
-): MethodDecorator & ClassDecorator =>
-  applyDecorators(
-    SetMetadata(ACCESS, { kind: 'permission', permissions } satisfies AccessRule),
-    ApiCookieAuth(),
-    ApiExtension('x-access', permissions.join(' + ')),
-  );
+): MethodDecorator & ClassDecorator => declare({ kind: 'permission', permissions });
 
 /** Sensitive action: the session must have passed MFA within the step-up window. */
 export const RequireStepUp = (): MethodDecorator =>

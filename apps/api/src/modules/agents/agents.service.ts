@@ -19,13 +19,15 @@ export class AgentsService {
     private readonly config: ConfigService,
   ) {}
 
+  /** The agent's state; one who never set a presence is offline with the default capacity. */
   async state(userId: string): Promise<AgentState> {
-    const row = await this.prisma.agentState.upsert({
-      where: { userId },
-      create: { userId, capacity: this.config.env.AGENT_DEFAULT_CAPACITY },
-      update: {},
-    });
-    return { userId, presence: row.presence, capacity: row.capacity, activeCount: row.activeCount };
+    const row = await this.prisma.agentState.findUnique({ where: { userId } });
+    return {
+      userId,
+      presence: row?.presence ?? 'offline',
+      capacity: row?.capacity ?? this.config.env.AGENT_DEFAULT_CAPACITY,
+      activeCount: row?.activeCount ?? 0,
+    };
   }
 
   /** Sets presence; becoming available starts routing to this agent at once. */

@@ -50,7 +50,12 @@ export class AccessGuard implements CanActivate {
     };
     if (!rule) return this.undeclared(route);
     if (rule.kind === 'public') return true;
-    if (rule.kind === 'visitor') return this.undeclared(route); // visitors act over /customer sockets only
+    if (rule.kind === 'visitor') {
+      // Visitors act over /customer sockets only; there is no visitor identity on plain HTTP.
+      return this.forbidden(route, {
+        reason: 'not_a_visitor',
+      });
+    }
 
     const token = this.cookies.token(req);
     const session = token ? await this.sessions.resolve(token) : null;
@@ -81,7 +86,7 @@ export class AccessGuard implements CanActivate {
     if (rule.kind === 'visitor') {
       // Set by the /customer handshake from a verified visitor token; staff sockets never have it.
       if ((socket.data as { visitor?: unknown }).visitor) return true;
-      return this.deny(route, 403, CommonErrorCode.Forbidden, 'You are not allowed to do this.', {
+      return this.forbidden(route, {
         reason: 'not_a_visitor',
       });
     }
@@ -104,7 +109,7 @@ export class AccessGuard implements CanActivate {
 
   private undeclared(route: { method: string; path: string }): Promise<never> {
     this.logger.error(route, 'handler declares no access rule; denied');
-    return this.deny(route, 403, CommonErrorCode.Forbidden, 'You are not allowed to do this.', {
+    return this.forbidden(route, {
       reason: 'undeclared_route',
     });
   }
@@ -121,7 +126,7 @@ export class AccessGuard implements CanActivate {
       });
     }
     if (rule.kind === 'permission' && !can(session.permissions, ...rule.permissions)) {
-      return this.deny(route, 403, CommonErrorCode.Forbidden, 'You are not allowed to do this.', {
+      return this.forbidden(route, {
         reason: 'missing_permission',
         required: rule.permissions,
       });
@@ -153,6 +158,10 @@ export class AccessGuard implements CanActivate {
       }
     }
     return true;
+  }
+
+  private forbidden(route: { method: string; path: string }, data: Record<string, unknown>): Promise<never> {
+    return this.deny(route, 403, CommonErrorCode.Forbidden, 'You are not allowed to do this.', data);
   }
 
   private async deny(

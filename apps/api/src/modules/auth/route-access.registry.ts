@@ -7,7 +7,12 @@ import {
   MESSAGE_MAPPING_METADATA,
   MESSAGE_METADATA,
 } from '@nestjs/websockets/constants.js';
-import { ACCESS, STEP_UP, type AccessRule } from '../../common/decorators/access.decorators.js';
+import {
+  ACCESS,
+  STEP_UP,
+  describeAccess,
+  type AccessRule,
+} from '../../common/decorators/access.decorators.js';
 import { API_PREFIX } from '../../common/http/api-prefix.js';
 
 export interface RouteAccess {
@@ -18,15 +23,7 @@ export interface RouteAccess {
   stepUp: boolean;
 }
 
-function describe(rule: AccessRule | undefined): string {
-  if (!rule) return 'UNDECLARED';
-  if (rule.kind === 'public') return 'public';
-  if (rule.kind === 'visitor') return 'visitor (signed visitor token)';
-  if (rule.kind === 'session') {
-    return rule.allowPending.length ? `session (also while: ${rule.allowPending.join(', ')})` : 'session';
-  }
-  return rule.permissions.join(' + ');
-}
+const describe = (rule: AccessRule | undefined): string => (rule ? describeAccess(rule) : 'UNDECLARED');
 
 const join = (...parts: (string | undefined)[]) =>
   `/${parts

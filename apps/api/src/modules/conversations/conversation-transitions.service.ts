@@ -11,6 +11,24 @@ export interface RoutingNote {
   candidates: unknown[];
 }
 
+/** The columns of a conversation that has just been given to an agent (any open offer ends). */
+const assignedTo = (agentId: string) =>
+  ({
+    status: 'assigned',
+    assigneeId: agentId,
+    assignedAt: new Date(),
+    offeredToId: null,
+    offerExpiresAt: null,
+  }) as const;
+
+/** The agent who held (or was offered) the conversation has room again. */
+const released = (c: Conversation, fromUserId: string): DomainEvent => ({
+  type: 'conversation.released',
+  conversationId: c.id,
+  queueId: c.queueId,
+  fromUserId,
+});
+
 /**
  * The only code that changes a conversation's status. Each method runs inside the caller's
  * transaction on a row it has locked, checks the move is legal (409 otherwise), writes the change,
@@ -19,6 +37,20 @@ export interface RoutingNote {
 @Injectable()
 export class ConversationTransitions {
   constructor(private readonly audit: AuditService) {}
+
+  /** Stores a routing decision: who got (or was offered, or passed on) the conversation, and why. */
+  private async decide(tx: Tx, c: Conversation, chosenUserId: string, note: RoutingNote): Promise<void> {
+    await tx.routingDecision.create({
+      data: {
+        conversationId: c.id,
+        queueId: c.queueId,
+        mode: note.mode,
+        chosenUserId,
+        reason: note.reason,
+        candidates: note.candidates as object[],
+      },
+    });
+  }
 
   /** Locks the conversation row for the rest of the transaction. */
   async lock(tx: Tx, id: string): Promise<Conversation> {
@@ -142,24 +174,9 @@ export class ConversationTransitions {
     await this.adjustLoad(tx, agentId, 1);
     await tx.conversation.update({
       where: { id: c.id },
-      data: {
-        status: 'assigned',
-        assigneeId: agentId,
-        assignedAt: new Date(),
-        offeredToId: null,
-        offerExpiresAt: null,
-      },
+      data: assignedTo(agentId),
     });
-    await tx.routingDecision.create({
-      data: {
-        conversationId: c.id,
-        queueId: c.queueId,
-        mode: routing.mode,
-        chosenUserId: agentId,
-        reason: routing.reason,
-        candidates: routing.candidates as object[],
-      },
-    });
+    await this.decide(tx, c, agentId, routing);
     await this.record(
       tx,
       c,
@@ -188,16 +205,7 @@ export class ConversationTransitions {
       where: { id: c.id },
       data: { offeredToId: agentId, offerExpiresAt: expiresAt },
     });
-    await tx.routingDecision.create({
-      data: {
-        conversationId: c.id,
-        queueId: c.queueId,
-        mode: `${routing.mode}+offer`,
-        chosenUserId: agentId,
-        reason: routing.reason,
-        candidates: routing.candidates as object[],
-      },
-    });
+    await this.decide(tx, c, agentId, { ...routing, mode: `${routing.mode}+offer` });
     await this.record(
       tx,
       c,
@@ -227,13 +235,7 @@ export class ConversationTransitions {
     // Capacity was reserved with the offer.
     await tx.conversation.update({
       where: { id: c.id },
-      data: {
-        status: 'assigned',
-        assigneeId: agentId,
-        assignedAt: new Date(),
-        offeredToId: null,
-        offerExpiresAt: null,
-      },
+      data: assignedTo(agentId),
     });
     await this.record(
       tx,
@@ -258,16 +260,10 @@ export class ConversationTransitions {
       throw new DomainError('conversations.no_offer', 'This conversation has no open offer.', 409);
     await this.adjustLoad(tx, agentId, -1);
     await tx.conversation.update({ where: { id: c.id }, data: { offeredToId: null, offerExpiresAt: null } });
-    await tx.routingDecision.create({
-      data: {
-        conversationId: c.id,
-        queueId: c.queueId,
-        mode: `offer_${outcome}`,
-        chosenUserId: agentId,
-        reason:
-          outcome === 'declined' ? 'the agent declined the offer' : 'the offer was not answered in time',
-        candidates: [],
-      },
+    await this.decide(tx, c, agentId, {
+      mode: `offer_${outcome}`,
+      reason: outcome === 'declined' ? 'the agent declined the offer' : 'the offer was not answered in time',
+      candidates: [],
     });
     await this.record(
       tx,
@@ -276,10 +272,7 @@ export class ConversationTransitions {
       { userId: agentId },
       actorUserId,
     );
-    return [
-      { type: 'conversation.released', conversationId: c.id, queueId: c.queueId, fromUserId: agentId },
-      { type: 'conversation.queued', conversationId: c.id, queueId: c.queueId! },
-    ];
+    return [released(c, agentId), { type: 'conversation.queued', conversationId: c.id, queueId: c.queueId! }];
   }
 
   /** Back to the queue at its original place (`waiting_since` is kept). */
@@ -294,7 +287,7 @@ export class ConversationTransitions {
     await tx.conversation.update({ where: { id: c.id }, data: { status: 'queued', assigneeId: null } });
     await this.record(tx, c, 'conversation.unassigned', { fromUserId: c.assigneeId, reason }, actorUserId);
     return [
-      { type: 'conversation.released', conversationId: c.id, queueId: c.queueId, fromUserId: c.assigneeId! },
+      released(c, c.assigneeId!),
       { type: 'conversation.queued', conversationId: c.id, queueId: c.queueId! },
     ];
   }
@@ -309,12 +302,7 @@ export class ConversationTransitions {
     const events: DomainEvent[] = [];
     if (c.status === 'assigned') {
       await this.adjustLoad(tx, c.assigneeId!, -1);
-      events.push({
-        type: 'conversation.released',
-        conversationId: c.id,
-        queueId: c.queueId,
-        fromUserId: c.assigneeId!,
-      });
+      events.push(released(c, c.assigneeId!));
     }
     await tx.conversation.update({
       where: { id: c.id },
@@ -342,33 +330,17 @@ export class ConversationTransitions {
     if (c.status === 'assigned') {
       if (c.assigneeId === toUserId) return [];
       await this.adjustLoad(tx, c.assigneeId!, -1);
-      events.push({
-        type: 'conversation.released',
-        conversationId: c.id,
-        queueId: c.queueId,
-        fromUserId: c.assigneeId!,
-      });
+      events.push(released(c, c.assigneeId!));
     }
     await this.adjustLoad(tx, toUserId, 1);
     await tx.conversation.update({
       where: { id: c.id },
-      data: {
-        status: 'assigned',
-        assigneeId: toUserId,
-        assignedAt: new Date(),
-        offeredToId: null,
-        offerExpiresAt: null,
-      },
+      data: assignedTo(toUserId),
     });
-    await tx.routingDecision.create({
-      data: {
-        conversationId: c.id,
-        queueId: c.queueId,
-        mode: 'transfer',
-        chosenUserId: toUserId,
-        reason: `transferred by ${actorUserId}`,
-        candidates: [],
-      },
+    await this.decide(tx, c, toUserId, {
+      mode: 'transfer',
+      reason: `transferred by ${actorUserId}`,
+      candidates: [],
     });
     await this.record(
       tx,
@@ -393,7 +365,7 @@ export class ConversationTransitions {
     await tx.conversation.update({ where: { id: c.id }, data: { status: 'resolved', resolvedAt } });
     await this.record(tx, c, 'conversation.resolved', { assigneeId: c.assigneeId }, actorUserId);
     return [
-      { type: 'conversation.released', conversationId: c.id, queueId: c.queueId, fromUserId: c.assigneeId! },
+      released(c, c.assigneeId!),
       { type: 'conversation.changed', conversationId: c.id },
       { type: 'conversation.resolved', conversationId: c.id, resolvedAt: resolvedAt.toISOString() },
     ];
@@ -423,12 +395,7 @@ export class ConversationTransitions {
     const events: DomainEvent[] = [{ type: 'conversation.changed', conversationId: c.id }];
     if (c.status === 'assigned') {
       await this.adjustLoad(tx, c.assigneeId!, -1);
-      events.push({
-        type: 'conversation.released',
-        conversationId: c.id,
-        queueId: c.queueId,
-        fromUserId: c.assigneeId!,
-      });
+      events.push(released(c, c.assigneeId!));
     }
     await tx.conversation.update({
       where: { id: c.id },

@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 import { ConversationTransitions } from './conversation-transitions.service.js';
 
+/** A customer: a contact of a channel, identified by a signed visitor token (not an account). */
 export interface Visitor {
   contactId: string;
   channelId: string;
@@ -36,20 +37,22 @@ export class CustomerConversationsService {
     private readonly events: DomainEventsService,
   ) {}
 
+  /** The visitor's conversation: the one named, else their open one, else a new one (`created`). */
   private async own(tx: Tx, visitor: Visitor, conversationId: string | undefined) {
     if (conversationId) {
       const c = await tx.conversation.findUnique({ where: { id: conversationId } });
       if (!c || c.contactId !== visitor.contactId) throw notFound();
-      return c;
+      return { conversation: c, created: false };
     }
     const open = await tx.conversation.findFirst({
       where: { contactId: visitor.contactId, status: { not: 'closed' } },
       orderBy: { createdAt: 'desc' },
     });
-    return (
-      open ??
-      (await tx.conversation.create({ data: { channelId: visitor.channelId, contactId: visitor.contactId } }))
-    );
+    if (open) return { conversation: open, created: false };
+    const conversation = await tx.conversation.create({
+      data: { channelId: visitor.channelId, contactId: visitor.contactId },
+    });
+    return { conversation, created: true };
   }
 
   /**
@@ -59,7 +62,7 @@ export class CustomerConversationsService {
   async send(visitor: Visitor, input: CustomerSendMessage): Promise<CustomerMessage> {
     const { message, events } = await this.prisma.$transaction(async (tx) => {
       const found = await this.own(tx, visitor, input.conversationId);
-      const c = await this.transitions.lock(tx, found.id);
+      const c = await this.transitions.lock(tx, found.conversation.id);
       if (c.status === 'closed') {
         throw new DomainError('conversations.closed', 'This conversation is closed; start a new one.', 409);
       }
@@ -91,7 +94,13 @@ export class CustomerConversationsService {
         action: 'message.created',
         actor: null,
         target: { type: 'conversation', id: c.id },
-        data: { seq, author: 'customer', contactId: visitor.contactId, messageId: created.id },
+        data: {
+          seq,
+          author: 'customer',
+          contactId: visitor.contactId,
+          messageId: created.id,
+          startedConversation: found.created,
+        },
       });
       produced.push({ type: 'message.created', conversationId: c.id, seq, internal: false });
       return { message: created, events: produced };

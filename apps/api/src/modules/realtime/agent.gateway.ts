@@ -29,7 +29,7 @@ import {
 import type { Logger } from 'pino';
 import type { Namespace } from 'socket.io';
 import { RequirePermission } from '../../common/decorators/access.decorators.js';
-import { requestIdFrom, runWithRequestContext } from '../../common/http/request-context.js';
+import { runWithRequestContext } from '../../common/http/request-context.js';
 import { ZodValidationPipe } from '../../common/http/zod-validation.pipe.js';
 import { LOGGER } from '../../logging/logging.module.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
@@ -45,6 +45,7 @@ import { SessionService, type AuthSession } from '../auth/session.service.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { SupervisorOverviewService } from '../routing/supervisor-overview.service.js';
 import { Room } from './realtime.events.js';
+import { socketRequestContext, useRequestContextPerEvent } from './socket-context.js';
 import { WsExceptionsFilter } from './ws-exceptions.filter.js';
 import { WsSession, type AgentSocket } from './ws-session.decorator.js';
 
@@ -117,21 +118,14 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
 
   private async authenticate(socket: AgentSocket): Promise<boolean> {
     const headers = socket.handshake.headers;
-    const userAgent = headers['user-agent'];
-    const context = () => ({
-      requestId: requestIdFrom(undefined),
-      ip: socket.handshake.address,
-      ...(userAgent ? { userAgent } : {}),
-    });
-    // Every event runs in its own request context (request id, IP, actor) for logs and the audit trail.
-    socket.use((_packet, next) => runWithRequestContext(context(), next));
+    useRequestContextPerEvent(socket);
 
     const origin = headers.origin;
     const sameOrigin = !origin || new URL(origin).host === headers.host;
     const token = this.cookies.token({ headers });
     const session = sameOrigin && token ? await this.sessions.resolve(token) : null;
     if (!session || session.pending) {
-      await runWithRequestContext(context(), () =>
+      await runWithRequestContext(socketRequestContext(socket), () =>
         this.audit.recordNow({
           action: 'access.denied',
           result: 'denied',

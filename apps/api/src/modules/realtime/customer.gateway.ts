@@ -23,7 +23,6 @@ import type { Logger } from 'pino';
 import type { DefaultEventsMap, Namespace, Socket } from 'socket.io';
 import { RequireVisitor } from '../../common/decorators/access.decorators.js';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
-import { requestIdFrom, runWithRequestContext } from '../../common/http/request-context.js';
 import { ZodValidationPipe } from '../../common/http/zod-validation.pipe.js';
 import { LOGGER } from '../../logging/logging.module.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
@@ -32,6 +31,7 @@ import {
   type Visitor,
 } from '../conversations/customer-conversations.service.js';
 import { Room } from './realtime.events.js';
+import { useRequestContextPerEvent } from './socket-context.js';
 import { VisitorTokenService } from './visitor-token.service.js';
 import { WsExceptionsFilter } from './ws-exceptions.filter.js';
 
@@ -63,17 +63,7 @@ export class CustomerGateway implements OnGatewayInit {
           if (!contact || contact.channelId !== visitor.channelId)
             return next(new Error('invalid_visitor_token'));
           socket.data.visitor = visitor;
-          const userAgent = socket.handshake.headers['user-agent'];
-          socket.use((_packet, go) =>
-            runWithRequestContext(
-              {
-                requestId: requestIdFrom(undefined),
-                ip: socket.handshake.address,
-                ...(userAgent ? { userAgent } : {}),
-              },
-              go,
-            ),
-          );
+          useRequestContextPerEvent(socket);
           await socket.join(Room.contact(visitor.contactId));
           next();
         })

@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ConfigService } from '../../config/config.service.js';
-
-export interface Visitor {
-  contactId: string;
-  channelId: string;
-}
+import type { Visitor } from '../conversations/customer-conversations.service.js';
 
 const LIFETIME_MS = 30 * 86_400_000;
 

@@ -109,6 +109,16 @@ export class UsersService {
     }
   }
 
+  private async existing(tx: Tx, id: string) {
+    const user = await tx.user.findUnique({ where: { id } });
+    if (!user) throw notFound();
+    return user;
+  }
+
+  private async summaryOf(tx: Tx, id: string): Promise<UserSummary> {
+    return toSummary(await tx.user.findUniqueOrThrow({ where: { id }, include: userInclude }));
+  }
+
   async list(): Promise<UserSummary[]> {
     const users = await this.prisma.user.findMany({ include: userInclude, orderBy: { email: 'asc' } });
     await this.audit.recordNow({
@@ -174,8 +184,7 @@ export class UsersService {
 
   async update(id: string, displayName: string): Promise<UserSummary> {
     return this.prisma.$transaction(async (tx) => {
-      const before = await tx.user.findUnique({ where: { id } });
-      if (!before) throw notFound();
+      const before = await this.existing(tx, id);
       const user = await tx.user.update({ where: { id }, data: { displayName }, include: userInclude });
       await this.audit.record(tx, {
         action: 'user.updated',
@@ -209,7 +218,7 @@ export class UsersService {
         target: { type: 'user', id },
         data: { from, to, sessionsEnded: ended },
       });
-      return toSummary((await tx.user.findUnique({ where: { id }, include: userInclude }))!);
+      return this.summaryOf(tx, id);
     });
     await this.socketsEnded(id, id === actor.userId ? actor.id : undefined);
     return result;
@@ -220,10 +229,8 @@ export class UsersService {
       throw new DomainError('users.cannot_disable_self', 'You cannot disable your own account.', 409);
     }
     const result = await this.prisma.$transaction(async (tx) => {
-      const before = await tx.user.findUnique({ where: { id } });
-      if (!before) throw notFound();
-      if (before.status === status)
-        return toSummary((await tx.user.findUnique({ where: { id }, include: userInclude }))!);
+      const before = await this.existing(tx, id);
+      if (before.status === status) return this.summaryOf(tx, id);
       if (status === 'disabled') await this.assertNotLastAdmin(tx, id);
       const user = await tx.user.update({
         where: { id },
@@ -247,7 +254,7 @@ export class UsersService {
 
   async resetMfa(id: string): Promise<UserSummary> {
     const result = await this.prisma.$transaction(async (tx) => {
-      if (!(await tx.user.findUnique({ where: { id } }))) throw notFound();
+      await this.existing(tx, id);
       const hadMfa = await this.mfa.reset(tx, id);
       const ended = await this.sessions.revokeAllOf(tx, id, 'mfa_reset');
       await this.audit.record(tx, {
@@ -255,7 +262,7 @@ export class UsersService {
         target: { type: 'user', id },
         data: { hadMfa, sessionsEnded: ended },
       });
-      return toSummary((await tx.user.findUnique({ where: { id }, include: userInclude }))!);
+      return this.summaryOf(tx, id);
     });
     await this.socketsEnded(id);
     return result;
@@ -263,7 +270,7 @@ export class UsersService {
 
   async endSessions(id: string): Promise<number> {
     const result = await this.prisma.$transaction(async (tx) => {
-      if (!(await tx.user.findUnique({ where: { id } }))) throw notFound();
+      await this.existing(tx, id);
       const ended = await this.sessions.revokeAllOf(tx, id, 'ended_by_admin');
       await this.audit.record(tx, {
         action: 'user.sessions_ended',
