@@ -90,6 +90,26 @@ export const ZEnv = z.object({
     .max(90 * 86_400)
     .default(86_400),
 
+  /** OpenAI-compatible chat completions for LLM bots; without a key, bots use the knowledge base. */
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** A bot turn that takes longer is abandoned and retried; after the last attempt the conversation is handed off. */
+  BOT_TURN_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(20_000),
+  BOT_TURN_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(2),
+
+  /** Base URL of the WhatsApp Cloud API (or a compatible provider), version included. */
+  WHATSAPP_API_BASE_URL: z.url().default('https://graph.facebook.com/v21.0'),
+  /** The security policy's rate-limit window for channel traffic, in seconds. */
+  CHANNEL_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  /** Outbound messages to one recipient per window; more are delayed, never dropped. */
+  CHANNEL_OUTBOUND_PER_RECIPIENT: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Inbound messages from one sender per window; more are refused politely and audited. */
+  CHANNEL_INBOUND_PER_SENDER: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Web widget: new conversations per IP and per visitor per hour, and messages per visitor per window. */
+  WIDGET_CONVERSATIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
+  WIDGET_MESSAGES_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(30),
+
   WEB_DIST_DIR: z.string().default(DEFAULT_WEB_DIST_DIR),
   WIDGET_DIST_DIR: z.string().default(DEFAULT_WIDGET_DIST_DIR),
   SERVE_WEB: bool.default(true),

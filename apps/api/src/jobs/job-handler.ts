@@ -5,7 +5,8 @@ import type { QueueName } from './queue-names.js';
 export interface JobHandler<Data = unknown, Result = unknown> {
   readonly queue: QueueName;
   readonly jobName: string;
-  handle(job: Job<Data, Result>): Promise<Result>;
+  /** `token` is the worker's lock on the job, needed to move it back to delayed (see BullMQ's DelayedError). */
+  handle(job: Job<Data, Result>, token?: string): Promise<Result>;
 }
 
 export const JOB_HANDLERS = Symbol('JOB_HANDLERS');

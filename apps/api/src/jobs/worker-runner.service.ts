@@ -30,7 +30,7 @@ export class WorkerRunnerService implements OnApplicationBootstrap, OnApplicatio
     }
 
     for (const [queue, handlers] of byQueue) {
-      const worker = new Worker(queue, (job: Job) => this.dispatch(handlers, job), {
+      const worker = new Worker(queue, (job: Job, token?: string) => this.dispatch(handlers, job, token), {
         connection: this.redis.connect(`worker:${queue}`),
         prefix: this.redis.prefix,
         concurrency: this.config.env.WORKER_CONCURRENCY,
@@ -47,11 +47,11 @@ export class WorkerRunnerService implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
-  private async dispatch(handlers: Map<string, JobHandler>, job: Job): Promise<unknown> {
+  private async dispatch(handlers: Map<string, JobHandler>, job: Job, token?: string): Promise<unknown> {
     const handler = handlers.get(job.name);
     // A job nobody handles will never succeed: fail it at once instead of retrying.
     if (!handler) throw new UnrecoverableError(`No handler for job "${job.name}"`);
-    return handler.handle(job);
+    return handler.handle(job, token);
   }
 
   async onApplicationShutdown(): Promise<void> {

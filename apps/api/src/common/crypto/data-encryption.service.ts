@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { ConfigService } from '../../config/config.service.js';
 
 export interface Sealed {
@@ -18,8 +18,10 @@ export interface Sealed {
 export class DataEncryptionService {
   private readonly keys: Map<string, Buffer>;
   private readonly current: { id: string; key: Buffer };
+  private readonly blindIndexKey: string;
 
   constructor(config: ConfigService) {
+    this.blindIndexKey = config.env.BLIND_INDEX_KEY;
     const configured = config.env.DATA_ENCRYPTION_KEYS;
     this.keys = new Map(configured.map((k) => [k.id, k.key]));
     this.current = configured[0]!;
@@ -44,5 +46,13 @@ export class DataEncryptionService {
     decipher.setAAD(Buffer.from(context));
     decipher.setAuthTag(raw.subarray(12, 28));
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  }
+
+  /**
+   * A keyed hash for exact lookups of encrypted values (a phone number, an email): equal inputs give
+   * equal indexes, and without BLIND_INDEX_KEY nobody can test a guess against it.
+   */
+  blindIndex(value: string, context: string): string {
+    return createHmac('sha256', this.blindIndexKey).update(`${context}:${value}`).digest('base64url');
   }
 }

@@ -218,7 +218,13 @@ export class ConversationsService {
       return {
         message: created,
         events: [
-          { type: 'message.created', conversationId: id, seq, internal: input.internal },
+          {
+            type: 'message.created',
+            conversationId: id,
+            seq,
+            internal: input.internal,
+            authorKind: 'agent',
+          },
         ] as DomainEvent[],
       };
     });

@@ -37,8 +37,16 @@ export class CustomerConversationsService {
     private readonly events: DomainEventsService,
   ) {}
 
-  /** The visitor's conversation: the one named, else their open one, else a new one (`created`). */
-  private async own(tx: Tx, visitor: Visitor, conversationId: string | undefined) {
+  /**
+   * The visitor's conversation: the one named, else their open one, else a new one (`created`);
+   * `beforeCreate` may refuse the new one (a rate limit) by throwing.
+   */
+  private async own(
+    tx: Tx,
+    visitor: Visitor,
+    conversationId: string | undefined,
+    beforeCreate?: () => Promise<void>,
+  ) {
     if (conversationId) {
       const c = await tx.conversation.findUnique({ where: { id: conversationId } });
       if (!c || c.contactId !== visitor.contactId) throw notFound();
@@ -49,6 +57,7 @@ export class CustomerConversationsService {
       orderBy: { createdAt: 'desc' },
     });
     if (open) return { conversation: open, created: false };
+    await beforeCreate?.();
     const conversation = await tx.conversation.create({
       data: { channelId: visitor.channelId, contactId: visitor.contactId },
     });
@@ -57,11 +66,16 @@ export class CustomerConversationsService {
 
   /**
    * Stores a customer's message, idempotent on `clientMessageId`. A resolved conversation goes back
-   * to its queue when the customer writes again.
+   * to its queue when the customer writes again. `externalId` is the provider's id of an inbound
+   * channel message (WhatsApp); `beforeCreate` runs before a new conversation is started.
    */
-  async send(visitor: Visitor, input: CustomerSendMessage): Promise<CustomerMessage> {
+  async send(
+    visitor: Visitor,
+    input: CustomerSendMessage,
+    options: { externalId?: string; beforeCreate?: () => Promise<void> } = {},
+  ): Promise<CustomerMessage> {
     const { message, events } = await this.prisma.$transaction(async (tx) => {
-      const found = await this.own(tx, visitor, input.conversationId);
+      const found = await this.own(tx, visitor, input.conversationId, options.beforeCreate);
       const c = await this.transitions.lock(tx, found.conversation.id);
       if (c.status === 'closed') {
         throw new DomainError('conversations.closed', 'This conversation is closed; start a new one.', 409);
@@ -88,6 +102,7 @@ export class CustomerConversationsService {
           authorKind: 'customer',
           body: input.body,
           clientMessageId: input.clientMessageId,
+          externalId: options.externalId ?? null,
         },
       });
       await this.audit.record(tx, {
@@ -102,7 +117,13 @@ export class CustomerConversationsService {
           startedConversation: found.created,
         },
       });
-      produced.push({ type: 'message.created', conversationId: c.id, seq, internal: false });
+      produced.push({
+        type: 'message.created',
+        conversationId: c.id,
+        seq,
+        internal: false,
+        authorKind: 'customer',
+      });
       return { message: created, events: produced };
     });
     await this.events.publish(...events);

@@ -23,7 +23,13 @@ export type DomainEvent =
       queueId: string | null;
       kind: 'first_response' | 'resolution';
     }
-  | { type: 'message.created'; conversationId: string; seq: number; internal: boolean }
+  | {
+      type: 'message.created';
+      conversationId: string;
+      seq: number;
+      internal: boolean;
+      authorKind: 'customer' | 'bot' | 'agent' | 'system';
+    }
   | { type: 'agent.status_changed'; userId: string; presence: string }
   | { type: 'queue.changed'; queueId: string }
   /** Sessions of a user ended (one, or all but `exceptSessionId`): their sockets must close everywhere. */

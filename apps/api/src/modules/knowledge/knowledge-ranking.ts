@@ -1,0 +1,92 @@
+/**
+ * BM25 ranking of knowledge articles against a customer message, with a confidence in [0, 1]: the
+ * share of the message's informative words (weighted by rarity) that the best article contains.
+ * English and Spanish stop words are ignored and accents folded, so "contraseña" finds "contrasena".
+ */
+
+const STOP_WORDS = new Set(
+  (
+    'a an and are as at be but by can could do does for from have how i if in is it its me my of on or our ' +
+    'please so that the their there this to was we what when where which who why will with would you your ' +
+    'hi hello hey thanks thank ok okay want need help get got im dont cant ' +
+    'el la los las un una unos unas y o de del al en con por para como que qué es son mi mis tu su sus me ' +
+    'se lo le les ya no si hola gracias quiero necesito puedo puede hacer tengo ayuda favor'
+  )
+    .split(' ')
+    .map(fold),
+);
+
+function fold(word: string): string {
+  return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** Lower-cased, accent-folded words, stop words dropped, plural -s stripped. */
+export function tokenize(text: string): string[] {
+  return (fold(text).match(/[\p{L}\p{N}]+/gu) ?? [])
+    .filter((word) => !STOP_WORDS.has(word))
+    .map((word) =>
+      word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word,
+    );
+}
+
+export interface RankableArticle {
+  id: string;
+  title: string;
+  body: string;
+  tags: string[];
+}
+
+export interface RankedArticle<A extends RankableArticle> {
+  article: A;
+  score: number;
+  /** Share of the query's informative weight found in this article, 0..1. */
+  confidence: number;
+}
+
+const K1 = 1.2;
+const B = 0.75;
+
+export function rankArticles<A extends RankableArticle>(
+  articles: readonly A[],
+  query: string,
+  limit = 3,
+): RankedArticle<A>[] {
+  const terms = [...new Set(tokenize(query))];
+  if (terms.length === 0 || articles.length === 0) return [];
+  // Title and tags count twice: they say what an article is about.
+  const docs = articles.map((article) => {
+    const words = [
+      ...tokenize(article.title),
+      ...tokenize(article.title),
+      ...tokenize(article.body),
+      ...article.tags.flatMap((tag) => [...tokenize(tag), ...tokenize(tag)]),
+    ];
+    const tf = new Map<string, number>();
+    for (const word of words) tf.set(word, (tf.get(word) ?? 0) + 1);
+    return { article, tf, length: words.length };
+  });
+  const n = docs.length;
+  const avgLength = docs.reduce((sum, d) => sum + d.length, 0) / n || 1;
+  const idf = new Map(
+    terms.map((term) => {
+      const containing = docs.filter((d) => d.tf.has(term)).length;
+      return [term, Math.log(1 + (n - containing + 0.5) / (containing + 0.5))];
+    }),
+  );
+  const totalWeight = terms.reduce((sum, term) => sum + idf.get(term)!, 0);
+  return docs
+    .map(({ article, tf, length }) => {
+      let score = 0;
+      let matchedWeight = 0;
+      for (const term of terms) {
+        const f = tf.get(term);
+        if (!f) continue;
+        score += (idf.get(term)! * (f * (K1 + 1))) / (f + K1 * (1 - B + (B * length) / avgLength));
+        matchedWeight += idf.get(term)!;
+      }
+      return { article, score, confidence: totalWeight > 0 ? matchedWeight / totalWeight : 0 };
+    })
+    .filter((ranked) => ranked.score > 0)
+    .sort((a, b) => b.score - a.score || a.article.id.localeCompare(b.article.id))
+    .slice(0, limit);
+}
