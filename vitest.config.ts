@@ -29,6 +29,12 @@ export default defineConfig({
         test: { name: 'libs', include: ['libs/*/src/**/*.spec.ts'], environment: 'node' },
       },
       {
+        resolve,
+        ssr,
+        // The widget's logic is plain TypeScript (no DOM needed), so no browser environment is installed.
+        test: { name: 'widget', include: ['apps/widget/src/**/*.spec.ts'], environment: 'node' },
+      },
+      {
         ...nestProject,
         test: {
           name: 'api',

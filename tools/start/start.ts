@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deploy } from '../db/migrate.js';
-import { adminBanner, seed, type SeedResult } from '../db/seed.js';
+import { seedDemoContent } from '../db/demo-content.js';
+import { adminBanner, DEFAULT_ADMIN_EMAIL, seed, type SeedResult } from '../db/seed.js';
 import { ensureLocalServices, ServiceError, type LocalServices } from './local-services.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -78,6 +79,18 @@ try {
   const seeded = await seed(databaseUrl, process.env.SEED_ADMIN_EMAIL || undefined);
   say(`built-in roles ready: ${seeded.roles.join(', ')}`);
   firstAdmin = seeded.admin;
+  if (process.env.SEED_DEMO !== 'false') {
+    const origins = [
+      ...new Set([new URL(publicUrl).origin, `http://localhost:${port}`, `http://127.0.0.1:${port}`]),
+    ];
+    const demo = await seedDemoContent(
+      databaseUrl,
+      origins,
+      process.env.SEED_ADMIN_EMAIL || DEFAULT_ADMIN_EMAIL,
+    );
+    if (demo.created)
+      say(`demo content ready: queue "General", a knowledge-base bot, and the chat at ${publicUrl}/demo`);
+  }
 } catch (error) {
   await services?.stop();
   fail(`database setup failed: ${error instanceof Error ? error.message : String(error)}`);

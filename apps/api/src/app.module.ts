@@ -5,14 +5,19 @@ import { CoreModule } from './core.module.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { AuditHttpModule } from './modules/audit/audit-http.module.js';
 import { AuthHttpModule } from './modules/auth/auth-http.module.js';
+import { BotsModule } from './modules/bots/bots.module.js';
+import { ChannelsModule } from './modules/channels/channels.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
+import { HandoffModule } from './modules/handoff/handoff.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { KnowledgeModule } from './modules/knowledge/knowledge.module.js';
 import { MfaModule } from './modules/mfa/mfa.module.js';
 import { QueuesModule } from './modules/queues/queues.module.js';
 import { RealtimeModule } from './modules/realtime/realtime.module.js';
 import { RoutingModule } from './modules/routing/routing.module.js';
 import { SettingsModule } from './modules/settings/settings.module.js';
 import { UsersModule } from './modules/users/users.module.js';
+import { WidgetModule } from './modules/widget/widget.module.js';
 
 @Module({})
 export class AppModule {
@@ -32,6 +37,11 @@ export class AppModule {
         ConversationsModule,
         RoutingModule,
         RealtimeModule,
+        ChannelsModule,
+        WidgetModule,
+        KnowledgeModule,
+        BotsModule,
+        HandoffModule,
       ],
     };
   }

@@ -10,7 +10,7 @@ import { securityHeadersMiddleware } from './common/http/security-headers.middle
 import type { Env } from './config/env.schema.js';
 import { NestPinoLogger } from './logging/nest-logger.js';
 import { RedisIoAdapter } from './modules/realtime/redis-io.adapter.js';
-import { API_PREFIX } from './common/http/api-prefix.js';
+import { API_PREFIX, ROUTES_OUTSIDE_API_PREFIX } from './common/http/api-prefix.js';
 import { serveStaticApps } from './static/static-files.js';
 import { WorkerAppModule } from './worker.module.js';
 
@@ -24,6 +24,8 @@ export async function createApi(env: Env, logger: Logger): Promise<NestExpressAp
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, logger), {
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
     bodyParser: false,
+    // Keeps the exact bytes of JSON bodies as `req.rawBody`: webhook signatures (WhatsApp) are over them.
+    rawBody: true,
     abortOnError: false,
   });
   app.disable('x-powered-by');
@@ -31,8 +33,10 @@ export async function createApi(env: Env, logger: Logger): Promise<NestExpressAp
   app.use(httpLoggingMiddleware(logger));
   app.use(securityHeadersMiddleware({ hsts: env.PUBLIC_URL?.startsWith('https://') ?? false }));
   app.useBodyParser('json', { limit: '256kb' });
+  // Botonic bots may send their `create_case:…` action as plain text (POST /api/v1/handoff).
+  app.useBodyParser('text', { limit: '256kb' });
   app.useGlobalFilters(new AllExceptionsFilter(logger));
-  app.setGlobalPrefix(API_PREFIX);
+  app.setGlobalPrefix(API_PREFIX, { exclude: ROUTES_OUTSIDE_API_PREFIX });
   app.useWebSocketAdapter(new RedisIoAdapter(app));
   serveApiDocs(app);
   if (env.SERVE_WEB) {

@@ -7,12 +7,19 @@ import { AgentIdleLoop } from './modules/agents/agent-idle.loop.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { DisconnectGraceHandler } from './modules/agents/disconnect-grace.handler.js';
 import { AuditSealerLoop } from './modules/audit/audit-sealer.loop.js';
+import { BotTurnHandler } from './modules/bots/bot-turn.handler.js';
+import { BotsModule } from './modules/bots/bots.module.js';
+import { ChannelsModule } from './modules/channels/channels.module.js';
+import { WhatsappDeliveryHandler } from './modules/channels/whatsapp/whatsapp-delivery.handler.js';
+import { WhatsappPendingLoop } from './modules/channels/whatsapp/whatsapp-pending.loop.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
 import {
   CloseResolvedHandler,
   OfferTimeoutHandler,
   SlaCheckHandler,
 } from './modules/conversations/conversation-timers.handlers.js';
+import { CaseWebhookHandler } from './modules/handoff/case-webhook.handler.js';
+import { HandoffModule } from './modules/handoff/handoff.module.js';
 import { HealthPingHandler } from './modules/health/health-ping.handler.js';
 import { RealtimeFanoutModule } from './modules/realtime/realtime-fanout.module.js';
 import { RoutingModule } from './modules/routing/routing.module.js';
@@ -31,8 +38,17 @@ export class WorkerAppModule {
         AgentsModule,
         // Changes made here (the routing sweep, dormant accounts) reach sockets like any API change.
         RealtimeFanoutModule,
+        // Bot replies are created here: their delivery jobs are queued here too.
+        ChannelsModule,
         WorkerModule.register({
-          imports: [UsersModule, AgentsModule, ConversationsModule],
+          imports: [
+            UsersModule,
+            AgentsModule,
+            ConversationsModule,
+            ChannelsModule,
+            BotsModule,
+            HandoffModule,
+          ],
           handlers: [
             HealthPingHandler,
             DormantAccountsHandler,
@@ -40,10 +56,13 @@ export class WorkerAppModule {
             SlaCheckHandler,
             CloseResolvedHandler,
             OfferTimeoutHandler,
+            WhatsappDeliveryHandler,
+            BotTurnHandler,
+            CaseWebhookHandler,
           ],
         }),
       ],
-      providers: [AuditSealerLoop, RoutingSweeperLoop, AgentIdleLoop],
+      providers: [AuditSealerLoop, RoutingSweeperLoop, AgentIdleLoop, WhatsappPendingLoop],
     };
   }
 }

@@ -93,7 +93,11 @@ export const ZConversation = z.object({
     reason: z.string().nullable(),
     summary: z.string().nullable(),
     intent: z.string().nullable(),
+    at: z.iso.datetime().nullable(),
+    /** Where the handoff came from (`bot`, `api`, `agent`) and what travelled with it: note, case info, language, url… */
+    context: z.record(z.string(), z.unknown()).nullable(),
   }),
+  resolution: z.string().nullable(),
   waitingSince: z.iso.datetime().nullable(),
   firstResponseDueAt: z.iso.datetime().nullable(),
   resolutionDueAt: z.iso.datetime().nullable(),
@@ -137,6 +141,33 @@ export const ZTransferRequest = z.union([
   z.strictObject({ toUserId: z.uuid() }),
 ]);
 export type TransferRequest = z.infer<typeof ZTransferRequest>;
+
+/** How a case ended; external bots receive it with their on-finish payload. */
+export const ZResolution = z.enum(['result_ok', 'result_nok', 'result_not_solved', 'result_banned']);
+export type Resolution = z.infer<typeof ZResolution>;
+
+export const ZResolveRequest = z.strictObject({ resolution: ZResolution.prefault('result_ok') });
+export type ResolveRequest = z.infer<typeof ZResolveRequest>;
+
+/** One line of what the customer and the bot said before the handoff. */
+export const ZTranscriptLine = z.object({
+  author: ZAuthorKind,
+  text: z.string(),
+  at: z.iso.datetime(),
+});
+export type TranscriptLine = z.infer<typeof ZTranscriptLine>;
+
+/** What an agent sees first when a conversation reaches them: why it came, and what was said. */
+export const ZHandoffBrief = z.object({
+  reason: z.string().nullable(),
+  summary: z.string().nullable(),
+  intent: z.string().nullable(),
+  priority: z.number().int(),
+  at: z.iso.datetime().nullable(),
+  context: z.record(z.string(), z.unknown()).nullable(),
+  transcript: z.array(ZTranscriptLine),
+});
+export type HandoffBrief = z.infer<typeof ZHandoffBrief>;
 
 export const ZPriorityRequest = z.strictObject({ priority: z.number().int().min(-100).max(100) });
 export type PriorityRequest = z.infer<typeof ZPriorityRequest>;

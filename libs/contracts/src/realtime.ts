@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZPresence, ZSendMessageRequest } from './conversations.js';
+import { ZConversationStatus, ZPresence, ZSendMessageRequest } from './conversations.js';
 
 /** Client → server events on the `/agent` namespace, each acknowledged with `{ ok: true, ... }` or `{ error }`. */
 export const AgentClientEvent = {
@@ -44,8 +44,14 @@ export type SocketFetchMessages = z.infer<typeof ZSocketFetchMessages>;
 export const ZSocketSetPresence = z.strictObject({ presence: ZPresence });
 export type SocketSetPresence = z.infer<typeof ZSocketSetPresence>;
 
-/** What an acknowledgement carries when the event was refused or failed. */
-export const ZSocketError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+/** What an acknowledgement carries when the event was refused or failed (`retryAfterSeconds` when rate-limited). */
+export const ZSocketError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    retryAfterSeconds: z.number().int().min(1).optional(),
+  }),
+});
 export type SocketError = z.infer<typeof ZSocketError>;
 
 /** Client → server events on the `/customer` namespace (the widget). */
@@ -53,6 +59,8 @@ export const CustomerClientEvent = {
   SendMessage: 'message.send',
   FetchMessages: 'messages.fetch',
   SetTyping: 'typing.set',
+  /** The visitor's open conversation (or null), so the widget can restore its state after a reconnect. */
+  CurrentConversation: 'conversation.current',
 } as const;
 
 /** Server → client events on `/customer`. Internal notes never reach a customer. */
@@ -99,3 +107,38 @@ export const ZTypingChanged = z.object({
   typing: z.boolean(),
 });
 export type TypingChanged = z.infer<typeof ZTypingChanged>;
+
+/** A customer's conversation as the widget shows it: who is helping, and the last `seq` to catch up to. */
+export const ZCustomerConversation = z.object({
+  id: z.uuid(),
+  status: ZConversationStatus,
+  /** The assigned agent's display name; null while no agent holds the conversation. */
+  agentName: z.string().nullable(),
+  lastSeq: z.number().int().min(0),
+});
+export type CustomerConversation = z.infer<typeof ZCustomerConversation>;
+
+/** `conversation.current` takes no arguments. */
+export const ZCustomerCurrentConversationRequest = z.strictObject({});
+export type CustomerCurrentConversationRequest = z.infer<typeof ZCustomerCurrentConversationRequest>;
+
+/** The `conversation.current` acknowledgement: the open conversation, with its place in the queue while queued. */
+export const ZCustomerConversationState = ZCustomerConversation.extend({
+  position: z.number().int().min(1).nullable(),
+  estimatedWaitSeconds: z.number().int().nullable(),
+});
+export type CustomerConversationState = z.infer<typeof ZCustomerConversationState>;
+
+export const ZCustomerCurrentConversationAck = z.object({
+  ok: z.literal(true),
+  conversation: ZCustomerConversationState.nullable(),
+});
+export type CustomerCurrentConversationAck = z.infer<typeof ZCustomerCurrentConversationAck>;
+
+/** `conversation.updated` on `/customer`: the status, and who is helping. */
+export const ZCustomerConversationUpdated = z.object({
+  conversationId: z.uuid(),
+  status: ZConversationStatus,
+  agentName: z.string().nullable(),
+});
+export type CustomerConversationUpdated = z.infer<typeof ZCustomerConversationUpdated>;

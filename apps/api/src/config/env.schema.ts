@@ -106,7 +106,7 @@ export const ZEnv = z.object({
   CHANNEL_OUTBOUND_PER_RECIPIENT: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Inbound messages from one sender per window; more are refused politely and audited. */
   CHANNEL_INBOUND_PER_SENDER: z.coerce.number().int().min(1).max(10_000).default(30),
-  /** Web widget: new conversations per IP and per visitor per hour, and messages per visitor per window. */
+  /** Web widget: new visitors per IP and new conversations per visitor per hour (4× per IP), and messages per visitor per window (4× per IP). */
   WIDGET_CONVERSATIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
   WIDGET_MESSAGES_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(30),
 

@@ -7,6 +7,8 @@ export interface JobHandler<Data = unknown, Result = unknown> {
   readonly jobName: string;
   /** `token` is the worker's lock on the job, needed to move it back to delayed (see BullMQ's DelayedError). */
   handle(job: Job<Data, Result>, token?: string): Promise<Result>;
+  /** Called once when the job has failed for good (no attempts left, or it stalled too often). */
+  failedForGood?(job: Job<Data, Result>, error: Error): Promise<void>;
 }
 
 export const JOB_HANDLERS = Symbol('JOB_HANDLERS');

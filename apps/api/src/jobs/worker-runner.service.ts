@@ -35,12 +35,13 @@ export class WorkerRunnerService implements OnApplicationBootstrap, OnApplicatio
         prefix: this.redis.prefix,
         concurrency: this.config.env.WORKER_CONCURRENCY,
       });
-      worker.on('failed', (job, err) =>
+      worker.on('failed', (job, err) => {
         this.logger.warn(
           { queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err },
           'job failed',
-        ),
-      );
+        );
+        if (job) void this.afterFailure(handlers.get(job.name), job, err);
+      });
       worker.on('error', (err) => this.logger.error({ queue, err }, 'worker error'));
       this.workers.push(worker);
       this.logger.info({ queue, jobs: [...handlers.keys()] }, 'worker listening');
@@ -52,6 +53,17 @@ export class WorkerRunnerService implements OnApplicationBootstrap, OnApplicatio
     // A job nobody handles will never succeed: fail it at once instead of retrying.
     if (!handler) throw new UnrecoverableError(`No handler for job "${job.name}"`);
     return handler.handle(job, token);
+  }
+
+  /** Lets the handler make good on a job that will not be retried (a retry is waiting or delayed instead). */
+  private async afterFailure(handler: JobHandler | undefined, job: Job, err: Error): Promise<void> {
+    if (!handler?.failedForGood) return;
+    try {
+      if ((await job.getState()) !== 'failed') return;
+      await handler.failedForGood(job, err);
+    } catch (error) {
+      this.logger.error({ err: error, job: job.name, jobId: job.id }, 'handling a failed job failed');
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

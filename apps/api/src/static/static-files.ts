@@ -2,8 +2,10 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { ROUTES_OUTSIDE_API_PREFIX } from '../common/http/api-prefix.js';
 
-const API_PREFIX = /^\/(api|socket\.io)(\/|$)/;
+// Paths the SPA fallback must leave to the API: `/api`, socket.io, and Nest pages outside `/api`.
+const API_PREFIX = new RegExp(`^/(api|socket\\.io|${ROUTES_OUTSIDE_API_PREFIX.join('|')})(/|$)`);
 
 /**
  * Serves the built SPA at `/` (with client-side routes falling back to index.html) and the

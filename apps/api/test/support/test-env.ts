@@ -1,16 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { loadEnv, type Env } from '../../src/config/env.schema.js';
 import { createLogger } from '../../src/logging/logger.js';
 
-/** Configuration for an in-test api or worker: this run's database and Redis prefix, quiet logs. */
+/**
+ * Each test file gets its own Redis prefix under the run's: a worker started by one file then never
+ * takes jobs (bot turns, deliveries) that another file's API queued. The global teardown removes them all.
+ */
+const filePrefix = `${inject('redisPrefix')}-${randomBytes(3).toString('hex')}`;
+
+/** Configuration for an in-test api or worker: this run's database, this file's Redis prefix, quiet logs. */
 export function testEnv(overrides: NodeJS.ProcessEnv = {}): Env {
   return loadEnv({
     NODE_ENV: 'test',
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
-    REDIS_PREFIX: inject('redisPrefix'),
+    REDIS_PREFIX: filePrefix,
     LOG_LEVEL: 'info',
     SERVE_WEB: 'false',
     ...overrides,

@@ -1,7 +1,7 @@
 import type { Permission } from '@baton/authz';
-import type { PendingStep } from '@baton/contracts';
+import type { ApiKeyScope, PendingStep } from '@baton/contracts';
 import { SetMetadata, applyDecorators } from '@nestjs/common';
-import { ApiCookieAuth, ApiExtension } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiExtension } from '@nestjs/swagger';
 
 export const ACCESS = 'baton:access';
 export const STEP_UP = 'baton:step-up';
@@ -16,6 +16,8 @@ export type AccessRule =
   | { kind: 'visitor' }
   /** Any signed-in session; `allowPending` lists sign-in steps it may still be in. */
   | { kind: 'session'; allowPending: readonly PendingStep[] }
+  /** A machine caller (an external bot) with an API key that has `scope`; never a browser session. */
+  | { kind: 'api_key'; scope: ApiKeyScope }
   | { kind: 'permission'; permissions: readonly Permission[] };
 
 /** How a rule reads in the route table and in OpenAPI's `x-access`. */
@@ -25,6 +27,8 @@ export function describeAccess(rule: AccessRule): string {
       return 'public';
     case 'visitor':
       return 'visitor (signed visitor token)';
+    case 'api_key':
+      return `api key (${rule.scope})`;
     case 'session':
       return rule.allowPending.length ? `session (also while: ${rule.allowPending.join(', ')})` : 'session';
     case 'permission':
@@ -36,6 +40,7 @@ function declare(rule: AccessRule): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(ACCESS, rule),
     ...(rule.kind === 'session' || rule.kind === 'permission' ? [ApiCookieAuth()] : []),
+    ...(rule.kind === 'api_key' ? [ApiBearerAuth()] : []),
     ApiExtension('x-access', describeAccess(rule)),
   );
 }
@@ -45,6 +50,10 @@ export const Public = (): MethodDecorator & ClassDecorator => declare({ kind: 'p
 
 /** Customer side: the caller is the visitor its token names, and acts only on its own conversations. */
 export const RequireVisitor = (): MethodDecorator & ClassDecorator => declare({ kind: 'visitor' });
+
+/** An API key (`Authorization: Bearer bk_…`) that grants `scope`. */
+export const RequireApiKey = (scope: ApiKeyScope): MethodDecorator & ClassDecorator =>
+  declare({ kind: 'api_key', scope });
 
 /** Any signed-in user, for their own account; sessions still finishing sign-in only if listed. */
 export const RequireSession = (...allowPending: PendingStep[]): MethodDecorator & ClassDecorator =>

@@ -5,7 +5,8 @@ import { ZodValidationPipe } from './zod-validation.pipe.js';
 
 type OpenApiSchema = Record<string, unknown>;
 
-function openApiSchema(schema: z.ZodType): OpenApiSchema {
+/** A contract as an OpenAPI schema (what callers send). */
+export function openApiSchema(schema: z.ZodType): OpenApiSchema {
   return z.toJSONSchema(schema, {
     target: 'openapi-3.0',
     io: 'input',

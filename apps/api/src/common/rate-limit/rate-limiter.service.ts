@@ -14,6 +14,32 @@ if redis.call('GET', KEYS[1]) and tonumber(redis.call('GET', KEYS[1])) > 0 then 
 return 0
 `;
 
+// Sliding window over a sorted set scored by Redis's own clock (one clock for every instance): drop
+// entries older than the window, then admit and record this event only if fewer than the limit remain.
+// Returns [admitted, count, ms until the oldest entry leaves the window].
+const SLIDE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+if count < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return {1, count + 1, 0}
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {0, count, tonumber(oldest[2]) + window - now}
+`;
+
+export interface SlidingWindowState {
+  allowed: boolean;
+  /** Events in the window, this one included when allowed. */
+  count: number;
+  /** When refused: ms until a slot frees up. */
+  retryAfterMs: number;
+}
+
 export interface WindowState {
   count: number;
   retryAfterMs: number;
@@ -35,6 +61,27 @@ export class RateLimiterService {
   async hit(name: string, windowMs: number): Promise<WindowState> {
     const [count, ttl] = (await this.redis.client.eval(HIT, 1, this.key(name), windowMs)) as [number, number];
     return { count, retryAfterMs: Math.max(ttl, 0) };
+  }
+
+  /**
+   * A true sliding window: admits the event (recorded as `member`, which must be unique) only if fewer
+   * than `limit` were admitted in the last `windowMs`. Unlike {@link hit}, no burst at a window edge.
+   */
+  async slide(name: string, windowMs: number, limit: number, member: string): Promise<SlidingWindowState> {
+    const [allowed, count, retryAfterMs] = (await this.redis.client.eval(
+      SLIDE,
+      1,
+      this.key(`sw:${name}`),
+      windowMs,
+      limit,
+      member,
+    )) as [number, number, number];
+    return { allowed: allowed === 1, count, retryAfterMs: allowed === 1 ? 0 : Math.max(retryAfterMs, 1) };
+  }
+
+  /** Takes an admitted event back out of a sliding window (the action it paid for did not happen). */
+  async unslide(name: string, member: string): Promise<void> {
+    await this.redis.client.zrem(this.key(`sw:${name}`), member);
   }
 
   /** Takes back one hit (an attempt that turned out fine); never goes below zero or revives an expired window. */

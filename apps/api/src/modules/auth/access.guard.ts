@@ -1,4 +1,5 @@
 import { can } from '@baton/authz';
+import type { ApiKeyScope } from '@baton/contracts';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Logger } from 'pino';
@@ -6,6 +7,7 @@ import { ACCESS, STEP_UP, type AccessRule } from '../../common/decorators/access
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import { currentRequestContext } from '../../common/http/request-context.js';
 import { LOGGER } from '../../logging/logging.module.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { SecuritySettingsService } from '../settings/security-settings.service.js';
 import type { AuthenticatedRequest } from './current-session.decorator.js';
@@ -33,6 +35,7 @@ export class AccessGuard implements CanActivate {
     private readonly cookies: SessionCookies,
     private readonly settings: SecuritySettingsService,
     private readonly audit: AuditService,
+    private readonly apiKeys: ApiKeysService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -56,6 +59,7 @@ export class AccessGuard implements CanActivate {
         reason: 'not_a_visitor',
       });
     }
+    if (rule.kind === 'api_key') return this.checkApiKey(req, route, rule.scope);
 
     const token = this.cookies.token(req);
     const session = token ? await this.sessions.resolve(token) : null;
@@ -83,6 +87,7 @@ export class AccessGuard implements CanActivate {
     const route = { method: 'SOCKET', path: `${socket.nsp.name} ${context.switchToWs().getPattern()}` };
     if (!rule) return this.undeclared(route);
     if (rule.kind === 'public') return true;
+    if (rule.kind === 'api_key') return this.forbidden(route, { reason: 'api_key_over_socket' });
     if (rule.kind === 'visitor') {
       // Set by the /customer handshake from a verified visitor token; staff sockets never have it.
       if ((socket.data as { visitor?: unknown }).visitor) return true;
@@ -102,6 +107,29 @@ export class AccessGuard implements CanActivate {
     return this.authorize(route, rule, session, stepUp);
   }
 
+  /** Machine callers: no cookies, so no CSRF; the key alone authenticates, and its scopes authorise. */
+  private async checkApiKey(
+    req: AuthenticatedRequest,
+    route: { method: string; path: string },
+    scope: ApiKeyScope,
+  ): Promise<boolean> {
+    const presented = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
+    const checked = presented ? await this.apiKeys.check(presented) : null;
+    if (!checked?.ok) {
+      return this.deny(route, 401, CommonErrorCode.Unauthenticated, 'A valid API key is required.', {
+        reason: checked?.reason ?? 'no_api_key',
+      });
+    }
+    const context = currentRequestContext();
+    if (context)
+      context.actor = { id: checked.key.id, email: `api-key:${checked.key.prefix}`, roles: ['api_key'] };
+    req.apiKey = checked.key;
+    if (!checked.key.scopes.includes(scope)) {
+      return this.forbidden(route, { reason: 'missing_scope', required: scope });
+    }
+    return true;
+  }
+
   private setActor(session: AuthSession): void {
     const context = currentRequestContext();
     if (context) context.actor = { id: session.userId, email: session.email, roles: session.roles };
@@ -116,7 +144,7 @@ export class AccessGuard implements CanActivate {
 
   private async authorize(
     route: { method: string; path: string },
-    rule: Exclude<AccessRule, { kind: 'public' } | { kind: 'visitor' }>,
+    rule: Exclude<AccessRule, { kind: 'public' } | { kind: 'visitor' } | { kind: 'api_key' }>,
     session: AuthSession,
     stepUp: boolean,
   ): Promise<boolean> {

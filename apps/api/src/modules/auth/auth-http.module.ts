@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { AccessGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthModule } from './auth.module.js';
@@ -12,7 +13,7 @@ import { RouteAccessRegistry } from './route-access.registry.js';
  * deny-by-default guard for every route and socket event, and the start-up check of access rules.
  */
 @Module({
-  imports: [AuthModule, PassportModule, DiscoveryModule],
+  imports: [AuthModule, ApiKeysModule, PassportModule, DiscoveryModule],
   providers: [LocalStrategy, RouteAccessRegistry, { provide: APP_GUARD, useClass: AccessGuard }],
   controllers: [AuthController],
   exports: [RouteAccessRegistry],

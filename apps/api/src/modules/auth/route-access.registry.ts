@@ -13,7 +13,7 @@ import {
   describeAccess,
   type AccessRule,
 } from '../../common/decorators/access.decorators.js';
-import { API_PREFIX } from '../../common/http/api-prefix.js';
+import { API_PREFIX, ROUTES_OUTSIDE_API_PREFIX } from '../../common/http/api-prefix.js';
 
 export interface RouteAccess {
   method: string;
@@ -59,7 +59,14 @@ export class RouteAccessRegistry implements OnApplicationBootstrap {
         const stepUp = Boolean(this.reflector.get<boolean | undefined>(STEP_UP, handler));
         for (const b of [base].flat())
           for (const p of [path].flat()) {
-            routes.push({ method, path: join(API_PREFIX, b, p), access: describe(rule), stepUp });
+            const local = join(b, p);
+            const outside = ROUTES_OUTSIDE_API_PREFIX.includes(local.slice(1));
+            routes.push({
+              method,
+              path: outside ? local : join(API_PREFIX, local),
+              access: describe(rule),
+              stepUp,
+            });
           }
       }
     }

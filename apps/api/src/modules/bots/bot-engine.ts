@@ -49,3 +49,12 @@ export interface BotEngine {
   readonly kind: BotConfig['engine'];
   turn(input: BotTurnInput): Promise<BotTurnResult>;
 }
+
+/** A handoff summary an agent can read at a glance: what the customer asked, in their words. */
+export function summarizeTranscript(transcript: TranscriptLine[]): string | null {
+  const asked = transcript
+    .filter((line) => line.author === 'customer')
+    .slice(-3)
+    .map((line) => `"${line.text.length > 160 ? `${line.text.slice(0, 157)}…` : line.text}"`);
+  return asked.length ? `Customer wrote: ${asked.join(', ')}` : null;
+}

@@ -1,6 +1,7 @@
+import type { Resolution } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
-import type { Conversation, ConversationStatus } from '../../generated/prisma/client.js';
+import type { Conversation, ConversationStatus, Queue } from '../../generated/prisma/client.js';
 import type { Tx } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { DomainEvent } from '../events/domain-events.service.js';
@@ -112,48 +113,63 @@ export class ConversationTransitions {
     }
   }
 
+  /** Bot → queue: the handoff's context travels with it, and the SLA clocks start now. */
   async handoff(
     tx: Tx,
     c: Conversation,
     input: {
-      queueId: string;
+      queue: Queue;
       priority: number;
       reason: string | null;
       summary: string | null;
       intent: string | null;
-      slaFirstResponseSeconds: number | null;
-      slaResolutionSeconds: number | null;
+      context: Record<string, unknown>;
     },
     actorUserId: string | null,
   ): Promise<DomainEvent[]> {
     this.expect(c, 'hand off', 'bot');
+    // Re-read: the caller may have added messages (the bot's goodbye, a transcript) under the lock.
+    const { lastSeq } = await tx.conversation.findUniqueOrThrow({
+      where: { id: c.id },
+      select: { lastSeq: true },
+    });
     const now = Date.now();
     const due = (seconds: number | null) => (seconds ? new Date(now + seconds * 1000) : null);
-    const firstResponseDueAt = due(input.slaFirstResponseSeconds);
-    const resolutionDueAt = due(input.slaResolutionSeconds);
+    const firstResponseDueAt = due(input.queue.slaFirstResponseSeconds);
+    const resolutionDueAt = due(input.queue.slaResolutionSeconds);
     await tx.conversation.update({
       where: { id: c.id },
       data: {
         status: 'queued',
-        queueId: input.queueId,
+        queueId: input.queue.id,
         priority: input.priority,
         handoffReason: input.reason,
         handoffSummary: input.summary,
         handoffIntent: input.intent,
+        handoffContext: input.context as object,
+        handedOffAt: new Date(now),
+        handoffSeq: lastSeq,
         waitingSince: new Date(now),
         firstResponseDueAt,
         resolutionDueAt,
+        resolution: null,
       },
     });
     await this.record(
       tx,
       c,
       'conversation.handed_off',
-      { queueId: input.queueId, priority: input.priority, reason: input.reason, intent: input.intent },
+      {
+        queueId: input.queue.id,
+        priority: input.priority,
+        reason: input.reason,
+        intent: input.intent,
+        source: input.context.source ?? null,
+      },
       actorUserId,
     );
     return [
-      { type: 'conversation.queued', conversationId: c.id, queueId: input.queueId },
+      { type: 'conversation.queued', conversationId: c.id, queueId: input.queue.id },
       {
         type: 'conversation.handed_off',
         conversationId: c.id,
@@ -358,16 +374,29 @@ export class ConversationTransitions {
     return events;
   }
 
-  async resolve(tx: Tx, c: Conversation, actorUserId: string | null): Promise<DomainEvent[]> {
+  async resolve(
+    tx: Tx,
+    c: Conversation,
+    resolution: Resolution,
+    actorUserId: string | null,
+  ): Promise<DomainEvent[]> {
     this.expect(c, 'resolve', 'assigned');
     await this.adjustLoad(tx, c.assigneeId!, -1);
     const resolvedAt = new Date();
-    await tx.conversation.update({ where: { id: c.id }, data: { status: 'resolved', resolvedAt } });
-    await this.record(tx, c, 'conversation.resolved', { assigneeId: c.assigneeId }, actorUserId);
+    await tx.conversation.update({
+      where: { id: c.id },
+      data: { status: 'resolved', resolvedAt, resolution },
+    });
+    await this.record(tx, c, 'conversation.resolved', { assigneeId: c.assigneeId, resolution }, actorUserId);
     return [
       released(c, c.assigneeId!),
       { type: 'conversation.changed', conversationId: c.id },
-      { type: 'conversation.resolved', conversationId: c.id, resolvedAt: resolvedAt.toISOString() },
+      {
+        type: 'conversation.resolved',
+        conversationId: c.id,
+        resolvedAt: resolvedAt.toISOString(),
+        resolution,
+      },
     ];
   }
 

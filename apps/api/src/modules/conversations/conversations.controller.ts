@@ -2,9 +2,12 @@ import { Permission } from '@baton/authz';
 import {
   ZMessagesQuery,
   ZPriorityRequest,
+  ZResolveRequest,
   ZSendMessageRequest,
   ZTransferRequest,
   type Conversation,
+  type HandoffBrief,
+  type ResolveRequest,
   type Message,
   type MessagesQuery,
   type PriorityRequest,
@@ -15,11 +18,15 @@ import {
 } from '@baton/contracts';
 import { Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
 import { RequirePermission } from '../../common/decorators/access.decorators.js';
 import { UuidParam, ZodBody, ZodQuery } from '../../common/http/zod-params.js';
 import { CurrentSession } from '../auth/current-session.decorator.js';
 import type { AuthSession } from '../auth/session.service.js';
 import { ConversationsService } from './conversations.service.js';
+
+// The body is optional: resolving without one records `result_ok`.
+const ZOptionalResolveRequest = z.preprocess((body) => body ?? {}, ZResolveRequest);
 
 @ApiTags('conversations')
 @Controller('v1/conversations')
@@ -37,6 +44,13 @@ export class ConversationsController {
   @RequirePermission(Permission.ConversationRead)
   get(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<Conversation> {
     return this.conversations.get(session, id);
+  }
+
+  /** Why it was handed off and what the customer and the bot said before: what an agent reads first. */
+  @Get(':id/handoff')
+  @RequirePermission(Permission.ConversationRead)
+  handoff(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<HandoffBrief> {
+    return this.conversations.handoffBrief(session, id);
   }
 
   @Get(':id/timeline')
@@ -142,8 +156,12 @@ export class ConversationsController {
   @Post(':id/resolve')
   @RequirePermission(Permission.ConversationResolve)
   @HttpCode(200)
-  resolve(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<Conversation> {
-    return this.conversations.resolve(session, id);
+  resolve(
+    @CurrentSession() session: AuthSession,
+    @UuidParam() id: string,
+    @ZodBody(ZOptionalResolveRequest) body: ResolveRequest,
+  ): Promise<Conversation> {
+    return this.conversations.resolve(session, id, body.resolution);
   }
 
   @Post(':id/reopen')

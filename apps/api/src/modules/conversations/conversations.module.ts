@@ -4,6 +4,7 @@ import { ConversationTransitions } from './conversation-transitions.service.js';
 import { ConversationsController } from './conversations.controller.js';
 import { ConversationsService } from './conversations.service.js';
 import { CustomerConversationsService } from './customer-conversations.service.js';
+import { HandoffBriefs } from './handoff-briefs.service.js';
 
 @Module({
   providers: [
@@ -11,8 +12,9 @@ import { CustomerConversationsService } from './customer-conversations.service.j
     ConversationsService,
     CustomerConversationsService,
     ConversationTimersService,
+    HandoffBriefs,
   ],
   controllers: [ConversationsController],
-  exports: [ConversationTransitions, ConversationsService, CustomerConversationsService],
+  exports: [ConversationTransitions, ConversationsService, CustomerConversationsService, HandoffBriefs],
 })
 export class ConversationsModule {}

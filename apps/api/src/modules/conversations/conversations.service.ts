@@ -1,6 +1,8 @@
 import { Permission } from '@baton/authz';
 import type {
   Conversation as ConversationDto,
+  HandoffBrief,
+  Resolution,
   Message as MessageDto,
   RoutingDecision,
   SendMessageRequest,
@@ -16,6 +18,7 @@ import type { AuthSession } from '../auth/session.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 import { toConversation, toMessage } from './conversation.mapper.js';
 import { ConversationTransitions } from './conversation-transitions.service.js';
+import { HandoffBriefs } from './handoff-briefs.service.js';
 
 export interface HandoffInput {
   queueId: string;
@@ -23,6 +26,8 @@ export interface HandoffInput {
   reason?: string | null;
   summary?: string | null;
   intent?: string | null;
+  /** Where the handoff came from and what travelled with it (see ZConversation's `handoff.context`). */
+  context?: Record<string, unknown>;
 }
 
 /**
@@ -37,6 +42,7 @@ export class ConversationsService {
     private readonly transitions: ConversationTransitions,
     private readonly audit: AuditService,
     private readonly events: DomainEventsService,
+    private readonly briefs: HandoffBriefs,
   ) {}
 
   /** Runs one transition in its own transaction and publishes its events after commit. */
@@ -305,12 +311,17 @@ export class ConversationsService {
     });
   }
 
-  async resolve(session: AuthSession, id: string): Promise<ConversationDto> {
+  async resolve(session: AuthSession, id: string, resolution: Resolution): Promise<ConversationDto> {
     await this.visible(session, id);
     return this.run(id, async (tx, c) => {
       this.assertAssignedTo(session, c, 'resolve');
-      return this.transitions.resolve(tx, c, session.userId);
+      return this.transitions.resolve(tx, c, resolution, session.userId);
     });
+  }
+
+  /** What the agent reads first: why the conversation was handed off, and what was said before. */
+  async handoffBrief(session: AuthSession, id: string): Promise<HandoffBrief> {
+    return this.briefs.of(await this.visible(session, id));
   }
 
   async reopen(session: AuthSession, id: string): Promise<ConversationDto> {
@@ -341,13 +352,12 @@ export class ConversationsService {
         tx,
         c,
         {
-          queueId: queue.id,
+          queue,
           priority: input.priority ?? 0,
           reason: input.reason ?? null,
           summary: input.summary ?? null,
           intent: input.intent ?? null,
-          slaFirstResponseSeconds: queue.slaFirstResponseSeconds,
-          slaResolutionSeconds: queue.slaResolutionSeconds,
+          context: input.context ?? { source: 'system' },
         },
         null,
       );

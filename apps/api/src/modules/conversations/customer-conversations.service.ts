@@ -52,6 +52,8 @@ export class CustomerConversationsService {
       if (!c || c.contactId !== visitor.contactId) throw notFound();
       return { conversation: c, created: false };
     }
+    // Two first messages of one contact at once must not start two conversations.
+    await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', `contact:${visitor.contactId}`);
     const open = await tx.conversation.findFirst({
       where: { contactId: visitor.contactId, status: { not: 'closed' } },
       orderBy: { createdAt: 'desc' },

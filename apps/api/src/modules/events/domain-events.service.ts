@@ -15,7 +15,7 @@ export type DomainEvent =
       firstResponseDueAt: string | null;
       resolutionDueAt: string | null;
     }
-  | { type: 'conversation.resolved'; conversationId: string; resolvedAt: string }
+  | { type: 'conversation.resolved'; conversationId: string; resolvedAt: string; resolution: string }
   | { type: 'conversation.offered'; conversationId: string; userId: string; expiresAt: string }
   | {
       type: 'conversation.sla_breached';

@@ -1,9 +1,11 @@
 import {
   CustomerClientEvent,
   CustomerServerEvent,
+  ZCustomerCurrentConversationRequest,
   ZCustomerSendMessage,
   ZSocketFetchMessages,
   ZSocketTyping,
+  type CustomerConversationState,
   type CustomerMessage,
   type CustomerSendMessage,
   type SocketFetchMessages,
@@ -11,6 +13,7 @@ import {
   type TypingChanged,
 } from '@baton/contracts';
 import { Inject, UseFilters } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import {
   ConnectedSocket,
   MessageBody,
@@ -19,27 +22,48 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
+import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { DefaultEventsMap, Namespace, Socket } from 'socket.io';
 import { RequireVisitor } from '../../common/decorators/access.decorators.js';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
+import { runWithRequestContext } from '../../common/http/request-context.js';
 import { ZodValidationPipe } from '../../common/http/zod-validation.pipe.js';
 import { LOGGER } from '../../logging/logging.module.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
+import { AuditService } from '../audit/audit.service.js';
 import {
   CustomerConversationsService,
   type Visitor,
 } from '../conversations/customer-conversations.service.js';
+import { originAllowed, readWebchatPolicy } from '../widget/webchat-origin.policy.js';
+import { WidgetLimitsService } from '../widget/widget-limits.service.js';
+import { WidgetService } from '../widget/widget.service.js';
 import { Room } from './realtime.events.js';
-import { useRequestContextPerEvent } from './socket-context.js';
+import {
+  socketClientAddress,
+  socketRequestContext,
+  useRequestContextPerEvent,
+  type TrustProxyFn,
+} from './socket-context.js';
 import { VisitorTokenService } from './visitor-token.service.js';
 import { WsExceptionsFilter } from './ws-exceptions.filter.js';
 
-type CustomerSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, { visitor?: Visitor }>;
+interface CustomerSocketData {
+  visitor?: Visitor;
+  /** The client's address (through trusted proxies), for per-IP limits. */
+  ip?: string;
+}
+
+type CustomerSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, CustomerSocketData>;
+
+/** Why a handshake was refused; the client sees it as the `connect_error` message. */
+type Refusal = 'invalid_visitor_token' | 'channel_unavailable' | 'origin_not_allowed';
 
 /**
  * Customers: `/customer`. A signed visitor token (`auth.token` in the handshake) names the contact;
- * a customer sees only their own conversations and never internal notes.
+ * a customer sees only their own conversations and never internal notes. The handshake also checks
+ * that the channel is enabled and, like the session endpoint, that the page's origin may embed it.
  */
 @WebSocketGateway({ namespace: '/customer' })
 @UseFilters(new WsExceptionsFilter())
@@ -49,38 +73,87 @@ export class CustomerGateway implements OnGatewayInit {
   constructor(
     private readonly tokens: VisitorTokenService,
     private readonly conversations: CustomerConversationsService,
+    private readonly widget: WidgetService,
+    private readonly limits: WidgetLimitsService,
     private readonly prisma: PrismaService,
+    private readonly audit: AuditService,
+    private readonly adapterHost: HttpAdapterHost,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   afterInit(namespace: Namespace): void {
     namespace.use((socket: CustomerSocket, next) => {
-      const visitor = this.tokens.verify((socket.handshake.auth as { token?: unknown }).token);
-      if (!visitor) return next(new Error('invalid_visitor_token'));
-      this.prisma.contact
-        .findUnique({ where: { id: visitor.contactId } })
-        .then(async (contact) => {
-          if (!contact || contact.channelId !== visitor.channelId)
-            return next(new Error('invalid_visitor_token'));
-          socket.data.visitor = visitor;
-          useRequestContextPerEvent(socket);
-          await socket.join(Room.contact(visitor.contactId));
-          next();
-        })
-        .catch((err: unknown) => {
+      this.authenticate(socket).then(
+        (refusal) => next(refusal ? new Error(refusal) : undefined),
+        (err: unknown) => {
           this.logger.error({ err }, 'visitor handshake failed');
           next(new Error('unavailable'));
-        });
+        },
+      );
     });
   }
 
+  private async authenticate(socket: CustomerSocket): Promise<Refusal | null> {
+    const trust = this.adapterHost.httpAdapter?.getInstance<Express>().get('trust proxy fn') as
+      TrustProxyFn | undefined;
+    const ip = socketClientAddress(socket, trust);
+    const visitor = this.tokens.verify((socket.handshake.auth as { token?: unknown }).token);
+    const contact = visitor
+      ? await this.prisma.contact.findUnique({
+          where: { id: visitor.contactId },
+          include: { channel: { select: { enabled: true, config: true } } },
+        })
+      : null;
+    const policy = contact ? readWebchatPolicy(contact.channel.config) : null;
+    const refusal: Refusal | null =
+      !visitor || !contact || contact.channelId !== visitor.channelId
+        ? 'invalid_visitor_token'
+        : !contact.channel.enabled || !policy
+          ? 'channel_unavailable'
+          : !originAllowed(policy, socket.handshake.headers.origin)
+            ? 'origin_not_allowed'
+            : null;
+    // (`!visitor` always comes with a refusal; testing it too narrows the type below.)
+    if (refusal || !visitor) {
+      await runWithRequestContext(socketRequestContext(socket, ip), () =>
+        this.audit.recordNow({
+          action: 'access.denied',
+          result: 'denied',
+          target: { type: 'socket', id: '/customer connect' },
+          data: {
+            status: refusal === 'invalid_visitor_token' ? 401 : 403,
+            reason: refusal,
+            ...(contact && { channelId: contact.channelId }),
+            ...(refusal === 'origin_not_allowed' && { origin: socket.handshake.headers.origin ?? null }),
+          },
+        }),
+      );
+      return refusal ?? 'invalid_visitor_token';
+    }
+    socket.data.visitor = visitor;
+    socket.data.ip = ip;
+    useRequestContextPerEvent(socket, ip);
+    await socket.join(Room.contact(visitor.contactId));
+    return null;
+  }
+
+  /**
+   * Idempotent on `clientMessageId`; the acknowledgement carries the stored message and its `seq`.
+   * Limited per visitor and per IP, and so is starting a new conversation.
+   */
   @SubscribeMessage(CustomerClientEvent.SendMessage)
   @RequireVisitor()
   async send(
     @ConnectedSocket() socket: CustomerSocket,
     @MessageBody(new ZodValidationPipe(ZCustomerSendMessage)) body: CustomerSendMessage,
   ): Promise<{ ok: true; message: CustomerMessage }> {
-    return { ok: true, message: await this.conversations.send(socket.data.visitor!, body) };
+    const visitor = socket.data.visitor!;
+    const ip = socket.data.ip!;
+    await this.limits.message(visitor, ip);
+    const message = await this.conversations.send(visitor, body, {
+      beforeCreate: () => this.limits.newConversation(visitor, ip),
+    });
+    return { ok: true, message };
   }
 
   @SubscribeMessage(CustomerClientEvent.FetchMessages)
@@ -98,6 +171,16 @@ export class CustomerGateway implements OnGatewayInit {
         body.limit,
       ),
     };
+  }
+
+  /** Where the visitor stands (status, agent, last `seq`, place in the queue): asked after every (re)connect. */
+  @SubscribeMessage(CustomerClientEvent.CurrentConversation)
+  @RequireVisitor()
+  async current(
+    @ConnectedSocket() socket: CustomerSocket,
+    @MessageBody(new ZodValidationPipe(ZCustomerCurrentConversationRequest)) _body: unknown,
+  ): Promise<{ ok: true; conversation: CustomerConversationState | null }> {
+    return { ok: true, conversation: await this.widget.current(socket.data.visitor!) };
   }
 
   /** Shown to the staff on the conversation; never stored. */

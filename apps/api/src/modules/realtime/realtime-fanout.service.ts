@@ -1,6 +1,7 @@
 import {
   AgentServerEvent,
   CustomerServerEvent,
+  type CustomerConversationUpdated,
   type QueuePositionChanged,
   type SupervisorOverview,
 } from '@baton/contracts';
@@ -10,6 +11,7 @@ import { LOGGER } from '../../logging/logging.module.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import { toConversation, toMessage } from '../conversations/conversation.mapper.js';
 import { toCustomerMessage } from '../conversations/customer-conversations.service.js';
+import { HandoffBriefs } from '../conversations/handoff-briefs.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 import { QueuePositionsService } from '../routing/queue-positions.service.js';
 import { SupervisorOverviewService } from '../routing/supervisor-overview.service.js';
@@ -30,6 +32,7 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
     private readonly positions: QueuePositionsService,
     private readonly overview: SupervisorOverviewService,
     private readonly events: DomainEventsService,
+    private readonly briefs: HandoffBriefs,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -62,6 +65,7 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
         if (!row) return;
         this.sockets.emit('/agent', Room.user(event.userId), AgentServerEvent.ConversationOffered, {
           conversation: toConversation(row),
+          handoff: await this.briefs.of(row),
           expiresAt: event.expiresAt,
         });
         return;
@@ -128,15 +132,28 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
     if (row.assigneeId) rooms.push(Room.user(row.assigneeId));
     if (event.type === 'conversation.released') rooms.push(Room.user(event.fromUserId));
     if (event.type === 'conversation.assigned') {
+      // The agent reads why it came and what was said before, without a second request.
       this.sockets.emit('/agent', Room.user(event.assigneeId), AgentServerEvent.ConversationAssigned, {
         conversation,
+        handoff: await this.briefs.of(row),
       });
     }
     this.sockets.emit('/agent', rooms, AgentServerEvent.ConversationUpdated, { conversation });
-    this.sockets.emit('/customer', Room.contact(row.contactId), CustomerServerEvent.ConversationUpdated, {
+    // The widget says who is helping; only the display name reaches the customer, never the user id.
+    const assignee = row.assigneeId
+      ? await this.prisma.user.findUnique({ where: { id: row.assigneeId }, select: { displayName: true } })
+      : null;
+    const customerUpdate: CustomerConversationUpdated = {
       conversationId: row.id,
       status: row.status,
-    });
+      agentName: assignee?.displayName ?? null,
+    };
+    this.sockets.emit(
+      '/customer',
+      Room.contact(row.contactId),
+      CustomerServerEvent.ConversationUpdated,
+      customerUpdate,
+    );
     if (row.queueId && event.type !== 'conversation.changed') await this.pushPositions(row.queueId);
   }
 

@@ -3,14 +3,15 @@ import { AgentsModule } from '../agents/agents.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { RoutingModule } from '../routing/routing.module.js';
+import { WidgetModule } from '../widget/widget.module.js';
 import { AgentGateway } from './agent.gateway.js';
 import { CustomerGateway } from './customer.gateway.js';
 import { RealtimeFanoutModule } from './realtime-fanout.module.js';
-import { VisitorTokenService } from './visitor-token.service.js';
 
+// Visitor tokens come from WidgetModule: the customer gateway needs the widget's limits and state.
 @Module({
-  imports: [AuthModule, ConversationsModule, AgentsModule, RoutingModule, RealtimeFanoutModule],
-  providers: [AgentGateway, CustomerGateway, VisitorTokenService],
-  exports: [VisitorTokenService],
+  imports: [AuthModule, ConversationsModule, AgentsModule, RoutingModule, RealtimeFanoutModule, WidgetModule],
+  providers: [AgentGateway, CustomerGateway],
+  exports: [WidgetModule],
 })
 export class RealtimeModule {}

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { SocketError } from '@baton/contracts';
 import type { Socket } from 'socket.io';
-import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
+import { CommonErrorCode, DomainError, RateLimitedError } from '../../common/errors/domain.error.js';
 
 /** Socket twin of the HTTP filter: the acknowledgement carries `{ error: { code, message } }`, never a stack. */
 @Catch()
@@ -14,6 +14,9 @@ export class WsExceptionsFilter implements ExceptionFilter {
         : exception instanceof HttpException && exception.getStatus() < 500
           ? { code: `http_${exception.getStatus()}`, message: exception.message }
           : { code: CommonErrorCode.Internal, message: 'Something went wrong on our side.' };
+    // The socket twin of `Retry-After`.
+    if (exception instanceof RateLimitedError)
+      error.retryAfterSeconds = Math.max(1, Math.ceil(exception.retryAfterSeconds));
     if (typeof ack === 'function') (ack as (reply: SocketError) => void)({ error });
     else socket.emit('exception', { error });
   }

@@ -1,0 +1,163 @@
+import type { ApiKey as ApiKeyDto, ApiKeyRequest, ApiKeyScope, CreatedApiKey } from '@baton/contracts';
+import { Injectable } from '@nestjs/common';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
+import { CommonErrorCode, DomainError, ValidationError } from '../../common/errors/domain.error.js';
+import { ConfigService } from '../../config/config.service.js';
+import type { ApiKey } from '../../generated/prisma/client.js';
+import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
+import { AuditService } from '../audit/audit.service.js';
+
+/** `bk_<prefix>_<secret>`: the prefix finds the row, the secret is checked against its hash. */
+const KEY_FORMAT = /^bk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+/** Writing `last_used_at` on every call would make each request a write; once a minute is enough. */
+const LAST_USED_GRANULARITY_MS = 60_000;
+/** Where keys created without a channel send their cases. */
+const DEFAULT_API_CHANNEL = 'API';
+
+export type ApiKeyCheck =
+  | { ok: true; key: ApiKey }
+  | { ok: false; reason: 'api_key_malformed' | 'api_key_unknown' | 'api_key_revoked' | 'api_key_expired' };
+
+function toApiKey(k: ApiKey): ApiKeyDto {
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    scopes: k.scopes as ApiKeyScope[],
+    channelId: k.channelId,
+    webhookUrl: k.webhookUrl,
+    createdAt: k.createdAt.toISOString(),
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    expiresAt: k.expiresAt?.toISOString() ?? null,
+    revokedAt: k.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export const webhookSecretContext = (apiKeyId: string) => `api-key-webhook:${apiKeyId}`;
+
+/**
+ * API keys for machine callers (external bots). Keys are 256-bit random secrets shown once; only a
+ * keyed hash is stored (a slow hash adds nothing for a secret this long), so a database leak does not
+ * leak usable keys. Webhook secrets must be readable to sign calls, so they are encrypted instead.
+ */
+@Injectable()
+export class ApiKeysService {
+  private readonly hashKey: Buffer;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditService,
+    private readonly encryption: DataEncryptionService,
+    config: ConfigService,
+  ) {
+    this.hashKey = createHmac('sha256', config.env.APP_SECRET).update('baton:api-key').digest();
+  }
+
+  private hash(secret: string): string {
+    return createHmac('sha256', this.hashKey).update(secret).digest('hex');
+  }
+
+  async list(): Promise<ApiKeyDto[]> {
+    return (await this.prisma.apiKey.findMany({ orderBy: { createdAt: 'desc' } })).map(toApiKey);
+  }
+
+  private async apiChannel(tx: Tx, channelId: string | null): Promise<string> {
+    if (channelId) {
+      const channel = await tx.channel.findUnique({ where: { id: channelId } });
+      if (!channel || channel.kind !== 'api') {
+        throw new ValidationError([{ path: 'channelId', message: 'must be an API channel' }]);
+      }
+      return channel.id;
+    }
+    const existing = await tx.channel.findFirst({ where: { kind: 'api', name: DEFAULT_API_CHANNEL } });
+    if (existing) return existing.id;
+    const created = await tx.channel.create({ data: { kind: 'api', name: DEFAULT_API_CHANNEL } });
+    await this.audit.record(tx, {
+      action: 'channel.created',
+      target: { type: 'channel', id: created.id },
+      data: { kind: 'api', name: created.name, reason: 'first API key' },
+    });
+    return created.id;
+  }
+
+  async create(input: ApiKeyRequest, createdById: string): Promise<CreatedApiKey> {
+    const id = randomUUID();
+    const prefix = randomBytes(9)
+      .toString('base64url')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '0')
+      .slice(0, 12);
+    const secret = randomBytes(32).toString('base64url');
+    const webhookSecret = input.webhookUrl ? `whsec_${randomBytes(32).toString('base64url')}` : null;
+    const sealed = webhookSecret ? this.encryption.encrypt(webhookSecret, webhookSecretContext(id)) : null;
+    const key = await this.prisma.$transaction(async (tx) => {
+      const channelId = await this.apiChannel(tx, input.channelId);
+      const row = await tx.apiKey.create({
+        data: {
+          id,
+          name: input.name,
+          prefix,
+          keyHash: this.hash(secret),
+          scopes: input.scopes,
+          channelId,
+          webhookUrl: input.webhookUrl,
+          webhookSecretCiphertext: sealed?.ciphertext ?? null,
+          keyId: sealed?.keyId ?? null,
+          expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+          createdById,
+        },
+      });
+      await this.audit.record(tx, {
+        action: 'api_key.created',
+        target: { type: 'api_key', id },
+        data: { name: row.name, prefix, scopes: row.scopes, channelId, webhookUrl: row.webhookUrl },
+      });
+      return row;
+    });
+    return { ...toApiKey(key), key: `bk_${prefix}_${secret}`, webhookSecret };
+  }
+
+  async revoke(id: string): Promise<ApiKeyDto> {
+    return toApiKey(
+      await this.prisma.$transaction(async (tx) => {
+        const key = await tx.apiKey.findUnique({ where: { id } });
+        if (!key) throw new DomainError(CommonErrorCode.NotFound, 'No such API key.', 404);
+        if (key.revokedAt) return key;
+        const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+        await this.audit.record(tx, {
+          action: 'api_key.revoked',
+          target: { type: 'api_key', id },
+          data: { name: key.name, prefix: key.prefix },
+        });
+        return revoked;
+      }),
+    );
+  }
+
+  /** Checks a presented key; the reason on failure goes to the audit trail, never to the caller. */
+  async check(presented: string): Promise<ApiKeyCheck> {
+    const match = KEY_FORMAT.exec(presented);
+    if (!match) return { ok: false, reason: 'api_key_malformed' };
+    const key = await this.prisma.apiKey.findUnique({ where: { prefix: match[1]! } });
+    const expected = Buffer.from(key?.keyHash ?? '0'.repeat(64), 'hex');
+    const given = Buffer.from(this.hash(match[2]!), 'hex');
+    if (!key || !timingSafeEqual(expected, given)) return { ok: false, reason: 'api_key_unknown' };
+    if (key.revokedAt) return { ok: false, reason: 'api_key_revoked' };
+    if (key.expiresAt && key.expiresAt.getTime() <= Date.now())
+      return { ok: false, reason: 'api_key_expired' };
+    if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
+      await this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
+    }
+    return { ok: true, key };
+  }
+
+  /** The webhook signing secret of a key, for the delivery job. */
+  webhookSecret(key: ApiKey): string | null {
+    if (!key.webhookSecretCiphertext || !key.keyId) return null;
+    return this.encryption.decrypt(
+      { ciphertext: key.webhookSecretCiphertext, keyId: key.keyId },
+      webhookSecretContext(key.id),
+    );
+  }
+}

@@ -1,0 +1,159 @@
+import type { CaseStatus, HelpdeskEvent, Resolution, WebhookEvent } from '@baton/contracts';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { JobsService } from '../../jobs/jobs.service.js';
+import { QueueName } from '../../jobs/queue-names.js';
+import { PrismaService } from '../../prisma/prisma.service.js';
+import { RedisService } from '../../redis/redis.service.js';
+import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
+import { QueuePositionsService } from '../routing/queue-positions.service.js';
+import { WEBHOOK_JOB, type WebhookDelivery } from './case-webhook.handler.js';
+import { caseStatusOf } from './handoff.service.js';
+
+/** Remembered per case so a bot hears each change once, however many events led to it. */
+const LAST_SENT_TTL_SECONDS = 7 * 86_400;
+
+/**
+ * Tells external bots what happens to the cases they handed off: the events they subscribed to, and
+ * always the on-finish payload when the agent resolves. Calls are queued as signed webhook jobs.
+ * Runs wherever changes happen (API and worker).
+ */
+@Injectable()
+export class CaseWebhooksService implements OnModuleInit {
+  constructor(
+    private readonly events: DomainEventsService,
+    private readonly prisma: PrismaService,
+    private readonly jobs: JobsService,
+    private readonly redis: RedisService,
+    private readonly positions: QueuePositionsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe((event) => this.onEvent(event));
+  }
+
+  private async onEvent(event: DomainEvent): Promise<void> {
+    switch (event.type) {
+      case 'conversation.queued':
+      case 'conversation.assigned':
+      case 'conversation.released':
+      case 'conversation.changed':
+        await this.statusChanged(event.conversationId);
+        if (event.type !== 'conversation.changed' && event.queueId)
+          await this.positionsChanged(event.queueId);
+        return;
+      case 'conversation.resolved':
+        await this.statusChanged(event.conversationId);
+        await this.finished(event.conversationId, event.resolution as Resolution);
+        return;
+      case 'message.created':
+        if (event.authorKind === 'agent' && !event.internal)
+          await this.agentMessage(event.conversationId, event.seq);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async caseOf(conversationId: string) {
+    return this.prisma.externalCase.findUnique({
+      where: { conversationId },
+      include: { conversation: true, apiKey: { select: { webhookUrl: true, revokedAt: true } } },
+    });
+  }
+
+  /** Sends only when `value` differs from what this case's bot last heard for `what`. */
+  private async changed(caseId: string, what: string, value: string): Promise<boolean> {
+    const key = `${this.redis.prefix}:case-webhook:${caseId}:${what}`;
+    const previous = await this.redis.client.set(key, value, 'EX', LAST_SENT_TTL_SECONDS, 'GET');
+    return previous !== value;
+  }
+
+  private async statusChanged(conversationId: string): Promise<void> {
+    const found = await this.caseOf(conversationId);
+    if (!found?.subscribedEvents.includes('status_changed')) return;
+    const status: CaseStatus = caseStatusOf(found.conversation.status);
+    if (!(await this.changed(conversationId, 'status', status))) return;
+    await this.send(found.apiKeyId, 'status_changed', {
+      event: 'status_changed',
+      case_id: conversationId,
+      status,
+      at: new Date().toISOString(),
+    });
+  }
+
+  private async positionsChanged(queueId: string): Promise<void> {
+    const waiting = await this.positions.forQueue(queueId);
+    if (waiting.length === 0) return;
+    const subscribed = await this.prisma.externalCase.findMany({
+      where: {
+        conversationId: { in: waiting.map((p) => p.conversationId) },
+        subscribedEvents: { has: 'queue_position_changed' },
+      },
+      select: { conversationId: true, apiKeyId: true },
+    });
+    for (const sub of subscribed) {
+      const p = waiting.find((w) => w.conversationId === sub.conversationId)!;
+      if (!(await this.changed(sub.conversationId, 'position', String(p.position)))) continue;
+      await this.send(sub.apiKeyId, 'queue_position_changed', {
+        event: 'queue_position_changed',
+        case_id: sub.conversationId,
+        position: p.position,
+        estimated_wait_seconds: p.estimatedWaitSeconds,
+        at: new Date().toISOString(),
+      });
+    }
+  }
+
+  private async agentMessage(conversationId: string, seq: number): Promise<void> {
+    const found = await this.caseOf(conversationId);
+    if (!found?.subscribedEvents.includes('agent_message_created')) return;
+    const message = await this.prisma.message.findUnique({
+      where: { conversationId_seq: { conversationId, seq } },
+      include: { conversation: { include: { assignee: { select: { displayName: true } } } } },
+    });
+    if (!message) return;
+    await this.send(found.apiKeyId, 'agent_message_created', {
+      event: 'agent_message_created',
+      case_id: conversationId,
+      message: {
+        id: message.id,
+        text: message.body,
+        agent_name: message.conversation.assignee?.displayName ?? null,
+        seq,
+      },
+      at: new Date().toISOString(),
+    });
+  }
+
+  private async finished(conversationId: string, resolution: Resolution): Promise<void> {
+    const found = await this.caseOf(conversationId);
+    if (!found) return;
+    await this.send(found.apiKeyId, 'case_finished', {
+      event: 'case_finished',
+      case_id: conversationId,
+      resolution,
+      on_finish: found.onFinish ?? null,
+      at: new Date().toISOString(),
+    });
+  }
+
+  private async send(
+    apiKeyId: string,
+    event: HelpdeskEvent | 'case_finished',
+    body: WebhookEvent,
+  ): Promise<void> {
+    const key = await this.prisma.apiKey.findUnique({
+      where: { id: apiKeyId },
+      select: { webhookUrl: true, revokedAt: true },
+    });
+    if (!key?.webhookUrl || key.revokedAt) return;
+    const deliveryId = randomUUID();
+    const delivery: WebhookDelivery = { apiKeyId, event, deliveryId, body: JSON.stringify(body) };
+    await this.jobs.queue(QueueName.Outbound).add(WEBHOOK_JOB, delivery, {
+      jobId: `webhook-${deliveryId}`,
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 1_000 },
+    });
+  }
+}

@@ -1,0 +1,289 @@
+import type { CaseMessageRequest, CaseStatus, HandoffRequest, HandoffResponse } from '@baton/contracts';
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
+import { CommonErrorCode, DomainError, ValidationError } from '../../common/errors/domain.error.js';
+import type { ApiKey, Channel, Conversation, Prisma } from '../../generated/prisma/client.js';
+import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ConversationTransitions } from '../conversations/conversation-transitions.service.js';
+import { CustomerConversationsService } from '../conversations/customer-conversations.service.js';
+import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** How an external bot sees a conversation's state. */
+export function caseStatusOf(status: Conversation['status']): CaseStatus {
+  switch (status) {
+    case 'queued':
+      return 'waiting';
+    case 'assigned':
+      return 'attending';
+    case 'bot':
+      return 'idle';
+    default:
+      return 'resolved';
+  }
+}
+
+const notFound = () => new DomainError(CommonErrorCode.NotFound, 'No such case.', 404);
+
+/**
+ * Handoffs from bots built elsewhere (Botonic and others): one call creates the contact, the
+ * conversation with the bot's transcript, and the queued case; an idempotency key makes retries safe.
+ */
+@Injectable()
+export class HandoffService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transitions: ConversationTransitions,
+    private readonly customers: CustomerConversationsService,
+    private readonly audit: AuditService,
+    private readonly events: DomainEventsService,
+    private readonly encryption: DataEncryptionService,
+  ) {}
+
+  async create(key: ApiKey, idempotencyKey: string, input: HandoffRequest): Promise<HandoffResponse> {
+    const existing = await this.prisma.externalCase.findUnique({
+      where: { apiKeyId_idempotencyKey: { apiKeyId: key.id, idempotencyKey } },
+    });
+    if (existing) return this.state(existing.conversationId, true);
+    let created: { conversationId: string; events: DomainEvent[] };
+    try {
+      created = await this.prisma.$transaction((tx) => this.open(tx, key, idempotencyKey, input));
+    } catch (error) {
+      // The same key sent twice at once: the loser answers with the winner's case.
+      if ((error as { code?: string }).code === 'P2002') {
+        const winner = await this.prisma.externalCase.findUnique({
+          where: { apiKeyId_idempotencyKey: { apiKeyId: key.id, idempotencyKey } },
+        });
+        if (winner) return this.state(winner.conversationId, true);
+      }
+      throw error;
+    }
+    await this.events.publish(...created.events);
+    return this.state(created.conversationId, false);
+  }
+
+  private async open(
+    tx: Tx,
+    key: ApiKey,
+    idempotencyKey: string,
+    input: HandoffRequest,
+  ): Promise<{ conversationId: string; events: DomainEvent[] }> {
+    const channel = await this.channel(tx, key, input.channel);
+    const queue = await this.queue(tx, channel, input.queue);
+    const agentId = await this.requestedAgent(tx, input, queue.id);
+    const contactId = await this.contact(tx, channel.id, input.contact ?? { id: `case:${idempotencyKey}` });
+
+    const conversation = await tx.conversation.create({ data: { channelId: channel.id, contactId } });
+    // The bot's transcript becomes the conversation's first messages, so the agent reads it in place.
+    const transcript = input.transcript;
+    if (transcript.length > 0) {
+      await tx.message.createMany({
+        data: transcript.map((line, i) => ({
+          conversationId: conversation.id,
+          seq: i + 1,
+          authorKind: line.author,
+          body: line.text,
+          ...(line.at && { createdAt: new Date(line.at) }),
+        })),
+      });
+      await tx.conversation.update({ where: { id: conversation.id }, data: { lastSeq: transcript.length } });
+    }
+    await tx.externalCase.create({
+      data: {
+        conversationId: conversation.id,
+        apiKeyId: key.id,
+        idempotencyKey,
+        onFinish: (input.on_finish ?? undefined) as Prisma.InputJsonValue | undefined,
+        subscribedEvents: input.subscribe_helpdesk_events,
+        // The request as received, minus what identifies the customer (that lives encrypted on the contact).
+        request: {
+          ...input,
+          contact: input.contact ? { id: input.contact.id } : undefined,
+        } as Prisma.InputJsonValue,
+      },
+    });
+    await this.audit.record(tx, {
+      action: 'message.created',
+      target: { type: 'conversation', id: conversation.id },
+      data: { author: 'external_bot', transcriptLines: transcript.length, startedConversation: true },
+    });
+    const events = await this.transitions.handoff(
+      tx,
+      conversation,
+      {
+        queue,
+        priority: input.priority,
+        reason: input.reason ?? 'bot_handoff',
+        summary: input.summary ?? input.case_info ?? null,
+        intent: input.intent ?? null,
+        context: {
+          source: 'api',
+          apiKeyId: key.id,
+          note: input.note ?? null,
+          caseInfo: input.case_info ?? null,
+          language: input.case_extra_data?.language ?? null,
+          url: input.case_extra_data?.url ?? null,
+          location: input.case_extra_data?.location ?? null,
+          shadowing: input.shadowing,
+          autoAssignOnWaiting: input.auto_assign_on_waiting,
+          botEvent: input.bot_event ?? null,
+        },
+      },
+      null,
+    );
+    if (agentId) events.push(...(await this.assignRequested(tx, conversation.id, agentId, input)));
+    return { conversationId: conversation.id, events };
+  }
+
+  private async channel(tx: Tx, key: ApiKey, named: string | undefined): Promise<Channel> {
+    const channel = named
+      ? await tx.channel.findFirst({ where: UUID.test(named) ? { id: named } : { name: named } })
+      : key.channelId
+        ? await tx.channel.findUnique({ where: { id: key.channelId } })
+        : null;
+    if (!channel || channel.kind !== 'api' || !channel.enabled) {
+      throw new ValidationError([
+        {
+          path: 'channel',
+          message: named ? 'no enabled API channel by that name or id' : 'this key has no channel',
+        },
+      ]);
+    }
+    return channel;
+  }
+
+  private async queue(tx: Tx, channel: Channel, named: string | undefined) {
+    const fallback = (channel.config as { defaultQueueId?: unknown }).defaultQueueId;
+    const where = named
+      ? UUID.test(named)
+        ? { id: named }
+        : { name: { equals: named, mode: 'insensitive' as const } }
+      : typeof fallback === 'string'
+        ? { id: fallback }
+        : null;
+    const queue = where ? await tx.queue.findFirst({ where: { ...where, archivedAt: null } }) : null;
+    if (!queue) {
+      throw new ValidationError([
+        {
+          path: 'queue',
+          message: named ? 'no queue by that name or id' : 'required (the channel has no default queue)',
+        },
+      ]);
+    }
+    return queue;
+  }
+
+  /** `agent_email` / `agent_id`: a member of the queue, or the request is refused (never silently ignored). */
+  private async requestedAgent(tx: Tx, input: HandoffRequest, queueId: string): Promise<string | null> {
+    if (!input.agent_email && !input.agent_id) return null;
+    const user = await tx.user.findFirst({
+      where: input.agent_id ? { id: input.agent_id } : { email: input.agent_email!.toLowerCase() },
+      select: { id: true, status: true, queueMemberships: { where: { queueId }, select: { queueId: true } } },
+    });
+    if (!user || user.status !== 'active' || user.queueMemberships.length === 0) {
+      throw new ValidationError([
+        { path: input.agent_id ? 'agent_id' : 'agent_email', message: 'no active agent of that queue' },
+      ]);
+    }
+    return user.id;
+  }
+
+  /**
+   * Direct assignment: to the requested agent when available with room; when not available, only if
+   * `force_assign_if_not_available` (capacity is never exceeded). Otherwise the case waits for routing.
+   */
+  private async assignRequested(
+    tx: Tx,
+    conversationId: string,
+    agentId: string,
+    input: HandoffRequest,
+  ): Promise<DomainEvent[]> {
+    const state = await tx.agentState.findUnique({ where: { userId: agentId } });
+    const available = state?.presence === 'available';
+    const hasRoom = !state || state.activeCount < state.capacity;
+    if (!hasRoom || (!available && !input.force_assign_if_not_available)) return [];
+    const queued = await this.transitions.lock(tx, conversationId);
+    return this.transitions.assign(
+      tx,
+      queued,
+      agentId,
+      {
+        mode: 'direct',
+        reason: available ? 'requested by the bot' : 'requested by the bot (forced while not available)',
+        candidates: [{ userId: agentId, presence: state?.presence ?? 'offline' }],
+      },
+      null,
+    );
+  }
+
+  private async contact(
+    tx: Tx,
+    channelId: string,
+    identity: { id: string; name?: string; email?: string; phone?: string },
+  ): Promise<string> {
+    const found = await tx.contact.findUnique({
+      where: { channelId_externalId: { channelId, externalId: identity.id } },
+    });
+    if (found) return found.id;
+    const id = randomUUID();
+    const seal = (field: string, value: string | undefined) =>
+      value ? this.encryption.encrypt(value, `contact-${field}:${id}`) : null;
+    const name = seal('name', identity.name);
+    const email = seal('email', identity.email?.toLowerCase());
+    const phone = seal('phone', identity.phone);
+    await tx.contact.create({
+      data: {
+        id,
+        channelId,
+        externalId: identity.id,
+        nameCiphertext: name?.ciphertext ?? null,
+        emailCiphertext: email?.ciphertext ?? null,
+        phoneCiphertext: phone?.ciphertext ?? null,
+        emailBlindIndex: identity.email
+          ? this.encryption.blindIndex(identity.email.toLowerCase(), 'email')
+          : null,
+        phoneBlindIndex: identity.phone ? this.encryption.blindIndex(identity.phone, 'phone') : null,
+        keyId: name?.keyId ?? email?.keyId ?? phone?.keyId ?? null,
+      },
+    });
+    await this.audit.record(tx, {
+      action: 'contact.created',
+      target: { type: 'contact', id },
+      data: { channelId, source: 'api' },
+    });
+    return id;
+  }
+
+  async state(conversationId: string, replayed: boolean): Promise<HandoffResponse> {
+    const c = await this.prisma.conversation.findUniqueOrThrow({ where: { id: conversationId } });
+    return {
+      caseId: c.id,
+      status: caseStatusOf(c.status),
+      queueId: c.queueId!,
+      assigneeId: c.assigneeId,
+      replayed,
+    };
+  }
+
+  /** A case of this key, or 404 (another key's cases do not exist for it). */
+  async ownCase(key: ApiKey, caseId: string) {
+    const found = await this.prisma.externalCase.findUnique({
+      where: { conversationId: caseId },
+      include: { conversation: true },
+    });
+    if (!found || found.apiKeyId !== key.id) throw notFound();
+    return found;
+  }
+
+  /** The customer wrote again (the bot relays it): stored like any customer message. */
+  async addMessage(key: ApiKey, caseId: string, input: CaseMessageRequest) {
+    const found = await this.ownCase(key, caseId);
+    return this.customers.send(
+      { contactId: found.conversation.contactId, channelId: found.conversation.channelId },
+      { conversationId: caseId, body: input.text, clientMessageId: input.messageId },
+    );
+  }
+}
