@@ -1,7 +1,5 @@
-import type { AuditAction } from '@baton/contracts';
+import { DEMO_CHANNEL_NAME, type AuditAction } from '@baton/contracts';
 import pg from 'pg';
-
-export const DEMO_CHANNEL_NAME = 'Demo website';
 
 const ARTICLES = [
   {

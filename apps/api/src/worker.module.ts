@@ -8,6 +8,7 @@ import { AgentsModule } from './modules/agents/agents.module.js';
 import { DisconnectGraceHandler } from './modules/agents/disconnect-grace.handler.js';
 import { AuditSealerLoop } from './modules/audit/audit-sealer.loop.js';
 import { BotTurnHandler } from './modules/bots/bot-turn.handler.js';
+import { BotTurnsRecoveryLoop } from './modules/bots/bot-turns-recovery.loop.js';
 import { BotsModule } from './modules/bots/bots.module.js';
 import { ChannelsModule } from './modules/channels/channels.module.js';
 import { WhatsappDeliveryHandler } from './modules/channels/whatsapp/whatsapp-delivery.handler.js';
@@ -40,6 +41,9 @@ export class WorkerAppModule {
         RealtimeFanoutModule,
         // Bot replies are created here: their delivery jobs are queued here too.
         ChannelsModule,
+        // Case webhooks follow changes made here; lost bot turns are recovered here.
+        HandoffModule,
+        BotsModule,
         WorkerModule.register({
           imports: [
             UsersModule,
@@ -62,7 +66,13 @@ export class WorkerAppModule {
           ],
         }),
       ],
-      providers: [AuditSealerLoop, RoutingSweeperLoop, AgentIdleLoop, WhatsappPendingLoop],
+      providers: [
+        AuditSealerLoop,
+        RoutingSweeperLoop,
+        AgentIdleLoop,
+        WhatsappPendingLoop,
+        BotTurnsRecoveryLoop,
+      ],
     };
   }
 }

@@ -12,6 +12,7 @@ import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/ch
 import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
+import { BotDispatcherService } from '../src/modules/bots/bot-dispatcher.service.js';
 import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
 import { Client, createUser, signIn, startApi, type TestApi } from './support/api.js';
 import {
@@ -260,6 +261,35 @@ describe('bots answer first and hand off to people with context', () => {
         where: { action: 'conversation.bot_failed', targetId: conversation.id },
       }),
     ).toBe(1);
+  });
+
+  it('gives a customer message whose bot turn was lost one more turn (the recovery sweep)', async () => {
+    const { channel } = await setup('knowledge_base');
+    const web = await customer(channel.id);
+    // Stored as if the API had crashed before queueing the turn: no event, no job.
+    const contactId = web.contact.contactId;
+    const c = await api.prisma.conversation.create({
+      data: { channelId: channel.id, contactId, lastSeq: 1 },
+    });
+    await api.prisma.message.create({
+      data: {
+        conversationId: c.id,
+        seq: 1,
+        authorKind: 'customer',
+        body: `How do I reset my ${product} password?`,
+        createdAt: new Date(Date.now() - 10 * 60_000),
+      },
+    });
+    const answer = web.nextFrom('bot');
+    expect(await worker.get(BotDispatcherService).recoverStuckTurns()).toBeGreaterThanOrEqual(1);
+    expect((await answer).message).toMatchObject({ conversationId: c.id, seq: 2 });
+    // Answered: the next sweep leaves it alone.
+    const again = await api.prisma.$queryRawUnsafe<{ n: bigint }[]>(
+      `SELECT count(*) AS n FROM conversations c JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
+        WHERE c.id = $1::uuid AND m.author_kind = 'customer'`,
+      c.id,
+    );
+    expect(Number(again[0]!.n)).toBe(0);
   });
 
   it('LLM bot: searches the knowledge base, answers, and hands off through its tool; replies reach the widget', async () => {

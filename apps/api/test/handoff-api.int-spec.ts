@@ -78,8 +78,9 @@ describe('external bot handoff API (POST /api/v1/handoff)', () => {
     const listed = await admin.get<unknown[]>('/api/v1/api-keys');
     expect(JSON.stringify(listed.body)).not.toContain(key.key);
 
-    const stale = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
-    const session = await api.prisma.session.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+    const staleAdmin = await createUser(api, { roles: ['admin'], mfa: true });
+    const stale = await signIn(api, staleAdmin);
+    const session = await api.prisma.session.findFirstOrThrow({ where: { userId: staleAdmin.id } });
     await api.prisma.session.update({
       where: { id: session.id },
       data: { mfaVerifiedAt: new Date(Date.now() - 3_600_000) },
@@ -146,6 +147,12 @@ describe('external bot handoff API (POST /api/v1/handoff)', () => {
     expect(missingKey.status).toBe(400);
     const badQueue = await handoff({ queue: 'No such queue' });
     expect(badQueue.status).toBe(400);
+    const otherChannel = await api.prisma.channel.create({
+      data: { kind: 'api', name: `other-api-${tag()}` },
+    });
+    const elsewhere = await handoff({ queue: queue.name, channel: otherChannel.name });
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.body.error?.code).toBe('handoff.channel_not_allowed');
   });
 
   it('assigns the requested agent, and on resolve sends the on-finish payload to the signed webhook', async () => {

@@ -5,6 +5,9 @@ import { ZCustomerConversation } from './realtime.js';
  * `POST /api/v1/widget/sessions`: the embedded widget asks for a visitor token. With a token it
  * still holds for this channel it stays the same visitor; without one a new visitor is created.
  */
+/** The web chat channel `npm start` creates on a fresh database and the demo page at /demo embeds. */
+export const DEMO_CHANNEL_NAME = 'Demo website';
+
 export const ZWidgetSessionRequest = z.strictObject({
   channelId: z.uuid(),
   token: z.string().min(1).max(2_048).optional(),

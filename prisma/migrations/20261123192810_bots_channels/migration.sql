@@ -45,6 +45,9 @@ CREATE UNIQUE INDEX "external_cases_api_key_id_idempotency_key_key" ON "external
 -- CreateIndex
 CREATE INDEX "messages_external_id_idx" ON "messages"("external_id");
 
+-- CreateIndex
+CREATE INDEX "messages_delivery_status_delivery_updated_at_idx" ON "messages"("delivery_status", "delivery_updated_at");
+
 -- AddForeignKey
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_channel_id_fkey" FOREIGN KEY ("channel_id") REFERENCES "channels"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 

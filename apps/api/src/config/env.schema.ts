@@ -98,6 +98,12 @@ export const ZEnv = z.object({
   BOT_TURN_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(20_000),
   BOT_TURN_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(2),
 
+  /**
+   * How often the worker looks for work an event or job lost (a bot turn never run, a reply never
+   * queued for WhatsApp) and queues it again; 0 turns the sweeps off.
+   */
+  RECOVERY_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3_600).default(15),
+
   /** Base URL of the WhatsApp Cloud API (or a compatible provider), version included. */
   WHATSAPP_API_BASE_URL: z.url().default('https://graph.facebook.com/v21.0'),
   /** The security policy's rate-limit window for channel traffic, in seconds. */

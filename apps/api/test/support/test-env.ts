@@ -20,6 +20,9 @@ export function testEnv(overrides: NodeJS.ProcessEnv = {}): Env {
     REDIS_PREFIX: filePrefix,
     LOG_LEVEL: 'info',
     SERVE_WEB: 'false',
+    // The database is shared by test files running at once: one file's worker must not recover
+    // another's work in progress. Tests that exercise the sweeps call them directly.
+    RECOVERY_SWEEP_SECONDS: '0',
     ...overrides,
   });
 }

@@ -34,6 +34,21 @@ function toApiKey(k: ApiKey): ApiKeyDto {
   };
 }
 
+const PRIVATE_HOST =
+  /^(localhost|.*\.localhost|.*\.internal|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|0\.0\.0\.0|\[(::1?|f[cd][0-9a-f]*:.*|fe80:.*)\])$/i;
+
+/**
+ * In production a webhook must be HTTPS to a public host: Baton must not become a way to reach the
+ * internal network. (Names that resolve to private addresses are not checked; see SECURITY.md.)
+ */
+export function checkWebhookUrl(url: string | null, production: boolean): void {
+  if (!url || !production) return;
+  const { protocol, hostname } = new URL(url);
+  if (protocol !== 'https:' || PRIVATE_HOST.test(hostname)) {
+    throw new ValidationError([{ path: 'webhookUrl', message: 'must be an https URL on a public host' }]);
+  }
+}
+
 export const webhookSecretContext = (apiKeyId: string) => `api-key-webhook:${apiKeyId}`;
 
 /**
@@ -44,6 +59,7 @@ export const webhookSecretContext = (apiKeyId: string) => `api-key-webhook:${api
 @Injectable()
 export class ApiKeysService {
   private readonly hashKey: Buffer;
+  private readonly production: boolean;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -52,6 +68,7 @@ export class ApiKeysService {
     config: ConfigService,
   ) {
     this.hashKey = createHmac('sha256', config.env.APP_SECRET).update('baton:api-key').digest();
+    this.production = config.env.NODE_ENV === 'production';
   }
 
   private hash(secret: string): string {
@@ -82,6 +99,7 @@ export class ApiKeysService {
   }
 
   async create(input: ApiKeyRequest, createdById: string): Promise<CreatedApiKey> {
+    checkWebhookUrl(input.webhookUrl, this.production);
     const id = randomUUID();
     const prefix = randomBytes(9)
       .toString('base64url')

@@ -27,14 +27,40 @@ export class BotDispatcherService implements OnModuleInit {
     if (event.type !== 'message.created' || event.authorKind !== 'customer') return;
     const c = await this.prisma.conversation.findUnique({
       where: { id: event.conversationId },
-      select: { status: true },
+      select: { status: true, channel: { select: { kind: true } } },
     });
-    if (c?.status !== 'bot') return;
-    const turn: BotTurn = { conversationId: event.conversationId, seq: event.seq };
+    // On API channels the caller's own bot is the bot: Baton's never answers there.
+    if (c?.status !== 'bot' || c.channel.kind === 'api') return;
+    await this.enqueue({ conversationId: event.conversationId, seq: event.seq });
+  }
+
+  /** `recovery` gives a lost turn a job id of its own (the first one may still exist, failed). */
+  async enqueue(turn: BotTurn, recovery = false): Promise<void> {
     await this.jobs.queue(QueueName.Bots).add(BOT_TURN_JOB, turn, {
-      jobId: `bot-turn-${event.conversationId}-${event.seq}`,
+      jobId: `bot-turn-${turn.conversationId}-${turn.seq}${recovery ? '-recovery' : ''}`,
       attempts: this.config.env.BOT_TURN_ATTEMPTS,
       backoff: { type: 'exponential', delay: 500 },
     });
+  }
+
+  /**
+   * Customer messages still waiting for the bot well past every attempt's time limit (their job was
+   * lost: Redis down when the event fired, a worker killed mid-turn) get one more turn.
+   */
+  async recoverStuckTurns(): Promise<number> {
+    const { BOT_TURN_TIMEOUT_MS, BOT_TURN_ATTEMPTS } = this.config.env;
+    const graceMs = BOT_TURN_TIMEOUT_MS * BOT_TURN_ATTEMPTS + 30_000;
+    const stuck = await this.prisma.$queryRawUnsafe<{ id: string; seq: number }[]>(
+      `SELECT c.id, m.seq
+         FROM conversations c
+         JOIN channels ch ON ch.id = c.channel_id AND ch.kind <> 'api'
+         JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq AND m.author_kind = 'customer'
+        WHERE c.status = 'bot' AND m.created_at < now() - make_interval(secs => $1)
+          AND m.created_at > now() - interval '1 day'
+        LIMIT 200`,
+      graceMs / 1000,
+    );
+    for (const row of stuck) await this.enqueue({ conversationId: row.id, seq: row.seq }, true);
+    return stuck.length;
   }
 }

@@ -205,8 +205,9 @@ export class BotTurnsService {
   ): Promise<'answered' | 'handed_off' | 'skipped'> {
     const outcome = await this.prisma.$transaction(async (tx) => {
       const locked = await this.transitions.lock(tx, c.id);
-      // An agent may have taken over, or a later turn answered, while the bot was thinking.
-      if (locked.status !== 'bot' || (await this.answeredAfter(tx, c.id, answeredSeq)))
+      // An agent may have taken over, the customer may have written again (that message's turn
+      // answers both), or this turn already ran (a retry) while the bot was thinking.
+      if (locked.status !== 'bot' || (await this.anythingAfter(tx, c.id, answeredSeq)))
         return { events: [] as DomainEvent[], outcome: 'skipped' as const };
       const events: DomainEvent[] = [];
       if (result.reply) events.push(...(await this.post(tx, locked, result.reply, 'bot', bot)));
@@ -238,9 +239,9 @@ export class BotTurnsService {
     return outcome.outcome;
   }
 
-  private async answeredAfter(tx: Tx, conversationId: string, seq: number): Promise<boolean> {
+  private async anythingAfter(tx: Tx, conversationId: string, seq: number): Promise<boolean> {
     const row = await tx.message.findFirst({
-      where: { conversationId, seq: { gt: seq }, authorKind: 'bot' },
+      where: { conversationId, seq: { gt: seq }, authorKind: { in: ['customer', 'bot', 'system'] } },
       select: { id: true },
     });
     return row !== null;

@@ -16,6 +16,6 @@ import { LlmBotEngine } from './engines/llm-bot.engine.js';
   imports: [ConversationsModule, KnowledgeModule],
   providers: [BotsAdminService, BotDispatcherService, BotTurnsService, KnowledgeBaseBotEngine, LlmBotEngine],
   controllers: [BotsController],
-  exports: [BotTurnsService],
+  exports: [BotTurnsService, BotDispatcherService],
 })
 export class BotsModule {}

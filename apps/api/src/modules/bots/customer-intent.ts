@@ -1,11 +1,11 @@
-/**
+import { fold as foldAccents } from '../knowledge/knowledge-ranking.js';
+
+/*
  * What a customer's words say about the conversation itself, in English and Spanish: a request for a
  * person, a bare greeting, or a sign that the last answer did not help.
  */
 
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
-}
+const fold = (text: string): string => foldAccents(text).trim();
 
 const PERSON_REQUEST = new RegExp(
   '\\b(' +

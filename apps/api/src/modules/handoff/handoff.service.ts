@@ -1,6 +1,7 @@
 import type { CaseMessageRequest, CaseStatus, HandoffRequest, HandoffResponse } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { emailIndex, normalizePhone, phoneIndex } from '../../common/crypto/contact-indexes.js';
 import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
 import { CommonErrorCode, DomainError, ValidationError } from '../../common/errors/domain.error.js';
 import type { ApiKey, Channel, Conversation, Prisma } from '../../generated/prisma/client.js';
@@ -74,7 +75,13 @@ export class HandoffService {
     const channel = await this.channel(tx, key, input.channel);
     const queue = await this.queue(tx, channel, input.queue);
     const agentId = await this.requestedAgent(tx, input, queue.id);
-    const contactId = await this.contact(tx, channel.id, input.contact ?? { id: `case:${idempotencyKey}` });
+    // Contact ids are the caller's: another key's "42" is another customer.
+    const contactId = await this.contact(
+      tx,
+      channel.id,
+      key.id,
+      input.contact ?? { id: `case:${idempotencyKey}` },
+    );
 
     const conversation = await tx.conversation.create({ data: { channelId: channel.id, contactId } });
     // The bot's transcript becomes the conversation's first messages, so the agent reads it in place.
@@ -138,12 +145,16 @@ export class HandoffService {
     return { conversationId: conversation.id, events };
   }
 
+  /** The key's channel; `channel` in the request may name it, never another one. */
   private async channel(tx: Tx, key: ApiKey, named: string | undefined): Promise<Channel> {
-    const channel = named
-      ? await tx.channel.findFirst({ where: UUID.test(named) ? { id: named } : { name: named } })
-      : key.channelId
-        ? await tx.channel.findUnique({ where: { id: key.channelId } })
-        : null;
+    const channel = key.channelId ? await tx.channel.findUnique({ where: { id: key.channelId } }) : null;
+    if (named && channel && named !== channel.id && named !== channel.name) {
+      throw new DomainError(
+        'handoff.channel_not_allowed',
+        'This API key creates cases on its own channel only.',
+        403,
+      );
+    }
     if (!channel || channel.kind !== 'api' || !channel.enabled) {
       throw new ValidationError([
         {
@@ -201,6 +212,8 @@ export class HandoffService {
     agentId: string,
     input: HandoffRequest,
   ): Promise<DomainEvent[]> {
+    // Locked like the routing engine does, so a handoff and a routing pass never both take the last seat.
+    await tx.$executeRawUnsafe('SELECT 1 FROM agent_states WHERE user_id = $1::uuid FOR UPDATE', agentId);
     const state = await tx.agentState.findUnique({ where: { userId: agentId } });
     const available = state?.presence === 'available';
     const hasRoom = !state || state.activeCount < state.capacity;
@@ -222,33 +235,37 @@ export class HandoffService {
   private async contact(
     tx: Tx,
     channelId: string,
+    apiKeyId: string,
     identity: { id: string; name?: string; email?: string; phone?: string },
   ): Promise<string> {
-    const found = await tx.contact.findUnique({
-      where: { channelId_externalId: { channelId, externalId: identity.id } },
-    });
+    const externalId = `${apiKeyId}:${identity.id}`;
+    const where = { channelId_externalId: { channelId, externalId } };
+    const found = await tx.contact.findUnique({ where, select: { id: true } });
     if (found) return found.id;
     const id = randomUUID();
     const seal = (field: string, value: string | undefined) =>
       value ? this.encryption.encrypt(value, `contact-${field}:${id}`) : null;
     const name = seal('name', identity.name);
-    const email = seal('email', identity.email?.toLowerCase());
-    const phone = seal('phone', identity.phone);
-    await tx.contact.create({
-      data: {
-        id,
-        channelId,
-        externalId: identity.id,
-        nameCiphertext: name?.ciphertext ?? null,
-        emailCiphertext: email?.ciphertext ?? null,
-        phoneCiphertext: phone?.ciphertext ?? null,
-        emailBlindIndex: identity.email
-          ? this.encryption.blindIndex(identity.email.toLowerCase(), 'email')
-          : null,
-        phoneBlindIndex: identity.phone ? this.encryption.blindIndex(identity.phone, 'phone') : null,
-        keyId: name?.keyId ?? email?.keyId ?? phone?.keyId ?? null,
-      },
+    const email = seal('email', identity.email?.trim().toLowerCase());
+    const phone = seal('phone', identity.phone && normalizePhone(identity.phone));
+    const created = await tx.contact.createMany({
+      data: [
+        {
+          id,
+          channelId,
+          externalId,
+          nameCiphertext: name?.ciphertext ?? null,
+          emailCiphertext: email?.ciphertext ?? null,
+          phoneCiphertext: phone?.ciphertext ?? null,
+          emailBlindIndex: identity.email ? emailIndex(this.encryption, identity.email) : null,
+          phoneBlindIndex: identity.phone ? phoneIndex(this.encryption, identity.phone) : null,
+          keyId: name?.keyId ?? email?.keyId ?? phone?.keyId ?? null,
+        },
+      ],
+      // Two handoffs for one new customer at once: the second reuses the first's contact.
+      skipDuplicates: true,
     });
+    if (created.count === 0) return (await tx.contact.findUniqueOrThrow({ where, select: { id: true } })).id;
     await this.audit.record(tx, {
       action: 'contact.created',
       target: { type: 'contact', id },

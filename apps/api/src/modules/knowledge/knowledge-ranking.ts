@@ -16,7 +16,8 @@ const STOP_WORDS = new Set(
     .map(fold),
 );
 
-function fold(word: string): string {
+/** Lower case without accents: "Contraseña" and "contrasena" compare equal. */
+export function fold(word: string): string {
   return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 

@@ -1,4 +1,4 @@
-import { DEMO_CHANNEL_NAME } from './widget.service.js';
+import { DEMO_CHANNEL_NAME } from '@baton/contracts';
 
 const escapeHtml = (value: string) =>
   value.replace(
@@ -32,7 +32,7 @@ export function renderDemoPage(options: { channelId: string | null; widgetServed
       }
     <script src="/widget/widget.js" data-baton-channel="${escapeHtml(options.channelId)}" async></script>`
     : `<p class="warning">No enabled web chat channel named “${DEMO_CHANNEL_NAME}” exists, so there is no chat here yet.
-        Create it with <code>npm run db:seed</code>, or as an admin create a <em>webchat</em> channel named
+        <code>npm start</code> creates it on a fresh database; otherwise, as an admin, create a <em>webchat</em> channel named
         “${DEMO_CHANNEL_NAME}” whose allowed origins include this page's origin, then reload.</p>`;
   return `<!doctype html>
 <html lang="en">

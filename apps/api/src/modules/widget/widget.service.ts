@@ -1,7 +1,8 @@
-import type {
-  CustomerConversation,
-  CustomerConversationState,
-  WidgetSessionResponse,
+import {
+  DEMO_CHANNEL_NAME,
+  type CustomerConversation,
+  type CustomerConversationState,
+  type WidgetSessionResponse,
 } from '@baton/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -31,7 +32,6 @@ export interface WidgetChannel {
 }
 
 /** The demo page embeds the channel with this name (the seed creates it). */
-export const DEMO_CHANNEL_NAME = 'Demo website';
 
 /**
  * The web chat's server side outside the socket: visitor sessions for the embedded widget, and the

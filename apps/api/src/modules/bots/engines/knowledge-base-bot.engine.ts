@@ -15,6 +15,7 @@ const SAY = {
   en: {
     greeting: 'Hi! I am the virtual assistant. Ask me a question, or write "agent" to talk to a person.',
     toPerson: 'Sure, I am passing you to a person now. They will see what we talked about.',
+    nobody: 'Sorry, nobody can take this conversation here right now. Please try again later.',
     unsure: 'I am not sure I can answer that well, so I am passing you to a person.',
     tryAgain: 'Sorry that did not help. Could you tell me a bit more? Or write "agent" to talk to a person.',
     giveUp: 'Sorry I could not help. I am passing you to a person now.',
@@ -24,6 +25,7 @@ const SAY = {
     greeting:
       '¡Hola! Soy el asistente virtual. Hazme una pregunta o escribe "agente" para hablar con una persona.',
     toPerson: 'Claro, te paso con una persona ahora. Verá lo que hemos hablado.',
+    nobody: 'Lo sentimos, ahora mismo nadie puede atender esta conversación aquí. Inténtalo más tarde.',
     unsure: 'No estoy seguro de poder responder bien a eso, así que te paso con una persona.',
     tryAgain:
       'Siento que no te haya ayudado. ¿Puedes contarme un poco más? O escribe "agente" para hablar con una persona.',
@@ -48,8 +50,9 @@ export class KnowledgeBaseBotEngine implements BotEngine {
     const message = customerLines.at(-1)?.text ?? '';
     const say = SAY[languageOf(customerLines.map((line) => line.text).join(' '))];
     const queue = input.queues[0];
+    // With no queue to hand off to, promising a person would be a lie: say nobody is available.
     const handoff = (reply: string, reason: string, intent: string | null): BotTurnResult => ({
-      reply,
+      reply: queue ? reply : say.nobody,
       handoff: queue
         ? { reason, queueId: queue.id, priority: 0, summary: summarizeTranscript(input.transcript), intent }
         : null,

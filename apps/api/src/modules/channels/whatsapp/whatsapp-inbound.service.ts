@@ -1,3 +1,4 @@
+import { normalizePhone, phoneIndex as indexPhone } from '../../../common/crypto/contact-indexes.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -198,8 +199,8 @@ export class WhatsappInboundService {
     message: WhatsappInboundMessage,
     profileName: string | undefined,
   ): Promise<Outcome> {
-    const phone = `+${message.from.replace(/^\+/, '')}`;
-    const phoneIndex = this.crypto.blindIndex(phone, 'contact-phone');
+    const phone = normalizePhone(message.from);
+    const phoneIndex = indexPhone(this.crypto, phone);
     const lease = await this.mutex.acquire(
       `wa-in:${channel.id}:${phoneIndex}`,
       INBOUND_LEASE_MS,

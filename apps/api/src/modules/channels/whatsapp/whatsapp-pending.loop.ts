@@ -1,12 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { ConfigService } from '../../../config/config.service.js';
 import { LOGGER } from '../../../logging/logging.module.js';
 import { WhatsappOutboundService } from './whatsapp-outbound.service.js';
 
-const EVERY_MS = 5_000;
-
 /**
- * Runs in the worker. Delivery is event-driven; this sweep only catches replies whose job never made
+ * Runs in the worker every RECOVERY_SWEEP_SECONDS. Delivery is event-driven; this sweep only catches replies whose job never made
  * it to Redis (Redis down when the event fired) or whose event never ran (a crash right after commit).
  */
 @Injectable()
@@ -16,15 +15,18 @@ export class WhatsappPendingLoop implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     private readonly outbound: WhatsappOutboundService,
+    private readonly config: ConfigService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
+    const seconds = this.config.env.RECOVERY_SWEEP_SECONDS;
+    if (seconds === 0) return;
     this.timer = setInterval(() => {
       this.running = this.outbound
         .sweep()
         .catch((err: unknown) => this.logger.error({ err }, 'whatsapp pending sweep failed'));
-    }, EVERY_MS);
+    }, seconds * 1000);
   }
 
   async onApplicationShutdown(): Promise<void> {
