@@ -123,3 +123,9 @@ export const ZChannel = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('api'), ...dtoBase, config: ZApiChannelConfig }),
 ]);
 export type Channel = z.infer<typeof ZChannel>;
+
+/** The queue a channel's conversations go to when no bot picks one (every kind may set it). */
+export function defaultQueueIdOf(config: unknown): string | null {
+  const parsed = z.looseObject({ defaultQueueId: z.uuid() }).safeParse(config);
+  return parsed.success ? parsed.data.defaultQueueId : null;
+}

@@ -1,3 +1,4 @@
+import { defaultQueueIdOf } from '@baton/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
@@ -119,7 +120,9 @@ export class BotTurnsService {
       const locked = await this.transitions.lock(tx, conversationId);
       if (locked.status !== 'bot') return [];
       const note = (queue ? FAILURE_NOTE : UNAVAILABLE_NOTE)[language];
-      const produced = await this.post(tx, locked, note, 'system', bot);
+      const produced = await this.transitions.postAutomated(tx, locked.id, note, 'system', {
+        botId: bot?.id ?? null,
+      });
       await this.audit.record(tx, {
         action: 'conversation.bot_failed',
         result: 'failed',
@@ -184,11 +187,8 @@ export class BotTurnsService {
    * was configured for.
    */
   private async queuesFor(c: ConversationWithBot, bot: BotConfig | null): Promise<HandoffQueue[]> {
-    const defaultQueueId = (c.channel.config as { defaultQueueId?: unknown }).defaultQueueId;
-    const ids = [
-      ...(bot?.allowedQueueIds ?? []),
-      ...(typeof defaultQueueId === 'string' ? [defaultQueueId] : []),
-    ];
+    const defaultQueueId = defaultQueueIdOf(c.channel.config);
+    const ids = [...(bot?.allowedQueueIds ?? []), ...(defaultQueueId ? [defaultQueueId] : [])];
     if (ids.length === 0) return [];
     const rows = await this.prisma.queue.findMany({
       where: { id: { in: ids }, archivedAt: null },
@@ -210,7 +210,12 @@ export class BotTurnsService {
       if (locked.status !== 'bot' || (await this.anythingAfter(tx, c.id, answeredSeq)))
         return { events: [] as DomainEvent[], outcome: 'skipped' as const };
       const events: DomainEvent[] = [];
-      if (result.reply) events.push(...(await this.post(tx, locked, result.reply, 'bot', bot)));
+      if (result.reply)
+        events.push(
+          ...(await this.transitions.postAutomated(tx, locked.id, result.reply, 'bot', {
+            botId: bot?.id ?? null,
+          })),
+        );
       await tx.conversation.update({
         where: { id: c.id },
         data: { botTurns: { increment: 1 }, ...(result.unhelpful && { unhelpfulTurns: { increment: 1 } }) },
@@ -245,29 +250,5 @@ export class BotTurnsService {
       select: { id: true },
     });
     return row !== null;
-  }
-
-  /** A bot or system line in the conversation, under the row lock (gap-free `seq`). */
-  private async post(
-    tx: Tx,
-    c: Conversation,
-    body: string,
-    authorKind: 'bot' | 'system',
-    bot: BotConfig | null,
-  ): Promise<DomainEvent[]> {
-    const current = await tx.conversation.findUniqueOrThrow({
-      where: { id: c.id },
-      select: { lastSeq: true },
-    });
-    const seq = current.lastSeq + 1;
-    await tx.conversation.update({ where: { id: c.id }, data: { lastSeq: seq } });
-    const message = await tx.message.create({ data: { conversationId: c.id, seq, authorKind, body } });
-    await this.audit.record(tx, {
-      action: 'message.created',
-      actor: null,
-      target: { type: 'conversation', id: c.id },
-      data: { seq, author: authorKind, messageId: message.id, botId: bot?.id ?? null },
-    });
-    return [{ type: 'message.created', conversationId: c.id, seq, internal: false, authorKind }];
   }
 }

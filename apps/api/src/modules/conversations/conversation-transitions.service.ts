@@ -89,6 +89,33 @@ export class ConversationTransitions {
     });
   }
 
+  /**
+   * A bot or system line (not a status change, but it shares the row lock the caller holds, which
+   * keeps `seq` gap-free), audited with `data`.
+   */
+  async postAutomated(
+    tx: Tx,
+    conversationId: string,
+    body: string,
+    authorKind: 'bot' | 'system',
+    data: Record<string, unknown>,
+  ): Promise<DomainEvent[]> {
+    const { lastSeq } = await tx.conversation.findUniqueOrThrow({
+      where: { id: conversationId },
+      select: { lastSeq: true },
+    });
+    const seq = lastSeq + 1;
+    await tx.conversation.update({ where: { id: conversationId }, data: { lastSeq: seq } });
+    const message = await tx.message.create({ data: { conversationId, seq, authorKind, body } });
+    await this.audit.record(tx, {
+      action: 'message.created',
+      actor: null,
+      target: { type: 'conversation', id: conversationId },
+      data: { seq, author: authorKind, messageId: message.id, ...data },
+    });
+    return [{ type: 'message.created', conversationId, seq, internal: false, authorKind }];
+  }
+
   /** Capacity is enforced by the database (a trigger on agent_states): never over, even under races. */
   private async adjustLoad(tx: Tx, userId: string, delta: 1 | -1): Promise<void> {
     if (delta > 0) {

@@ -1,4 +1,10 @@
-import type { CaseMessageRequest, CaseStatus, HandoffRequest, HandoffResponse } from '@baton/contracts';
+import {
+  defaultQueueIdOf,
+  type CaseMessageRequest,
+  type CaseStatus,
+  type HandoffRequest,
+  type HandoffResponse,
+} from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { emailIndex, normalizePhone, phoneIndex } from '../../common/crypto/contact-indexes.js';
@@ -167,12 +173,12 @@ export class HandoffService {
   }
 
   private async queue(tx: Tx, channel: Channel, named: string | undefined) {
-    const fallback = (channel.config as { defaultQueueId?: unknown }).defaultQueueId;
+    const fallback = defaultQueueIdOf(channel.config);
     const where = named
       ? UUID.test(named)
         ? { id: named }
         : { name: { equals: named, mode: 'insensitive' as const } }
-      : typeof fallback === 'string'
+      : fallback
         ? { id: fallback }
         : null;
     const queue = where ? await tx.queue.findFirst({ where: { ...where, archivedAt: null } }) : null;

@@ -341,19 +341,10 @@ export class WhatsappInboundService {
         select: { id: true },
       });
       if (!latest) return [];
-      const c = await this.transitions.lock(tx, latest.id);
-      const seq = c.lastSeq + 1;
-      await tx.conversation.update({ where: { id: c.id }, data: { lastSeq: seq } });
-      const notice = await tx.message.create({
-        data: { conversationId: c.id, seq, authorKind: 'system', body: THROTTLE_NOTICE },
+      await this.transitions.lock(tx, latest.id);
+      return this.transitions.postAutomated(tx, latest.id, THROTTLE_NOTICE, 'system', {
+        reason: 'inbound_throttled',
       });
-      await this.audit.record(tx, {
-        action: 'message.created',
-        actor: null,
-        target: { type: 'conversation', id: c.id },
-        data: { seq, author: 'system', messageId: notice.id, reason: 'inbound_throttled' },
-      });
-      return [{ type: 'message.created', conversationId: c.id, seq, internal: false, authorKind: 'system' }];
     });
     await this.events.publish(...events);
   }
