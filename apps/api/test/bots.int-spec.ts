@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
 import { BotDispatcherService } from '../src/modules/bots/bot-dispatcher.service.js';
 import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
-import { Client, createUser, signIn, startApi, type TestApi } from './support/api.js';
+import { Client, createUser, eventually, signIn, startApi, type TestApi } from './support/api.js';
 import {
   startFakeOpenAi,
   textCompletion,
@@ -114,19 +114,6 @@ describe('bots answer first and hand off to people with context', () => {
 
   const conversationOf = (contactId: string) =>
     api.prisma.conversation.findFirstOrThrow({ where: { contactId }, orderBy: { createdAt: 'desc' } });
-
-  async function eventually<T>(
-    read: () => Promise<T>,
-    ok: (value: T) => boolean,
-    timeoutMs = 8_000,
-  ): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (ok(value) || Date.now() > until) return value;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 
   it('lets admins manage bots and articles (validated, audited) and try questions; agents cannot', async () => {
     const agent = await signIn(api, await createUser(api, { roles: ['agent'] }));

@@ -3,7 +3,15 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
-import { createUser, signIn, startApi, type Client, type TestApi, type TestUser } from './support/api.js';
+import {
+  createUser,
+  eventually,
+  signIn,
+  startApi,
+  type Client,
+  type TestApi,
+  type TestUser,
+} from './support/api.js';
 import { agentSocket, ask, closeSockets, connected } from './support/sockets.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
@@ -55,19 +63,6 @@ describe('external bot handoff API (POST /api/v1/handoff)', () => {
       body: (await r.json()) as HandoffResponse & { error?: { code: string } },
     }));
   };
-
-  async function eventually<T>(
-    read: () => T | Promise<T>,
-    ok: (value: T) => boolean,
-    timeoutMs = 8_000,
-  ): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (ok(value) || Date.now() > until) return value;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 
   it('shows the key once, stores only its hash, and needs step-up to create one', async () => {
     expect(key.key).toMatch(/^bk_[a-z0-9]{12}_/);

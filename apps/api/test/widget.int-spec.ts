@@ -5,7 +5,7 @@ import type {
   WidgetSessionResponse,
 } from '@baton/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Prisma } from '../src/generated/prisma/client.js';
 import { RouteAccessRegistry } from '../src/modules/auth/route-access.registry.js';
@@ -13,6 +13,7 @@ import { ConversationsService } from '../src/modules/conversations/conversations
 import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
 import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
 import { Client, createUser, signIn, startApi, uniqueIp, type Reply, type TestApi } from './support/api.js';
+import { closeSockets, connected, customerSocket, waitFor } from './support/sockets.js';
 
 const tag = () => randomBytes(4).toString('hex');
 const SHOP = 'https://shop.example';
@@ -23,7 +24,6 @@ describe('web chat widget', () => {
   let a: TestApi;
   /** Tight limits: 3 messages per window per visitor, 2 new visitors / conversations per hour. */
   let limited: TestApi;
-  const sockets: Socket[] = [];
 
   beforeAll(async () => {
     [a, limited] = await Promise.all([
@@ -32,7 +32,7 @@ describe('web chat widget', () => {
     ]);
   });
   afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.disconnect();
+    closeSockets();
   });
   afterAll(async () => {
     await Promise.all([a?.close(), limited?.close()]);
@@ -69,41 +69,16 @@ describe('web chat widget', () => {
     };
   }
 
-  function connect(api: TestApi, token: string, from: { origin?: string; ip: string }): Socket {
-    const socket = io(`${api.base}/customer`, {
-      transports: ['websocket'],
-      reconnection: false,
-      auth: { token },
-      extraHeaders: { 'x-forwarded-for': from.ip, ...(from.origin && { origin: from.origin }) },
-    });
-    sockets.push(socket);
-    return socket;
-  }
+  const connect = (api: TestApi, token: string, from: { origin?: string; ip: string }): Socket =>
+    customerSocket(api, token, { 'x-forwarded-for': from.ip, ...(from.origin && { origin: from.origin }) });
 
-  const connected = (socket: Socket) =>
-    new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
   const refused = (socket: Socket) =>
     new Promise<string>((resolve) => socket.once('connect_error', (err: Error) => resolve(err.message)));
   const ask = <T>(socket: Socket, event: string, payload: unknown) =>
     socket.timeout(3_000).emitWithAck(event, payload) as Promise<Ack<T>>;
   /** The first `event` whose payload satisfies `match`. */
   const until = <T>(socket: Socket, event: string, match: (payload: T) => boolean, timeoutMs = 3_000) =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no matching ${event} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      const listener = (payload: T) => {
-        if (!match(payload)) return;
-        clearTimeout(timer);
-        socket.off(event, listener);
-        resolve(payload);
-      };
-      socket.on(event, listener);
-    });
+    waitFor<T>(socket, event, match, timeoutMs);
   const ok = <T>(reply: Ack<T>): T => {
     if (reply && typeof reply === 'object' && 'error' in reply) throw new Error(JSON.stringify(reply.error));
     return reply;

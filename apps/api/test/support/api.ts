@@ -182,3 +182,17 @@ export async function signIn(api: TestApi, user: TestUser, client = new Client(a
 export async function forgetLastTotpStep(api: TestApi, userId: string): Promise<void> {
   await api.prisma.mfaFactor.update({ where: { userId }, data: { lastUsedStep: null } });
 }
+
+/** Reads until `ok` holds or `timeoutMs` passes, then returns the last value read (for the assertion). */
+export async function eventually<T>(
+  read: () => T | Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 8_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

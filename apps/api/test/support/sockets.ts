@@ -15,12 +15,17 @@ export function agentSocket(api: TestApi, client: Client): Socket {
   return socket;
 }
 
-/** A customer socket on `/customer` with a signed visitor token. */
-export function customerSocket(api: TestApi, token: string): Socket {
+/** A customer socket on `/customer` with a signed visitor token (headers: a page origin, a client IP). */
+export function customerSocket(
+  api: TestApi,
+  token: string,
+  extraHeaders: Record<string, string> = {},
+): Socket {
   const socket = io(`${api.base}/customer`, {
     transports: ['websocket'],
     reconnection: false,
     auth: { token },
+    extraHeaders,
   });
   open.push(socket);
   return socket;

@@ -1,38 +1,24 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { IntervalLoop } from '../../jobs/interval-loop.js';
 import { LOGGER } from '../../logging/logging.module.js';
 import { RoutingEngine } from './routing.engine.js';
-
-const EVERY_MS = 5_000;
 
 /**
  * Runs in the worker. Routing is event-driven; this sweep only catches what an event could not
  * (an instance that died between commit and routing, an agent freed by a direct database change).
  */
 @Injectable()
-export class RoutingSweeperLoop implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
-
+export class RoutingSweeperLoop extends IntervalLoop {
   constructor(
     private readonly routing: RoutingEngine,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running = this.routing
-        .route()
-        .then(
-          (assigned) =>
-            assigned > 0 && this.logger.info({ assigned }, 'routing sweep assigned conversations'),
-        )
-        .catch((err: unknown) => this.logger.error({ err }, 'routing sweep failed'));
-    }, EVERY_MS);
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    super(logger, 'routing sweep', 5_000);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  protected async tick(): Promise<void> {
+    const assigned = await this.routing.route();
+    if (assigned > 0) this.logger.info({ assigned }, 'routing sweep assigned conversations');
   }
 }

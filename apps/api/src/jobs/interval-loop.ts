@@ -1,0 +1,31 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+
+/**
+ * A worker sweep: `tick()` every `everyMs` (0 = off), never two at once per process, the last one
+ * awaited at shutdown. A failed tick is logged and the next one runs as usual.
+ */
+export abstract class IntervalLoop implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+
+  protected constructor(
+    protected readonly logger: Logger,
+    private readonly what: string,
+    private readonly everyMs: number,
+  ) {}
+
+  protected abstract tick(): Promise<unknown>;
+
+  onApplicationBootstrap(): void {
+    if (this.everyMs <= 0) return;
+    this.timer = setInterval(() => {
+      this.running = this.tick().catch((err: unknown) => this.logger.error({ err }, `${this.what} failed`));
+    }, this.everyMs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
