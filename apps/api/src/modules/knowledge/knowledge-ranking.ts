@@ -47,47 +47,80 @@ export interface RankedArticle<A extends RankableArticle> {
 const K1 = 1.2;
 const B = 0.75;
 
+interface IndexedDoc<A> {
+  article: A;
+  tf: Map<string, number>;
+  length: number;
+}
+
+/**
+ * The articles tokenized once, with a posting list per word: a query then only scores the articles
+ * that contain one of its words, instead of re-reading every article each time.
+ */
+export class KnowledgeIndex<A extends RankableArticle> {
+  private readonly docs: IndexedDoc<A>[];
+  private readonly postings = new Map<string, number[]>();
+  private readonly avgLength: number;
+
+  constructor(articles: readonly A[]) {
+    this.docs = articles.map((article, i) => {
+      // Title and tags count twice: they say what an article is about.
+      const words = [
+        ...tokenize(article.title),
+        ...tokenize(article.title),
+        ...tokenize(article.body),
+        ...article.tags.flatMap((tag) => [...tokenize(tag), ...tokenize(tag)]),
+      ];
+      const tf = new Map<string, number>();
+      for (const word of words) tf.set(word, (tf.get(word) ?? 0) + 1);
+      for (const word of tf.keys()) {
+        const list = this.postings.get(word);
+        if (list) list.push(i);
+        else this.postings.set(word, [i]);
+      }
+      return { article, tf, length: words.length };
+    });
+    this.avgLength = this.docs.reduce((sum, d) => sum + d.length, 0) / this.docs.length || 1;
+  }
+
+  search(query: string, limit = 3): RankedArticle<A>[] {
+    const terms = [...new Set(tokenize(query))];
+    const n = this.docs.length;
+    if (terms.length === 0 || n === 0) return [];
+    const idf = new Map(
+      terms.map((term) => {
+        const containing = this.postings.get(term)?.length ?? 0;
+        return [term, Math.log(1 + (n - containing + 0.5) / (containing + 0.5))];
+      }),
+    );
+    const totalWeight = terms.reduce((sum, term) => sum + idf.get(term)!, 0);
+    const scored = new Map<number, { score: number; matchedWeight: number }>();
+    for (const term of terms) {
+      for (const i of this.postings.get(term) ?? []) {
+        const { tf, length } = this.docs[i]!;
+        const f = tf.get(term)!;
+        const entry = scored.get(i) ?? { score: 0, matchedWeight: 0 };
+        entry.score += (idf.get(term)! * (f * (K1 + 1))) / (f + K1 * (1 - B + (B * length) / this.avgLength));
+        entry.matchedWeight += idf.get(term)!;
+        scored.set(i, entry);
+      }
+    }
+    return [...scored]
+      .map(([i, { score, matchedWeight }]) => ({
+        article: this.docs[i]!.article,
+        score,
+        confidence: totalWeight > 0 ? matchedWeight / totalWeight : 0,
+      }))
+      .sort((a, b) => b.score - a.score || a.article.id.localeCompare(b.article.id))
+      .slice(0, limit);
+  }
+}
+
+/** One-off ranking (builds a throw-away index). */
 export function rankArticles<A extends RankableArticle>(
   articles: readonly A[],
   query: string,
   limit = 3,
 ): RankedArticle<A>[] {
-  const terms = [...new Set(tokenize(query))];
-  if (terms.length === 0 || articles.length === 0) return [];
-  // Title and tags count twice: they say what an article is about.
-  const docs = articles.map((article) => {
-    const words = [
-      ...tokenize(article.title),
-      ...tokenize(article.title),
-      ...tokenize(article.body),
-      ...article.tags.flatMap((tag) => [...tokenize(tag), ...tokenize(tag)]),
-    ];
-    const tf = new Map<string, number>();
-    for (const word of words) tf.set(word, (tf.get(word) ?? 0) + 1);
-    return { article, tf, length: words.length };
-  });
-  const n = docs.length;
-  const avgLength = docs.reduce((sum, d) => sum + d.length, 0) / n || 1;
-  const idf = new Map(
-    terms.map((term) => {
-      const containing = docs.filter((d) => d.tf.has(term)).length;
-      return [term, Math.log(1 + (n - containing + 0.5) / (containing + 0.5))];
-    }),
-  );
-  const totalWeight = terms.reduce((sum, term) => sum + idf.get(term)!, 0);
-  return docs
-    .map(({ article, tf, length }) => {
-      let score = 0;
-      let matchedWeight = 0;
-      for (const term of terms) {
-        const f = tf.get(term);
-        if (!f) continue;
-        score += (idf.get(term)! * (f * (K1 + 1))) / (f + K1 * (1 - B + (B * length) / avgLength));
-        matchedWeight += idf.get(term)!;
-      }
-      return { article, score, confidence: totalWeight > 0 ? matchedWeight / totalWeight : 0 };
-    })
-    .filter((ranked) => ranked.score > 0)
-    .sort((a, b) => b.score - a.score || a.article.id.localeCompare(b.article.id))
-    .slice(0, limit);
+  return new KnowledgeIndex(articles).search(query, limit);
 }
