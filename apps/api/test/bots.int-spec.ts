@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
 import { BotDispatcherService } from '../src/modules/bots/bot-dispatcher.service.js';
 import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
+import { RedisService } from '../src/redis/redis.service.js';
 import { Client, createUser, eventually, signIn, startApi, type TestApi } from './support/api.js';
 import {
   startFakeOpenAi,
@@ -34,12 +35,13 @@ describe('bots answer first and hand off to people with context', () => {
   let api: TestApi;
   let worker: INestApplicationContext;
   let admin: Client;
+  let env: Record<string, string>;
   // A word no other test's articles use, so ranking here is not disturbed by them.
   const product = `Quill${tag()}`;
 
   beforeAll(async () => {
     fake = await startFakeOpenAi();
-    const env = {
+    env = {
       OPENAI_API_KEY: 'test-key',
       OPENAI_BASE_URL: fake.baseUrl,
       BOT_TURN_TIMEOUT_MS: String(TIMEOUT_MS),
@@ -368,4 +370,42 @@ describe('bots answer first and hand off to people with context', () => {
       expect(failed).toMatchObject({ result: 'failed' });
     });
   }
+
+  it('lets the turn a worker is running finish, and be recorded done, when the worker shuts down', async () => {
+    const { channel } = await setup('llm');
+    fake.reset(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      return textCompletion('Slow but sure.');
+    });
+    // A worker of its own (its own Redis prefix), so this turn can only run there.
+    const own = await createWorker(
+      testEnv({ ...env, REDIS_PREFIX: `${testEnv().REDIS_PREFIX}-stop` }),
+      capturingLogger('warn').logger,
+    );
+    const contact = await api.prisma.contact.create({
+      data: { channelId: channel.id, externalId: randomUUID() },
+    });
+    const c = await api.prisma.conversation.create({
+      data: { channelId: channel.id, contactId: contact.id, lastSeq: 1 },
+    });
+    await api.prisma.message.create({
+      data: { conversationId: c.id, seq: 1, authorKind: 'customer', body: 'Is anyone there?' },
+    });
+    await own.get(BotDispatcherService).enqueue({ conversationId: c.id, seq: 1 });
+    await eventually(
+      () => fake.requests.length,
+      (n) => n > 0,
+    );
+    const started = Date.now();
+    await own.close();
+    // Well under SHUTDOWN_TIMEOUT_MS (10 s): the job finished instead of being cut off.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const reply = await api.prisma.message.findFirst({ where: { conversationId: c.id, authorKind: 'bot' } });
+    expect(reply?.body).toBe('Slow but sure.');
+    // And Redis was still open to record it done: otherwise it would stall and run a second time.
+    const job = await api.app
+      .get(RedisService)
+      .client.hget(`${testEnv().REDIS_PREFIX}-stop:bots:bot-turn-${c.id}-1`, 'finishedOn');
+    expect(job).not.toBeNull();
+  });
 });

@@ -1,11 +1,11 @@
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 
 /**
  * A worker sweep: `tick()` every `everyMs` (0 = off), never two at once per process, the last one
  * awaited at shutdown. A failed tick is logged and the next one runs as usual.
  */
-export abstract class IntervalLoop implements OnApplicationBootstrap, OnApplicationShutdown {
+export abstract class IntervalLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
@@ -24,7 +24,8 @@ export abstract class IntervalLoop implements OnApplicationBootstrap, OnApplicat
     }, this.everyMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** The first shutdown phase: the last tick finishes while the database and Redis are still open. */
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }

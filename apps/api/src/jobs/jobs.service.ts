@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { RedisService } from '../redis/redis.service.js';
 import type { QueueName } from './queue-names.js';
@@ -10,7 +10,7 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
 
 /** Producer side of BullMQ, shared by api and worker. Queues are created on first use. */
 @Injectable()
-export class JobsService implements OnModuleDestroy {
+export class JobsService implements BeforeApplicationShutdown {
   private readonly queues = new Map<QueueName, Queue>();
   private readonly events = new Map<QueueName, QueueEvents>();
 
@@ -42,7 +42,8 @@ export class JobsService implements OnModuleDestroy {
     return events;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After consumers stopped (they may still enqueue), before Redis closes. */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all([...this.events.values()].map((events) => events.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }

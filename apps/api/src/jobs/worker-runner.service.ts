@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { ConfigService } from '../config/config.service.js';
@@ -9,7 +9,7 @@ import type { QueueName } from './queue-names.js';
 
 /** Starts one BullMQ worker per queue that has handlers and dispatches jobs by name. */
 @Injectable()
-export class WorkerRunnerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerRunnerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly workers: Worker[] = [];
 
   constructor(
@@ -66,8 +66,12 @@ export class WorkerRunnerService implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    // close() lets running jobs finish; anything still running at the timeout is retried by another worker.
+  /**
+   * The first shutdown phase: jobs finish while the database and Redis are still open (those close in
+   * the last phase). close() lets running jobs finish; anything still running at the timeout is
+   * retried by another worker.
+   */
+  async onModuleDestroy(): Promise<void> {
     const timeout = new Promise<void>((resolve) =>
       setTimeout(resolve, this.config.env.SHUTDOWN_TIMEOUT_MS).unref(),
     );

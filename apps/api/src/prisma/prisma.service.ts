@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { ConfigService } from '../config/config.service.js';
 import { PrismaClient } from '../generated/prisma/client.js';
@@ -6,7 +6,7 @@ import { PrismaClient } from '../generated/prisma/client.js';
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(config: ConfigService) {
     super({
       adapter: new PrismaPg({
@@ -17,7 +17,8 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** The last shutdown phase: everything that used the connection has stopped by now. */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 import { ConfigService } from '../config/config.service.js';
 
@@ -7,7 +7,7 @@ import { ConfigService } from '../config/config.service.js';
  * workers and subscribers get their own (blocking commands must not share a connection).
  */
 @Injectable()
-export class RedisService implements OnModuleDestroy {
+export class RedisService implements OnApplicationShutdown {
   private readonly connections: Redis[] = [];
   readonly client: Redis;
 
@@ -34,7 +34,8 @@ export class RedisService implements OnModuleDestroy {
     return connection;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** The last shutdown phase: everything that used the connection has stopped by now. */
+  async onApplicationShutdown(): Promise<void> {
     await Promise.all(
       this.connections.map(async (connection) => {
         // quit() waits for the server's reply, which never comes on a connection that is not up.

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../logging/logging.module.js';
 import { AuditSealerService } from './audit-sealer.service.js';
@@ -11,7 +11,7 @@ const BATCH = 5000;
  * a fraction of a second under normal load. Several workers are safe: the sealer takes a lock.
  */
 @Injectable()
-export class AuditSealerLoop implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditSealerLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private running = false;
   private done: Promise<void> = Promise.resolve();
 
@@ -25,7 +25,7 @@ export class AuditSealerLoop implements OnApplicationBootstrap, OnApplicationShu
     this.done = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.running = false;
     await this.done;
   }
