@@ -22,17 +22,9 @@ import { PrismaClient } from '../apps/api/src/generated/prisma/client.js';
 import { AuditSealerService } from '../apps/api/src/modules/audit/audit-sealer.service.js';
 import { AuditService, type AuditEntry } from '../apps/api/src/modules/audit/audit.service.js';
 import type { PrismaService } from '../apps/api/src/prisma/prisma.service.js';
+import { positiveInt } from './bench-env.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 const EVENTS = positiveInt('BENCH_EVENTS', 20_000);
 const CONCURRENCY = positiveInt('BENCH_CONCURRENCY', 20);

@@ -15,17 +15,9 @@ import {
   rankArticles,
   type RankableArticle,
 } from '../apps/api/src/modules/knowledge/knowledge-ranking.js';
+import { positiveInt } from './bench-env.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 const ARTICLES = positiveInt('BENCH_ARTICLES', 2_000);
 const QUERIES = positiveInt('BENCH_QUERIES', 500);

@@ -13,7 +13,7 @@ const origin = z
   );
 
 export const ZWebchatChannelConfig = z.strictObject({
-  /** Sites allowed to embed the widget; the customer socket refuses other origins. */
+  /** Sites allowed to embed the widget; the customer socket refuses other origins. Empty: any site. */
   allowedOrigins: z.array(origin).max(50),
   defaultQueueId: z.uuid().optional(),
   greeting: z.string().trim().min(1).max(500).optional(),

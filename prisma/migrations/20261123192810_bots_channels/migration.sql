@@ -5,8 +5,7 @@ ADD COLUMN     "webhook_secret_ciphertext" TEXT,
 ADD COLUMN     "webhook_url" TEXT;
 
 -- AlterTable
-ALTER TABLE "conversations" ADD COLUMN     "bot_turns" INTEGER NOT NULL DEFAULT 0,
-ADD COLUMN     "handed_off_at" TIMESTAMPTZ(3),
+ALTER TABLE "conversations" ADD COLUMN     "handed_off_at" TIMESTAMPTZ(3),
 ADD COLUMN     "handoff_seq" INTEGER,
 ADD COLUMN     "handoff_context" JSONB,
 ADD COLUMN     "resolution" TEXT,

@@ -8,7 +8,8 @@ import { LOGGER } from '../../logging/logging.module.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ConversationTransitions } from '../conversations/conversation-transitions.service.js';
-import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
+import { ConversationsService } from '../conversations/conversations.service.js';
+import type { DomainEvent } from '../events/domain-events.service.js';
 import {
   summarizeTranscript,
   type BotEngine,
@@ -53,9 +54,9 @@ export class BotTurnsService {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly conversations: ConversationsService,
     private readonly transitions: ConversationTransitions,
     private readonly audit: AuditService,
-    private readonly events: DomainEventsService,
     private readonly config: ConfigService,
     knowledgeBase: KnowledgeBaseBotEngine,
     llm: LlmBotEngine,
@@ -116,8 +117,7 @@ export class BotTurnsService {
     const [queue] = await this.queuesFor(c, bot);
     const transcript = await this.transcript(conversationId);
     const language = languageOf(transcript.map((line) => line.text).join(' '));
-    const events = await this.prisma.$transaction(async (tx) => {
-      const locked = await this.transitions.lock(tx, conversationId);
+    await this.conversations.transition(conversationId, async (tx, locked) => {
       if (locked.status !== 'bot') return [];
       const note = (queue ? FAILURE_NOTE : UNAVAILABLE_NOTE)[language];
       const produced = await this.transitions.postAutomated(tx, locked.id, note, 'system', {
@@ -131,26 +131,12 @@ export class BotTurnsService {
         data: { botId: bot?.id ?? null, error: error.name, detail: error.message.slice(0, 200) },
       });
       if (!queue) return produced;
-      const handoffQueue = await tx.queue.findUniqueOrThrow({ where: { id: queue.id } });
-      produced.push(
-        ...(await this.transitions.handoff(
-          tx,
-          locked,
-          {
-            queue: handoffQueue,
-            priority: 0,
-            reason: 'bot_failure',
-            summary: summarizeTranscript(transcript),
-            intent: null,
-            context: { source: 'bot', botId: bot?.id ?? null, engine: bot?.engine ?? null, language },
-          },
-          null,
-        )),
-      );
-      return produced;
+      const context = { source: 'bot', botId: bot?.id ?? null, engine: bot?.engine ?? null, language };
+      const handoff = { queueId: queue.id, priority: 0, reason: 'bot_failure', intent: null, context };
+      const summary = summarizeTranscript(transcript);
+      return [...produced, ...(await this.transitions.handoff(tx, locked, { ...handoff, summary }, null))];
     });
     this.logger.warn({ conversationId, err: error }, 'bot failed; conversation handed off');
-    await this.events.publish(...events);
   }
 
   private async withTimeout<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -203,45 +189,26 @@ export class BotTurnsService {
     bot: BotConfig | null,
     result: BotTurnResult,
   ): Promise<'answered' | 'handed_off' | 'skipped'> {
-    const outcome = await this.prisma.$transaction(async (tx) => {
-      const locked = await this.transitions.lock(tx, c.id);
+    const events = await this.conversations.transition(c.id, async (tx, locked) => {
       // An agent may have taken over, the customer may have written again (that message's turn
       // answers both), or this turn already ran (a retry) while the bot was thinking.
-      if (locked.status !== 'bot' || (await this.anythingAfter(tx, c.id, answeredSeq)))
-        return { events: [] as DomainEvent[], outcome: 'skipped' as const };
+      if (locked.status !== 'bot' || (await this.anythingAfter(tx, c.id, answeredSeq))) return [];
       const events: DomainEvent[] = [];
-      if (result.reply)
-        events.push(
-          ...(await this.transitions.postAutomated(tx, locked.id, result.reply, 'bot', {
-            botId: bot?.id ?? null,
-          })),
-        );
-      await tx.conversation.update({
-        where: { id: c.id },
-        data: { botTurns: { increment: 1 }, ...(result.unhelpful && { unhelpfulTurns: { increment: 1 } }) },
-      });
-      if (!result.handoff) return { events, outcome: 'answered' as const };
-      const queue = await tx.queue.findFirst({ where: { id: result.handoff.queueId, archivedAt: null } });
-      if (!queue) throw new Error(`The bot chose queue ${result.handoff.queueId}, which does not exist`);
-      events.push(
-        ...(await this.transitions.handoff(
-          tx,
-          locked,
-          {
-            queue,
-            priority: result.handoff.priority,
-            reason: result.handoff.reason,
-            summary: result.handoff.summary,
-            intent: result.handoff.intent ?? result.intent,
-            context: { source: 'bot', botId: bot?.id ?? null, engine: bot?.engine ?? null },
-          },
-          null,
-        )),
-      );
-      return { events, outcome: 'handed_off' as const };
+      if (result.reply) {
+        const botId = bot?.id ?? null;
+        events.push(...(await this.transitions.postAutomated(tx, locked.id, result.reply, 'bot', { botId })));
+      }
+      if (result.unhelpful) {
+        await tx.conversation.update({ where: { id: c.id }, data: { unhelpfulTurns: { increment: 1 } } });
+      }
+      if (!result.handoff) return events;
+      const { queueId, priority, reason, summary, intent } = result.handoff;
+      const context = { source: 'bot', botId: bot?.id ?? null, engine: bot?.engine ?? null };
+      const handoff = { queueId, priority, reason, summary, intent: intent ?? result.intent, context };
+      return [...events, ...(await this.transitions.handoff(tx, locked, handoff, null))];
     });
-    await this.events.publish(...outcome.events);
-    return outcome.outcome;
+    if (events.some((event) => event.type === 'conversation.handed_off')) return 'handed_off';
+    return events.length > 0 ? 'answered' : 'skipped';
   }
 
   private async anythingAfter(tx: Tx, conversationId: string, seq: number): Promise<boolean> {

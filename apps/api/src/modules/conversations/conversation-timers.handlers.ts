@@ -6,6 +6,7 @@ import { PrismaService } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 import { ConversationTransitions } from './conversation-transitions.service.js';
+import { ConversationsService } from './conversations.service.js';
 import {
   CLOSE_JOB,
   OFFER_TIMEOUT_JOB,
@@ -60,19 +61,17 @@ export class CloseResolvedHandler implements JobHandler<CloseCheck, { closed: bo
   readonly jobName = CLOSE_JOB;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly conversations: ConversationsService,
     private readonly transitions: ConversationTransitions,
-    private readonly events: DomainEventsService,
   ) {}
 
   async handle(job: Job<CloseCheck>): Promise<{ closed: boolean }> {
-    const events = await this.prisma.$transaction(async (tx) => {
-      const c = await this.transitions.lock(tx, job.data.conversationId);
+    const events = await this.conversations.transition(job.data.conversationId, async (tx, c) =>
       // Reopened (and maybe resolved again) since: a later job is responsible.
-      if (c.status !== 'resolved' || c.resolvedAt?.toISOString() !== job.data.resolvedAt) return [];
-      return this.transitions.close(tx, c);
-    });
-    await this.events.publish(...events);
+      c.status !== 'resolved' || c.resolvedAt?.toISOString() !== job.data.resolvedAt
+        ? []
+        : this.transitions.close(tx, c),
+    );
     return { closed: events.length > 0 };
   }
 }
@@ -84,25 +83,19 @@ export class OfferTimeoutHandler implements JobHandler<OfferTimeout, { expired: 
   readonly jobName = OFFER_TIMEOUT_JOB;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly conversations: ConversationsService,
     private readonly transitions: ConversationTransitions,
-    private readonly events: DomainEventsService,
   ) {}
 
   async handle(job: Job<OfferTimeout>): Promise<{ expired: boolean }> {
-    const events = await this.prisma.$transaction(async (tx) => {
-      const c = await this.transitions.lock(tx, job.data.conversationId);
+    const events = await this.conversations.transition(job.data.conversationId, async (tx, c) =>
       // Accepted, declined or offered anew since: nothing to do.
-      if (
-        c.status !== 'queued' ||
-        c.offeredToId !== job.data.userId ||
-        c.offerExpiresAt?.toISOString() !== job.data.expiresAt
-      ) {
-        return [];
-      }
-      return this.transitions.withdrawOffer(tx, c, 'expired', null);
-    });
-    await this.events.publish(...events);
+      c.status !== 'queued' ||
+      c.offeredToId !== job.data.userId ||
+      c.offerExpiresAt?.toISOString() !== job.data.expiresAt
+        ? []
+        : this.transitions.withdrawOffer(tx, c, 'expired', null),
+    );
     return { expired: events.length > 0 };
   }
 }

@@ -1,7 +1,7 @@
 import type { Resolution } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
-import type { Conversation, ConversationStatus, Queue } from '../../generated/prisma/client.js';
+import type { Conversation, ConversationStatus } from '../../generated/prisma/client.js';
 import type { Tx } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { DomainEvent } from '../events/domain-events.service.js';
@@ -145,7 +145,7 @@ export class ConversationTransitions {
     tx: Tx,
     c: Conversation,
     input: {
-      queue: Queue;
+      queueId: string;
       priority: number;
       reason: string | null;
       summary: string | null;
@@ -155,6 +155,8 @@ export class ConversationTransitions {
     actorUserId: string | null,
   ): Promise<DomainEvent[]> {
     this.expect(c, 'hand off', 'bot');
+    const queue = await tx.queue.findFirst({ where: { id: input.queueId, archivedAt: null } });
+    if (!queue) throw new DomainError('conversations.unknown_queue', 'No such queue.', 400);
     // Re-read: the caller may have added messages (the bot's goodbye, a transcript) under the lock.
     const { lastSeq } = await tx.conversation.findUniqueOrThrow({
       where: { id: c.id },
@@ -162,13 +164,13 @@ export class ConversationTransitions {
     });
     const now = Date.now();
     const due = (seconds: number | null) => (seconds ? new Date(now + seconds * 1000) : null);
-    const firstResponseDueAt = due(input.queue.slaFirstResponseSeconds);
-    const resolutionDueAt = due(input.queue.slaResolutionSeconds);
+    const firstResponseDueAt = due(queue.slaFirstResponseSeconds);
+    const resolutionDueAt = due(queue.slaResolutionSeconds);
     await tx.conversation.update({
       where: { id: c.id },
       data: {
         status: 'queued',
-        queueId: input.queue.id,
+        queueId: queue.id,
         priority: input.priority,
         handoffReason: input.reason,
         handoffSummary: input.summary,
@@ -187,7 +189,7 @@ export class ConversationTransitions {
       c,
       'conversation.handed_off',
       {
-        queueId: input.queue.id,
+        queueId: queue.id,
         priority: input.priority,
         reason: input.reason,
         intent: input.intent,
@@ -196,7 +198,7 @@ export class ConversationTransitions {
       actorUserId,
     );
     return [
-      { type: 'conversation.queued', conversationId: c.id, queueId: input.queue.id },
+      { type: 'conversation.queued', conversationId: c.id, queueId: queue.id },
       {
         type: 'conversation.handed_off',
         conversationId: c.id,

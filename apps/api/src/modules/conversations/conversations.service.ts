@@ -46,14 +46,26 @@ export class ConversationsService {
   ) {}
 
   /** Runs one transition in its own transaction and publishes its events after commit. */
-  private async run(
+  /**
+   * Runs `step` on the locked conversation in one transaction and publishes its events after commit.
+   * Returns them (empty when the step decided there was nothing to do).
+   */
+  async transition(
     id: string,
     step: (tx: Tx, conversation: Conversation) => Promise<DomainEvent[]>,
-  ): Promise<ConversationDto> {
+  ): Promise<DomainEvent[]> {
     const events = await this.prisma.$transaction(async (tx) =>
       step(tx, await this.transitions.lock(tx, id)),
     );
     await this.events.publish(...events);
+    return events;
+  }
+
+  private async run(
+    id: string,
+    step: (tx: Tx, conversation: Conversation) => Promise<DomainEvent[]>,
+  ): Promise<ConversationDto> {
+    await this.transition(id, step);
     // Read after publishing: routing may already have moved it on (a handoff answered as assigned).
     return toConversation(await this.prisma.conversation.findUniqueOrThrow({ where: { id } }));
   }
@@ -342,17 +354,14 @@ export class ConversationsService {
     return this.run(id, (tx, c) => this.transitions.setPriority(tx, c, priority, session.userId));
   }
 
-  /** Used by bots and channels (and tests): the conversation enters its queue and routing starts. */
+  /** A handoff outside a bot turn (tests, tools): the conversation enters its queue and routing starts. */
   async handoff(id: string, input: HandoffInput): Promise<ConversationDto> {
-    return this.run(id, async (tx, c) => {
-      const queue = await tx.queue.findUnique({ where: { id: input.queueId } });
-      if (!queue || queue.archivedAt)
-        throw new DomainError('conversations.unknown_queue', 'No such queue.', 400);
-      return this.transitions.handoff(
+    return this.run(id, (tx, c) =>
+      this.transitions.handoff(
         tx,
         c,
         {
-          queue,
+          queueId: input.queueId,
           priority: input.priority ?? 0,
           reason: input.reason ?? null,
           summary: input.summary ?? null,
@@ -360,7 +369,7 @@ export class ConversationsService {
           context: input.context ?? { source: 'system' },
         },
         null,
-      );
-    });
+      ),
+    );
   }
 }

@@ -83,18 +83,20 @@ export class CaseWebhooksService implements OnModuleInit {
   }
 
   private async positionsChanged(queueId: string): Promise<void> {
-    const waiting = await this.positions.forQueue(queueId);
-    if (waiting.length === 0) return;
+    // Every routing event of every queue passes here: look for subscribers before ranking the queue.
     const subscribed = await this.prisma.externalCase.findMany({
       where: {
-        conversationId: { in: waiting.map((p) => p.conversationId) },
         subscribedEvents: { has: 'queue_position_changed' },
+        conversation: { queueId, status: 'queued' },
       },
       select: { conversationId: true, apiKeyId: true },
     });
+    if (subscribed.length === 0) return;
+    const waiting = await this.positions.forQueue(queueId);
     for (const sub of subscribed) {
-      const p = waiting.find((w) => w.conversationId === sub.conversationId)!;
-      if (!(await this.changed(sub.conversationId, 'position', String(p.position)))) continue;
+      // Assigned between the two reads: its status event says so instead.
+      const p = waiting.find((w) => w.conversationId === sub.conversationId);
+      if (!p || !(await this.changed(sub.conversationId, 'position', String(p.position)))) continue;
       await this.send(sub.apiKeyId, 'queue_position_changed', {
         event: 'queue_position_changed',
         case_id: sub.conversationId,

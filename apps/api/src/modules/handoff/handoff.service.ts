@@ -127,7 +127,7 @@ export class HandoffService {
       tx,
       conversation,
       {
-        queue,
+        queueId: queue.id,
         priority: input.priority,
         reason: input.reason ?? 'bot_handoff',
         summary: input.summary ?? input.case_info ?? null,

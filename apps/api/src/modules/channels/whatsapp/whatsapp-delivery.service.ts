@@ -192,43 +192,41 @@ export class WhatsappDeliveryService {
   }
 
   private async markSent(head: Head, externalId: string | null): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      const updated = await tx.message.updateMany({
-        where: { id: head.id, deliveryStatus: 'pending' },
-        data: { deliveryStatus: 'sent', externalId, deliveryUpdatedAt: new Date() },
-      });
-      if (updated.count === 0) return;
-      await this.audit.record(tx, {
-        action: 'message.delivery_updated',
-        actor: null,
-        target: { type: 'conversation', id: head.conversationId },
-        data: { messageId: head.id, seq: head.seq, from: 'pending', to: 'sent', channel: 'whatsapp' },
-      });
-    });
+    await this.settle(head, 'sent', { externalId });
   }
 
   private async markFailed(head: Head, error: Record<string, unknown>): Promise<void> {
+    await this.settle(head, 'failed', {}, error);
+    this.logger.warn({ messageId: head.id, error }, 'whatsapp message could not be delivered');
+  }
+
+  /** pending → sent or failed, once (a message settled by another job meanwhile stays as it is), audited. */
+  private async settle(
+    head: Head,
+    to: 'sent' | 'failed',
+    fields: { externalId?: string | null },
+    error?: Record<string, unknown>,
+  ): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const updated = await tx.message.updateMany({
         where: { id: head.id, deliveryStatus: 'pending' },
-        data: { deliveryStatus: 'failed', deliveryUpdatedAt: new Date() },
+        data: { ...fields, deliveryStatus: to, deliveryUpdatedAt: new Date() },
       });
       if (updated.count === 0) return;
       await this.audit.record(tx, {
         action: 'message.delivery_updated',
-        result: 'failed',
+        ...(error && { result: 'failed' as const }),
         actor: null,
         target: { type: 'conversation', id: head.conversationId },
         data: {
           messageId: head.id,
           seq: head.seq,
           from: 'pending',
-          to: 'failed',
+          to,
           channel: 'whatsapp',
-          error,
+          ...(error && { error }),
         },
       });
     });
-    this.logger.warn({ messageId: head.id, error }, 'whatsapp message could not be delivered');
   }
 }
