@@ -70,5 +70,10 @@ export default tseslint.config(
     files: ['bench/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
+  {
+    // Browser flows boot the API, worker and demo seed in-process with the API's test support; nothing ships from here.
+    files: ['apps/web-e2e/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
   prettier,
 );

@@ -54,6 +54,19 @@ export default defineConfig({
           pool: 'forks',
         },
       },
+      {
+        ...nestProject,
+        test: {
+          name: 'web-e2e',
+          include: ['apps/web-e2e/src/**/*.e2e-spec.ts'],
+          environment: 'node',
+          // Its own database and seeded first admin, as on a fresh install.
+          globalSetup: ['apps/api/test/support/global-setup.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+          pool: 'forks',
+        },
+      },
     ],
   },
 });

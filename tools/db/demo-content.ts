@@ -29,19 +29,78 @@ const ARTICLES = [
   },
 ];
 
+/** What agents insert by typing `/hello`, `/thanks`, … in the composer. */
+const CANNED_RESPONSES = [
+  {
+    shortcut: 'hello',
+    title: 'Greeting',
+    body: "Hi! Thanks for reaching out — I'm here to help. What can I do for you today?",
+  },
+  {
+    shortcut: 'wait',
+    title: 'One moment, please',
+    body: "Thanks for your patience — I'm looking into this and will be right back with you.",
+  },
+  {
+    shortcut: 'reset',
+    title: 'Password reset',
+    body: 'You can reset your password from Account → Security → "Reset password". We email you a link that works for one hour; if it does not arrive, please check your spam folder.',
+  },
+  {
+    shortcut: 'thanks',
+    title: 'Thanks and goodbye',
+    body: 'Thank you for contacting us! If anything else comes up, just write here and we will be glad to help.',
+  },
+];
+
+type Audit = (
+  action: AuditAction,
+  target: { type: string; id: string },
+  data: Record<string, unknown>,
+) => Promise<unknown>;
+
+/**
+ * A few canned responses, once: only while there are none and nobody has ever managed them (a list
+ * someone emptied on purpose stays empty), so installs from before they existed get them too.
+ */
+async function seedCannedResponses(db: pg.Client, audit: Audit): Promise<number> {
+  const existing = await db.query(
+    `SELECT 1 FROM canned_responses
+     UNION ALL
+     SELECT 1 FROM audit_events
+      WHERE action IN ('canned_response.created', 'canned_response.updated', 'canned_response.deleted')
+     LIMIT 1`,
+  );
+  if ((existing.rowCount ?? 0) > 0) return 0;
+  for (const canned of CANNED_RESPONSES) {
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO canned_responses (id, shortcut, title, body, updated_at)
+       VALUES (gen_random_uuid(), $1, $2, $3, now()) RETURNING id`,
+      [canned.shortcut, canned.title, canned.body],
+    );
+    await audit(
+      'canned_response.created',
+      { type: 'canned_response', id: rows[0]!.id },
+      { shortcut: canned.shortcut, title: canned.title },
+    );
+  }
+  return CANNED_RESPONSES.length;
+}
+
 /**
  * Demo content for a fresh install started with `npm start`: a "General" queue (the first admin in
  * it as supervisor), a knowledge-base bot with a few articles, and the web chat channel the demo
- * page at /demo embeds. Runs once: only while no channel exists. Every row is audited.
+ * page at /demo embeds. Runs once: only while no channel exists. Canned responses have their own
+ * "once" (see {@link seedCannedResponses}). Every row is audited.
  */
 export async function seedDemoContent(
   databaseUrl: string,
   publicOrigins: string[],
   adminEmail: string,
-): Promise<{ created: boolean }> {
+): Promise<{ created: boolean; cannedResponses: number }> {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
-  const audit = (action: AuditAction, target: { type: string; id: string }, data: Record<string, unknown>) =>
+  const audit: Audit = (action, target, data) =>
     db.query(
       `INSERT INTO audit_events (actor_roles, action, target_type, target_id, result, data)
        VALUES ('{}', $1, $2, $3, 'success', $4)`,
@@ -50,10 +109,11 @@ export async function seedDemoContent(
   try {
     await db.query('BEGIN');
     await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['baton:seed-demo']);
+    const cannedResponses = await seedCannedResponses(db, audit);
     const channels = await db.query('SELECT 1 FROM channels LIMIT 1');
     if ((channels.rowCount ?? 0) > 0) {
-      await db.query('ROLLBACK');
-      return { created: false };
+      await db.query('COMMIT');
+      return { created: false, cannedResponses };
     }
     const queue = await db.query<{ id: string }>(
       `INSERT INTO queues (id, name, description, sla_first_response_seconds, updated_at)
@@ -110,7 +170,7 @@ export async function seedDemoContent(
       { kind: 'webchat', name: DEMO_CHANNEL_NAME },
     );
     await db.query('COMMIT');
-    return { created: true };
+    return { created: true, cannedResponses };
   } catch (error) {
     await db.query('ROLLBACK').catch(() => undefined);
     throw error;

@@ -6,6 +6,7 @@ import { AgentsModule } from './modules/agents/agents.module.js';
 import { AuditHttpModule } from './modules/audit/audit-http.module.js';
 import { AuthHttpModule } from './modules/auth/auth-http.module.js';
 import { BotsModule } from './modules/bots/bots.module.js';
+import { CannedResponsesModule } from './modules/canned-responses/canned-responses.module.js';
 import { ChannelsModule } from './modules/channels/channels.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
 import { HandoffModule } from './modules/handoff/handoff.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         ChannelsModule,
         WidgetModule,
         KnowledgeModule,
+        CannedResponsesModule,
         BotsModule,
         HandoffModule,
       ],

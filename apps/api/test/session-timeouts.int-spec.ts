@@ -13,6 +13,9 @@ describe('session lifetime', () => {
   it('ends a session idle for longer than the idle timeout (30 minutes by default)', async () => {
     const user = await createUser(api);
     const client = await signIn(api, user);
+    // Clients learn the timeout, to warn before it.
+    const me = await client.get<{ idleTimeoutSeconds: number }>('/api/v1/auth/me');
+    expect(me.body.idleTimeoutSeconds).toBe(30 * 60);
     await api.prisma.session.updateMany({
       where: { userId: user.id },
       data: { lastSeenAt: new Date(Date.now() - 29 * 60_000) },

@@ -27,6 +27,8 @@ export const ZSessionState = z.object({
   /** Send back as `X-CSRF-Token` on every state-changing request. */
   csrfToken: z.string(),
   mfaVerifiedAt: z.iso.datetime().nullable(),
+  /** A session with no request for this long is ended; the SPA warns a minute before. */
+  idleTimeoutSeconds: z.number().int().min(60),
 });
 export type SessionState = z.infer<typeof ZSessionState>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZChannelKind } from './channels.js';
 
 export const ZRoutingMode = z.enum(['least_busy', 'round_robin', 'manual']);
 export type RoutingMode = z.infer<typeof ZRoutingMode>;
@@ -108,6 +109,10 @@ export type Conversation = z.infer<typeof ZConversation>;
 
 export const ZAuthorKind = z.enum(['customer', 'bot', 'agent', 'system']);
 
+/** Where an outbound message on a provider channel (WhatsApp) stands; it only ever moves forward. */
+export const ZDeliveryStatus = z.enum(['pending', 'sent', 'delivered', 'read', 'failed']);
+export type DeliveryStatus = z.infer<typeof ZDeliveryStatus>;
+
 export const ZMessage = z.object({
   id: z.uuid(),
   conversationId: z.uuid(),
@@ -117,6 +122,8 @@ export const ZMessage = z.object({
   body: z.string(),
   internal: z.boolean(),
   clientMessageId: z.string().nullable(),
+  /** Null where nothing is delivered through a provider (web chat, internal notes, customer messages). */
+  deliveryStatus: ZDeliveryStatus.nullable(),
   createdAt: z.iso.datetime(),
 });
 export type Message = z.infer<typeof ZMessage>;
@@ -199,6 +206,50 @@ export const ZSupervisorOverview = z.object({
   ),
 });
 export type SupervisorOverview = z.infer<typeof ZSupervisorOverview>;
+
+export const ZSupervisorHistoryQuery = z.strictObject({
+  /** How far back the chart reaches. */
+  hours: z.coerce.number().int().min(1).max(48).prefault(8),
+  /** One queue only; omitted means every queue. */
+  queueId: z.uuid().optional(),
+});
+export type SupervisorHistoryQuery = z.infer<typeof ZSupervisorHistoryQuery>;
+
+/**
+ * Waiting and handled conversations over time, for a chart. Buckets are 15 minutes long when
+ * `hours` <= 4 and an hour otherwise, aligned to the clock (UTC); the last one is the current,
+ * partial bucket. `handled` counts conversations resolved within the bucket; `waiting` those waiting
+ * in a queue at the bucket's end (at `to` for the last one).
+ */
+export const ZSupervisorHistory = z.object({
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
+  bucketMinutes: z.number().int(),
+  buckets: z.array(
+    z.object({
+      start: z.iso.datetime(),
+      waiting: z.number().int(),
+      handled: z.number().int(),
+    }),
+  ),
+});
+export type SupervisorHistory = z.infer<typeof ZSupervisorHistory>;
+
+/** Who the customer of a conversation is, for the agent's side panel. Reading it is audited. */
+export const ZConversationCustomer = z.object({
+  contactId: z.uuid().nullable(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  channel: z.object({ id: z.uuid(), name: z.string(), kind: ZChannelKind }).nullable(),
+  /** The contact's other conversations, whatever their status. */
+  previousConversations: z.number().int().min(0),
+  /** When the contact first reached us. */
+  firstSeenAt: z.iso.datetime().nullable(),
+  /** The conversation's handoff context (as in ZConversation's `handoff.context`). */
+  context: z.record(z.string(), z.unknown()).nullable(),
+});
+export type ConversationCustomer = z.infer<typeof ZConversationCustomer>;
 
 export const ZTimelineEvent = z.object({
   id: z.uuid(),

@@ -1,6 +1,7 @@
 export * from './audit.js';
 export * from './auth.js';
 export * from './bots.js';
+export * from './canned-responses.js';
 export * from './channels.js';
 export * from './conversations.js';
 export * from './errors.js';

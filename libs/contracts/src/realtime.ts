@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZConversationStatus, ZPresence, ZSendMessageRequest } from './conversations.js';
+import { ZConversationStatus, ZDeliveryStatus, ZPresence, ZSendMessageRequest } from './conversations.js';
 
 /** Client → server events on the `/agent` namespace, each acknowledged with `{ ok: true, ... }` or `{ error }`. */
 export const AgentClientEvent = {
@@ -24,9 +24,20 @@ export const AgentServerEvent = {
   SupervisorOverviewChanged: 'supervisor.overview_changed',
   TypingChanged: 'typing.changed',
   SlaBreached: 'conversation.sla_breached',
+  /** A reply on a provider channel was sent, delivered, read or failed (staff only). */
+  MessageDeliveryChanged: 'message.delivery_changed',
 } as const;
 
 const conversationId = z.uuid();
+
+/** `message.delivery_changed` on `/agent`: the message's new `deliveryStatus`, located by `seq`. */
+export const ZMessageDeliveryChanged = z.object({
+  conversationId,
+  messageId: z.uuid(),
+  seq: z.number().int(),
+  deliveryStatus: ZDeliveryStatus,
+});
+export type MessageDeliveryChanged = z.infer<typeof ZMessageDeliveryChanged>;
 
 export const ZSocketSendMessage = ZSendMessageRequest.extend({ conversationId });
 export type SocketSendMessage = z.infer<typeof ZSocketSendMessage>;

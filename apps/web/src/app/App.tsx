@@ -1,17 +1,27 @@
-import { SystemStatus } from '../features/status/SystemStatus';
+import { AuthProvider, useAuth } from '../auth/session';
+import { SignIn } from '../auth/SignIn';
+import { StepUpProvider } from '../auth/step-up';
+import { Shell } from '../shell/Shell';
 
 export function App() {
   return (
-    <div className="shell">
-      <header className="shell__header">
-        <span className="brand">Baton</span>
-        <span className="tagline">Agent helpdesk</span>
-      </header>
-      <main className="shell__main">
-        <h1>Welcome to Baton</h1>
-        <p>The inbox, supervisor wall and admin console open here once you sign in.</p>
-        <SystemStatus />
-      </main>
-    </div>
+    <StepUpProvider>
+      <AuthProvider>
+        <Screen />
+      </AuthProvider>
+    </StepUpProvider>
   );
+}
+
+function Screen() {
+  const { state } = useAuth();
+  if (state.status === 'loading') {
+    return (
+      <p className="muted centered" role="status">
+        Loading Baton…
+      </p>
+    );
+  }
+  if (state.status === 'signed_in' && state.session.pending === null) return <Shell />;
+  return <SignIn />;
 }

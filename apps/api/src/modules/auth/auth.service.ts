@@ -97,6 +97,7 @@ export class AuthService {
       pending: session.pending,
       csrfToken: this.sessions.csrfTokenFor(session.id),
       mfaVerifiedAt: session.mfaVerifiedAt?.toISOString() ?? null,
+      idleTimeoutSeconds: session.idleTimeoutMinutes * 60,
     };
   }
 

@@ -17,6 +17,8 @@ export interface AuthSession {
   mfaEnabled: boolean;
   mfaVerifiedAt: Date | null;
   pending: PendingStep | null;
+  /** The idle timeout in force when the session was last resolved, so clients can warn before it. */
+  idleTimeoutMinutes: number;
 }
 
 export type RevokeReason =
@@ -136,6 +138,7 @@ export class SessionService {
       mfaEnabled,
       mfaVerifiedAt: row.mfaVerifiedAt,
       pending,
+      idleTimeoutMinutes: settings.sessionIdleMinutes,
     };
   }
 

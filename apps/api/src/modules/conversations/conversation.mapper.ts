@@ -1,5 +1,17 @@
-import type { Conversation as ConversationDto, Message as MessageDto } from '@baton/contracts';
+import {
+  ZDeliveryStatus,
+  type Conversation as ConversationDto,
+  type DeliveryStatus,
+  type Message as MessageDto,
+} from '@baton/contracts';
 import type { Conversation, Message } from '../../generated/prisma/client.js';
+
+const DELIVERY_STATUSES: ReadonlySet<string> = new Set(ZDeliveryStatus.options);
+
+/** The column is free text in the database; anything outside the contract's states reads as unknown. */
+function deliveryStatusOf(value: string | null): DeliveryStatus | null {
+  return value !== null && DELIVERY_STATUSES.has(value) ? (value as DeliveryStatus) : null;
+}
 
 export function toConversation(c: Conversation): ConversationDto {
   return {
@@ -34,6 +46,7 @@ export function toMessage(m: Message): MessageDto {
     body: m.body,
     internal: m.internal,
     clientMessageId: m.clientMessageId,
+    deliveryStatus: deliveryStatusOf(m.deliveryStatus),
     createdAt: m.createdAt.toISOString(),
   };
 }

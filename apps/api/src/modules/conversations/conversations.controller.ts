@@ -6,6 +6,7 @@ import {
   ZSendMessageRequest,
   ZTransferRequest,
   type Conversation,
+  type ConversationCustomer,
   type HandoffBrief,
   type ResolveRequest,
   type Message,
@@ -51,6 +52,13 @@ export class ConversationsController {
   @RequirePermission(Permission.ConversationRead)
   handoff(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<HandoffBrief> {
     return this.conversations.handoffBrief(session, id);
+  }
+
+  /** Who the customer is (name, email and phone decrypted) and how often they came before; audited. */
+  @Get(':id/customer')
+  @RequirePermission(Permission.ConversationRead)
+  customer(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<ConversationCustomer> {
+    return this.conversations.customer(session, id);
   }
 
   @Get(':id/timeline')

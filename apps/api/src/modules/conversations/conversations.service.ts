@@ -1,6 +1,7 @@
 import { Permission } from '@baton/authz';
 import type {
   Conversation as ConversationDto,
+  ConversationCustomer,
   HandoffBrief,
   Resolution,
   Message as MessageDto,
@@ -10,6 +11,7 @@ import type {
   TransferRequest,
 } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
+import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import type { Conversation } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
@@ -43,6 +45,7 @@ export class ConversationsService {
     private readonly audit: AuditService,
     private readonly events: DomainEventsService,
     private readonly briefs: HandoffBriefs,
+    private readonly encryption: DataEncryptionService,
   ) {}
 
   /** Runs one transition in its own transaction and publishes its events after commit. */
@@ -135,6 +138,50 @@ export class ConversationsService {
       take: limit,
     });
     return rows.map(toMessage);
+  }
+
+  /**
+   * Who the customer is: the contact's details, decrypted for this answer only, and how often they
+   * came before. Reading personal data is audited, with the fields that were revealed.
+   */
+  async customer(session: AuthSession, id: string): Promise<ConversationCustomer> {
+    const conversation = await this.visible(session, id);
+    const [contact, channel, previousConversations] = await Promise.all([
+      this.prisma.contact.findUnique({ where: { id: conversation.contactId } }),
+      this.prisma.channel.findUnique({
+        where: { id: conversation.channelId },
+        select: { id: true, name: true, kind: true },
+      }),
+      this.prisma.conversation.count({ where: { contactId: conversation.contactId, id: { not: id } } }),
+    ]);
+    // Each field was encrypted bound to its contact (see the channels and the handoff API).
+    const reveal = (field: 'name' | 'email' | 'phone', ciphertext: string | null | undefined) =>
+      contact && ciphertext && contact.keyId
+        ? this.encryption.decrypt({ ciphertext, keyId: contact.keyId }, `contact-${field}:${contact.id}`)
+        : null;
+    const details = {
+      name: reveal('name', contact?.nameCiphertext),
+      email: reveal('email', contact?.emailCiphertext),
+      phone: reveal('phone', contact?.phoneCiphertext),
+    };
+    await this.audit.recordNow({
+      action: 'conversation.customer_viewed',
+      target: { type: 'conversation', id },
+      data: {
+        contactId: contact?.id ?? null,
+        fields: Object.entries(details)
+          .filter(([, value]) => value !== null)
+          .map(([field]) => field),
+      },
+    });
+    return {
+      contactId: contact?.id ?? null,
+      ...details,
+      channel,
+      previousConversations,
+      firstSeenAt: contact?.createdAt.toISOString() ?? null,
+      context: (conversation.handoffContext as Record<string, unknown> | null) ?? null,
+    };
   }
 
   /** The conversation's timeline (handoff, offers, assignment, transfers, resolution, SLA breaches). */

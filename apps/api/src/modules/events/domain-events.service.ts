@@ -1,3 +1,4 @@
+import type { DeliveryStatus } from '@baton/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../logging/logging.module.js';
@@ -29,6 +30,14 @@ export type DomainEvent =
       seq: number;
       internal: boolean;
       authorKind: 'customer' | 'bot' | 'agent' | 'system';
+    }
+  /** A reply on a provider channel was sent, delivered, read or failed: staff see it, customers never. */
+  | {
+      type: 'message.delivery_changed';
+      conversationId: string;
+      messageId: string;
+      seq: number;
+      deliveryStatus: DeliveryStatus;
     }
   | { type: 'agent.status_changed'; userId: string; presence: string }
   | { type: 'queue.changed'; queueId: string }

@@ -2,6 +2,7 @@ import {
   AgentServerEvent,
   CustomerServerEvent,
   type CustomerConversationUpdated,
+  type MessageDeliveryChanged,
   type QueuePositionChanged,
   type SupervisorOverview,
 } from '@baton/contracts';
@@ -17,6 +18,13 @@ import { QueuePositionsService } from '../routing/queue-positions.service.js';
 import { SupervisorOverviewService } from '../routing/supervisor-overview.service.js';
 import { Room } from './realtime.events.js';
 import { SocketEmitterService } from './socket-emitter.service.js';
+
+/** Events that leave the supervisor numbers as they are. */
+const OVERVIEW_UNCHANGED: ReadonlySet<DomainEvent['type']> = new Set([
+  'message.created',
+  'message.delivery_changed',
+  'sessions.revoked',
+]);
 
 /**
  * Turns committed domain events into socket events for staff and customers. Runs wherever the change
@@ -45,10 +53,12 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async fanOut(event: DomainEvent): Promise<void> {
-    if (event.type !== 'message.created' && event.type !== 'sessions.revoked') this.scheduleOverview();
+    if (!OVERVIEW_UNCHANGED.has(event.type)) this.scheduleOverview();
     switch (event.type) {
       case 'message.created':
         return this.messageCreated(event.conversationId, event.seq);
+      case 'message.delivery_changed':
+        return this.deliveryChanged(event);
       case 'conversation.assigned':
       case 'conversation.queued':
       case 'conversation.released':
@@ -113,6 +123,26 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
         },
       );
     }
+  }
+
+  /** Staff only, to the same rooms as the message itself: customers never learn delivery states. */
+  private async deliveryChanged(
+    event: Extract<DomainEvent, { type: 'message.delivery_changed' }>,
+  ): Promise<void> {
+    const conversation = await this.prisma.conversation.findUnique({
+      where: { id: event.conversationId },
+      select: { assigneeId: true },
+    });
+    if (!conversation) return;
+    const staff = [Room.conversation(event.conversationId)];
+    if (conversation.assigneeId) staff.push(Room.user(conversation.assigneeId));
+    const payload: MessageDeliveryChanged = {
+      conversationId: event.conversationId,
+      messageId: event.messageId,
+      seq: event.seq,
+      deliveryStatus: event.deliveryStatus,
+    };
+    this.sockets.emit('/agent', staff, AgentServerEvent.MessageDeliveryChanged, payload);
   }
 
   private async conversationChanged(

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { QueuePositionsService } from './queue-positions.service.js';
 import { RoutingEngine } from './routing.engine.js';
+import { SupervisorHistoryService } from './supervisor-history.service.js';
 import { SupervisorOverviewService } from './supervisor-overview.service.js';
 import { SupervisorController } from './supervisor.controller.js';
 
 @Module({
   imports: [ConversationsModule],
-  providers: [RoutingEngine, QueuePositionsService, SupervisorOverviewService],
+  providers: [RoutingEngine, QueuePositionsService, SupervisorOverviewService, SupervisorHistoryService],
   controllers: [SupervisorController],
   exports: [RoutingEngine, QueuePositionsService, SupervisorOverviewService],
 })

@@ -1,16 +1,26 @@
 import { Permission } from '@baton/authz';
-import type { SupervisorOverview } from '@baton/contracts';
+import {
+  ZSupervisorHistoryQuery,
+  type SupervisorHistory,
+  type SupervisorHistoryQuery,
+  type SupervisorOverview,
+} from '@baton/contracts';
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../common/decorators/access.decorators.js';
+import { ZodQuery } from '../../common/http/zod-params.js';
 import { CurrentSession } from '../auth/current-session.decorator.js';
 import type { AuthSession } from '../auth/session.service.js';
+import { SupervisorHistoryService } from './supervisor-history.service.js';
 import { SupervisorOverviewService } from './supervisor-overview.service.js';
 
 @ApiTags('supervisor')
 @Controller('v1/supervisor')
 export class SupervisorController {
-  constructor(private readonly overview: SupervisorOverviewService) {}
+  constructor(
+    private readonly overview: SupervisorOverviewService,
+    private readonly reports: SupervisorHistoryService,
+  ) {}
 
   /**
    * The snapshot a supervisor wall starts from (queues they supervise; admins see all). Changes then
@@ -24,5 +34,15 @@ export class SupervisorController {
       session.permissions.has(Permission.QueueManage),
     );
     return this.overview.overview(scope);
+  }
+
+  /**
+   * Waiting and handled conversations per bucket (15 minutes up to 4 hours, else an hour) over the
+   * last `hours`, for every queue or one; rebuilt from the conversations' timelines.
+   */
+  @Get('history')
+  @RequirePermission(Permission.ReportRead)
+  history(@ZodQuery(ZSupervisorHistoryQuery) query: SupervisorHistoryQuery): Promise<SupervisorHistory> {
+    return this.reports.history(query.hours, query.queueId);
   }
 }

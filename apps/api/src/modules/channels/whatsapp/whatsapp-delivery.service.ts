@@ -7,6 +7,7 @@ import { ConfigService } from '../../../config/config.service.js';
 import { LOGGER } from '../../../logging/logging.module.js';
 import { PrismaService } from '../../../prisma/prisma.service.js';
 import { AuditService } from '../../audit/audit.service.js';
+import { DomainEventsService } from '../../events/domain-events.service.js';
 import { ChannelsService, type WhatsappChannel } from '../channels.service.js';
 import { RedisMutexService } from '../redis-mutex.service.js';
 import { WhatsappApiClient } from './whatsapp-api.client.js';
@@ -59,6 +60,7 @@ export class WhatsappDeliveryService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
+    private readonly events: DomainEventsService,
     private readonly channels: ChannelsService,
     private readonly crypto: DataEncryptionService,
     private readonly limiter: RateLimiterService,
@@ -200,19 +202,22 @@ export class WhatsappDeliveryService {
     this.logger.warn({ messageId: head.id, error }, 'whatsapp message could not be delivered');
   }
 
-  /** pending → sent or failed, once (a message settled by another job meanwhile stays as it is), audited. */
+  /**
+   * pending → sent or failed, once (a message settled by another job meanwhile stays as it is),
+   * audited, and told to staff after commit.
+   */
   private async settle(
     head: Head,
     to: 'sent' | 'failed',
     fields: { externalId?: string | null },
     error?: Record<string, unknown>,
   ): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    const settled = await this.prisma.$transaction(async (tx) => {
       const updated = await tx.message.updateMany({
         where: { id: head.id, deliveryStatus: 'pending' },
         data: { ...fields, deliveryStatus: to, deliveryUpdatedAt: new Date() },
       });
-      if (updated.count === 0) return;
+      if (updated.count === 0) return false;
       await this.audit.record(tx, {
         action: 'message.delivery_updated',
         ...(error && { result: 'failed' as const }),
@@ -227,6 +232,15 @@ export class WhatsappDeliveryService {
           ...(error && { error }),
         },
       });
+      return true;
+    });
+    if (!settled) return;
+    await this.events.publish({
+      type: 'message.delivery_changed',
+      conversationId: head.conversationId,
+      messageId: head.id,
+      seq: head.seq,
+      deliveryStatus: to,
     });
   }
 }

@@ -362,23 +362,23 @@ export class WhatsappInboundService {
       title: (problem.title ?? problem.message ?? '').slice(0, 200),
       details: (problem.error_data?.details ?? '').slice(0, 300),
     };
-    await this.prisma.$transaction(async (tx) => {
+    const changed = await this.prisma.$transaction(async (tx): Promise<DomainEvent | null> => {
       const message = await tx.message.findFirst({
         where: { externalId: status.id, conversation: { channelId: channel.id } },
         select: { id: true, conversationId: true, seq: true, deliveryStatus: true },
       });
-      if (!message) return; // not ours (or sent before this channel existed)
+      if (!message) return null; // not ours (or sent before this channel existed)
       const from = message.deliveryStatus;
       const forward =
         from !== 'failed' &&
         from !== 'read' &&
         (to === 'failed' || (RANK[to] ?? 0) > (from === null ? -1 : (RANK[from] ?? -1)));
-      if (!forward) return;
+      if (!forward) return null;
       const updated = await tx.message.updateMany({
         where: { id: message.id, deliveryStatus: from },
         data: { deliveryStatus: to, deliveryUpdatedAt: at },
       });
-      if (updated.count === 0) return; // moved meanwhile; a redelivered status settles it
+      if (updated.count === 0) return null; // moved meanwhile; a redelivered status settles it
       await this.audit.record(tx, {
         action: 'message.delivery_updated',
         result: to === 'failed' ? 'failed' : 'success',
@@ -393,6 +393,14 @@ export class WhatsappInboundService {
           ...(error && { error }),
         },
       });
+      return {
+        type: 'message.delivery_changed',
+        conversationId: message.conversationId,
+        messageId: message.id,
+        seq: message.seq,
+        deliveryStatus: to,
+      };
     });
+    if (changed) await this.events.publish(changed);
   }
 }

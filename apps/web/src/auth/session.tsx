@@ -1,0 +1,84 @@
+import type { SessionState } from '@baton/contracts';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, ApiError, setApiHooks, setCsrfToken } from '../lib/api';
+import { signedOut } from '../lib/session-events';
+import { useStepUp } from './step-up';
+
+export type AuthState =
+  | { status: 'loading' }
+  | { status: 'signed_out'; notice: string | null }
+  | { status: 'signed_in'; session: SessionState };
+
+interface AuthContextValue {
+  state: AuthState;
+  /** Every sign-in step answers with the new session state. */
+  setSession(session: SessionState): void;
+  signOut(notice?: string): Promise<void>;
+}
+
+const AuthContext = createContext<AuthContextValue | null>(null);
+
+export const SESSION_ENDED_NOTICE =
+  'Your session has ended: it was signed out elsewhere, timed out, or ended by an administrator. Sign in again to continue.';
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<AuthState>({ status: 'loading' });
+  const stepUp = useStepUp();
+
+  const setSession = useCallback((session: SessionState) => {
+    setCsrfToken(session.csrfToken);
+    setState({ status: 'signed_in', session });
+  }, []);
+
+  const ended = useCallback((notice: string | null) => {
+    setCsrfToken(null);
+    signedOut();
+    setState({ status: 'signed_out', notice });
+  }, []);
+
+  const signOut = useCallback(
+    async (notice?: string) => {
+      await api.post('/auth/logout').catch(() => undefined);
+      ended(notice ?? null);
+    },
+    [ended],
+  );
+
+  useEffect(() => {
+    setApiHooks({ onSessionEnded: () => ended(SESSION_ENDED_NOTICE), onStepUpRequired: stepUp });
+  }, [ended, stepUp]);
+
+  useEffect(() => {
+    api
+      .get<SessionState>('/auth/me')
+      .then(setSession)
+      .catch((error: unknown) =>
+        setState({
+          status: 'signed_out',
+          notice: error instanceof ApiError && error.status !== 401 ? error.message : null,
+        }),
+      );
+  }, [setSession]);
+
+  const value = useMemo(() => ({ state, setSession, signOut }), [state, setSession, signOut]);
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthContextValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error('useAuth outside AuthProvider');
+  return value;
+}
+
+/** The signed-in session; only for screens rendered after sign-in finished. */
+export function useSession(): SessionState {
+  const { state } = useAuth();
+  if (state.status !== 'signed_in') throw new Error('useSession before sign-in');
+  return state.session;
+}
+
+/** Whether the user holds all of these permissions. The server checks again on every call. */
+export function useCan(...permissions: string[]): boolean {
+  const { user } = useSession();
+  return permissions.every((p) => user.permissions.includes(p));
+}

@@ -1,0 +1,162 @@
+import type { Conversation, HandoffBrief, Message } from '@baton/contracts';
+
+/** A message this tab sent that the server has not stored yet (kept across reloads until it is). */
+export interface PendingMessage {
+  clientMessageId: string;
+  conversationId: string;
+  body: string;
+  internal: boolean;
+  failed: string | null;
+}
+
+export interface Offer {
+  conversation: Conversation;
+  handoff: HandoffBrief | null;
+  expiresAt: string;
+}
+
+export interface InboxState {
+  conversations: Record<string, Conversation>;
+  /** Stored messages per conversation, in `seq` order without gaps or duplicates. */
+  messages: Record<string, Message[]>;
+  briefs: Record<string, HandoffBrief>;
+  unread: Record<string, number>;
+  offers: Offer[];
+  typing: Record<string, boolean>;
+  pending: PendingMessage[];
+  selectedId: string | null;
+}
+
+export type InboxAction =
+  | { type: 'conversations.loaded'; conversations: Conversation[]; me: string }
+  | { type: 'conversation.changed'; conversation: Conversation; me: string }
+  | { type: 'brief.loaded'; conversationId: string; brief: HandoffBrief }
+  | { type: 'messages.added'; conversationId: string; messages: Message[]; fromServerPush?: boolean }
+  | { type: 'offer.received'; offer: Offer }
+  | { type: 'offer.gone'; conversationId: string }
+  | { type: 'typing'; conversationId: string; typing: boolean }
+  | { type: 'pending.add'; message: PendingMessage }
+  | { type: 'pending.failed'; clientMessageId: string; error: string }
+  | { type: 'pending.retry'; clientMessageId: string }
+  | { type: 'select'; conversationId: string | null };
+
+export const initialInbox = (pending: PendingMessage[]): InboxState => ({
+  conversations: {},
+  messages: {},
+  briefs: {},
+  unread: {},
+  offers: [],
+  typing: {},
+  pending,
+  selectedId: null,
+});
+
+/** Whether this conversation belongs in my lists: mine, or waiting in one of my queues. */
+const listed = (c: Conversation, me: string) =>
+  (c.status === 'assigned' && c.assigneeId === me) || c.status === 'queued';
+
+function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
+  const bySeq = new Map(existing.map((m) => [m.seq, m]));
+  for (const m of incoming) bySeq.set(m.seq, m);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+export function inboxReducer(state: InboxState, action: InboxAction): InboxState {
+  switch (action.type) {
+    case 'conversations.loaded': {
+      const conversations: Record<string, Conversation> = {};
+      for (const c of action.conversations) if (listed(c, action.me)) conversations[c.id] = c;
+      // The open conversation stays visible even once it left my lists (resolved, transferred).
+      const open = state.selectedId ? state.conversations[state.selectedId] : undefined;
+      if (open && !conversations[open.id]) conversations[open.id] = open;
+      return { ...state, conversations };
+    }
+    case 'conversation.changed': {
+      const c = action.conversation;
+      const conversations = { ...state.conversations };
+      if (listed(c, action.me) || c.id === state.selectedId) conversations[c.id] = c;
+      else delete conversations[c.id];
+      const offers =
+        c.status === 'queued' ? state.offers : state.offers.filter((o) => o.conversation.id !== c.id);
+      return { ...state, conversations, offers };
+    }
+    case 'brief.loaded':
+      return { ...state, briefs: { ...state.briefs, [action.conversationId]: action.brief } };
+    case 'messages.added': {
+      const current = state.messages[action.conversationId] ?? [];
+      const merged = mergeMessages(current, action.messages);
+      const stored = new Set(merged.map((m) => m.clientMessageId).filter(Boolean));
+      const added = merged.length - current.length;
+      const unread =
+        action.fromServerPush && action.conversationId !== state.selectedId && added > 0
+          ? {
+              ...state.unread,
+              [action.conversationId]:
+                (state.unread[action.conversationId] ?? 0) +
+                action.messages.filter((m) => m.authorKind === 'customer').length,
+            }
+          : state.unread;
+      return {
+        ...state,
+        messages: { ...state.messages, [action.conversationId]: merged },
+        pending: state.pending.filter((p) => !stored.has(p.clientMessageId)),
+        unread,
+      };
+    }
+    case 'offer.received':
+      return {
+        ...state,
+        offers: [
+          ...state.offers.filter((o) => o.conversation.id !== action.offer.conversation.id),
+          action.offer,
+        ],
+      };
+    case 'offer.gone':
+      return { ...state, offers: state.offers.filter((o) => o.conversation.id !== action.conversationId) };
+    case 'typing':
+      return { ...state, typing: { ...state.typing, [action.conversationId]: action.typing } };
+    case 'pending.add':
+      return { ...state, pending: [...state.pending, action.message] };
+    case 'pending.failed':
+      return {
+        ...state,
+        pending: state.pending.map((p) =>
+          p.clientMessageId === action.clientMessageId ? { ...p, failed: action.error } : p,
+        ),
+      };
+    case 'pending.retry':
+      return {
+        ...state,
+        pending: state.pending.map((p) =>
+          p.clientMessageId === action.clientMessageId ? { ...p, failed: null } : p,
+        ),
+      };
+    case 'select': {
+      const unread = { ...state.unread };
+      if (action.conversationId) delete unread[action.conversationId];
+      return { ...state, selectedId: action.conversationId, unread };
+    }
+  }
+}
+
+export function lastSeq(state: InboxState, conversationId: string): number {
+  const list = state.messages[conversationId];
+  return list && list.length > 0 ? list[list.length - 1]!.seq : 0;
+}
+
+const outboxKey = (userId: string) => `baton.outbox.${userId}`;
+
+/** Unsent messages survive a reload: they are stored per user until the server has them. */
+export function loadOutbox(userId: string): PendingMessage[] {
+  try {
+    const raw = localStorage.getItem(outboxKey(userId));
+    return raw ? (JSON.parse(raw) as PendingMessage[]).map((p) => ({ ...p, failed: null })) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function saveOutbox(userId: string, pending: PendingMessage[]): void {
+  if (pending.length === 0) localStorage.removeItem(outboxKey(userId));
+  else localStorage.setItem(outboxKey(userId), JSON.stringify(pending));
+}

@@ -1,0 +1,180 @@
+import type {
+  AgentState,
+  Conversation,
+  HandoffBrief,
+  Message,
+  MessageDeliveryChanged,
+} from '@baton/contracts';
+import { AgentClientEvent, AgentServerEvent } from '@baton/contracts';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useSession } from '../../auth/session';
+import { agentSocket, ask, SocketRequestError } from '../../lib/agent-socket';
+import { api, clientMessageId } from '../../lib/api';
+import {
+  inboxReducer,
+  initialInbox,
+  lastSeq,
+  loadOutbox,
+  saveOutbox,
+  type InboxState,
+  type PendingMessage,
+} from './inbox-state';
+import { notifyAgent } from './notify';
+
+/**
+ * The inbox's live state: lists from REST, then kept current by the `/agent` socket. After a
+ * reconnect it reloads the lists, back-fills the open conversation by `seq` and resends
+ * whatever was still unsent, so nothing typed is lost.
+ */
+export function useInbox(onAgentState: (state: AgentState) => void) {
+  const { user } = useSession();
+  const me = user.id;
+  const [state, dispatch] = useReducer(inboxReducer, me, (id) => initialInbox(loadOutbox(id)));
+  const stateRef = useRef<InboxState>(state);
+  stateRef.current = state;
+
+  useEffect(() => saveOutbox(me, state.pending), [me, state.pending]);
+
+  const loadLists = useCallback(async () => {
+    const conversations = await api.get<Conversation[]>('/conversations');
+    dispatch({ type: 'conversations.loaded', conversations, me });
+    onAgentState(await api.get<AgentState>('/agents/me/state'));
+  }, [me, onAgentState]);
+
+  const backfill = useCallback(async (conversationId: string) => {
+    for (;;) {
+      const after = lastSeq(stateRef.current, conversationId);
+      const { messages } = await ask<{ messages: Message[] }>(AgentClientEvent.FetchMessages, {
+        conversationId,
+        afterSeq: after,
+        limit: 200,
+      });
+      dispatch({ type: 'messages.added', conversationId, messages });
+      // Keep the ref current for the next page before React re-renders.
+      stateRef.current = inboxReducer(stateRef.current, { type: 'messages.added', conversationId, messages });
+      if (messages.length < 200) return;
+    }
+  }, []);
+
+  const deliver = useCallback(async (p: PendingMessage) => {
+    try {
+      const { message } = await ask<{ message: Message }>(AgentClientEvent.SendMessage, {
+        conversationId: p.conversationId,
+        body: p.body,
+        clientMessageId: p.clientMessageId,
+        internal: p.internal,
+      });
+      dispatch({ type: 'messages.added', conversationId: p.conversationId, messages: [message] });
+    } catch (error) {
+      // A lost connection is not a failure: the message is resent when the socket is back.
+      if (error instanceof SocketRequestError && error.code === 'timeout') return;
+      dispatch({
+        type: 'pending.failed',
+        clientMessageId: p.clientMessageId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }, []);
+
+  const open = useCallback(
+    async (conversationId: string) => {
+      const { conversation } = await ask<{ conversation: Conversation }>(AgentClientEvent.JoinConversation, {
+        conversationId,
+      });
+      dispatch({ type: 'conversation.changed', conversation, me });
+      await backfill(conversationId);
+      if (!stateRef.current.briefs[conversationId]) {
+        const brief = await api.get<HandoffBrief>(`/conversations/${conversationId}/handoff`);
+        dispatch({ type: 'brief.loaded', conversationId, brief });
+      }
+    },
+    [backfill, me],
+  );
+
+  useEffect(() => {
+    const socket = agentSocket();
+    const onConnect = () => {
+      void loadLists().catch(() => undefined);
+      const selected = stateRef.current.selectedId;
+      if (selected) void open(selected).catch(() => undefined);
+      for (const p of stateRef.current.pending) if (!p.failed) void deliver(p);
+    };
+    const onMessage = ({ message }: { message: Message }) =>
+      dispatch({
+        type: 'messages.added',
+        conversationId: message.conversationId,
+        messages: [message],
+        fromServerPush: true,
+      });
+    const onAssigned = ({ conversation, handoff }: { conversation: Conversation; handoff: HandoffBrief }) => {
+      dispatch({ type: 'conversation.changed', conversation, me });
+      dispatch({ type: 'brief.loaded', conversationId: conversation.id, brief: handoff });
+      dispatch({ type: 'offer.gone', conversationId: conversation.id });
+      notifyAgent(
+        'New conversation assigned',
+        handoff.summary ?? handoff.reason ?? 'A customer is waiting for you.',
+      );
+    };
+    const onOffered = (offer: { conversation: Conversation; handoff: HandoffBrief; expiresAt: string }) => {
+      dispatch({ type: 'offer.received', offer });
+      notifyAgent('Conversation offered', offer.handoff.summary ?? 'Accept or decline the offer.');
+    };
+    const onUpdated = ({ conversation }: { conversation: Conversation }) =>
+      dispatch({ type: 'conversation.changed', conversation, me });
+    const onTyping = (t: { conversationId: string; author: string; typing: boolean }) => {
+      if (t.author === 'customer')
+        dispatch({ type: 'typing', conversationId: t.conversationId, typing: t.typing });
+    };
+    const onDelivery = (d: MessageDeliveryChanged) => {
+      const m = stateRef.current.messages[d.conversationId]?.find((x) => x.seq === d.seq);
+      if (m)
+        dispatch({
+          type: 'messages.added',
+          conversationId: d.conversationId,
+          messages: [{ ...m, deliveryStatus: d.deliveryStatus }],
+        });
+    };
+    socket.on('connect', onConnect);
+    socket.on(AgentServerEvent.MessageCreated, onMessage);
+    socket.on(AgentServerEvent.ConversationAssigned, onAssigned);
+    socket.on(AgentServerEvent.ConversationOffered, onOffered);
+    socket.on(AgentServerEvent.ConversationUpdated, onUpdated);
+    socket.on(AgentServerEvent.TypingChanged, onTyping);
+    socket.on(AgentServerEvent.MessageDeliveryChanged, onDelivery);
+    if (socket.connected) onConnect();
+    return () => {
+      socket.off('connect', onConnect);
+      socket.off(AgentServerEvent.MessageCreated, onMessage);
+      socket.off(AgentServerEvent.ConversationAssigned, onAssigned);
+      socket.off(AgentServerEvent.ConversationOffered, onOffered);
+      socket.off(AgentServerEvent.ConversationUpdated, onUpdated);
+      socket.off(AgentServerEvent.TypingChanged, onTyping);
+      socket.off(AgentServerEvent.MessageDeliveryChanged, onDelivery);
+    };
+  }, [loadLists, open, deliver, me]);
+
+  const send = useCallback(
+    (conversationId: string, body: string, internal: boolean) => {
+      const p: PendingMessage = {
+        clientMessageId: clientMessageId(),
+        conversationId,
+        body,
+        internal,
+        failed: null,
+      };
+      dispatch({ type: 'pending.add', message: p });
+      if (agentSocket().connected) void deliver(p);
+    },
+    [deliver],
+  );
+
+  const retry = useCallback(
+    (p: PendingMessage) => {
+      dispatch({ type: 'pending.retry', clientMessageId: p.clientMessageId });
+      void deliver({ ...p, failed: null });
+    },
+    [deliver],
+  );
+
+  return { state, dispatch, open, send, retry, reload: loadLists, me };
+}

@@ -1,0 +1,97 @@
+import { AgentClientEvent, AgentServerEvent, type Conversation, type Message } from '@baton/contracts';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { agentSocket, ask } from '../../lib/agent-socket';
+import { api } from '../../lib/api';
+import { conversationError, fetchMessagesAfter, mergeMessages } from './supervisor-utils';
+
+/**
+ * One conversation as the supervisor panel shows it. Loaded once over REST; while "watching
+ * silently" the socket joins the conversation's room and appends its `message.created` events,
+ * filling any gap (and everything missed while disconnected) by `seq`.
+ */
+export function useWatchedConversation(id: string) {
+  const [conversation, setConversation] = useState<Conversation | null>(null);
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [watching, setWatching] = useState(false);
+  const [watchError, setWatchError] = useState<unknown>(null);
+  const lastSeq = useRef(0);
+  lastSeq.current = messages.at(-1)?.seq ?? 0;
+
+  const addMessages = useCallback((incoming: Message[]) => {
+    setMessages((current) => mergeMessages(current, incoming));
+  }, []);
+
+  const catchUp = useCallback(async () => {
+    addMessages(await fetchMessagesAfter(id, lastSeq.current));
+  }, [id, addMessages]);
+
+  useEffect(() => {
+    let cancelled = false;
+    Promise.all([api.get<Conversation>(`/conversations/${id}`), fetchMessagesAfter(id, 0)]).then(
+      ([c, list]) => {
+        if (cancelled) return;
+        setConversation(c);
+        addMessages(list);
+      },
+      (err: unknown) => {
+        if (!cancelled) setError(conversationError(err));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [id, addMessages]);
+
+  // Status, assignee and priority changes reach supervisors through their queues' rooms.
+  useEffect(() => {
+    const socket = agentSocket();
+    const onUpdated = ({ conversation: c }: { conversation: Conversation }) => {
+      if (c.id === id) setConversation(c);
+    };
+    socket.on(AgentServerEvent.ConversationUpdated, onUpdated);
+    return () => {
+      socket.off(AgentServerEvent.ConversationUpdated, onUpdated);
+    };
+  }, [id]);
+
+  useEffect(() => {
+    if (!watching) return;
+    const socket = agentSocket();
+    // Joining again after a reconnect: the new socket is in no room yet.
+    const join = () =>
+      ask<{ conversation: Conversation }>(AgentClientEvent.JoinConversation, { conversationId: id })
+        .then(({ conversation: c }) => {
+          setConversation(c);
+          return catchUp();
+        })
+        .then(
+          () => setWatchError(null),
+          (err: unknown) => setWatchError(conversationError(err)),
+        );
+    const onMessage = ({ message }: { message: Message }) => {
+      if (message.conversationId !== id) return;
+      const gap = message.seq > lastSeq.current + 1;
+      addMessages([message]);
+      if (gap) void catchUp().catch((err: unknown) => setWatchError(err));
+    };
+    socket.on('connect', join);
+    socket.on(AgentServerEvent.MessageCreated, onMessage);
+    if (socket.connected) void join();
+    return () => {
+      socket.off('connect', join);
+      socket.off(AgentServerEvent.MessageCreated, onMessage);
+    };
+  }, [watching, id, catchUp, addMessages]);
+
+  return {
+    conversation,
+    setConversation,
+    messages,
+    addMessages,
+    error,
+    watching,
+    setWatching,
+    watchError,
+  };
+}

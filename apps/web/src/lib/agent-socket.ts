@@ -1,0 +1,46 @@
+import type { SocketError } from '@baton/contracts';
+import { io, type Socket } from 'socket.io-client';
+import { onSignedOut } from './session-events';
+
+/**
+ * The one `/agent` socket of this tab. socket.io reconnects on its own; screens listen for
+ * `connect` to back-fill what they missed while it was down.
+ */
+let socket: Socket | null = null;
+
+export function agentSocket(): Socket {
+  socket ??= io('/agent', { withCredentials: true, transports: ['websocket', 'polling'] });
+  return socket;
+}
+
+onSignedOut(() => {
+  socket?.disconnect();
+  socket = null;
+});
+
+export class SocketRequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Emits and waits for the acknowledgement; a refusal or a timeout rejects with a readable message. */
+export async function ask<T>(event: string, payload: unknown, timeoutMs = 10_000): Promise<T> {
+  let ack: T | SocketError;
+  try {
+    ack = (await agentSocket().timeout(timeoutMs).emitWithAck(event, payload)) as T | SocketError;
+  } catch {
+    throw new SocketRequestError(
+      'timeout',
+      'No answer from the server; it will be retried when the connection is back.',
+    );
+  }
+  if (ack && typeof ack === 'object' && 'error' in ack) {
+    const { error } = ack as SocketError;
+    throw new SocketRequestError(error.code, error.message);
+  }
+  return ack as T;
+}

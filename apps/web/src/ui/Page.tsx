@@ -1,0 +1,41 @@
+import type { ReactNode } from 'react';
+
+/** A screen's heading, with its main actions on the right. */
+export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="page-header">
+      <h1>{title}</h1>
+      {children && <div className="actions">{children}</div>}
+    </div>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="muted" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}
+
+/** Relative time in words ("3 min ago"). */
+export function Ago({ at, now = Date.now() }: { at: string | null; now?: number }) {
+  if (!at) return <span className="muted">—</span>;
+  return (
+    <time dateTime={at} title={new Date(at).toLocaleString()}>
+      {formatDuration((now - new Date(at).getTime()) / 1000)} ago
+    </time>
+  );
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return `${Math.floor(s / 86_400)} d`;
+}
