@@ -1,4 +1,4 @@
-import { Suspense } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useAuth, useSession } from '../auth/session';
 import { Link, navigate, usePath } from '../lib/router';
 import { IdleWarning } from './IdleWarning';
@@ -18,13 +18,13 @@ export function Shell() {
   const mine = ROUTES.filter((r) => allowed(r, permissions));
   const route = routeOf(path);
 
-  if (path === '/' || !route) {
-    const home = mine.find((r) => r.section !== 'me') ?? mine[0];
-    if (home && (path === '/' || path === '/index.html')) {
-      queueMicrotask(() => navigate(home.path, { replace: true }));
-      return null;
-    }
-  }
+  // The bare address opens the first screen this user may use.
+  const home = mine.find((r) => r.section !== 'me') ?? mine[0];
+  const redirect = home && (path === '/' || path === '/index.html') ? home.path : null;
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect]);
+  if (redirect) return null;
 
   return (
     <div className="shell">

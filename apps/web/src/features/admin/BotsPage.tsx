@@ -14,7 +14,7 @@ import { useApi } from '../../lib/use-api';
 import { CheckboxField, Field, SelectField, TextAreaField } from '../../ui/forms';
 import { PageHeader } from '../../ui/Page';
 import {
-  ConfirmAction,
+  EditDeleteActions,
   FormDialog,
   Listing,
   OnOffBadge,
@@ -163,40 +163,30 @@ function BotsTable({
                 )}
               </td>
               <td>
-                <div className="actions setup-row-actions">
-                  <button
-                    type="button"
-                    className="button button--small"
-                    aria-label={`Edit ${bot.name}`}
-                    onClick={() => onEdit(bot)}
-                  >
-                    Edit
-                  </button>
-                  <ConfirmAction
-                    label="Delete"
-                    accessibleLabel={`Delete ${bot.name}`}
-                    title={`Delete ${bot.name}?`}
-                    confirmLabel="Delete bot"
-                    onConfirm={async () => {
-                      await api.delete(`/bots/${bot.id}`);
-                      onDeleted(bot.id);
-                    }}
-                  >
-                    {bot.channelIds.length > 0 ? (
-                      <p className="alert alert--warn">
-                        {bot.channelIds.length === 1
-                          ? 'One channel uses'
-                          : `${bot.channelIds.length} channels use`}{' '}
-                        this bot ({channelNames(bot).join(', ')}). Their new conversations will go straight to
-                        the channel&rsquo;s default queue, with no bot answering first.
-                      </p>
-                    ) : (
-                      <p>No channel uses this bot.</p>
-                    )}
-                    <NoDefaultQueueWarning bot={bot} channels={channels} />
-                    <p>The bot&rsquo;s settings are lost. This cannot be undone; disabling it keeps them.</p>
-                  </ConfirmAction>
-                </div>
+                <EditDeleteActions
+                  name={`${bot.name}`}
+                  deleteTitle={`Delete ${bot.name}?`}
+                  confirmLabel="Delete bot"
+                  onEdit={() => onEdit(bot)}
+                  onDelete={async () => {
+                    await api.delete(`/bots/${bot.id}`);
+                    onDeleted(bot.id);
+                  }}
+                >
+                  {bot.channelIds.length > 0 ? (
+                    <p className="alert alert--warn">
+                      {bot.channelIds.length === 1
+                        ? 'One channel uses'
+                        : `${bot.channelIds.length} channels use`}{' '}
+                      this bot ({channelNames(bot).join(', ')}). Their new conversations will go straight to
+                      the channel&rsquo;s default queue, with no bot answering first.
+                    </p>
+                  ) : (
+                    <p>No channel uses this bot.</p>
+                  )}
+                  <NoDefaultQueueWarning bot={bot} channels={channels} />
+                  <p>The bot&rsquo;s settings are lost. This cannot be undone; disabling it keeps them.</p>
+                </EditDeleteActions>
               </td>
             </tr>
           ))}

@@ -4,7 +4,7 @@ import { api } from '../../lib/api';
 import { useApi } from '../../lib/use-api';
 import { Field, TextAreaField } from '../../ui/forms';
 import { Ago, Empty, PageHeader } from '../../ui/Page';
-import { ConfirmAction, FormDialog, Listing, matches, upsert } from './setup-shared';
+import { EditDeleteActions, FormDialog, Listing, matches, upsert } from './setup-shared';
 
 type Open = { response: CannedResponse | null } | null;
 
@@ -102,31 +102,21 @@ function ResponsesTable({
                 <Ago at={response.updatedAt} />
               </td>
               <td>
-                <div className="actions setup-row-actions">
-                  <button
-                    type="button"
-                    className="button button--small"
-                    aria-label={`Edit /${response.shortcut}`}
-                    onClick={() => onEdit(response)}
-                  >
-                    Edit
-                  </button>
-                  <ConfirmAction
-                    label="Delete"
-                    accessibleLabel={`Delete /${response.shortcut}`}
-                    title={`Delete /${response.shortcut}?`}
-                    confirmLabel="Delete canned response"
-                    onConfirm={async () => {
-                      await api.delete(`/canned-responses/${response.id}`);
-                      onDeleted(response.id);
-                    }}
-                  >
-                    <p>
-                      &ldquo;{response.title}&rdquo; disappears from every agent&rsquo;s composer. Messages
-                      already sent with it stay as they are. This cannot be undone.
-                    </p>
-                  </ConfirmAction>
-                </div>
+                <EditDeleteActions
+                  name={`/${response.shortcut}`}
+                  deleteTitle={`Delete /${response.shortcut}?`}
+                  confirmLabel="Delete canned response"
+                  onEdit={() => onEdit(response)}
+                  onDelete={async () => {
+                    await api.delete(`/canned-responses/${response.id}`);
+                    onDeleted(response.id);
+                  }}
+                >
+                  <p>
+                    &ldquo;{response.title}&rdquo; disappears from every agent&rsquo;s composer. Messages
+                    already sent with it stay as they are. This cannot be undone.
+                  </p>
+                </EditDeleteActions>
               </td>
             </tr>
           ))}

@@ -16,7 +16,7 @@ import { useApi } from '../../lib/use-api';
 import { CheckboxField, Field, SelectField, TextAreaField } from '../../ui/forms';
 import { PageHeader } from '../../ui/Page';
 import {
-  ConfirmAction,
+  EditDeleteActions,
   CopyableValue,
   FormDialog,
   Listing,
@@ -264,37 +264,27 @@ function ChannelsTable({
                 <SetupSummary channel={channel} />
               </td>
               <td>
-                <div className="actions setup-row-actions">
-                  <button
-                    type="button"
-                    className="button button--small"
-                    aria-label={`Edit ${channel.name}`}
-                    onClick={() => onEdit(channel)}
-                  >
-                    Edit
-                  </button>
-                  <ConfirmAction
-                    label="Delete"
-                    accessibleLabel={`Delete ${channel.name}`}
-                    title={`Delete ${channel.name}?`}
-                    confirmLabel="Delete channel"
-                    onConfirm={async () => {
-                      await api.delete(`/channels/${channel.id}`);
-                      onDeleted(channel.id);
-                    }}
-                  >
-                    <p>
-                      {channel.kind === 'webchat'
-                        ? 'The chat stops working at once on every site that embeds it.'
-                        : 'The channel stops receiving messages at once, and its secrets are destroyed.'}{' '}
-                      This cannot be undone.
-                    </p>
-                    <p>
-                      A channel that has conversations cannot be deleted (their history must stay): disable it
-                      instead.
-                    </p>
-                  </ConfirmAction>
-                </div>
+                <EditDeleteActions
+                  name={`${channel.name}`}
+                  deleteTitle={`Delete ${channel.name}?`}
+                  confirmLabel="Delete channel"
+                  onEdit={() => onEdit(channel)}
+                  onDelete={async () => {
+                    await api.delete(`/channels/${channel.id}`);
+                    onDeleted(channel.id);
+                  }}
+                >
+                  <p>
+                    {channel.kind === 'webchat'
+                      ? 'The chat stops working at once on every site that embeds it.'
+                      : 'The channel stops receiving messages at once, and its secrets are destroyed.'}{' '}
+                    This cannot be undone.
+                  </p>
+                  <p>
+                    A channel that has conversations cannot be deleted (their history must stay): disable it
+                    instead.
+                  </p>
+                </EditDeleteActions>
               </td>
             </tr>
           ))}

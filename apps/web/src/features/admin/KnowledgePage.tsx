@@ -7,7 +7,7 @@ import { useAction, useApi } from '../../lib/use-api';
 import { CheckboxField, ErrorMessage, Field, SelectField, TextAreaField } from '../../ui/forms';
 import { Ago, Empty, PageHeader } from '../../ui/Page';
 import {
-  ConfirmAction,
+  EditDeleteActions,
   FormDialog,
   Listing,
   Tags,
@@ -151,31 +151,21 @@ function ArticlesTable({
                 <Ago at={article.updatedAt} />
               </td>
               <td>
-                <div className="actions setup-row-actions">
-                  <button
-                    type="button"
-                    className="button button--small"
-                    aria-label={`Edit ${article.title}`}
-                    onClick={() => onEdit(article)}
-                  >
-                    Edit
-                  </button>
-                  <ConfirmAction
-                    label="Delete"
-                    accessibleLabel={`Delete ${article.title}`}
-                    title="Delete this article?"
-                    confirmLabel="Delete article"
-                    onConfirm={async () => {
-                      await api.delete(`/knowledge/articles/${article.id}`);
-                      onDeleted(article.id);
-                    }}
-                  >
-                    <p>
-                      &ldquo;{article.title}&rdquo; will be deleted and bots stop using it at once. This
-                      cannot be undone; to take it offline for a while, unpublish it instead.
-                    </p>
-                  </ConfirmAction>
-                </div>
+                <EditDeleteActions
+                  name={`${article.title}`}
+                  deleteTitle="Delete this article?"
+                  confirmLabel="Delete article"
+                  onEdit={() => onEdit(article)}
+                  onDelete={async () => {
+                    await api.delete(`/knowledge/articles/${article.id}`);
+                    onDeleted(article.id);
+                  }}
+                >
+                  <p>
+                    &ldquo;{article.title}&rdquo; will be deleted and bots stop using it at once. This cannot
+                    be undone; to take it offline for a while, unpublish it instead.
+                  </p>
+                </EditDeleteActions>
               </td>
             </tr>
           ))}

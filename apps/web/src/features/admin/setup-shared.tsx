@@ -121,6 +121,41 @@ export function useFocusFirstField<T extends HTMLElement>(selector = FIRST_FIELD
   return ref;
 }
 
+/** A table row's Edit and Delete buttons, named after the row for screen readers. */
+export function EditDeleteActions({
+  name,
+  deleteTitle,
+  confirmLabel,
+  onEdit,
+  onDelete,
+  children,
+}: {
+  name: string;
+  deleteTitle: string;
+  confirmLabel: string;
+  onEdit: () => void;
+  onDelete: () => Promise<unknown>;
+  /** What deleting does and what it cannot undo. */
+  children: ReactNode;
+}) {
+  return (
+    <div className="actions setup-row-actions">
+      <button type="button" className="button button--small" aria-label={`Edit ${name}`} onClick={onEdit}>
+        Edit
+      </button>
+      <ConfirmAction
+        label="Delete"
+        accessibleLabel={`Delete ${name}`}
+        title={deleteTitle}
+        confirmLabel={confirmLabel}
+        onConfirm={onDelete}
+      >
+        {children}
+      </ConfirmAction>
+    </div>
+  );
+}
+
 /**
  * A destructive action behind a confirmation dialog: the button opens it, the dialog says what will
  * happen and shows the server's refusal (e.g. "still in use") if there is one.

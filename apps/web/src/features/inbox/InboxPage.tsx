@@ -38,6 +38,8 @@ export default function InboxPage() {
     if (selectedId) open(selectedId).catch(setError);
   }, [selectedId, open, dispatch]);
 
+  // An expired offer has moved on to someone else; the server says so later, the clock already knows.
+  const offers = state.offers.filter((o) => Date.parse(o.expiresAt) > now);
   const totalUnread = Object.values(state.unread).reduce((a, b) => a + b, 0);
   useEffect(() => {
     document.title = totalUnread > 0 ? `(${totalUnread}) Inbox · Baton` : 'Inbox · Baton';
@@ -69,9 +71,9 @@ export default function InboxPage() {
         const next = order[(at + step + order.length) % order.length];
         if (next) navigate(`/inbox/${next}`);
       }
-      if (e.key === 'a' && state.offers[0]) {
+      if (e.key === 'a' && offers[0]) {
         e.preventDefault();
-        const id = state.offers[0].conversation.id;
+        const id = offers[0].conversation.id;
         ask(AgentClientEvent.AcceptOffer, { conversationId: id }).then(
           () => navigate(`/inbox/${id}`),
           setError,
@@ -80,7 +82,7 @@ export default function InboxPage() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [order, selectedId, state.offers]);
+  }, [order, selectedId, offers]);
 
   const selected = selectedId ? state.conversations[selectedId] : undefined;
 
@@ -121,7 +123,7 @@ export default function InboxPage() {
           </p>
         )}
         <ErrorMessage error={error} />
-        {state.offers.map((offer) => (
+        {offers.map((offer) => (
           <OfferCard
             key={offer.conversation.id}
             offer={offer}

@@ -4,7 +4,7 @@ import { ask } from '../../lib/agent-socket';
 import { ErrorMessage } from '../../ui/forms';
 import type { Offer } from './inbox-state';
 
-/** An offer waits for the agent's answer until it expires; the countdown makes the deadline visible. */
+/** An offer waits for the agent's answer until it expires (the inbox drops it then); the countdown shows the deadline. */
 export function OfferCard({
   offer,
   now,
@@ -18,11 +18,7 @@ export function OfferCard({
 }) {
   const [error, setError] = useState<unknown>(null);
   const id = offer.conversation.id;
-  const left = Math.max(0, Math.round((Date.parse(offer.expiresAt) - now) / 1000));
-  if (left === 0) {
-    queueMicrotask(() => onGone(id));
-    return null;
-  }
+  const left = Math.max(1, Math.round((Date.parse(offer.expiresAt) - now) / 1000));
   const answer = async (accept: boolean) => {
     try {
       await ask(accept ? AgentClientEvent.AcceptOffer : AgentClientEvent.DeclineOffer, {
