@@ -1,77 +1,106 @@
 /**
  * `npm start`: brings the whole product up on one machine — PostgreSQL and Redis (local or
- * private), build, migrations, seed, then the api and worker processes. Ctrl-C stops it all.
+ * private), build, migrations, seed, then the api and worker processes. SIGINT (Ctrl-C) or SIGTERM
+ * to this process or to npm's own PID stops it all; npm exits only once everything is down.
+ * package.json runs it as `exec node --import tsx …` because npm forwards a signal to its direct
+ * child only: a shell in between would die without passing it on, and tsx's own wrapper process
+ * kills its child outright when that child does not acknowledge the signal within 30 ms.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deploy } from '../db/migrate.js';
 import { seedDemoContent } from '../db/demo-content.js';
 import { adminBanner, DEFAULT_ADMIN_EMAIL, seed, type SeedResult } from '../db/seed.js';
-import { ensureLocalServices, ServiceError, type LocalServices } from './local-services.js';
+import { ensureLocalServices, ServiceError } from './local-services.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const say = (line: string) => console.log(`baton: ${line}`);
-const fail = (line: string): never => {
-  console.error(`baton: ${line}`);
-  process.exit(1);
-};
 
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
 const port = Number(process.env.PORT || 3000);
 const publicUrl = process.env.PUBLIC_URL || `http://localhost:${port}`;
 
-let services: LocalServices | undefined;
-const children: ChildProcess[] = [];
+const starting = ensureLocalServices({ dataRoot: join(root, '.data'), say });
+const children: { child: ChildProcess; stop: (signal: NodeJS.Signals) => void }[] = [];
 let stopping = false;
 
+/**
+ * Stops the children (SIGKILL after 15 s), then the private services, then exits. Only the first
+ * call acts: Ctrl-C reaches this process twice (from the terminal and forwarded by npm), and a
+ * failure during a requested stop must not cut it short.
+ */
 async function shutdown(code: number): Promise<never> {
-  if (stopping) process.exit(code);
+  if (stopping) return new Promise<never>(() => undefined);
   stopping = true;
   say('stopping…');
   await Promise.all(
     children.map(
-      (child) =>
+      ({ child, stop }) =>
         new Promise<void>((done) => {
           if (child.exitCode !== null || child.signalCode !== null) return done();
-          const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+          const kill = setTimeout(() => stop('SIGKILL'), 15_000);
           child.once('exit', () => {
             clearTimeout(kill);
             done();
           });
-          child.kill('SIGTERM');
+          stop('SIGTERM');
         }),
     ),
   );
+  // A stop during start-up waits for the services being started, so a private one is not left behind.
+  const services = await starting.catch(() => undefined);
   await services?.stop();
   say('stopped.');
   process.exit(code);
 }
 
+const fail = async (line: string): Promise<never> => {
+  if (!stopping) console.error(`baton: ${line}`);
+  return shutdown(1);
+};
+
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
-const { databaseUrl, redisUrl } = (services = await ensureLocalServices({
-  dataRoot: join(root, '.data'),
-  say,
-}).catch((error: unknown) => fail(error instanceof ServiceError ? error.message : String(error))));
+/** Starts a child that a stop request reaches; none once a stop has begun. */
+function track(
+  child: ChildProcess,
+  stop: (signal: NodeJS.Signals) => void = (signal) => child.kill(signal),
+): ChildProcess {
+  children.push({ child, stop });
+  return child;
+}
+
+const { databaseUrl, redisUrl } = await starting.catch((error: unknown) =>
+  fail(error instanceof ServiceError ? error.message : String(error)),
+);
 const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PORT: String(port) };
 
 say('building (cached after the first run)…');
-const build = spawnSync(
-  join(root, 'node_modules', '.bin', 'nx'),
-  ['run-many', '-t', 'build', '--outputStyle=static'],
-  {
+if (stopping) await shutdown(0);
+// Its own process group, so a stop reaches Nx's task processes too.
+const build = track(
+  spawn(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--outputStyle=static'], {
     cwd: root,
+    detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+  }),
+  (signal) => {
+    try {
+      if (build.pid) process.kill(-build.pid, signal);
+    } catch {
+      // the group is already gone
+    }
   },
 );
-if (build.status !== 0) {
-  await services?.stop();
-  fail('the build failed; run `npm run build` to see why.');
-}
+const built = await new Promise<number | null>((done) => {
+  build.once('exit', done);
+  build.once('error', () => done(null));
+});
+if (built !== 0) await fail('the build failed; run `npm run build` to see why.');
 
 let firstAdmin: SeedResult['admin'];
 try {
@@ -92,11 +121,11 @@ try {
       say(`demo content ready: queue "General", a knowledge-base bot, and the chat at ${publicUrl}/demo`);
   }
 } catch (error) {
-  await services?.stop();
-  fail(`database setup failed: ${error instanceof Error ? error.message : String(error)}`);
+  await fail(`database setup failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-function startProcess(name: 'api' | 'worker'): ChildProcess {
+function startProcess(name: 'api' | 'worker'): void {
+  if (stopping) return;
   const child = spawn(
     process.execPath,
     ['--enable-source-maps', join(root, 'dist', 'apps', 'api', name === 'api' ? 'main.js' : 'worker.js')],
@@ -111,8 +140,7 @@ function startProcess(name: 'api' | 'worker'): ChildProcess {
     say(`${name} exited (${signal ?? `code ${code}`}); stopping everything.`);
     void shutdown(1);
   });
-  children.push(child);
-  return child;
+  track(child);
 }
 
 startProcess('api');
@@ -134,7 +162,7 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 250));
 }
 if (!stopping) {
-  say(`ready — open ${publicUrl} (Ctrl-C stops everything).`);
+  say(`ready — open ${publicUrl} (Ctrl-C or SIGTERM stops everything).`);
   // After the start-up logs, so it does not scroll away.
   if (firstAdmin) console.log(adminBanner(firstAdmin));
 }
