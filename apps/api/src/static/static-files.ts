@@ -34,6 +34,8 @@ export function serveStaticApps(app: Express, dirs: { web: string; widget: strin
   app.get(/.*/, (req: Request, res: Response, next: NextFunction) => {
     if (API_PREFIX.test(req.path) || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(webIndex);
+    // Relative to `root`: with an absolute path `send` refuses any dot segment in it, so a checkout
+    // under `~/.cache/…` would answer 404.
+    res.sendFile('index.html', { root: dirs.web });
   });
 }
