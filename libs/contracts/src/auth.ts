@@ -32,6 +32,10 @@ export const ZSessionState = z.object({
 });
 export type SessionState = z.infer<typeof ZSessionState>;
 
+/** Answer of `GET /auth/session`: the SPA's first look, 200 whether or not anyone is signed in. */
+export const ZSessionProbe = z.object({ session: ZSessionState.nullable() });
+export type SessionProbe = z.infer<typeof ZSessionProbe>;
+
 export const ZChangePasswordRequest = z.strictObject({
   currentPassword: password,
   newPassword: password,

@@ -1,4 +1,4 @@
-import type { SessionState } from '@baton/contracts';
+import type { SessionProbe, SessionState } from '@baton/contracts';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, setApiHooks, setCsrfToken } from '../lib/api';
 import { signedOut } from '../lib/session-events';
@@ -49,9 +49,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [ended, stepUp]);
 
   useEffect(() => {
+    // `/auth/session` answers 200 for a visitor too, so an anonymous start logs no failed request.
     api
-      .get<SessionState>('/auth/me')
-      .then(setSession)
+      .get<SessionProbe>('/auth/session')
+      .then(({ session }) =>
+        session ? setSession(session) : setState({ status: 'signed_out', notice: null }),
+      )
       .catch((error: unknown) =>
         setState({
           status: 'signed_out',

@@ -2,6 +2,7 @@ import {
   ZChangePasswordRequest,
   type ChangePasswordRequest,
   type SessionInfo,
+  type SessionProbe,
   type SessionState,
 } from '@baton/contracts';
 import { Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
@@ -57,6 +58,18 @@ export class AuthController {
   @RequireSession('mfa_verification', 'password_change', 'mfa_enrolment')
   me(@CurrentSession() session: AuthSession): SessionState {
     return this.auth.state(session);
+  }
+
+  /**
+   * The SPA's first question on load. A visitor who is not signed in gets `session: null` with 200:
+   * an anonymous start is not a failure (nor a denial to audit). Every other route still refuses them.
+   */
+  @Get('session')
+  @Public()
+  async session(@Req() req: Request): Promise<SessionProbe> {
+    const token = this.cookies.token(req);
+    const session = token ? await this.sessions.resolve(token) : null;
+    return { session: session ? this.auth.state(session) : null };
   }
 
   /** Also the forced change after a one-time password. Ends every other session of the user. */

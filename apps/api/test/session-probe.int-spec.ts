@@ -1,0 +1,36 @@
+import type { SessionProbe } from '@baton/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, createUser, signIn, startApi, type TestApi } from './support/api.js';
+
+/** The SPA's first request on every load: it answers 200 whether or not anyone is signed in. */
+describe('GET /auth/session', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('answers no session for a visitor, while the rest still refuses them', async () => {
+    const visitor = new Client(api.base);
+    const probe = await visitor.get<SessionProbe>('/api/v1/auth/session');
+    expect(probe.status).toBe(200);
+    expect(probe.body).toEqual({ session: null });
+    expect((await visitor.get('/api/v1/auth/me')).status).toBe(401);
+  });
+
+  it('answers the session state of a signed-in user, and none again after sign-out', async () => {
+    const user = await createUser(api, { roles: ['agent'] });
+    const client = await signIn(api, user);
+    const probe = await client.get<SessionProbe>('/api/v1/auth/session');
+    expect(probe.status).toBe(200);
+    expect(probe.body.session?.user.email).toBe(user.email);
+    expect(probe.body.session?.pending).toBeNull();
+    expect(probe.body.session?.csrfToken).toBe(client.csrfToken);
+
+    expect((await client.post('/api/v1/auth/logout')).status).toBe(204);
+    expect((await client.get<SessionProbe>('/api/v1/auth/session')).body).toEqual({ session: null });
+  });
+});
