@@ -64,7 +64,7 @@ const fail = async (line: string): Promise<never> => {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
-/** Starts a child that a stop request reaches; none once a stop has begun. */
+/** Registers a child for the stop to end (SIGTERM, SIGKILL after 15 s); `stop` signals it. */
 function track(
   child: ChildProcess,
   stop: (signal: NodeJS.Signals) => void = (signal) => child.kill(signal),
