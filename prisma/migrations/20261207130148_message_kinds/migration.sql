@@ -23,12 +23,23 @@ UPDATE "messages" SET "kind" = CASE WHEN "internal" THEN 'note'::"MessageKind" E
 ALTER TABLE "messages" ALTER COLUMN "kind" SET NOT NULL;
 
 -- `internal` stays (the customer queries and the WhatsApp sweep filter on it) but can no longer
--- disagree with the kind, nor the kind with the author.
-ALTER TABLE "messages" ADD CONSTRAINT "messages_kind_check" CHECK (
-  "internal" = ("kind" IN ('note', 'whisper'))
-  AND (("author_kind" = 'agent') = ("kind" IN ('reply', 'note', 'whisper', 'barge_in')))
-  AND ("author_kind" = 'agent' OR "kind"::text = "author_kind"::text)
-);
+-- disagree with the kind, nor the kind with the author. A trigger rather than a CHECK constraint, like
+-- the capacity guard: Prisma's schema engine does not model CHECK constraints.
+CREATE FUNCTION messages_kind_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.internal IS DISTINCT FROM (NEW.kind IN ('note', 'whisper'))
+     OR (NEW.author_kind = 'agent') IS DISTINCT FROM (NEW.kind IN ('reply', 'note', 'whisper', 'barge_in'))
+     OR (NEW.author_kind <> 'agent' AND NEW.kind::text <> NEW.author_kind::text) THEN
+    RAISE EXCEPTION 'message % of % cannot be a % (internal: %)', NEW.id, NEW.author_kind, NEW.kind, NEW.internal
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'messages_kind_check';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER messages_kind_guard
+  BEFORE INSERT OR UPDATE OF kind, internal, author_kind ON "messages"
+  FOR EACH ROW EXECUTE FUNCTION messages_kind_guard();
 
 -- The author's display name is read with the message; the app never deletes users, and a deleted
 -- author leaves the message in place.
