@@ -39,7 +39,11 @@ describe(`the ${MIGRATION} migration`, () => {
     await applyMigrations({ databaseUrl, migrationsDir: before, schemaPath });
     await db.connect();
 
-    const [agent, supervisor, channel, contact, conversation] = Array.from({ length: 5 }, () => randomUUID());
+    const agent = randomUUID();
+    const supervisor = randomUUID();
+    const channel = randomUUID();
+    const contact = randomUUID();
+    const conversation = randomUUID();
     await db.query(
       `INSERT INTO users (id, email, display_name, password_hash, updated_at)
        VALUES ($1, 'ana@example.test', 'Ana', 'x', now()), ($2, 'sam@example.test', 'Sam', 'x', now())`,

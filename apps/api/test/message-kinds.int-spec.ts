@@ -1,6 +1,15 @@
-import { ZCustomerMessage, ZMessage, type CustomerMessage, type Message, type Queue } from '@baton/contracts';
+import {
+  ZCustomerMessage,
+  ZMessage,
+  type CreatedApiKey,
+  type CustomerMessage,
+  type HandoffResponse,
+  type Message,
+  type Queue,
+} from '@baton/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createWorker } from '../src/bootstrap.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
 import { createUser, eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
@@ -13,6 +22,8 @@ import {
   customerSocket,
   waitFor,
 } from './support/sockets.js';
+import { capturingLogger, testEnv } from './support/test-env.js';
+import { startWebhookReceiver } from './support/webhook-receiver.js';
 
 const tag = () => randomBytes(4).toString('hex');
 
@@ -172,6 +183,66 @@ describe('message kinds and real authors', () => {
     expect(history.messages.map(customerView)).toEqual(customerExpected);
     // Only display names reach the customer, never staff ids.
     expect(JSON.stringify(history.messages)).not.toContain(supervisor.id);
+  });
+
+  it("names the supervisor, not the assignee, in an external bot's agent_message_created webhook", async () => {
+    const hooks = await startWebhookReceiver();
+    const worker = await createWorker(testEnv(), capturingLogger('warn').logger);
+    try {
+      const queue = (await admin.post<Queue>('/api/v1/queues', { name: `kinds-api-${tag()}` })).body;
+      const agent = await createUser(api, { roles: ['agent'], email: `ana-${tag()}@example.test` });
+      const supervisor = await createUser(api, { roles: ['supervisor'], mfa: true });
+      await api.prisma.user.update({ where: { id: agent.id }, data: { displayName: 'Ana Lima' } });
+      await api.prisma.user.update({ where: { id: supervisor.id }, data: { displayName: 'Sam Reyes' } });
+      await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, {
+        members: [{ userId: agent.id }, { userId: supervisor.id, isSupervisor: true }],
+      });
+      const key = (
+        await admin.post<CreatedApiKey>('/api/v1/api-keys', { name: `bot-${tag()}`, webhookUrl: hooks.url })
+      ).body;
+      const created = await fetch(`${api.base}/api/v1/handoff`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key.key}`,
+          'content-type': 'application/json',
+          'idempotency-key': randomUUID(),
+        },
+        body: JSON.stringify({
+          queue: queue.id,
+          agent_email: agent.email,
+          subscribe_helpdesk_events: ['agent_message_created'],
+          contact: { id: `crm-${tag()}` },
+        }),
+      });
+      const caseId = ((await created.json()) as HandoffResponse).caseId;
+
+      const path = `/api/v1/conversations/${caseId}`;
+      const agentClient = await signIn(api, agent);
+      await agentClient.post(`${path}/messages`, {
+        body: 'Refund is on its way',
+        clientMessageId: 'kinds-api-reply',
+      });
+      const boss = await signIn(api, supervisor);
+      await boss.post(`${path}/whisper`, { body: 'Check the fee too', clientMessageId: 'kinds-api-whisper' });
+      await boss.post(`${path}/barge-in`, { body: 'Team lead here', clientMessageId: 'kinds-api-barge' });
+
+      const said = await eventually(
+        () =>
+          hooks.calls
+            .filter((c) => c.body.case_id === caseId && c.body.event === 'agent_message_created')
+            .map((c) => c.body.message as { text: string; agent_name: string | null }),
+        (all) => all.some((m) => m.text === 'Team lead here'),
+        15_000,
+      );
+      // The whisper was written before the barge-in, and would have been sent before it.
+      expect(said.map((m) => [m.text, m.agent_name])).toEqual([
+        ['Refund is on its way', 'Ana Lima'],
+        ['Team lead here', 'Sam Reyes'],
+      ]);
+    } finally {
+      await worker.close();
+      await hooks.close();
+    }
   });
 
   it('refuses a message whose kind disagrees with its author or with `internal`', async () => {
