@@ -265,6 +265,7 @@ describe('bots answer first and hand off to people with context', () => {
         conversationId: c.id,
         seq: 1,
         authorKind: 'customer',
+        kind: 'customer',
         body: `How do I reset my ${product} password?`,
         createdAt: new Date(Date.now() - 10 * 60_000),
       },
@@ -389,7 +390,13 @@ describe('bots answer first and hand off to people with context', () => {
       data: { channelId: channel.id, contactId: contact.id, lastSeq: 1 },
     });
     await api.prisma.message.create({
-      data: { conversationId: c.id, seq: 1, authorKind: 'customer', body: 'Is anyone there?' },
+      data: {
+        conversationId: c.id,
+        seq: 1,
+        authorKind: 'customer',
+        kind: 'customer',
+        body: 'Is anyone there?',
+      },
     });
     await own.get(BotDispatcherService).enqueue({ conversationId: c.id, seq: 1 });
     await eventually(

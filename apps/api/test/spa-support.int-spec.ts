@@ -394,6 +394,7 @@ describe('server support for the staff app', () => {
           conversationId: conversation.id,
           seq: conversation.lastSeq + 1,
           authorKind: 'customer',
+          kind: 'customer',
           body: 'hi',
         },
       });

@@ -539,13 +539,14 @@ describe('WhatsApp channel', () => {
     // pending whose job never reached Redis. No event, no job: only the sweep can find them.
     await api.prisma.conversation.update({ where: { id: conversationId }, data: { lastSeq: 2 } });
     await api.prisma.message.create({
-      data: { conversationId, seq: 1, authorKind: 'bot', body: 'lost before marking' },
+      data: { conversationId, seq: 1, authorKind: 'bot', kind: 'bot', body: 'lost before marking' },
     });
     await api.prisma.message.create({
       data: {
         conversationId,
         seq: 2,
         authorKind: 'agent',
+        kind: 'reply',
         authorUserId: agent.user.id,
         body: 'lost before queueing',
         deliveryStatus: 'pending',

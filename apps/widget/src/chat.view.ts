@@ -233,7 +233,7 @@ export class ChatView {
       rows.push({
         // Keyed by clientMessageId when it has one, so the "sending" line becomes the sent one in place.
         key: m.clientMessageId ? `c:${m.clientMessageId}` : `s:${m.seq}`,
-        author: authorLabel(m.authorKind, state.conversation?.agentName ?? null),
+        author: authorLabel(m),
         body: m.body,
         kind: m.authorKind,
         meta: '',
@@ -242,7 +242,7 @@ export class ChatView {
     for (const p of state.pending) {
       rows.push({
         key: `c:${p.clientMessageId}`,
-        author: authorLabel('customer', null),
+        author: authorLabel({ authorKind: 'customer', authorName: null }),
         body: p.body,
         kind: 'customer',
         meta: state.phase === 'online' ? 'Sending…' : 'Waiting for the connection…',

@@ -33,9 +33,9 @@ describe('status line', () => {
     expect(formatWait(null)).toBeNull();
   });
 
-  it('labels bot and agent messages', () => {
-    expect(authorLabel('bot', 'Dana')).toBe('Bot');
-    expect(authorLabel('agent', 'Dana')).toBe('Dana');
-    expect(authorLabel('agent', null)).toBe('Agent');
+  it('labels bot and staff messages by the author the message names', () => {
+    expect(authorLabel({ authorKind: 'bot', authorName: null })).toBe('Bot');
+    expect(authorLabel({ authorKind: 'agent', authorName: 'Dana' })).toBe('Dana');
+    expect(authorLabel({ authorKind: 'agent', authorName: null })).toBe('Agent');
   });
 });

@@ -1,4 +1,4 @@
-import type { ConversationStatus } from '@baton/contracts';
+import type { ConversationStatus, CustomerMessage } from '@baton/contracts';
 
 export interface ConversationView {
   id: string;
@@ -37,18 +37,18 @@ export function statusLine(conversation: ConversationView | null): string {
   }
 }
 
-/** Who wrote a message, as shown above it. */
-export function authorLabel(
-  authorKind: 'customer' | 'bot' | 'agent' | 'system',
-  agentName: string | null,
-): string {
-  switch (authorKind) {
+/**
+ * Who wrote a message, as shown above it: staff by the name the message carries, so a supervisor who
+ * barges in appears under their own name, and an earlier agent's reply keeps theirs after a transfer.
+ */
+export function authorLabel(message: Pick<CustomerMessage, 'authorKind' | 'authorName'>): string {
+  switch (message.authorKind) {
     case 'customer':
       return 'You';
     case 'bot':
       return 'Bot';
     case 'agent':
-      return agentName ?? 'Agent';
+      return message.authorName ?? 'Agent';
     case 'system':
       return 'Notice';
   }

@@ -14,6 +14,8 @@ const message = (
   conversationId,
   seq,
   authorKind: 'agent',
+  kind: 'reply',
+  authorName: 'Dana',
   body: `message ${seq}`,
   clientMessageId: null,
   createdAt: new Date(0).toISOString(),

@@ -109,6 +109,13 @@ export type Conversation = z.infer<typeof ZConversation>;
 
 export const ZAuthorKind = z.enum(['customer', 'bot', 'agent', 'system']);
 
+/**
+ * What a message is. Staff write `reply` (to the customer), `note` (staff only), and supervisors
+ * `whisper` (to the agent, staff only) and `barge_in` (to the customer, under their own name).
+ */
+export const ZMessageKind = z.enum(['customer', 'bot', 'system', 'reply', 'note', 'whisper', 'barge_in']);
+export type MessageKind = z.infer<typeof ZMessageKind>;
+
 /** Where an outbound message on a provider channel (WhatsApp) stands; it only ever moves forward. */
 export const ZDeliveryStatus = z.enum(['pending', 'sent', 'delivered', 'read', 'failed']);
 export type DeliveryStatus = z.infer<typeof ZDeliveryStatus>;
@@ -118,8 +125,13 @@ export const ZMessage = z.object({
   conversationId: z.uuid(),
   seq: z.number().int(),
   authorKind: ZAuthorKind,
+  kind: ZMessageKind,
+  /** Who wrote it: the supervisor for whispers and barge-ins, never inferred from the assignee. */
   authorUserId: z.uuid().nullable(),
+  /** The author's display name for staff messages; null for customer, bot and system lines. */
+  authorName: z.string().nullable(),
   body: z.string(),
+  /** True exactly for notes and whispers. */
   internal: z.boolean(),
   clientMessageId: z.string().nullable(),
   /** Null where nothing is delivered through a provider (web chat, internal notes, customer messages). */

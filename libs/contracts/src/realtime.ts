@@ -95,6 +95,10 @@ export const ZCustomerMessage = z.object({
   conversationId: z.uuid(),
   seq: z.number().int(),
   authorKind: z.enum(['customer', 'bot', 'agent', 'system']),
+  /** Customers never receive notes or whispers. */
+  kind: z.enum(['customer', 'bot', 'system', 'reply', 'barge_in']),
+  /** The staff author's display name (the supervisor's for a barge-in); null for customer, bot and system. */
+  authorName: z.string().nullable(),
   body: z.string(),
   clientMessageId: z.string().nullable(),
   createdAt: z.iso.datetime(),

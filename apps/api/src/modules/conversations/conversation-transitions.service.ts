@@ -106,7 +106,9 @@ export class ConversationTransitions {
     });
     const seq = lastSeq + 1;
     await tx.conversation.update({ where: { id: conversationId }, data: { lastSeq: seq } });
-    const message = await tx.message.create({ data: { conversationId, seq, authorKind, body } });
+    const message = await tx.message.create({
+      data: { conversationId, seq, authorKind, kind: authorKind, body },
+    });
     await this.audit.record(tx, {
       action: 'message.created',
       actor: null,

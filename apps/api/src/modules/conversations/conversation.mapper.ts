@@ -6,6 +6,11 @@ import {
 } from '@baton/contracts';
 import type { Conversation, Message } from '../../generated/prisma/client.js';
 
+/** Read a message with this, so its author's name travels with it (never guessed from the assignee). */
+export const withAuthor = { author: { select: { displayName: true } } } as const;
+
+export type MessageWithAuthor = Message & { author: { displayName: string } | null };
+
 const DELIVERY_STATUSES: ReadonlySet<string> = new Set(ZDeliveryStatus.options);
 
 /** The column is free text in the database; anything outside the contract's states reads as unknown. */
@@ -36,13 +41,15 @@ export function toConversation(c: Conversation): ConversationDto {
   };
 }
 
-export function toMessage(m: Message): MessageDto {
+export function toMessage(m: MessageWithAuthor): MessageDto {
   return {
     id: m.id,
     conversationId: m.conversationId,
     seq: m.seq,
     authorKind: m.authorKind,
+    kind: m.kind,
     authorUserId: m.authorUserId,
+    authorName: m.author?.displayName ?? null,
     body: m.body,
     internal: m.internal,
     clientMessageId: m.clientMessageId,

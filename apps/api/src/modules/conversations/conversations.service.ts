@@ -18,7 +18,7 @@ import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthSession } from '../auth/session.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
-import { toConversation, toMessage } from './conversation.mapper.js';
+import { toConversation, toMessage, withAuthor } from './conversation.mapper.js';
 import { ConversationTransitions } from './conversation-transitions.service.js';
 import { HandoffBriefs } from './handoff-briefs.service.js';
 
@@ -136,6 +136,7 @@ export class ConversationsService {
       where: { conversationId: id, seq: { gt: afterSeq } },
       orderBy: { seq: 'asc' },
       take: limit,
+      include: withAuthor,
     });
     return rows.map(toMessage);
   }
@@ -218,7 +219,8 @@ export class ConversationsService {
   }
 
   /**
-   * Stores an agent's reply or internal note. Idempotent on `clientMessageId`: sending again returns
+   * Stores a staff message: an agent's reply or internal note, a supervisor's whisper or barge-in
+   * (written under the supervisor's own name). Idempotent on `clientMessageId`: sending again returns
    * the stored message with its `seq`.
    */
   async send(
@@ -231,6 +233,7 @@ export class ConversationsService {
     // A whisper is staff-only by definition; barging in writes to the customer as a supervisor.
     if (mode === 'whisper') input = { ...input, internal: true };
     if (mode === 'barge_in') input = { ...input, internal: false };
+    const kind = mode === 'reply' ? (input.internal ? 'note' : 'reply') : mode;
     const { message, events } = await this.prisma.$transaction(async (tx) => {
       const c = await this.transitions.lock(tx, id);
       const existing = await tx.message.findUnique({
@@ -241,6 +244,7 @@ export class ConversationsService {
             clientMessageId: input.clientMessageId,
           },
         },
+        include: withAuthor,
       });
       if (existing) return { message: existing, events: [] as DomainEvent[] };
       if (!input.internal) {
@@ -264,11 +268,13 @@ export class ConversationsService {
           conversationId: id,
           seq,
           authorKind: 'agent',
+          kind,
           authorUserId: session.userId,
           body: input.body,
           internal: input.internal,
           clientMessageId: input.clientMessageId,
         },
+        include: withAuthor,
       });
       await this.audit.record(tx, {
         action:
@@ -278,7 +284,7 @@ export class ConversationsService {
               ? 'conversation.barged_in'
               : 'message.created',
         target: { type: 'conversation', id },
-        data: { seq, internal: input.internal, messageId: created.id, assigneeId: c.assigneeId },
+        data: { seq, kind, internal: input.internal, messageId: created.id, assigneeId: c.assigneeId },
       });
       return {
         message: created,

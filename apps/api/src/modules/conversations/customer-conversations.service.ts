@@ -1,10 +1,10 @@
 import type { CustomerMessage, CustomerSendMessage } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
-import type { Message } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
+import { withAuthor, type MessageWithAuthor } from './conversation.mapper.js';
 import { ConversationTransitions } from './conversation-transitions.service.js';
 
 /** A customer: a contact of a channel, identified by a signed visitor token (not an account). */
@@ -13,12 +13,20 @@ export interface Visitor {
   channelId: string;
 }
 
-export function toCustomerMessage(m: Message): CustomerMessage {
+/**
+ * What the customer sees of a message. Staff messages carry their author's display name (the name
+ * the widget already shows for the assigned agent), so a supervisor's barge-in is under their name.
+ * Never called with a note or a whisper.
+ */
+export function toCustomerMessage(m: MessageWithAuthor): CustomerMessage {
+  if (m.kind === 'note' || m.kind === 'whisper') throw new Error('staff-only message offered to a customer');
   return {
     id: m.id,
     conversationId: m.conversationId,
     seq: m.seq,
     authorKind: m.authorKind,
+    kind: m.kind,
+    authorName: m.authorKind === 'agent' ? (m.author?.displayName ?? null) : null,
     body: m.body,
     clientMessageId: m.authorKind === 'customer' ? m.clientMessageId : null,
     createdAt: m.createdAt.toISOString(),
@@ -90,6 +98,7 @@ export class CustomerConversationsService {
             clientMessageId: input.clientMessageId,
           },
         },
+        include: withAuthor,
       });
       if (existing) return { message: existing, events: [] as DomainEvent[] };
       const produced: DomainEvent[] = [];
@@ -102,10 +111,12 @@ export class CustomerConversationsService {
           conversationId: c.id,
           seq,
           authorKind: 'customer',
+          kind: 'customer',
           body: input.body,
           clientMessageId: input.clientMessageId,
           externalId: options.externalId ?? null,
         },
+        include: withAuthor,
       });
       await this.audit.record(tx, {
         action: 'message.created',
@@ -145,6 +156,7 @@ export class CustomerConversationsService {
       where: { conversationId, seq: { gt: afterSeq }, internal: false },
       orderBy: { seq: 'asc' },
       take: limit,
+      include: withAuthor,
     });
     return rows.map(toCustomerMessage);
   }

@@ -112,7 +112,7 @@ export class CaseWebhooksService implements OnModuleInit {
     if (!found?.subscribedEvents.includes('agent_message_created')) return;
     const message = await this.prisma.message.findUnique({
       where: { conversationId_seq: { conversationId, seq } },
-      include: { conversation: { include: { assignee: { select: { displayName: true } } } } },
+      include: { author: { select: { displayName: true } } },
     });
     if (!message) return;
     await this.send(found.apiKeyId, 'agent_message_created', {
@@ -121,7 +121,8 @@ export class CaseWebhooksService implements OnModuleInit {
       message: {
         id: message.id,
         text: message.body,
-        agent_name: message.conversation.assignee?.displayName ?? null,
+        // Whoever wrote it: a supervisor who barges in is named, not the assigned agent.
+        agent_name: message.author?.displayName ?? null,
         seq,
       },
       at: new Date().toISOString(),

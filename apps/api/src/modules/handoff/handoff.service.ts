@@ -98,6 +98,7 @@ export class HandoffService {
           conversationId: conversation.id,
           seq: i + 1,
           authorKind: line.author,
+          kind: line.author,
           body: line.text,
           ...(line.at && { createdAt: new Date(line.at) }),
         })),

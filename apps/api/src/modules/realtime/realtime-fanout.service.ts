@@ -10,7 +10,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { Logger } from 'pino';
 import { LOGGER } from '../../logging/logging.module.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
-import { toConversation, toMessage } from '../conversations/conversation.mapper.js';
+import { toConversation, toMessage, withAuthor } from '../conversations/conversation.mapper.js';
 import { toCustomerMessage } from '../conversations/customer-conversations.service.js';
 import { HandoffBriefs } from '../conversations/handoff-briefs.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
@@ -106,7 +106,7 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
   private async messageCreated(conversationId: string, seq: number): Promise<void> {
     const message = await this.prisma.message.findUnique({
       where: { conversationId_seq: { conversationId, seq } },
-      include: { conversation: { select: { assigneeId: true, contactId: true } } },
+      include: { ...withAuthor, conversation: { select: { assigneeId: true, contactId: true } } },
     });
     if (!message) return;
     const staff = [Room.conversation(conversationId)];

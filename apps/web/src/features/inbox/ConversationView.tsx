@@ -8,6 +8,7 @@ import { Composer } from './Composer';
 import { ConversationActions } from './ConversationActions';
 import { CustomerPanel } from './CustomerPanel';
 import type { PendingMessage } from './inbox-state';
+import { MessageItem } from './MessageItem';
 
 const AUTHOR_LABEL: Record<Message['authorKind'], string> = {
   customer: 'Customer',
@@ -154,33 +155,5 @@ function HandoffSummary({ brief }: { brief: HandoffBrief }) {
         </details>
       )}
     </section>
-  );
-}
-
-function MessageItem({ message: m, me }: { message: Message; me: string }) {
-  const mine = m.authorKind === 'agent' && m.authorUserId === me;
-  const classes = [
-    'message',
-    `message--${m.authorKind}`,
-    mine ? 'message--mine' : '',
-    m.internal ? 'message--note' : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-  return (
-    <li className={classes}>
-      <div className="message__meta">
-        {m.internal ? 'Internal note · ' : ''}
-        {mine ? 'You' : AUTHOR_LABEL[m.authorKind]} ·{' '}
-        <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleTimeString()}</time>
-        {m.authorKind === 'agent' && !m.internal && (
-          <span className={`delivery delivery--${m.deliveryStatus ?? 'stored'}`}>
-            {' '}
-            · {m.deliveryStatus ?? 'sent'}
-          </span>
-        )}
-      </div>
-      <div className="message__body">{m.body}</div>
-    </li>
   );
 }

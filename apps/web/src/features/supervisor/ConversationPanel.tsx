@@ -2,6 +2,7 @@ import { Permission } from '@baton/authz';
 import type { Conversation, Message } from '@baton/contracts';
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useCan, useSession } from '../../auth/session';
+import { messageLabel } from '../../lib/message-label';
 import { ErrorMessage } from '../../ui/forms';
 import { Loading } from '../../ui/Page';
 import { RoutingDecisions } from './RoutingDecisions';
@@ -213,7 +214,7 @@ export function ConversationPanel({
           )}
 
           <h3 className="sv-panel__sub">Messages</h3>
-          <MessageList messages={view.messages} watching={view.watching} authorName={nameOf} me={user.id} />
+          <MessageList messages={view.messages} watching={view.watching} me={user.id} />
 
           {canSupervise && isOpen(conversation) && (
             <>
@@ -227,17 +228,7 @@ export function ConversationPanel({
   );
 }
 
-function MessageList({
-  messages,
-  watching,
-  authorName,
-  me,
-}: {
-  messages: Message[];
-  watching: boolean;
-  authorName: (userId: string) => string | undefined;
-  me: string;
-}) {
+function MessageList({ messages, watching, me }: { messages: Message[]; watching: boolean; me: string }) {
   const box = useRef<HTMLOListElement>(null);
   const pinned = useRef(true);
 
@@ -248,14 +239,6 @@ function MessageList({
   }, [messages]);
 
   if (messages.length === 0) return <p className="empty">No messages yet.</p>;
-
-  const author = (m: Message) => {
-    if (m.authorKind === 'customer') return 'Customer';
-    if (m.authorKind === 'bot') return 'Bot';
-    if (m.authorKind === 'system') return 'System';
-    if (m.authorUserId === me) return 'You';
-    return (m.authorUserId && authorName(m.authorUserId)) ?? 'Staff';
-  };
 
   return (
     <ol
@@ -271,10 +254,9 @@ function MessageList({
       }}
     >
       {messages.map((m) => (
-        <li key={m.seq} className={`sv-msg sv-msg--${m.authorKind}${m.internal ? ' sv-msg--note' : ''}`}>
+        <li key={m.seq} className={`sv-msg sv-msg--${m.authorKind} sv-msg--${m.kind}`}>
           <div className="sv-msg__meta">
-            <strong>{author(m)}</strong>
-            {m.internal && <span className="sv-msg__label">Internal note</span>}
+            <strong>{messageLabel(m, me)}</strong>
             <time dateTime={m.createdAt} title={new Date(m.createdAt).toLocaleString()}>
               {clockTime(m.createdAt)}
             </time>
