@@ -2,7 +2,10 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../logging/logging.module.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
-import { ConversationTransitions } from '../conversations/conversation-transitions.service.js';
+import {
+  ConversationTransitions,
+  TRANSFER_EXCLUSION_MINUTES,
+} from '../conversations/conversation-transitions.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 
 /** A waiting conversation gains one priority level per this many seconds of waiting, so none starves. */
@@ -37,12 +40,16 @@ export interface Candidate {
   capacity: number;
 }
 
-/** Judges every member of the queue; eligible ones come first, best first. */
+/**
+ * Judges every member of the queue; eligible ones come first, best first. `passedOn`: agents who
+ * declined or missed an offer of it; `transferredAway`: agents who just transferred it away.
+ */
 export function rankCandidates(
   members: Member[],
   requiredSkills: string[],
   mode: 'least_busy' | 'round_robin',
   passedOn: ReadonlySet<string> = new Set(),
+  transferredAway: ReadonlySet<string> = new Set(),
 ): Candidate[] {
   const judged = members.map((m) => {
     const activeCount = m.active_count ?? 0;
@@ -55,9 +62,11 @@ export function rankCandidates(
           ? `at capacity (${activeCount}/${capacity})`
           : missing.length > 0
             ? `missing skills: ${missing.join(', ')}`
-            : passedOn.has(m.user_id)
-              ? 'declined or missed an offer of this conversation'
-              : null;
+            : transferredAway.has(m.user_id)
+              ? 'transferred this conversation away'
+              : passedOn.has(m.user_id)
+                ? 'declined or missed an offer of this conversation'
+                : null;
     return {
       member: m,
       candidate: {
@@ -178,11 +187,22 @@ export class RoutingEngine implements OnModuleInit {
               OFFER_COOLDOWN_MINUTES,
             )
           : [];
+        // Whoever transferred it away does not get it straight back (least busy would pick them, as
+        // letting go just freed their capacity); once someone else took it, or after a while, they may.
+        const transferredAway = await tx.$queryRawUnsafe<{ chosen_user_id: string }[]>(
+          `SELECT d.chosen_user_id FROM routing_decisions d JOIN conversations c ON c.id = d.conversation_id
+            WHERE d.conversation_id = $1::uuid AND d.mode = 'transferred_away'
+              AND d.created_at > now() - make_interval(mins => $2)
+              AND (c.assigned_at IS NULL OR d.created_at > c.assigned_at)`,
+          conversation.id,
+          TRANSFER_EXCLUSION_MINUTES,
+        );
         const ranked = rankCandidates(
           members,
           conversation.required_skills,
           conversation.routing_mode,
           new Set(passedOn.map((p) => p.chosen_user_id)),
+          new Set(transferredAway.map((t) => t.chosen_user_id)),
         );
         for (const candidate of ranked.filter((c) => c.eligible)) {
           // Re-checked under a row lock: the snapshot above may already be stale.
