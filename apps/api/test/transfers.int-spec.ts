@@ -195,6 +195,25 @@ describe('transfers: no boomerang, to a colleague, and "why routed" names everyo
     });
     expect(trail).toHaveLength(1);
     expect(trail[0]!.data).toMatchObject({ fromUserId: a.user.id, toUserId: b.user.id });
+
+    // A supervisor may still give it to someone offline (the wall warns them first), never over capacity.
+    const boss = await createUser(api, { roles: ['supervisor'], mfa: true });
+    await members(q.id, [
+      { userId: a.user.id },
+      { userId: b.user.id },
+      { userId: off.user.id },
+      { userId: full.user.id },
+      { userId: boss.id, isSupervisor: true },
+    ]);
+    const supervisor = await signIn(api, boss);
+    const overFull = await supervisor.post(`/api/v1/conversations/${mine.id}/transfer`, {
+      toUserId: full.user.id,
+    });
+    expect(overFull.body).toMatchObject({ error: { code: 'conversations.colleague_at_capacity' } });
+    const reassigned = await supervisor.post<Conversation>(`/api/v1/conversations/${mine.id}/transfer`, {
+      toUserId: off.user.id,
+    });
+    expect(reassigned.body).toMatchObject({ status: 'assigned', assigneeId: off.user.id });
   });
 
   it('names every candidate and chosen person in "why routed", members without an agent role too', async () => {

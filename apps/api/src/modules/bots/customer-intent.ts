@@ -88,7 +88,7 @@ export function smallTalkOf(text: string): SmallTalk | null {
     if (phrase) {
       heard.add(phrase.kind);
       i += phrase.words.length;
-    } else if (FILLER.has(words[i]!)) {
+    } else if (FILLER.has(words[i] ?? '')) {
       i += 1;
     } else {
       return null;

@@ -436,16 +436,19 @@ export class ConversationsService {
       if (!member) {
         throw new DomainError(TransferErrorCode.NotAMember, 'That agent is not a member of this queue.', 409);
       }
-      if (c.assigneeId !== to.toUserId) await this.assertCanTake(tx, to.toUserId);
+      if (c.assigneeId !== to.toUserId) {
+        await this.assertCanTake(tx, to.toUserId, session.permissions.has(Permission.ConversationSupervise));
+      }
       return this.transitions.transferToAgent(tx, c, to.toUserId, session.userId);
     });
   }
 
   /**
    * A colleague takes a transfer only while signed in (not offline, not disabled) and under capacity;
-   * their state row is locked so the check holds until the transfer commits.
+   * their state row is locked so the check holds until the transfer commits. Supervisors may still
+   * give work to an agent who is offline (the wall says so before they confirm), never over capacity.
    */
-  private async assertCanTake(tx: Tx, userId: string): Promise<void> {
+  private async assertCanTake(tx: Tx, userId: string, mayAssignOffline: boolean): Promise<void> {
     const [state] = await tx.$queryRawUnsafe<{ presence: string; active_count: number; capacity: number }[]>(
       `SELECT s.presence::text AS presence, s.active_count, s.capacity
          FROM agent_states s JOIN users u ON u.id = s.user_id AND u.status = 'active'
@@ -453,14 +456,14 @@ export class ConversationsService {
         FOR UPDATE OF s`,
       userId,
     );
-    if (!state || state.presence === 'offline') {
+    if (!mayAssignOffline && (!state || state.presence === 'offline')) {
       throw new DomainError(
         TransferErrorCode.ColleagueOffline,
         'That colleague is offline; choose someone online or transfer to a queue.',
         409,
       );
     }
-    if (state.active_count >= state.capacity) {
+    if (state && state.active_count >= state.capacity) {
       throw new DomainError(
         TransferErrorCode.ColleagueAtCapacity,
         `That colleague is at capacity (${state.active_count}/${state.capacity}); choose someone else or transfer to a queue.`,

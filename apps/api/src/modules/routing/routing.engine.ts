@@ -18,6 +18,7 @@ interface Waiting {
   routing_mode: 'least_busy' | 'round_robin';
   required_skills: string[];
   offer_timeout_seconds: number | null;
+  assigned_at: Date | null;
 }
 
 /** An agent who declined or missed an offer of a conversation is not offered it again for this long. */
@@ -158,7 +159,7 @@ export class RoutingEngine implements OnModuleInit {
       // Queue priority, then conversation priority aged by waiting time, then first come first served
       // (the id breaks ties, so queue positions shown to customers use exactly this order).
       const waiting = await tx.$queryRawUnsafe<Waiting[]>(
-        `SELECT c.id, c.queue_id, q.routing_mode, q.required_skills, q.offer_timeout_seconds
+        `SELECT c.id, c.queue_id, q.routing_mode, q.required_skills, q.offer_timeout_seconds, c.assigned_at
            FROM conversations c JOIN queues q ON q.id = c.queue_id
           WHERE c.status = 'queued' AND c.offered_to_id IS NULL AND q.routing_mode <> 'manual' AND q.archived_at IS NULL
                 ${filter}
@@ -170,13 +171,23 @@ export class RoutingEngine implements OnModuleInit {
         ...params,
       );
       for (const conversation of waiting) {
-        const members = await tx.$queryRawUnsafe<Member[]>(
-          `SELECT m.user_id, m.skills, s.presence::text AS presence, s.capacity, s.active_count, s.last_assigned_at
+        // Whoever transferred it away does not get it straight back (least busy would pick them, as
+        // letting go just freed their capacity); once someone else took it, or after a while, they may.
+        const members = await tx.$queryRawUnsafe<(Member & { transferred_away: boolean })[]>(
+          `SELECT m.user_id, m.skills, s.presence::text AS presence, s.capacity, s.active_count, s.last_assigned_at,
+                  EXISTS (SELECT 1 FROM routing_decisions d
+                           WHERE d.conversation_id = $2::uuid AND d.mode = 'transferred_away'
+                             AND d.chosen_user_id = m.user_id
+                             AND d.created_at > now() - make_interval(mins => $3)
+                             AND d.created_at > coalesce($4::timestamptz, '-infinity')) AS transferred_away
              FROM queue_members m
              JOIN users u ON u.id = m.user_id AND u.status = 'active'
              LEFT JOIN agent_states s ON s.user_id = m.user_id
             WHERE m.queue_id = $1::uuid`,
           conversation.queue_id,
+          conversation.id,
+          TRANSFER_EXCLUSION_MINUTES,
+          conversation.assigned_at,
         );
         const passedOn = conversation.offer_timeout_seconds
           ? await tx.$queryRawUnsafe<{ chosen_user_id: string }[]>(
@@ -187,22 +198,12 @@ export class RoutingEngine implements OnModuleInit {
               OFFER_COOLDOWN_MINUTES,
             )
           : [];
-        // Whoever transferred it away does not get it straight back (least busy would pick them, as
-        // letting go just freed their capacity); once someone else took it, or after a while, they may.
-        const transferredAway = await tx.$queryRawUnsafe<{ chosen_user_id: string }[]>(
-          `SELECT d.chosen_user_id FROM routing_decisions d JOIN conversations c ON c.id = d.conversation_id
-            WHERE d.conversation_id = $1::uuid AND d.mode = 'transferred_away'
-              AND d.created_at > now() - make_interval(mins => $2)
-              AND (c.assigned_at IS NULL OR d.created_at > c.assigned_at)`,
-          conversation.id,
-          TRANSFER_EXCLUSION_MINUTES,
-        );
         const ranked = rankCandidates(
           members,
           conversation.required_skills,
           conversation.routing_mode,
           new Set(passedOn.map((p) => p.chosen_user_id)),
-          new Set(transferredAway.map((t) => t.chosen_user_id)),
+          new Set(members.filter((m) => m.transferred_away).map((m) => m.user_id)),
         );
         for (const candidate of ranked.filter((c) => c.eligible)) {
           // Re-checked under a row lock: the snapshot above may already be stale.
