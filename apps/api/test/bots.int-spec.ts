@@ -224,6 +224,31 @@ describe('bots answer first and hand off to people with context', () => {
     });
   });
 
+  it('knowledge-base bot: greets back, thanks and says goodbye itself (English and Spanish) instead of handing off', async () => {
+    const { channel } = await setup('knowledge_base');
+    const exchange = async (web: Awaited<ReturnType<typeof customer>>, text: string) => {
+      const next = web.nextFrom('bot');
+      await web.say(text);
+      return (await next).message.body;
+    };
+    const en = await customer(channel.id);
+    expect(await exchange(en, 'hi from my phone')).toMatch(/virtual assistant.*Ask me a question/);
+    expect(await exchange(en, 'Thanks a lot!')).toMatch(/welcome/i);
+    expect(await exchange(en, 'bye')).toMatch(/goodbye/i);
+    const es = await customer(channel.id);
+    expect(await exchange(es, 'hola, buenas tardes desde el móvil')).toMatch(/asistente virtual/);
+    expect(await exchange(es, 'muchas gracias')).toMatch(/De nada/);
+    expect(await exchange(es, 'adiós')).toMatch(/Hasta pronto/);
+    for (const web of [en, es]) {
+      expect(await conversationOf(web.contact.contactId)).toMatchObject({ status: 'bot', handedOffAt: null });
+    }
+    // A greeting with a question in it is still a question for the knowledge base.
+    const asking = await customer(channel.id);
+    expect(await exchange(asking, `hi, how do I reset my ${product} password?`)).toContain(
+      `Reset your ${product} password`,
+    );
+  });
+
   it("without a bot, hands straight to the channel's default queue; with no queue either, says so honestly", async () => {
     const queue = (await admin.post<Queue>('/api/v1/queues', { name: `Direct ${tag()}` })).body;
     const direct = await api.prisma.channel.create({

@@ -55,6 +55,7 @@ export const ZAuditAction = z.enum([
   'conversation.whispered',
   'conversation.barged_in',
   'conversation.customer_viewed',
+  'conversation.colleagues_listed',
   'contact.created',
   'conversation.bot_failed',
   'message.throttled',

@@ -287,6 +287,8 @@ export const ZRoutingDecision = z.object({
       capacity: z.number().int(),
     }),
   ),
+  /** Display names of everyone the decision mentions (chosen, candidates, people named in `reason`). */
+  names: z.record(z.string(), z.string()),
   createdAt: z.iso.datetime(),
 });
 export type RoutingDecision = z.infer<typeof ZRoutingDecision>;

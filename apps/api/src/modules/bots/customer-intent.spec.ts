@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksForPerson, isGreeting, languageOf, saysNotHelpful } from './customer-intent.js';
+import { asksForPerson, languageOf, saysNotHelpful, smallTalkOf } from './customer-intent.js';
 
 describe('customer intent', () => {
   it('hears a request for a person in English and Spanish', () => {
@@ -23,10 +23,39 @@ describe('customer intent', () => {
     }
   });
 
-  it('tells greetings and "that did not help" apart from questions', () => {
-    expect(isGreeting('Hello!')).toBe(true);
-    expect(isGreeting('buenos días')).toBe(true);
-    expect(isGreeting('hello, where is my order?')).toBe(false);
+  it('hears small talk in English and Spanish, with filler around it', () => {
+    const heard = (texts: string[]) => texts.map((text) => [text, smallTalkOf(text)]);
+    const greetings = [
+      'Hello!',
+      'hi from my phone',
+      'hey there, how are you?',
+      'Good morning team :)',
+      'buenos días',
+      'hola, ¿qué tal?',
+      'Buenas tardes desde el móvil',
+    ];
+    expect(heard(greetings)).toEqual(greetings.map((text) => [text, 'greeting']));
+    const thanks = ['thanks!', 'Thank you so much', 'ok thx', 'muchas gracias', '¡Gracias!'];
+    expect(heard(thanks)).toEqual(thanks.map((text) => [text, 'thanks']));
+    const goodbyes = ['bye', 'thanks, bye!', 'See you later', 'adiós', 'gracias, hasta luego'];
+    expect(heard(goodbyes)).toEqual(goodbyes.map((text) => [text, 'goodbye']));
+  });
+
+  it('does not take a question or a complaint for small talk', () => {
+    for (const text of [
+      'hello, where is my order?',
+      'hi, my phone does not charge',
+      'hola, quiero cambiar mi contraseña',
+      'no thanks',
+      'thanks, but that did not help',
+      'ok',
+      '',
+    ]) {
+      expect(smallTalkOf(text), text).toBeNull();
+    }
+  });
+
+  it('tells "that did not help" apart from questions', () => {
     expect(saysNotHelpful('no')).toBe(true);
     expect(saysNotHelpful("That didn't help at all")).toBe(true);
     expect(saysNotHelpful('no me sirve')).toBe(true);

@@ -12,6 +12,12 @@ export interface RoutingNote {
   candidates: unknown[];
 }
 
+/**
+ * An agent who transferred a conversation away is not routed it again until someone else has taken
+ * it, or for this long at most: a customer whose only available agent let go still gets an answer.
+ */
+export const TRANSFER_EXCLUSION_MINUTES = 10;
+
 /** The columns of a conversation that has just been given to an agent (any open offer ends). */
 const assignedTo = (agentId: string) =>
   ({
@@ -355,6 +361,16 @@ export class ConversationTransitions {
       where: { id: c.id },
       data: { status: 'queued', assigneeId: null, queueId, offeredToId: null, offerExpiresAt: null },
     });
+    if (c.assigneeId && c.status === 'assigned') {
+      // Recorded as a decision so routing keeps it away from them and "why routed" can say so.
+      await this.decide(tx, c, c.assigneeId, {
+        mode: 'transferred_away',
+        reason:
+          `${queueId === c.queueId ? 'put it back in its queue' : 'transferred it to another queue'}: ` +
+          `not routed back to them until someone else has taken it, or for ${TRANSFER_EXCLUSION_MINUTES} minutes`,
+        candidates: [],
+      });
+    }
     await this.record(
       tx,
       c,

@@ -15,6 +15,7 @@ import {
   type RoutingDecision,
   type SendMessageRequest,
   type TimelineEvent,
+  type TransferColleague,
   type TransferRequest,
 } from '@baton/contracts';
 import { Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
@@ -148,6 +149,13 @@ export class ConversationsController {
   @HttpCode(200)
   unassign(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<Conversation> {
     return this.conversations.unassign(session, id);
+  }
+
+  /** Who this conversation can go to: the other online members of its queue, with their load; audited. */
+  @Get(':id/colleagues')
+  @RequirePermission(Permission.ConversationTransfer)
+  colleagues(@CurrentSession() session: AuthSession, @UuidParam() id: string): Promise<TransferColleague[]> {
+    return this.conversations.colleagues(session, id);
   }
 
   @Post(':id/transfer')

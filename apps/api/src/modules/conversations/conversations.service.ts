@@ -8,8 +8,10 @@ import type {
   RoutingDecision,
   SendMessageRequest,
   TimelineEvent,
+  TransferColleague,
   TransferRequest,
 } from '@baton/contracts';
+import { TransferErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
@@ -21,6 +23,8 @@ import { DomainEventsService, type DomainEvent } from '../events/domain-events.s
 import { toConversation, toMessage, withAuthor } from './conversation.mapper.js';
 import { ConversationTransitions } from './conversation-transitions.service.js';
 import { HandoffBriefs } from './handoff-briefs.service.js';
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 export interface HandoffInput {
   queueId: string;
@@ -201,20 +205,86 @@ export class ConversationsService {
     }));
   }
 
-  /** Every routing decision taken for the conversation, with each candidate and the verdict on it. */
+  /**
+   * Every routing decision taken for the conversation, with each candidate and the verdict on it, and
+   * the names of the people it mentions: candidates need not be in the viewer's queues, nor agents
+   * (an admin member of the queue is a candidate too), so the viewer's own lists cannot name them.
+   */
   async routingDecisions(session: AuthSession, id: string): Promise<RoutingDecision[]> {
     await this.visible(session, id);
     const rows = await this.prisma.routingDecision.findMany({
       where: { conversationId: id },
       orderBy: { createdAt: 'asc' },
     });
-    return rows.map((d) => ({
+    const decisions = rows.map((d) => ({
       id: d.id,
       mode: d.mode,
       chosenUserId: d.chosenUserId,
       reason: d.reason,
       candidates: (d.candidates ?? []) as RoutingDecision['candidates'],
       createdAt: d.createdAt.toISOString(),
+    }));
+    const mentioned = (d: (typeof decisions)[number]) => [
+      ...(d.chosenUserId ? [d.chosenUserId] : []),
+      ...d.candidates.map((c) => c.userId),
+      ...(d.reason.match(UUID) ?? []),
+    ];
+    const users = await this.prisma.user.findMany({
+      where: { id: { in: [...new Set(decisions.flatMap(mentioned))] } },
+      select: { id: true, displayName: true },
+    });
+    const nameOf = new Map(users.map((u) => [u.id, u.displayName]));
+    return decisions.map((d) => ({
+      ...d,
+      names: Object.fromEntries(
+        mentioned(d).flatMap((userId) => {
+          const name = nameOf.get(userId);
+          return name === undefined ? [] : [[userId, name]];
+        }),
+      ),
+    }));
+  }
+
+  /**
+   * The colleagues this conversation can be transferred to: the other members of its queue who are
+   * online, with their load. A list of people, so its reading is audited like the user list's.
+   */
+  async colleagues(session: AuthSession, id: string): Promise<TransferColleague[]> {
+    const conversation = await this.visible(session, id);
+    const rows = conversation.queueId
+      ? await this.prisma.$queryRawUnsafe<
+          {
+            user_id: string;
+            display_name: string;
+            presence: 'available' | 'away';
+            active_count: number;
+            capacity: number;
+          }[]
+        >(
+          `SELECT u.id AS user_id, u.display_name, s.presence::text AS presence, s.active_count, s.capacity
+             FROM queue_members m
+             JOIN users u ON u.id = m.user_id AND u.status = 'active'
+             JOIN agent_states s ON s.user_id = m.user_id AND s.presence <> 'offline'
+            WHERE m.queue_id = $1::uuid AND m.user_id <> $2::uuid
+              AND m.user_id IS DISTINCT FROM $3::uuid
+            ORDER BY u.display_name`,
+          conversation.queueId,
+          session.userId,
+          conversation.assigneeId,
+        )
+      : [];
+    await this.audit.recordNow({
+      action: 'conversation.colleagues_listed',
+      target: { type: 'conversation', id },
+      data: { queueId: conversation.queueId, count: rows.length },
+    });
+    return rows.map((r) => ({
+      userId: r.user_id,
+      displayName: r.display_name,
+      presence: r.presence,
+      activeCount: r.active_count,
+      capacity: r.capacity,
+      canTake: r.active_count < r.capacity,
     }));
   }
 
@@ -370,10 +440,42 @@ export class ConversationsService {
           })
         : null;
       if (!member) {
-        throw new DomainError('conversations.not_a_member', 'That agent is not a member of this queue.', 409);
+        throw new DomainError(TransferErrorCode.NotAMember, 'That agent is not a member of this queue.', 409);
+      }
+      if (c.assigneeId !== to.toUserId) {
+        await this.assertCanTake(tx, to.toUserId, session.permissions.has(Permission.ConversationSupervise));
       }
       return this.transitions.transferToAgent(tx, c, to.toUserId, session.userId);
     });
+  }
+
+  /**
+   * A colleague takes a transfer only while signed in (not offline, not disabled) and under capacity;
+   * their state row is locked so the check holds until the transfer commits. Supervisors may still
+   * give work to an agent who is offline (the wall says so before they confirm), never over capacity.
+   */
+  private async assertCanTake(tx: Tx, userId: string, mayAssignOffline: boolean): Promise<void> {
+    const [state] = await tx.$queryRawUnsafe<{ presence: string; active_count: number; capacity: number }[]>(
+      `SELECT s.presence::text AS presence, s.active_count, s.capacity
+         FROM agent_states s JOIN users u ON u.id = s.user_id AND u.status = 'active'
+        WHERE s.user_id = $1::uuid
+        FOR UPDATE OF s`,
+      userId,
+    );
+    if (!mayAssignOffline && (!state || state.presence === 'offline')) {
+      throw new DomainError(
+        TransferErrorCode.ColleagueOffline,
+        'That colleague is offline; choose someone online or transfer to a queue.',
+        409,
+      );
+    }
+    if (state && state.active_count >= state.capacity) {
+      throw new DomainError(
+        TransferErrorCode.ColleagueAtCapacity,
+        `That colleague is at capacity (${state.active_count}/${state.capacity}); choose someone else or transfer to a queue.`,
+        409,
+      );
+    }
   }
 
   async resolve(session: AuthSession, id: string, resolution: Resolution): Promise<ConversationDto> {

@@ -2,7 +2,10 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../logging/logging.module.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
-import { ConversationTransitions } from '../conversations/conversation-transitions.service.js';
+import {
+  ConversationTransitions,
+  TRANSFER_EXCLUSION_MINUTES,
+} from '../conversations/conversation-transitions.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 
 /** A waiting conversation gains one priority level per this many seconds of waiting, so none starves. */
@@ -15,6 +18,7 @@ interface Waiting {
   routing_mode: 'least_busy' | 'round_robin';
   required_skills: string[];
   offer_timeout_seconds: number | null;
+  assigned_at: Date | null;
 }
 
 /** An agent who declined or missed an offer of a conversation is not offered it again for this long. */
@@ -37,12 +41,16 @@ export interface Candidate {
   capacity: number;
 }
 
-/** Judges every member of the queue; eligible ones come first, best first. */
+/**
+ * Judges every member of the queue; eligible ones come first, best first. `passedOn`: agents who
+ * declined or missed an offer of it; `transferredAway`: agents who just transferred it away.
+ */
 export function rankCandidates(
   members: Member[],
   requiredSkills: string[],
   mode: 'least_busy' | 'round_robin',
   passedOn: ReadonlySet<string> = new Set(),
+  transferredAway: ReadonlySet<string> = new Set(),
 ): Candidate[] {
   const judged = members.map((m) => {
     const activeCount = m.active_count ?? 0;
@@ -55,9 +63,11 @@ export function rankCandidates(
           ? `at capacity (${activeCount}/${capacity})`
           : missing.length > 0
             ? `missing skills: ${missing.join(', ')}`
-            : passedOn.has(m.user_id)
-              ? 'declined or missed an offer of this conversation'
-              : null;
+            : transferredAway.has(m.user_id)
+              ? 'transferred this conversation away'
+              : passedOn.has(m.user_id)
+                ? 'declined or missed an offer of this conversation'
+                : null;
     return {
       member: m,
       candidate: {
@@ -149,7 +159,7 @@ export class RoutingEngine implements OnModuleInit {
       // Queue priority, then conversation priority aged by waiting time, then first come first served
       // (the id breaks ties, so queue positions shown to customers use exactly this order).
       const waiting = await tx.$queryRawUnsafe<Waiting[]>(
-        `SELECT c.id, c.queue_id, q.routing_mode, q.required_skills, q.offer_timeout_seconds
+        `SELECT c.id, c.queue_id, q.routing_mode, q.required_skills, q.offer_timeout_seconds, c.assigned_at
            FROM conversations c JOIN queues q ON q.id = c.queue_id
           WHERE c.status = 'queued' AND c.offered_to_id IS NULL AND q.routing_mode <> 'manual' AND q.archived_at IS NULL
                 ${filter}
@@ -161,13 +171,23 @@ export class RoutingEngine implements OnModuleInit {
         ...params,
       );
       for (const conversation of waiting) {
-        const members = await tx.$queryRawUnsafe<Member[]>(
-          `SELECT m.user_id, m.skills, s.presence::text AS presence, s.capacity, s.active_count, s.last_assigned_at
+        // Whoever transferred it away does not get it straight back (least busy would pick them, as
+        // letting go just freed their capacity); once someone else took it, or after a while, they may.
+        const members = await tx.$queryRawUnsafe<(Member & { transferred_away: boolean })[]>(
+          `SELECT m.user_id, m.skills, s.presence::text AS presence, s.capacity, s.active_count, s.last_assigned_at,
+                  EXISTS (SELECT 1 FROM routing_decisions d
+                           WHERE d.conversation_id = $2::uuid AND d.mode = 'transferred_away'
+                             AND d.chosen_user_id = m.user_id
+                             AND d.created_at > now() - make_interval(mins => $3)
+                             AND d.created_at > coalesce($4::timestamptz, '-infinity')) AS transferred_away
              FROM queue_members m
              JOIN users u ON u.id = m.user_id AND u.status = 'active'
              LEFT JOIN agent_states s ON s.user_id = m.user_id
             WHERE m.queue_id = $1::uuid`,
           conversation.queue_id,
+          conversation.id,
+          TRANSFER_EXCLUSION_MINUTES,
+          conversation.assigned_at,
         );
         const passedOn = conversation.offer_timeout_seconds
           ? await tx.$queryRawUnsafe<{ chosen_user_id: string }[]>(
@@ -183,6 +203,7 @@ export class RoutingEngine implements OnModuleInit {
           conversation.required_skills,
           conversation.routing_mode,
           new Set(passedOn.map((p) => p.chosen_user_id)),
+          new Set(members.filter((m) => m.transferred_away).map((m) => m.user_id)),
         );
         for (const candidate of ranked.filter((c) => c.eligible)) {
           // Re-checked under a row lock: the snapshot above may already be stale.

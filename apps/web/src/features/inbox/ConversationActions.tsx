@@ -1,12 +1,12 @@
 import { Permission } from '@baton/authz';
-import type { Conversation, Queue, Resolution, SupervisorOverview } from '@baton/contracts';
+import type { Conversation, Resolution } from '@baton/contracts';
 import { useEffect, useState } from 'react';
 import { useCan } from '../../auth/session';
 import { api } from '../../lib/api';
 import { navigate } from '../../lib/router';
-import { useApi } from '../../lib/use-api';
 import { Dialog } from '../../ui/Dialog';
 import { SelectField } from '../../ui/forms';
+import { TransferForm } from './TransferForm';
 
 const RESOLUTIONS: { value: Resolution; label: string }[] = [
   { value: 'result_ok', label: 'Solved' },
@@ -72,7 +72,15 @@ export function ConversationActions({
         </button>
       )}
       <Dialog title="Transfer conversation" open={dialog === 'transfer'} onClose={() => setDialog(null)}>
-        {dialog === 'transfer' && <TransferForm onTransfer={(body) => void act('transfer', body)} />}
+        {dialog === 'transfer' && (
+          <TransferForm
+            conversation={conversation}
+            onTransferred={() => {
+              setDialog(null);
+              navigate('/inbox');
+            }}
+          />
+        )}
       </Dialog>
       <Dialog title="Resolve conversation" open={dialog === 'resolve'} onClose={() => setDialog(null)}>
         <ResolveForm onResolve={(resolution) => void act('resolve', { resolution })} />
@@ -116,58 +124,6 @@ function ResolveForm({ onResolve }: { onResolve: (resolution: Resolution) => voi
       </SelectField>
       <button type="submit" className="button button--primary">
         Resolve conversation
-      </button>
-    </form>
-  );
-}
-
-function TransferForm({
-  onTransfer,
-}: {
-  onTransfer: (body: { toQueueId: string } | { toUserId: string }) => void;
-}) {
-  const canSeeAgents = useCan(Permission.AgentRead);
-  const queues = useApi<Queue[]>('/queues');
-  const overview = useApi<SupervisorOverview>(canSeeAgents ? '/supervisor/overview' : null);
-  const [target, setTarget] = useState('');
-  return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const [kind, id] = target.split(':');
-        if (id) onTransfer(kind === 'user' ? { toUserId: id } : { toQueueId: id });
-      }}
-    >
-      <SelectField
-        label="Transfer to"
-        required
-        value={target}
-        onChange={(e) => setTarget(e.target.value)}
-        autoFocus
-      >
-        <option value="">Choose a queue{canSeeAgents ? ' or an agent' : ''}…</option>
-        <optgroup label="Queues">
-          {(queues.data ?? [])
-            .filter((q) => !q.archived)
-            .map((q) => (
-              <option key={q.id} value={`queue:${q.id}`}>
-                {q.name}
-              </option>
-            ))}
-        </optgroup>
-        {overview.data && (
-          <optgroup label="Agents">
-            {overview.data.agents.map((a) => (
-              <option key={a.userId} value={`user:${a.userId}`}>
-                {a.displayName} ({a.presence}, {a.activeCount}/{a.capacity})
-              </option>
-            ))}
-          </optgroup>
-        )}
-      </SelectField>
-      <button type="submit" className="button button--primary" disabled={!target}>
-        Transfer
       </button>
     </form>
   );

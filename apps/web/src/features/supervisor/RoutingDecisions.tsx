@@ -1,9 +1,9 @@
 import type { RoutingDecision } from '@baton/contracts';
 import { useEffect, useRef } from 'react';
-import { useApi } from '../../lib/use-api';
 import { ErrorMessage } from '../../ui/forms';
 import { Loading } from '../../ui/Page';
-import { withNames } from './supervisor-utils';
+import { shortId, withNames } from './supervisor-utils';
+import { useRoutingDecisions } from './use-routing-decisions';
 
 const MODES: Record<string, string> = {
   least_busy: 'Least busy',
@@ -11,6 +11,7 @@ const MODES: Record<string, string> = {
   manual: 'Manual',
   manual_claim: 'Claimed by the agent',
   transfer: 'Transfer',
+  transferred_away: 'Transferred away',
   offer: 'Offer',
 };
 
@@ -20,7 +21,9 @@ function modeLabel(mode: string): string {
 
 /**
  * "Why was this routed here?": every routing decision, newest first, with the candidates compared
- * and the verdict on each. `version` changes when the assignment does, so the list reloads.
+ * and the verdict on each. It reloads on every change of the conversation pushed over the socket, and
+ * when `version` changes (the panel's own actions). People are named by the decisions themselves:
+ * a candidate need not be on the viewer's wall (an admin member of the queue, someone in another queue).
  */
 export function RoutingDecisions({
   conversationId,
@@ -31,10 +34,7 @@ export function RoutingDecisions({
   version: string;
   nameOf: (userId: string) => string | undefined;
 }) {
-  const { data, error, loading, reload } = useApi<RoutingDecision[]>(
-    `/conversations/${conversationId}/routing-decisions`,
-  );
-  const name = (id: string) => nameOf(id) ?? 'an agent outside your queues';
+  const { data, error, loading, reload } = useRoutingDecisions(conversationId);
 
   const shown = useRef(version);
   useEffect(() => {
@@ -51,55 +51,72 @@ export function RoutingDecisions({
   return (
     <ol className="sv-decisions" aria-label="Routing decisions, newest first">
       {[...data].reverse().map((d) => (
-        <li key={d.id} className="sv-decision">
-          <div className="sv-decision__head">
-            <strong>{modeLabel(d.mode)}</strong>
-            <span>→ {d.chosenUserId ? name(d.chosenUserId) : 'nobody (it waited)'}</span>
-            <time className="muted sv-small" dateTime={d.createdAt}>
-              {new Date(d.createdAt).toLocaleString()}
-            </time>
-          </div>
-          <p className="sv-decision__reason">{withNames(d.reason, nameOf)}</p>
-          {d.candidates.length === 0 ? (
-            <p className="muted sv-small">No candidates were compared.</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="table sv-table sv-table--compact">
-                <caption className="visually-hidden">Candidates considered</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Candidate</th>
-                    <th scope="col">Eligible</th>
-                    <th scope="col">Reason</th>
-                    <th scope="col">Load</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.candidates.map((c) => (
-                    <tr key={c.userId} className={c.userId === d.chosenUserId ? 'is-selected' : undefined}>
-                      <th scope="row">
-                        {name(c.userId)}
-                        {c.userId === d.chosenUserId && <span className="muted"> (chosen)</span>}
-                      </th>
-                      <td>
-                        {c.eligible ? (
-                          <span className="badge badge--ok">Yes</span>
-                        ) : (
-                          <span className="badge">No</span>
-                        )}
-                      </td>
-                      <td>{withNames(c.reason, nameOf)}</td>
-                      <td className="sv-num">
-                        {c.activeCount} / {c.capacity}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </li>
+        <Decision key={d.id} decision={d} nameOf={nameOf} />
       ))}
     </ol>
+  );
+}
+
+function Decision({
+  decision: d,
+  nameOf,
+}: {
+  decision: RoutingDecision;
+  nameOf: (userId: string) => string | undefined;
+}) {
+  const known = (id: string) => d.names[id] ?? nameOf(id);
+  const name = (id: string) => known(id) ?? shortId(id);
+  return (
+    <li className="sv-decision">
+      <div className="sv-decision__head">
+        <strong>{modeLabel(d.mode)}</strong>
+        <span>
+          {d.mode === 'transferred_away' ? 'by' : '→'}{' '}
+          {d.chosenUserId ? name(d.chosenUserId) : 'nobody (it waited)'}
+        </span>
+        <time className="muted sv-small" dateTime={d.createdAt}>
+          {new Date(d.createdAt).toLocaleString()}
+        </time>
+      </div>
+      <p className="sv-decision__reason">{withNames(d.reason, known)}</p>
+      {d.candidates.length === 0 ? (
+        <p className="muted sv-small">No candidates were compared.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table sv-table sv-table--compact">
+            <caption className="visually-hidden">Candidates considered</caption>
+            <thead>
+              <tr>
+                <th scope="col">Candidate</th>
+                <th scope="col">Eligible</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Load</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.candidates.map((c) => (
+                <tr key={c.userId} className={c.userId === d.chosenUserId ? 'is-selected' : undefined}>
+                  <th scope="row">
+                    {name(c.userId)}
+                    {c.userId === d.chosenUserId && <span className="muted"> (chosen)</span>}
+                  </th>
+                  <td>
+                    {c.eligible ? (
+                      <span className="badge badge--ok">Yes</span>
+                    ) : (
+                      <span className="badge">No</span>
+                    )}
+                  </td>
+                  <td>{withNames(c.reason, known)}</td>
+                  <td className="sv-num">
+                    {c.activeCount} / {c.capacity}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </li>
   );
 }

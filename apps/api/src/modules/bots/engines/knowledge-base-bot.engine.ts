@@ -7,13 +7,15 @@ import {
   type BotTurnResult,
   type TranscriptLine,
 } from '../bot-engine.js';
-import { asksForPerson, isGreeting, languageOf, saysNotHelpful } from '../customer-intent.js';
+import { asksForPerson, languageOf, saysNotHelpful, smallTalkOf } from '../customer-intent.js';
 
 const ANSWER_CHARS = 1_200;
 
 const SAY = {
   en: {
     greeting: 'Hi! I am the virtual assistant. Ask me a question, or write "agent" to talk to a person.',
+    thanks: 'You are welcome! Is there anything else I can help you with?',
+    goodbye: 'Goodbye, and thanks for writing! If you need anything else, just write here again.',
     toPerson: 'Sure, I am passing you to a person now. They will see what we talked about.',
     nobody: 'Sorry, nobody can take this conversation here right now. Please try again later.',
     unsure: 'I am not sure I can answer that well, so I am passing you to a person.',
@@ -24,6 +26,8 @@ const SAY = {
   es: {
     greeting:
       '¡Hola! Soy el asistente virtual. Hazme una pregunta o escribe "agente" para hablar con una persona.',
+    thanks: '¡De nada! ¿Puedo ayudarte en algo más?',
+    goodbye: '¡Hasta pronto, y gracias por escribirnos! Si necesitas algo más, escribe aquí de nuevo.',
     toPerson: 'Claro, te paso con una persona ahora. Verá lo que hemos hablado.',
     nobody: 'Lo sentimos, ahora mismo nadie puede atender esta conversación aquí. Inténtalo más tarde.',
     unsure: 'No estoy seguro de poder responder bien a eso, así que te paso con una persona.',
@@ -35,8 +39,8 @@ const SAY = {
 } as const;
 
 /**
- * The default bot: answers from the knowledge base when an article matches the question well enough
- * (the bot's confidence threshold), and hands off to a person below it, when asked, or after the
+ * The default bot: answers greetings, thanks and goodbyes in kind, answers from the knowledge base
+ * when an article matches the question well enough (the bot's confidence threshold), and hands off to a person below it, when asked, or after the
  * customer has said `maxUnhelpfulTurns` times that the answers did not help.
  */
 @Injectable()
@@ -62,7 +66,9 @@ export class KnowledgeBaseBotEngine implements BotEngine {
 
     if (asksForPerson(message))
       return handoff(say.toPerson, 'customer_asked', await this.intentOf(customerLines));
-    if (isGreeting(message)) return { reply: say.greeting, handoff: null, unhelpful: false, intent: null };
+    // Small talk is answered in kind: a greeting is no question the knowledge base could fail on.
+    const smallTalk = smallTalkOf(message);
+    if (smallTalk) return { reply: say[smallTalk], handoff: null, unhelpful: false, intent: null };
     if (saysNotHelpful(message)) {
       if (input.unhelpfulTurns + 1 >= input.config.maxUnhelpfulTurns) {
         return {
@@ -93,7 +99,7 @@ export class KnowledgeBaseBotEngine implements BotEngine {
   /** The topic of the best-matching article for everything the customer asked, if any. */
   private async intentOf(customerLines: TranscriptLine[]): Promise<string | null> {
     const asked = customerLines
-      .filter((line) => !asksForPerson(line.text) && !isGreeting(line.text))
+      .filter((line) => !asksForPerson(line.text) && smallTalkOf(line.text) === null)
       .map((line) => line.text)
       .join(' ');
     if (!asked) return null;

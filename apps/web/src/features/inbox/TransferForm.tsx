@@ -1,0 +1,145 @@
+import type { Conversation, Presence, Queue, TransferColleague } from '@baton/contracts';
+import { useState } from 'react';
+import { api } from '../../lib/api';
+import { useAction, useApi } from '../../lib/use-api';
+import { ErrorMessage, SelectField } from '../../ui/forms';
+import { Loading } from '../../ui/Page';
+import './transfer.css';
+
+type Target = 'queue' | 'colleague';
+
+const PRESENCE: Record<Presence, string> = { available: 'Available', away: 'Away', offline: 'Offline' };
+
+/**
+ * Where a conversation goes: back to a queue (routing finds someone, never the agent who let go) or
+ * straight to a colleague of its queue who is online, chosen by name, presence and load. A refusal
+ * (the colleague went offline or filled up meanwhile) is shown here, so another can be chosen.
+ */
+export function TransferForm({
+  conversation,
+  onTransferred,
+}: {
+  conversation: Conversation;
+  onTransferred: () => void;
+}) {
+  const [target, setTarget] = useState<Target>('queue');
+  const [queueId, setQueueId] = useState('');
+  const [userId, setUserId] = useState('');
+  const queues = useApi<Queue[]>('/queues');
+  const colleagues = useApi<TransferColleague[]>(
+    target === 'colleague' ? `/conversations/${conversation.id}/colleagues` : null,
+  );
+  const action = useAction();
+  const chosen = target === 'queue' ? queueId : userId;
+
+  const submit = async () => {
+    const body = target === 'queue' ? { toQueueId: queueId } : { toUserId: userId };
+    const done = await action.run(() =>
+      api.post<Conversation>(`/conversations/${conversation.id}/transfer`, body),
+    );
+    if (done) onTransferred();
+    // Whoever was refused may have changed: show the colleagues as they are now.
+    else if (target === 'colleague') void colleagues.reload();
+  };
+
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (chosen) void submit();
+      }}
+    >
+      <fieldset className="transfer-choice">
+        <legend>Transfer to</legend>
+        {(['queue', 'colleague'] as const).map((kind) => (
+          <label key={kind} className="checkbox">
+            <input
+              type="radio"
+              name="transfer-target"
+              value={kind}
+              checked={target === kind}
+              onChange={() => {
+                setTarget(kind);
+                action.clearError();
+              }}
+            />
+            {kind === 'queue' ? 'A queue' : 'A colleague'}
+          </label>
+        ))}
+      </fieldset>
+
+      {target === 'queue' ? (
+        <SelectField label="Queue" required value={queueId} onChange={(e) => setQueueId(e.target.value)}>
+          <option value="">Choose a queue…</option>
+          {(queues.data ?? [])
+            .filter((q) => !q.archived)
+            .map((q) => (
+              <option key={q.id} value={q.id}>
+                {q.name}
+                {q.id === conversation.queueId ? ' (its queue now)' : ''}
+              </option>
+            ))}
+        </SelectField>
+      ) : (
+        <ColleagueChoice
+          colleagues={colleagues.data}
+          loading={colleagues.loading}
+          error={colleagues.error}
+          value={userId}
+          onChange={setUserId}
+        />
+      )}
+
+      <ErrorMessage error={action.error} />
+      <button type="submit" className="button button--primary" disabled={!chosen || action.busy}>
+        Transfer
+      </button>
+    </form>
+  );
+}
+
+function ColleagueChoice({
+  colleagues,
+  loading,
+  error,
+  value,
+  onChange,
+}: {
+  colleagues: TransferColleague[] | null;
+  loading: boolean;
+  error: unknown;
+  value: string;
+  onChange: (userId: string) => void;
+}) {
+  if (error) return <ErrorMessage error={error} />;
+  if (!colleagues) return loading ? <Loading what="colleagues" /> : null;
+  if (colleagues.length === 0) {
+    return <p className="empty">No colleague of this queue is online. Transfer to a queue instead.</p>;
+  }
+  return (
+    <fieldset className="transfer-colleagues">
+      <legend>Colleague (online members of this queue)</legend>
+      {colleagues.map((c) => (
+        <label key={c.userId} className={c.canTake ? 'transfer-colleague' : 'transfer-colleague is-full'}>
+          <input
+            type="radio"
+            name="transfer-colleague"
+            value={c.userId}
+            checked={value === c.userId}
+            disabled={!c.canTake}
+            onChange={() => onChange(c.userId)}
+          />
+          <span className="transfer-colleague__name">{c.displayName}</span>
+          <span className={c.presence === 'available' ? 'badge badge--ok' : 'badge badge--warn'}>
+            {PRESENCE[c.presence]}
+          </span>
+          <span className="transfer-colleague__load" title="Conversations now / capacity">
+            {c.activeCount}/{c.capacity}
+            {c.canTake ? '' : ' — at capacity'}
+          </span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
