@@ -4,6 +4,7 @@ import {
   type CustomerConversationUpdated,
   type MessageDeliveryChanged,
   type QueuePositionChanged,
+  type SessionEnded,
   type SupervisorOverview,
 } from '@baton/contracts';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
@@ -89,15 +90,27 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
         });
         return;
       }
-      case 'sessions.revoked':
-        if (event.sessionId) this.sockets.disconnect('/agent', Room.session(event.sessionId));
+      case 'sessions.revoked': {
+        // The tab reads why before it is closed, so it can say so on the sign-in screen.
+        const ended: SessionEnded = { reason: event.reason };
+        if (event.sessionId)
+          this.sockets.emitThenDisconnect(
+            '/agent',
+            Room.session(event.sessionId),
+            undefined,
+            AgentServerEvent.SessionEnded,
+            ended,
+          );
         else
-          this.sockets.disconnect(
+          this.sockets.emitThenDisconnect(
             '/agent',
             Room.user(event.userId),
             event.exceptSessionId ? Room.session(event.exceptSessionId) : undefined,
+            AgentServerEvent.SessionEnded,
+            ended,
           );
         return;
+      }
       default:
         return;
     }
