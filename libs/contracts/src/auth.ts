@@ -25,8 +25,11 @@ export const ZSessionEndReason = z.enum([
 ]);
 export type SessionEndReason = z.infer<typeof ZSessionEndReason>;
 
-/** `session.ended` on `/agent`, sent to the session's sockets just before the server closes them. */
-export const ZSessionEnded = z.object({ reason: ZSessionEndReason });
+/**
+ * `session.ended` on `/agent`, sent to the session's sockets just before the server closes them:
+ * the reason, and the sentence the sign-in screen shows for it.
+ */
+export const ZSessionEnded = z.object({ reason: ZSessionEndReason, message: z.string() });
 export type SessionEnded = z.infer<typeof ZSessionEnded>;
 
 export const ZSessionUser = z.object({

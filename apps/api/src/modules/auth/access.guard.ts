@@ -12,6 +12,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { SecuritySettingsService } from '../settings/security-settings.service.js';
 import type { AuthenticatedRequest } from './current-session.decorator.js';
 import { CSRF_HEADER, SessionCookies } from './session-cookies.js';
+import { SESSION_ENDED_MESSAGES } from './session-ended.messages.js';
 import { SessionService, type AuthSession } from './session.service.js';
 import type { AgentSocket } from '../realtime/ws-session.decorator.js';
 
@@ -64,6 +65,13 @@ export class AccessGuard implements CanActivate {
     const token = this.cookies.token(req);
     const session = token ? await this.sessions.resolve(token) : null;
     if (!session) {
+      const ended = token ? await this.sessions.endedReason(token) : null;
+      if (ended) {
+        return this.deny(route, 401, 'auth.session_ended', SESSION_ENDED_MESSAGES[ended], {
+          reason: 'session_ended',
+          ended,
+        });
+      }
       return this.deny(route, 401, CommonErrorCode.Unauthenticated, 'Sign in to continue.', {
         reason: token ? 'session_invalid' : 'no_session',
       });

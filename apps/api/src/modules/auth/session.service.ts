@@ -1,5 +1,10 @@
 import { isPermission, mfaRequiredFor, type Permission } from '@baton/authz';
-import type { PendingStep, SessionEndReason, SessionInfo } from '@baton/contracts';
+import {
+  ZSessionEndReason,
+  type PendingStep,
+  type SessionEndReason,
+  type SessionInfo,
+} from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ConfigService } from '../../config/config.service.js';
@@ -144,6 +149,20 @@ export class SessionService {
       pending,
       idleTimeoutMinutes: settings.sessionIdleMinutes,
     };
+  }
+
+  /**
+   * Why the session behind a token no longer works, for its own holder's sign-in screen; null for a
+   * token that never was a session (which learns nothing).
+   */
+  async endedReason(token: string): Promise<SessionEndReason | null> {
+    const row = await this.prisma.session.findUnique({
+      where: { id: SessionService.idOf(token) },
+      select: { revokedReason: true, user: { select: { status: true } } },
+    });
+    if (!row) return null;
+    if (row.revokedReason) return ZSessionEndReason.safeParse(row.revokedReason).data ?? null;
+    return row.user.status === 'active' ? null : 'user_disabled';
   }
 
   async markMfaVerified(db: Tx | PrismaService, id: string, at = new Date()): Promise<void> {
