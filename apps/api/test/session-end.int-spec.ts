@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
 import { QueuePositionsService } from '../src/modules/routing/queue-positions.service.js';
+import { SecuritySettingsService } from '../src/modules/settings/security-settings.service.js';
 import { Client, createUser, eventually, signIn, startApi, type TestApi } from './support/api.js';
 import {
   agentSocket,
@@ -89,7 +90,7 @@ describe('a session ended on purpose', () => {
   }
 
   it('disables an agent: the tab is told why and closed, the conversation is back in its place at once', async () => {
-    const { queue, user, socket, held, later, customer } = await agentHoldingAConversation();
+    const { queue, user, client, socket, held, later, customer } = await agentHoldingAConversation();
     expect(held).toMatchObject({ status: 'assigned', assigneeId: user.id });
     expect(later.status).toBe('queued');
 
@@ -98,7 +99,10 @@ describe('a session ended on purpose', () => {
     const widget = collect<CustomerConversationUpdated>(customer, 'conversation.updated');
     expect((await admin.post(`/api/v1/users/${user.id}/disable`)).status).toBe(200);
 
-    expect(await ended).toEqual({ reason: 'user_disabled' });
+    expect(await ended).toEqual({
+      reason: 'user_disabled',
+      message: 'Your account was disabled by an administrator.',
+    });
     await closed;
     await expectBackInQueueAtOnce(queue.id, held, later);
     // The customer is not told the agent is still helping.
@@ -115,6 +119,13 @@ describe('a session ended on purpose', () => {
       where: { action: 'agent.status_changed', targetId: user.id, actorId: null },
     });
     expect(offline).toMatchObject({ data: { to: 'offline', reason: 'user_disabled' } });
+    // A tab that missed the event (asleep, reloaded) learns the same from its next request.
+    const refused = await client.get<{ error: { code: string; message: string } }>('/api/v1/auth/me');
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toEqual({
+      code: 'auth.session_ended',
+      message: 'Your account was disabled by an administrator.',
+    });
   });
 
   it('signs an agent out: the same, and an open offer is withdrawn too', async () => {
@@ -122,7 +133,7 @@ describe('a session ended on purpose', () => {
     const ended = waitFor<{ reason: string }>(socket, 'session.ended');
     const closed = waitFor<string>(socket, 'disconnect');
     expect((await client.post('/api/v1/auth/logout')).status).toBe(204);
-    expect(await ended).toEqual({ reason: 'logout' });
+    expect(await ended).toMatchObject({ reason: 'logout' });
     await closed;
     await expectBackInQueueAtOnce(queue.id, held, later);
     expect(await a.prisma.agentState.findUniqueOrThrow({ where: { userId: user.id } })).toMatchObject({
@@ -167,6 +178,23 @@ describe('a session ended on purpose', () => {
     const { user, socket } = await agentHoldingAConversation();
     const ended = waitFor<{ reason: string }>(socket, 'session.ended');
     expect((await admin.post(`/api/v1/users/${user.id}/sessions/end`)).status).toBe(200);
-    expect(await ended).toEqual({ reason: 'ended_by_admin' });
+    expect(await ended).toMatchObject({ reason: 'ended_by_admin' });
+  });
+
+  it('ends a session the server finds idle: its tab is told, its conversation goes back at once', async () => {
+    const { queue, user, client, socket, held, later } = await agentHoldingAConversation();
+    const { sessionIdleMinutes } = await b.app.get(SecuritySettingsService).get();
+    await a.prisma.session.updateMany({
+      where: { userId: user.id },
+      data: { lastSeenAt: new Date(Date.now() - (sessionIdleMinutes + 1) * 60_000) },
+    });
+    const ended = waitFor<{ reason: string }>(socket, 'session.ended');
+    // Any event from the tab makes the server look at the session again; this one is refused.
+    await expect(ask(socket, 'presence.set', { presence: 'away' })).rejects.toThrow();
+    expect(await ended).toMatchObject({ reason: 'idle_timeout' });
+    await expectBackInQueueAtOnce(queue.id, held, later);
+    expect((await client.get<{ error: { code: string } }>('/api/v1/auth/me')).body.error.code).toBe(
+      'auth.session_ended',
+    );
   });
 });

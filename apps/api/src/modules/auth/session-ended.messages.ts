@@ -1,4 +1,4 @@
-import type { SessionEndReason } from '@baton/contracts';
+import type { SessionEndReason, SessionEnded } from '@baton/contracts';
 
 /**
  * What the sign-in screen tells someone whose session ended, by reason: sent with `session.ended`
@@ -15,3 +15,8 @@ export const SESSION_ENDED_MESSAGES: Record<SessionEndReason, string> = {
   idle_timeout: 'Your session timed out after a period of inactivity. Sign in again to continue.',
   expired: 'Your session reached its maximum length. Sign in again to continue.',
 };
+
+/** The `session.ended` payload for `reason`. */
+export function sessionEndedEvent(reason: SessionEndReason): SessionEnded {
+  return { reason, message: SESSION_ENDED_MESSAGES[reason] };
+}

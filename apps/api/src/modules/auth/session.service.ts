@@ -155,9 +155,13 @@ export class SessionService {
    * Why the session behind a token no longer works, for its own holder's sign-in screen; null for a
    * token that never was a session (which learns nothing).
    */
-  async endedReason(token: string): Promise<SessionEndReason | null> {
+  endedReason(token: string): Promise<SessionEndReason | null> {
+    return this.endedReasonById(SessionService.idOf(token));
+  }
+
+  async endedReasonById(id: string): Promise<SessionEndReason | null> {
     const row = await this.prisma.session.findUnique({
-      where: { id: SessionService.idOf(token) },
+      where: { id },
       select: { revokedReason: true, user: { select: { status: true } } },
     });
     if (!row) return null;

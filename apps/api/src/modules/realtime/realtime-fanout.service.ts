@@ -4,13 +4,12 @@ import {
   type CustomerConversationUpdated,
   type MessageDeliveryChanged,
   type QueuePositionChanged,
-  type SessionEnded,
   type SupervisorOverview,
 } from '@baton/contracts';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../logging/logging.module.js';
-import { SESSION_ENDED_MESSAGES } from '../auth/session-ended.messages.js';
+import { sessionEndedEvent } from '../auth/session-ended.messages.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import { toConversation, toMessage } from '../conversations/conversation.mapper.js';
 import { toCustomerMessage } from '../conversations/customer-conversations.service.js';
@@ -93,7 +92,7 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
       }
       case 'sessions.revoked': {
         // The tab reads why before it is closed, so it can say so on the sign-in screen.
-        const ended: SessionEnded = { reason: event.reason, message: SESSION_ENDED_MESSAGES[event.reason] };
+        const ended = sessionEndedEvent(event.reason);
         if (event.sessionId)
           this.sockets.emitThenDisconnect(
             '/agent',
