@@ -1,12 +1,11 @@
 import type { Conversation, CustomerConversationUpdated, Queue } from '@baton/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
 import { QueuePositionsService } from '../src/modules/routing/queue-positions.service.js';
 import { SecuritySettingsService } from '../src/modules/settings/security-settings.service.js';
-import { Client, createUser, eventually, signIn, startApi, type TestApi } from './support/api.js';
+import { createUser, eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
 import {
   agentSocket,
   ask,
