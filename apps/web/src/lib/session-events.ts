@@ -18,9 +18,12 @@ export function signedOut(): void {
  */
 const endedListeners = new Set<(notice: string | null) => void>();
 
+/** Returns the unsubscribe function (an effect's cleanup). */
 export function onSessionEnded(listener: (notice: string | null) => void): () => void {
   endedListeners.add(listener);
-  return () => endedListeners.delete(listener);
+  return () => {
+    endedListeners.delete(listener);
+  };
 }
 
 export function sessionEnded(notice: string | null): void {

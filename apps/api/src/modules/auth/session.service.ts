@@ -109,11 +109,7 @@ export class SessionService {
           : null;
     if (expired) {
       // Found out by this request: the session's open tabs learn why and close, like any other end.
-      const { count } = await this.prisma.session.updateMany({
-        where: { id, revokedAt: null },
-        data: { revokedAt: new Date(), revokedReason: expired },
-      });
-      if (count > 0)
+      if (await this.revoke(id, expired))
         await this.events.publish({
           type: 'sessions.revoked',
           userId: row.userId,
@@ -173,11 +169,13 @@ export class SessionService {
     await db.session.update({ where: { id }, data: { mfaVerifiedAt: at } });
   }
 
-  async revoke(id: string, reason: RevokeReason, db: Tx | PrismaService = this.prisma): Promise<void> {
-    await db.session.updateMany({
+  /** Ends one session; false when it had ended already. */
+  async revoke(id: string, reason: RevokeReason, db: Tx | PrismaService = this.prisma): Promise<boolean> {
+    const { count } = await db.session.updateMany({
       where: { id, revokedAt: null },
       data: { revokedAt: new Date(), revokedReason: reason },
     });
+    return count > 0;
   }
 
   /**
