@@ -83,7 +83,7 @@ describe('a session ended on purpose', () => {
     expect(requeued).toMatchObject({ status: 'queued', assigneeId: null, offeredToId: null });
     expect(Date.now() - started).toBeLessThan(3_000);
     // Its original place: it waited before the other one, so it is served first again.
-    expect(requeued.waitingSince).toEqual(new Date(held.waitingSince!));
+    expect(requeued.waitingSince?.toISOString()).toBe(held.waitingSince);
     const positions = await a.app.get(QueuePositionsService).forQueue(queueId);
     expect(positions.map((p) => p.conversationId)).toEqual([held.id, later.id]);
   }
