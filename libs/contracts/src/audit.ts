@@ -43,6 +43,7 @@ export const ZAuditAction = z.enum([
   'conversation.offered',
   'conversation.offer_declined',
   'conversation.offer_expired',
+  'conversation.offer_withdrawn',
   'conversation.unassigned',
   'conversation.transferred',
   'conversation.resolved',

@@ -11,6 +11,27 @@ export type LoginRequest = z.infer<typeof ZLoginRequest>;
 export const ZPendingStep = z.enum(['mfa_verification', 'password_change', 'mfa_enrolment']);
 export type PendingStep = z.infer<typeof ZPendingStep>;
 
+/** Why a session ended: every deliberate end, and the timeouts the server enforces. */
+export const ZSessionEndReason = z.enum([
+  'logout',
+  'logout_others',
+  'password_changed',
+  'user_disabled',
+  'roles_changed',
+  'mfa_reset',
+  'ended_by_admin',
+  'idle_timeout',
+  'expired',
+]);
+export type SessionEndReason = z.infer<typeof ZSessionEndReason>;
+
+/**
+ * `session.ended` on `/agent`, sent to the session's sockets just before the server closes them:
+ * the reason, and the sentence the sign-in screen shows for it.
+ */
+export const ZSessionEnded = z.object({ reason: ZSessionEndReason, message: z.string() });
+export type SessionEnded = z.infer<typeof ZSessionEnded>;
+
 export const ZSessionUser = z.object({
   id: z.uuid(),
   email: z.string(),

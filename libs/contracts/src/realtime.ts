@@ -26,6 +26,8 @@ export const AgentServerEvent = {
   SlaBreached: 'conversation.sla_breached',
   /** A reply on a provider channel was sent, delivered, read or failed (staff only). */
   MessageDeliveryChanged: 'message.delivery_changed',
+  /** `{ reason }` (`ZSessionEnded`): the session ended on purpose; the server closes the socket next. */
+  SessionEnded: 'session.ended',
 } as const;
 
 const conversationId = z.uuid();

@@ -1,7 +1,7 @@
 import type { SessionProbe, SessionState } from '@baton/contracts';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, setApiHooks, setCsrfToken } from '../lib/api';
-import { signedOut } from '../lib/session-events';
+import { onSessionEnded, signedOut } from '../lib/session-events';
 import { useStepUp } from './step-up';
 
 export type AuthState =
@@ -21,6 +21,13 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 export const SESSION_ENDED_NOTICE =
   'Your session has ended: it was signed out elsewhere, timed out, or ended by an administrator. Sign in again to continue.';
 
+/** The 401 of a session that ended for a known reason; its message says which. */
+const SESSION_ENDED_CODE = 'auth.session_ended';
+
+function noticeFor(error: ApiError): string {
+  return error.code === SESSION_ENDED_CODE ? error.message : SESSION_ENDED_NOTICE;
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<AuthState>({ status: 'loading' });
   const stepUp = useStepUp();
@@ -33,11 +40,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const ended = useCallback((notice: string | null) => {
     setCsrfToken(null);
     signedOut();
-    setState({ status: 'signed_out', notice });
+    // The first reason to arrive stays (the socket's and a request's 401 may both report the end).
+    setState((current) => (current.status === 'signed_out' ? current : { status: 'signed_out', notice }));
   }, []);
 
   const signOut = useCallback(
     async (notice?: string) => {
+      // Close the socket first: the server tells this session's tabs it signed out, but not this one.
+      signedOut();
       await api.post('/auth/logout').catch(() => undefined);
       ended(notice ?? null);
     },
@@ -45,8 +55,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   useEffect(() => {
-    setApiHooks({ onSessionEnded: () => ended(SESSION_ENDED_NOTICE), onStepUpRequired: stepUp });
+    setApiHooks({ onSessionEnded: (error) => ended(noticeFor(error)), onStepUpRequired: stepUp });
   }, [ended, stepUp]);
+
+  useEffect(
+    () =>
+      onSessionEnded((notice) => {
+        if (notice) ended(notice);
+        // A refused socket gave no reason: a request asks, and its 401 ends the session with one.
+        else void api.get('/auth/me').catch(() => undefined);
+      }),
+    [ended],
+  );
 
   useEffect(() => {
     // `/auth/session` answers 200 for a visitor too, so an anonymous start logs no failed request.
@@ -58,7 +78,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       .catch((error: unknown) =>
         setState({
           status: 'signed_out',
-          notice: error instanceof ApiError && error.status !== 401 ? error.message : null,
+          notice:
+            error instanceof ApiError && (error.status !== 401 || error.code === SESSION_ENDED_CODE)
+              ? error.message
+              : null,
         }),
       );
   }, [setSession]);

@@ -1,6 +1,6 @@
-import type { SocketError } from '@baton/contracts';
+import { AgentServerEvent, type SessionEnded, type SocketError } from '@baton/contracts';
 import { io, type Socket } from 'socket.io-client';
-import { onSignedOut } from './session-events';
+import { onSignedOut, sessionEnded } from './session-events';
 
 /**
  * The one `/agent` socket of this tab. socket.io reconnects on its own; screens listen for
@@ -9,7 +9,15 @@ import { onSignedOut } from './session-events';
 let socket: Socket | null = null;
 
 export function agentSocket(): Socket {
-  socket ??= io('/agent', { withCredentials: true, transports: ['websocket', 'polling'] });
+  if (!socket) {
+    socket = io('/agent', { withCredentials: true, transports: ['websocket', 'polling'] });
+    // The server ended the session on purpose and says why just before it closes the socket.
+    socket.on(AgentServerEvent.SessionEnded, ({ message }: SessionEnded) => sessionEnded(message));
+    // A refused handshake is never retried by socket.io: the tab would sit there looking online.
+    socket.on('connect_error', (error: Error) => {
+      if (error.message === 'unauthenticated') sessionEnded(null);
+    });
+  }
   return socket;
 }
 

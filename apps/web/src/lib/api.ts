@@ -16,8 +16,11 @@ export class ApiError extends Error {
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface Hooks {
-  /** The session is gone (revoked, timed out, signed out elsewhere): called once per 401 on a signed-in client. */
-  onSessionEnded(): void;
+  /**
+   * The session is gone (revoked, timed out, signed out elsewhere): called once per 401 on a signed-in
+   * client, with the error (`auth.session_ended` carries the reason in its message).
+   */
+  onSessionEnded(error: ApiError): void;
   /** A sensitive action needs a fresh MFA code; resolves true once the user confirmed one. */
   onStepUpRequired(message: string): Promise<boolean>;
 }
@@ -66,7 +69,7 @@ async function request<T>(method: Method, path: string, body?: unknown, retried 
   }
   if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
   const error = await errorOf(res);
-  if (error.status === 401 && csrfToken && !path.startsWith('/auth/login')) hooks.onSessionEnded();
+  if (error.status === 401 && csrfToken && !path.startsWith('/auth/login')) hooks.onSessionEnded(error);
   if (error.code === 'auth.step_up_required' && !retried && (await hooks.onStepUpRequired(error.message))) {
     return request<T>(method, path, body, true);
   }

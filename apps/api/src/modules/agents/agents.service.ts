@@ -1,4 +1,4 @@
-import type { AgentState, Presence } from '@baton/contracts';
+import type { AgentState, Presence, SessionEndReason } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../../config/config.service.js';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
@@ -64,6 +64,16 @@ export class AgentsService {
    */
   async goOfflineAfterDisconnect(userId: string): Promise<{ released: number }> {
     if ((await this.connections.liveCount(userId)) > 0) return { released: 0 };
+    return this.goOffline(userId, 'disconnected');
+  }
+
+  /**
+   * The agent is offline (their last session ended on purpose, or the grace period after a lost
+   * connection ran out): presence, the conversations they hold and the offers made to them all end
+   * in one transaction, each audited. Conversations keep `waiting_since`, so they are served from
+   * their original place; an offer goes to someone else.
+   */
+  async goOffline(userId: string, reason: 'disconnected' | SessionEndReason): Promise<{ released: number }> {
     const events = await this.prisma.$transaction(async (tx) => {
       const produced: DomainEvent[] = [];
       const before = await tx.agentState.findUnique({ where: { userId } });
@@ -73,18 +83,27 @@ export class AgentsService {
           action: 'agent.status_changed',
           actor: null,
           target: { type: 'user', id: userId },
-          data: { from: before.presence, to: 'offline', reason: 'disconnected' },
+          data: { from: before.presence, to: 'offline', reason },
         });
         produced.push({ type: 'agent.status_changed', userId, presence: 'offline' });
       }
-      const assigned = await tx.conversation.findMany({
-        where: { assigneeId: userId, status: 'assigned' },
+      const held = await tx.conversation.findMany({
+        where: {
+          OR: [
+            { assigneeId: userId, status: 'assigned' },
+            { offeredToId: userId, status: 'queued' },
+          ],
+        },
         select: { id: true },
+        orderBy: { id: 'asc' },
       });
-      for (const { id } of assigned) {
+      for (const { id } of held) {
         const c = await this.transitions.lock(tx, id);
         if (c.status === 'assigned' && c.assigneeId === userId) {
-          produced.push(...(await this.transitions.unassign(tx, c, 'agent_disconnected', null)));
+          const why = reason === 'disconnected' ? 'agent_disconnected' : reason;
+          produced.push(...(await this.transitions.unassign(tx, c, why, null)));
+        } else if (c.status === 'queued' && c.offeredToId === userId) {
+          produced.push(...(await this.transitions.withdrawOffer(tx, c, 'withdrawn', null)));
         }
       }
       return produced;

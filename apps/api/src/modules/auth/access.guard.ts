@@ -1,5 +1,5 @@
 import { can } from '@baton/authz';
-import type { ApiKeyScope } from '@baton/contracts';
+import { AgentServerEvent, type ApiKeyScope } from '@baton/contracts';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Logger } from 'pino';
@@ -12,6 +12,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { SecuritySettingsService } from '../settings/security-settings.service.js';
 import type { AuthenticatedRequest } from './current-session.decorator.js';
 import { CSRF_HEADER, SessionCookies } from './session-cookies.js';
+import { SESSION_ENDED_MESSAGES, sessionEndedEvent } from './session-ended.messages.js';
 import { SessionService, type AuthSession } from './session.service.js';
 import type { AgentSocket } from '../realtime/ws-session.decorator.js';
 
@@ -64,6 +65,13 @@ export class AccessGuard implements CanActivate {
     const token = this.cookies.token(req);
     const session = token ? await this.sessions.resolve(token) : null;
     if (!session) {
+      const ended = token ? await this.sessions.endedReason(token) : null;
+      if (ended) {
+        return this.deny(route, 401, 'auth.session_ended', SESSION_ENDED_MESSAGES[ended], {
+          reason: 'session_ended',
+          ended,
+        });
+      }
       return this.deny(route, 401, CommonErrorCode.Unauthenticated, 'Sign in to continue.', {
         reason: token ? 'session_invalid' : 'no_session',
       });
@@ -97,6 +105,9 @@ export class AccessGuard implements CanActivate {
     }
     const session = socket.data.sessionId ? await this.sessions.resolveById(socket.data.sessionId) : null;
     if (!session) {
+      // Said here too: this close would otherwise overtake the fan-out's `session.ended`.
+      const ended = socket.data.sessionId ? await this.sessions.endedReasonById(socket.data.sessionId) : null;
+      if (ended) socket.emit(AgentServerEvent.SessionEnded, sessionEndedEvent(ended));
       socket.disconnect(true);
       return this.deny(route, 401, CommonErrorCode.Unauthenticated, 'Sign in to continue.', {
         reason: 'session_invalid',

@@ -109,7 +109,12 @@ export class AuthService {
         target: { type: 'user', id: session.userId },
       });
     });
-    await this.events.publish({ type: 'sessions.revoked', userId: session.userId, sessionId: session.id });
+    await this.events.publish({
+      type: 'sessions.revoked',
+      userId: session.userId,
+      sessionId: session.id,
+      reason: 'logout',
+    });
   }
 
   async endOtherSessions(session: AuthSession): Promise<number> {
@@ -126,6 +131,7 @@ export class AuthService {
       type: 'sessions.revoked',
       userId: session.userId,
       exceptSessionId: session.id,
+      reason: 'logout_others',
     });
     return ended;
   }
@@ -175,6 +181,11 @@ export class AuthService {
         data: { otherSessionsEnded: ended, forced: user.mustChangePassword },
       });
     });
-    await this.events.publish({ type: 'sessions.revoked', userId: user.id, exceptSessionId: session.id });
+    await this.events.publish({
+      type: 'sessions.revoked',
+      userId: user.id,
+      exceptSessionId: session.id,
+      reason: 'password_changed',
+    });
   }
 }

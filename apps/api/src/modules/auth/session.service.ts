@@ -1,9 +1,15 @@
 import { isPermission, mfaRequiredFor, type Permission } from '@baton/authz';
-import type { PendingStep, SessionInfo } from '@baton/contracts';
+import {
+  ZSessionEndReason,
+  type PendingStep,
+  type SessionEndReason,
+  type SessionInfo,
+} from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ConfigService } from '../../config/config.service.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
+import { DomainEventsService } from '../events/domain-events.service.js';
 import { SecuritySettingsService } from '../settings/security-settings.service.js';
 
 /** A resolved, valid session and the user behind it, as of this request. */
@@ -21,16 +27,7 @@ export interface AuthSession {
   idleTimeoutMinutes: number;
 }
 
-export type RevokeReason =
-  | 'logout'
-  | 'logout_others'
-  | 'password_changed'
-  | 'user_disabled'
-  | 'roles_changed'
-  | 'mfa_reset'
-  | 'ended_by_admin'
-  | 'idle_timeout'
-  | 'expired';
+export type RevokeReason = SessionEndReason;
 
 // Writing last_seen_at on every request would turn reads into writes; this is precise enough.
 const TOUCH_AFTER_MS = 15_000;
@@ -50,6 +47,7 @@ export class SessionService {
     private readonly prisma: PrismaService,
     private readonly settings: SecuritySettingsService,
     private readonly config: ConfigService,
+    private readonly events: DomainEventsService,
   ) {}
 
   static idOf(token: string): string {
@@ -110,7 +108,14 @@ export class SessionService {
           ? 'idle_timeout'
           : null;
     if (expired) {
-      await this.revoke(id, expired);
+      // Found out by this request: the session's open tabs learn why and close, like any other end.
+      if (await this.revoke(id, expired))
+        await this.events.publish({
+          type: 'sessions.revoked',
+          userId: row.userId,
+          sessionId: id,
+          reason: expired,
+        });
       return null;
     }
     if (now - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
@@ -142,15 +147,35 @@ export class SessionService {
     };
   }
 
+  /**
+   * Why the session behind a token no longer works, for its own holder's sign-in screen; null for a
+   * token that never was a session (which learns nothing).
+   */
+  endedReason(token: string): Promise<SessionEndReason | null> {
+    return this.endedReasonById(SessionService.idOf(token));
+  }
+
+  async endedReasonById(id: string): Promise<SessionEndReason | null> {
+    const row = await this.prisma.session.findUnique({
+      where: { id },
+      select: { revokedReason: true, user: { select: { status: true } } },
+    });
+    if (!row) return null;
+    if (row.revokedReason) return ZSessionEndReason.safeParse(row.revokedReason).data ?? null;
+    return row.user.status === 'active' ? null : 'user_disabled';
+  }
+
   async markMfaVerified(db: Tx | PrismaService, id: string, at = new Date()): Promise<void> {
     await db.session.update({ where: { id }, data: { mfaVerifiedAt: at } });
   }
 
-  async revoke(id: string, reason: RevokeReason, db: Tx | PrismaService = this.prisma): Promise<void> {
-    await db.session.updateMany({
+  /** Ends one session; false when it had ended already. */
+  async revoke(id: string, reason: RevokeReason, db: Tx | PrismaService = this.prisma): Promise<boolean> {
+    const { count } = await db.session.updateMany({
       where: { id, revokedAt: null },
       data: { revokedAt: new Date(), revokedReason: reason },
     });
+    return count > 0;
   }
 
   /**
@@ -170,18 +195,26 @@ export class SessionService {
     return count;
   }
 
-  /** Sessions that would still be accepted now (not revoked, not idle or too old). */
-  async listLive(userId: string, currentId: string): Promise<SessionInfo[]> {
+  /** Whether the user still has a session that would be accepted now. */
+  async hasLive(userId: string): Promise<boolean> {
+    return (await this.prisma.session.count({ where: { userId, ...(await this.liveWhere()) } })) > 0;
+  }
+
+  private async liveWhere() {
     const settings = await this.settings.get();
     const now = Date.now();
+    return {
+      revokedAt: null,
+      expiresAt: { gt: new Date(now) },
+      lastSeenAt: { gt: new Date(now - settings.sessionIdleMinutes * 60_000) },
+      createdAt: { gt: new Date(now - settings.sessionAbsoluteHours * 3_600_000) },
+    };
+  }
+
+  /** Sessions that would still be accepted now (not revoked, not idle or too old). */
+  async listLive(userId: string, currentId: string): Promise<SessionInfo[]> {
     const rows = await this.prisma.session.findMany({
-      where: {
-        userId,
-        revokedAt: null,
-        expiresAt: { gt: new Date(now) },
-        lastSeenAt: { gt: new Date(now - settings.sessionIdleMinutes * 60_000) },
-        createdAt: { gt: new Date(now - settings.sessionAbsoluteHours * 3_600_000) },
-      },
+      where: { userId, ...(await this.liveWhere()) },
       orderBy: { lastSeenAt: 'desc' },
     });
     return rows.map((s) => ({

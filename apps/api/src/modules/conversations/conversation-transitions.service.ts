@@ -28,6 +28,12 @@ const assignedTo = (agentId: string) =>
     offerExpiresAt: null,
   }) as const;
 
+const OFFER_OUTCOME_REASON = {
+  declined: 'the agent declined the offer',
+  expired: 'the offer was not answered in time',
+  withdrawn: 'the agent went offline',
+} as const;
+
 /** The agent who held (or was offered) the conversation has room again. */
 const released = (c: Conversation, fromUserId: string): DomainEvent => ({
   type: 'conversation.released',
@@ -300,11 +306,14 @@ export class ConversationTransitions {
     return [{ type: 'conversation.assigned', conversationId: c.id, queueId: c.queueId, assigneeId: agentId }];
   }
 
-  /** The offer was declined or timed out: capacity freed, and routing looks for someone else. */
+  /**
+   * The offer was declined, timed out, or withdrawn because the agent went offline: capacity freed,
+   * and routing looks for someone else.
+   */
   async withdrawOffer(
     tx: Tx,
     c: Conversation,
-    outcome: 'declined' | 'expired',
+    outcome: 'declined' | 'expired' | 'withdrawn',
     actorUserId: string | null,
   ): Promise<DomainEvent[]> {
     this.expect(c, 'withdraw the offer of', 'queued');
@@ -315,16 +324,10 @@ export class ConversationTransitions {
     await tx.conversation.update({ where: { id: c.id }, data: { offeredToId: null, offerExpiresAt: null } });
     await this.decide(tx, c, agentId, {
       mode: `offer_${outcome}`,
-      reason: outcome === 'declined' ? 'the agent declined the offer' : 'the offer was not answered in time',
+      reason: OFFER_OUTCOME_REASON[outcome],
       candidates: [],
     });
-    await this.record(
-      tx,
-      c,
-      outcome === 'declined' ? 'conversation.offer_declined' : 'conversation.offer_expired',
-      { userId: agentId },
-      actorUserId,
-    );
+    await this.record(tx, c, `conversation.offer_${outcome}`, { userId: agentId }, actorUserId);
     return [released(c, agentId), { type: 'conversation.queued', conversationId: c.id, queueId: c.queueId! }];
   }
 

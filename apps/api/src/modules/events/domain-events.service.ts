@@ -1,4 +1,4 @@
-import type { DeliveryStatus } from '@baton/contracts';
+import type { DeliveryStatus, SessionEndReason } from '@baton/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../logging/logging.module.js';
@@ -42,7 +42,14 @@ export type DomainEvent =
   | { type: 'agent.status_changed'; userId: string; presence: string }
   | { type: 'queue.changed'; queueId: string }
   /** Sessions of a user ended (one, or all but `exceptSessionId`): their sockets must close everywhere. */
-  | { type: 'sessions.revoked'; userId: string; sessionId?: string; exceptSessionId?: string };
+  /** One session (`sessionId`) or every session of the user but `exceptSessionId` ended, and why. */
+  | {
+      type: 'sessions.revoked';
+      userId: string;
+      reason: SessionEndReason;
+      sessionId?: string;
+      exceptSessionId?: string;
+    };
 
 type Handler = (event: DomainEvent) => Promise<void> | void;
 

@@ -9,6 +9,7 @@ import {
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../logging/logging.module.js';
+import { sessionEndedEvent } from '../auth/session-ended.messages.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import { toConversation, toMessage, withAuthor } from '../conversations/conversation.mapper.js';
 import { toCustomerMessage } from '../conversations/customer-conversations.service.js';
@@ -89,15 +90,27 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
         });
         return;
       }
-      case 'sessions.revoked':
-        if (event.sessionId) this.sockets.disconnect('/agent', Room.session(event.sessionId));
+      case 'sessions.revoked': {
+        // The tab reads why before it is closed, so it can say so on the sign-in screen.
+        const ended = sessionEndedEvent(event.reason);
+        if (event.sessionId)
+          this.sockets.emitThenDisconnect(
+            '/agent',
+            Room.session(event.sessionId),
+            undefined,
+            AgentServerEvent.SessionEnded,
+            ended,
+          );
         else
-          this.sockets.disconnect(
+          this.sockets.emitThenDisconnect(
             '/agent',
             Room.user(event.userId),
             event.exceptSessionId ? Room.session(event.exceptSessionId) : undefined,
+            AgentServerEvent.SessionEnded,
+            ended,
           );
         return;
+      }
       default:
         return;
     }

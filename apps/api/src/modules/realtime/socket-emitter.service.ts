@@ -31,9 +31,23 @@ export class SocketEmitterService {
     this.emitter.of(namespace).to(rooms).emit(event, payload);
   }
 
-  /** Closes the sockets in `room` (but those also in `exceptRoom`) on every instance. */
-  disconnect(namespace: '/agent' | '/customer', room: string, exceptRoom?: string): void {
-    const target = this.emitter.of(namespace).in(room);
-    (exceptRoom ? target.except(exceptRoom) : target).disconnectSockets(true);
+  /**
+   * Sends `event` to the sockets in `room` (but those also in `exceptRoom`), then closes them, on every
+   * instance. Both go out on this one Redis connection and every instance reads them in that order,
+   * and a socket flushes what it was sent before it closes, so the client reads the event first.
+   */
+  emitThenDisconnect(
+    namespace: '/agent' | '/customer',
+    room: string,
+    exceptRoom: string | undefined,
+    event: string,
+    payload: unknown,
+  ): void {
+    const target = () => {
+      const sockets = this.emitter.of(namespace).in(room);
+      return exceptRoom ? sockets.except(exceptRoom) : sockets;
+    };
+    target().emit(event, payload);
+    target().disconnectSockets(true);
   }
 }

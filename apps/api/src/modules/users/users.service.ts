@@ -1,5 +1,11 @@
 import { BuiltInRole, Permission, isPermission } from '@baton/authz';
-import type { AccessReviewEntry, CreateUserRequest, CreatedUser, UserSummary } from '@baton/contracts';
+import type {
+  AccessReviewEntry,
+  CreateUserRequest,
+  CreatedUser,
+  SessionEndReason,
+  UserSummary,
+} from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError, ValidationError } from '../../common/errors/domain.error.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -59,10 +65,15 @@ export class UsersService {
   ) {}
 
   /** After commit: the user's sockets close on every instance (requests already fail: sessions are checked each time). */
-  private async socketsEnded(userId: string, exceptSessionId?: string): Promise<void> {
+  private async socketsEnded(
+    userId: string,
+    reason: SessionEndReason,
+    exceptSessionId?: string,
+  ): Promise<void> {
     await this.events.publish({
       type: 'sessions.revoked',
       userId,
+      reason,
       ...(exceptSessionId && { exceptSessionId }),
     });
   }
@@ -220,7 +231,7 @@ export class UsersService {
       });
       return this.summaryOf(tx, id);
     });
-    await this.socketsEnded(id, id === actor.userId ? actor.id : undefined);
+    await this.socketsEnded(id, 'roles_changed', id === actor.userId ? actor.id : undefined);
     return result;
   }
 
@@ -248,7 +259,7 @@ export class UsersService {
       });
       return toSummary(user);
     });
-    if (status === 'disabled') await this.socketsEnded(id);
+    if (status === 'disabled') await this.socketsEnded(id, 'user_disabled');
     return result;
   }
 
@@ -264,7 +275,7 @@ export class UsersService {
       });
       return this.summaryOf(tx, id);
     });
-    await this.socketsEnded(id);
+    await this.socketsEnded(id, 'mfa_reset');
     return result;
   }
 
@@ -279,7 +290,7 @@ export class UsersService {
       });
       return ended;
     });
-    await this.socketsEnded(id);
+    await this.socketsEnded(id, 'ended_by_admin');
     return result;
   }
 
@@ -346,7 +357,7 @@ export class UsersService {
         });
         disabled.push(user.id);
       });
-      if (disabled.includes(user.id)) await this.socketsEnded(user.id);
+      if (disabled.includes(user.id)) await this.socketsEnded(user.id, 'user_disabled');
     }
     return disabled;
   }

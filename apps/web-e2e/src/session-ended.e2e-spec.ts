@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConversationsService } from '../../api/src/modules/conversations/conversations.service.js';
+import { createUser, signIn, type Client, type TestUser } from '../../api/test/support/api.js';
+import { launchBrowser, newPage } from './support/browser.js';
+import { startProduct, type Product } from './support/product.js';
+import { signInThroughUi } from './support/sign-in.js';
+
+/**
+ * An admin disables an agent who is at work: the agent's open tab must not go on looking available
+ * (replies spinning, a customer waiting on nobody). It returns to the sign-in screen, saying why.
+ */
+describe('a disabled agent’s open tab, in a browser', () => {
+  let product: Product;
+  let browser: Browser;
+  let agent: TestUser;
+  let admin: Client;
+  let queueId: string;
+  let channelId: string;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    // A long grace period: nothing here may depend on it.
+    product = await startProduct({ AGENT_DISCONNECT_GRACE_SECONDS: '3600' });
+    const { api } = product;
+    admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
+    agent = await createUser(api, { roles: ['agent'] });
+    await api.prisma.user.update({ where: { id: agent.id }, data: { displayName: 'Ana Lima' } });
+    queueId = (await api.prisma.queue.create({ data: { name: `Support ${randomUUID().slice(0, 8)}` } })).id;
+    await api.prisma.queueMember.create({ data: { queueId, userId: agent.id } });
+    channelId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: 'Shop chat' } })).id;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await product?.close();
+  });
+
+  it('shows the sign-in screen with the reason at once, without a reload', async () => {
+    const { api } = product;
+    const { page } = await newPage(browser, api.base);
+    await signInThroughUi(page, agent);
+    const mine = page.getByRole('region', { name: 'My conversations' });
+    await mine.waitFor();
+    await page.getByRole('button', { name: 'Available' }).click();
+    await page.locator('button[aria-pressed="true"]', { hasText: 'Available' }).waitFor();
+
+    // A customer is handed to the queue and routed to the agent.
+    const contact = await api.prisma.contact.create({ data: { channelId, externalId: randomUUID() } });
+    const created = await api.prisma.conversation.create({ data: { channelId, contactId: contact.id } });
+    await api.app.get(ConversationsService).handoff(created.id, { queueId, reason: 'customer_asked' });
+    await mine.getByRole('link').first().waitFor();
+
+    let reloaded = false;
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) reloaded = true;
+    });
+    const disabledAt = Date.now();
+    expect((await admin.post(`/api/v1/users/${agent.id}/disable`)).status).toBe(200);
+
+    const notice = page.getByRole('status').filter({ hasText: 'disabled by an administrator' });
+    await notice.waitFor({ timeout: 5_000 });
+    const took = Date.now() - disabledAt;
+    expect(await notice.textContent()).toBe('Your account was disabled by an administrator.');
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    expect(reloaded).toBe(false);
+    expect(took).toBeLessThan(5_000);
+  });
+});
