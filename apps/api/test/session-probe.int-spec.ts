@@ -17,7 +17,7 @@ describe('GET /auth/session', () => {
     const visitor = new Client(api.base);
     const probe = await visitor.get<SessionProbe>('/api/v1/auth/session');
     expect(probe.status).toBe(200);
-    expect(probe.body).toEqual({ session: null });
+    expect(probe.body).toEqual({ session: null, ended: null });
     expect((await visitor.get('/api/v1/auth/me')).status).toBe(401);
   });
 
@@ -31,6 +31,21 @@ describe('GET /auth/session', () => {
     expect(probe.body.session?.csrfToken).toBe(client.csrfToken);
 
     expect((await client.post('/api/v1/auth/logout')).status).toBe(204);
-    expect((await client.get<SessionProbe>('/api/v1/auth/session')).body).toEqual({ session: null });
+    // Signing out clears the cookie: this tab is simply signed out.
+    expect((await client.get<SessionProbe>('/api/v1/auth/session')).body).toEqual({
+      session: null,
+      ended: null,
+    });
+  });
+
+  it('tells a reloaded tab why its session ended', async () => {
+    const user = await createUser(api, { roles: ['agent'] });
+    const client = await signIn(api, user);
+    const admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
+    expect((await admin.post(`/api/v1/users/${user.id}/disable`)).status).toBe(200);
+    expect((await client.get<SessionProbe>('/api/v1/auth/session')).body).toEqual({
+      session: null,
+      ended: { reason: 'user_disabled', message: 'Your account was disabled by an administrator.' },
+    });
   });
 });

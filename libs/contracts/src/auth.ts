@@ -54,7 +54,8 @@ export const ZSessionState = z.object({
 export type SessionState = z.infer<typeof ZSessionState>;
 
 /** Answer of `GET /auth/session`: the SPA's first look, 200 whether or not anyone is signed in. */
-export const ZSessionProbe = z.object({ session: ZSessionState.nullable() });
+/** On load: the session, or none; for a cookie whose session ended, why it ended. */
+export const ZSessionProbe = z.object({ session: ZSessionState.nullable(), ended: ZSessionEnded.nullable() });
 export type SessionProbe = z.infer<typeof ZSessionProbe>;
 
 export const ZChangePasswordRequest = z.strictObject({

@@ -72,8 +72,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     // `/auth/session` answers 200 for a visitor too, so an anonymous start logs no failed request.
     api
       .get<SessionProbe>('/auth/session')
-      .then(({ session }) =>
-        session ? setSession(session) : setState({ status: 'signed_out', notice: null }),
+      .then(({ session, ended }) =>
+        // A reload after the session ended elsewhere still says why.
+        session ? setSession(session) : setState({ status: 'signed_out', notice: ended?.message ?? null }),
       )
       .catch((error: unknown) =>
         setState({

@@ -15,6 +15,7 @@ import { AuthService } from './auth.service.js';
 import { CurrentSession } from './current-session.decorator.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
 import { SessionCookies } from './session-cookies.js';
+import { sessionEndedEvent } from './session-ended.messages.js';
 import { SessionService, type AuthSession } from './session.service.js';
 
 @ApiTags('auth')
@@ -69,7 +70,9 @@ export class AuthController {
   async session(@Req() req: Request): Promise<SessionProbe> {
     const token = this.cookies.token(req);
     const session = token ? await this.sessions.resolve(token) : null;
-    return { session: session ? this.auth.state(session) : null };
+    if (session) return { session: this.auth.state(session), ended: null };
+    const ended = token ? await this.sessions.endedReason(token) : null;
+    return { session: null, ended: ended ? sessionEndedEvent(ended) : null };
   }
 
   /** Also the forced change after a one-time password. Ends every other session of the user. */
