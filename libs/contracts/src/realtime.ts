@@ -20,6 +20,8 @@ export const AgentServerEvent = {
   ConversationOffered: 'conversation.offered',
   ConversationUpdated: 'conversation.updated',
   AgentStatusChanged: 'agent.status_changed',
+  /** To the agent themself: their presence, capacity and load (`AgentState`) after any change to them. */
+  AgentStateChanged: 'agent.state_changed',
   /** Sent to supervisors, at most twice a second, whenever queues or agents change. */
   SupervisorOverviewChanged: 'supervisor.overview_changed',
   TypingChanged: 'typing.changed',

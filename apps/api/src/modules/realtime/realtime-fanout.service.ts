@@ -1,5 +1,6 @@
 import {
   AgentServerEvent,
+  type AgentState,
   CustomerServerEvent,
   type CustomerConversationUpdated,
   type MessageDeliveryChanged,
@@ -69,7 +70,8 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
           userId: event.userId,
           presence: event.presence,
         });
-        return;
+        // The agent's own tabs follow a change made elsewhere: another tab, idle, or a disconnect.
+        return this.pushAgentState(event.userId);
       case 'conversation.offered': {
         const row = await this.prisma.conversation.findUnique({ where: { id: event.conversationId } });
         if (!row) return;
@@ -169,6 +171,12 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
       });
     }
     this.sockets.emit('/agent', rooms, AgentServerEvent.ConversationUpdated, { conversation });
+    // Assigning, releasing and resolving change the holder's load, which their inbox shows.
+    const holders = new Set([
+      row.assigneeId,
+      event.type === 'conversation.released' ? event.fromUserId : null,
+    ]);
+    for (const userId of holders) if (userId) await this.pushAgentState(userId);
     // The widget says who is helping; only the display name reaches the customer, never the user id.
     const assignee = row.assigneeId
       ? await this.prisma.user.findUnique({ where: { id: row.assigneeId }, select: { displayName: true } })
@@ -185,6 +193,18 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
       customerUpdate,
     );
     if (row.queueId && event.type !== 'conversation.changed') await this.pushPositions(row.queueId);
+  }
+
+  private async pushAgentState(userId: string): Promise<void> {
+    const row = await this.prisma.agentState.findUnique({ where: { userId } });
+    if (!row) return;
+    const state: AgentState = {
+      userId,
+      presence: row.presence,
+      capacity: row.capacity,
+      activeCount: row.activeCount,
+    };
+    this.sockets.emit('/agent', Room.user(userId), AgentServerEvent.AgentStateChanged, state);
   }
 
   /** Everyone waiting in the queue learns their new place and estimated wait. */

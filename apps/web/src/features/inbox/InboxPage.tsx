@@ -26,7 +26,7 @@ export default function InboxPage() {
 
   const all = Object.values(state.conversations);
   const mine = all
-    .filter((c) => c.status !== 'queued' && c.assigneeId === me)
+    .filter((c) => c.status === 'assigned' && c.assigneeId === me)
     .sort((a, b) => (a.waitingSince ?? a.createdAt).localeCompare(b.waitingSince ?? b.createdAt));
   const waiting = all
     .filter((c) => c.status === 'queued')
@@ -87,7 +87,7 @@ export default function InboxPage() {
   const selected = selectedId ? state.conversations[selectedId] : undefined;
 
   return (
-    <div className="inbox">
+    <div className={`inbox${selectedId ? ' inbox--open' : ''}`}>
       <aside className="inbox__lists" aria-label="Conversations">
         <div className="inbox__toolbar">
           <div role="group" aria-label="Presence" className="presence-switch">
@@ -154,6 +154,15 @@ export default function InboxPage() {
         {showKeys && <Shortcuts />}
       </aside>
       <section className="inbox__view" aria-label="Conversation">
+        {selectedId && (
+          <button
+            type="button"
+            className="button button--small inbox__back"
+            onClick={() => navigate('/inbox')}
+          >
+            <span aria-hidden="true">←</span> Back to conversations
+          </button>
+        )}
         {selected ? (
           <ConversationView
             key={selected.id}

@@ -141,6 +141,7 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
     socket.on(AgentServerEvent.ConversationUpdated, onUpdated);
     socket.on(AgentServerEvent.TypingChanged, onTyping);
     socket.on(AgentServerEvent.MessageDeliveryChanged, onDelivery);
+    socket.on(AgentServerEvent.AgentStateChanged, onAgentState);
     if (socket.connected) onConnect();
     return () => {
       socket.off('connect', onConnect);
@@ -150,8 +151,9 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
       socket.off(AgentServerEvent.ConversationUpdated, onUpdated);
       socket.off(AgentServerEvent.TypingChanged, onTyping);
       socket.off(AgentServerEvent.MessageDeliveryChanged, onDelivery);
+      socket.off(AgentServerEvent.AgentStateChanged, onAgentState);
     };
-  }, [loadLists, open, deliver, me]);
+  }, [loadLists, open, deliver, me, onAgentState]);
 
   const send = useCallback(
     (conversationId: string, body: string, internal: boolean) => {
