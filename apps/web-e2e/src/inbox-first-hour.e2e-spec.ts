@@ -1,7 +1,8 @@
 import type { Conversation } from '@baton/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { seedDemoContent } from '../../../tools/db/demo-content.js';
 import { AgentsService } from '../../api/src/modules/agents/agents.service.js';
 import { ConversationsService } from '../../api/src/modules/conversations/conversations.service.js';
 import { CustomerConversationsService } from '../../api/src/modules/conversations/customer-conversations.service.js';
@@ -22,7 +23,11 @@ describe('the inbox in its first hour, in a browser', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    product = await startProduct();
+    product = await startProduct({}, async () => {
+      // The browser flows share one database and the demo content is only added to an install without
+      // channels: add it first (open to any origin), so the flows that use it find it whatever the order.
+      await seedDemoContent(inject('databaseUrl'), [], inject('seededAdmin').email);
+    });
     const { api } = product;
     queue = await api.prisma.queue.create({ data: { name: `first-hour-${randomBytes(3).toString('hex')}` } });
     channelId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: 'Shop chat' } })).id;
@@ -151,7 +156,12 @@ describe('the inbox in its first hour, in a browser', () => {
     const agent = await agentInQueue();
     const { page } = await newPage(browser, product.api.base);
     await signInThroughUi(page, agent);
+    // A new agent is offline until they choose, and the inbox says so.
+    await page.locator('button[aria-pressed="true"]', { hasText: 'Offline' }).waitFor();
+    const offline = page.getByRole('status').filter({ hasText: 'You are offline' });
+    await offline.waitFor();
     await goAvailable(page);
+    await offline.waitFor({ state: 'detached' });
     const load = page.getByText(/^Load \d+ \/ 5$/);
     expect(await load.textContent()).toBe('Load 0 / 5');
 
@@ -214,7 +224,7 @@ describe('the inbox in its first hour, in a browser', () => {
       await item.click();
       const composer = page.getByRole('textbox', { name: 'Reply' });
       await composer.waitFor();
-      await page.getByText('my kettle arrived broken').waitFor();
+      await page.getByRole('list', { name: 'Messages' }).getByText('my kettle arrived broken').waitFor();
       expect(await overflow()).toBeLessThanOrEqual(0);
       const pane = await box(page.getByRole('region', { name: 'Conversation', exact: true }));
       expect(pane.width).toBeGreaterThanOrEqual(Math.min(width, 768) * 0.6);

@@ -1,6 +1,7 @@
 import type {
   AgentState,
   Conversation,
+  ConversationListItem,
   HandoffBrief,
   Message,
   MessageDeliveryChanged,
@@ -36,7 +37,7 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
   useEffect(() => saveOutbox(me, state.pending), [me, state.pending]);
 
   const loadLists = useCallback(async () => {
-    const conversations = await api.get<Conversation[]>('/conversations');
+    const conversations = await api.get<ConversationListItem[]>('/conversations');
     dispatch({ type: 'conversations.loaded', conversations, me });
     onAgentState(await api.get<AgentState>('/agents/me/state'));
   }, [me, onAgentState]);
@@ -110,6 +111,9 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
       dispatch({ type: 'conversation.changed', conversation, me });
       dispatch({ type: 'brief.loaded', conversationId: conversation.id, brief: handoff });
       dispatch({ type: 'offer.gone', conversationId: conversation.id });
+      dispatch({ type: 'arrived', conversationId: conversation.id });
+      // The list row needs its channel and last message, which only the list carries.
+      void loadLists().catch(() => undefined);
       notifyAgent(
         'New conversation assigned',
         handoff.summary ?? handoff.reason ?? 'A customer is waiting for you.',
