@@ -171,12 +171,6 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
       });
     }
     this.sockets.emit('/agent', rooms, AgentServerEvent.ConversationUpdated, { conversation });
-    // Assigning, releasing and resolving change the holder's load, which their inbox shows.
-    const holders = new Set([
-      row.assigneeId,
-      event.type === 'conversation.released' ? event.fromUserId : null,
-    ]);
-    for (const userId of holders) if (userId) await this.pushAgentState(userId);
     // The widget says who is helping; only the display name reaches the customer, never the user id.
     const assignee = row.assigneeId
       ? await this.prisma.user.findUnique({ where: { id: row.assigneeId }, select: { displayName: true } })

@@ -123,8 +123,14 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
       dispatch({ type: 'offer.received', offer });
       notifyAgent('Conversation offered', offer.handoff.summary ?? 'Accept or decline the offer.');
     };
-    const onUpdated = ({ conversation }: { conversation: Conversation }) =>
+    const onUpdated = ({ conversation }: { conversation: Conversation }) => {
+      const before = stateRef.current.conversations[conversation.id];
+      const held = (c: Conversation | undefined) => c?.status === 'assigned' && c.assigneeId === me;
       dispatch({ type: 'conversation.changed', conversation, me });
+      // Taking or letting go of a conversation changes my load: re-read it rather than guess.
+      if (held(before) !== held(conversation))
+        void api.get<AgentState>('/agents/me/state').then(onAgentState, () => undefined);
+    };
     const onTyping = (t: { conversationId: string; author: string; typing: boolean }) => {
       if (t.author === 'customer')
         dispatch({ type: 'typing', conversationId: t.conversationId, typing: t.typing });
