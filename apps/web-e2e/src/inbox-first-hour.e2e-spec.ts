@@ -198,6 +198,32 @@ describe('the inbox in its first hour, in a browser', () => {
     await page.locator('button[aria-pressed="true"]', { hasText: 'Away' }).waitFor();
   });
 
+  it('gives an admin a getting-started checklist ticked from the real setup, until dismissed', async () => {
+    const admin = await createUser(product.api, { roles: ['admin'], mfa: true });
+    const { page } = await newPage(browser, product.api.base);
+    await signInThroughUi(page, admin);
+    await page.goto('/supervisor');
+    const checklist = page.getByRole('region', { name: 'Getting started' });
+    await checklist.waitFor();
+    const step = (text: string) => checklist.getByRole('listitem').filter({ hasText: text });
+    // Agents exist and sit in queues (this suite made some); origins depend on who seeded the demo channel.
+    expect(await step('Invite your agents').textContent()).toContain('(done)');
+    expect(await step('Add them to a queue').textContent()).toContain('(done)');
+    const webchats = await product.api.prisma.channel.findMany({ where: { kind: 'webchat' } });
+    const originsSet = webchats.some(
+      (c) => ((c.config as { allowedOrigins?: string[] }).allowedOrigins ?? []).length > 0,
+    );
+    expect((await step('allowed origins').textContent())?.includes('(done)')).toBe(originsSet);
+    expect(await step('demo page').textContent()).not.toContain('(done)');
+
+    await checklist.getByRole('button', { name: 'Dismiss' }).click();
+    await checklist.waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Supervisor wall' }).waitFor();
+    await page.getByRole('region', { name: 'Queues' }).waitFor();
+    expect(await checklist.count()).toBe(0);
+  });
+
   for (const width of [390, 768]) {
     it(`works on a ${width} px wide screen: one pane at a time, with a way back`, async () => {
       const agent = await agentInQueue();
