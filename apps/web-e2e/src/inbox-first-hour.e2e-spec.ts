@@ -165,7 +165,7 @@ describe('the inbox in its first hour, in a browser', () => {
     const load = page.getByText(/^Load \d+ \/ 5$/);
     expect(await load.textContent()).toBe('Load 0 / 5');
 
-    const { conversation } = await handoff('Where is my parcel?');
+    const { conversation, writes } = await handoff('Where is my parcel?');
     await myConversations(page).getByRole('link').first().waitFor();
     expect(
       await eventually(
@@ -174,8 +174,34 @@ describe('the inbox in its first hour, in a browser', () => {
       ),
     ).toBe('Load 1 / 5');
 
-    await myConversations(page).getByRole('link').first().click();
+    // The arrival shows in the tab title and in a toast; the row says where the customer wrote from,
+    // their last words, and that they are unread.
+    const toast = page.locator('.toast', { hasText: 'New conversation assigned' });
+    await toast.waitFor();
+    expect(
+      await eventually(
+        () => page.title(),
+        (t) => t === '(1) Inbox · Baton',
+      ),
+    ).toBe('(1) Inbox · Baton');
+    await writes('It was due on Monday and still has not arrived.');
+    const row = myConversations(page).getByRole('link').first();
+    await row.filter({ hasText: 'It was due on Monday' }).waitFor();
+    expect(await row.textContent()).toContain('Visitor on Shop chat');
+    expect(await row.getByLabel('1 unread').count()).toBe(1);
+
+    await toast.getByRole('button', { name: 'Open' }).click();
     await page.waitForURL(`**/inbox/${conversation.id}`);
+    await toast.waitFor({ state: 'detached' });
+    expect(
+      await eventually(
+        () => page.title(),
+        (t) => t === 'Inbox · Baton',
+      ),
+    ).toBe('Inbox · Baton');
+    // The customer panel speaks in words; ids wait under "Technical details".
+    const customer = page.getByRole('complementary', { name: 'Customer' });
+    await customer.getByText('Went straight to the queue').waitFor();
     await page.getByRole('button', { name: 'Resolve' }).click();
     await page.getByRole('button', { name: 'Resolve conversation' }).click();
     expect(
