@@ -1,4 +1,4 @@
-import type { Conversation, Message, Queue } from '@baton/contracts';
+import type { Conversation, ConversationListItem, Message, Queue } from '@baton/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -269,6 +269,32 @@ describe('conversations, queues and routing', () => {
     expect(await api.prisma.auditEvent.count({ where: { targetId: c.id, action: 'message.created' } })).toBe(
       3,
     );
+  });
+
+  it('lists each conversation with its channel and last message a customer can see, never a note, and no name', async () => {
+    const q = await queue();
+    const a = await agent(2);
+    await members(q.id, [{ userId: a.user.id }]);
+    const c = await handedOff(q.id);
+    const send = (body: string, clientMessageId: string, internal = false) =>
+      a.client.post<Message>(`/api/v1/conversations/${c.id}/messages`, { body, clientMessageId, internal });
+    await send('Hello, I can help with the refund.', 'list-msg-0001');
+    await send('Refund over the limit, ask finance', 'list-msg-0002', true);
+
+    const list = await a.client.get<ConversationListItem[]>('/api/v1/conversations');
+    const row = list.body.find((x) => x.id === c.id);
+    const channel = await api.prisma.channel.findUniqueOrThrow({ where: { id: channelId } });
+    expect(row).toMatchObject({
+      channelName: channel.name,
+      lastMessage: { authorKind: 'agent', body: 'Hello, I can help with the refund.' },
+    });
+    expect(JSON.stringify(row)).not.toMatch(/"name"/);
+    // Reading the list reveals no personal data, so no customer view is audited for it.
+    expect(
+      await api.prisma.auditEvent.count({
+        where: { targetId: c.id, action: 'conversation.customer_viewed' },
+      }),
+    ).toBe(0);
   });
 
   it('hides conversations of other queues: 404, and the attempt is audited', async () => {

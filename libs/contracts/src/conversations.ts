@@ -107,6 +107,24 @@ export const ZConversation = z.object({
 });
 export type Conversation = z.infer<typeof ZConversation>;
 
+/**
+ * A row of the inbox list: the conversation, where the customer wrote from and their last
+ * customer-visible message. No name: contact details are decrypted and audited one conversation at a
+ * time (`GET /conversations/:id/customer`), never in bulk for a list.
+ */
+export const ZConversationListItem = ZConversation.extend({
+  channelName: z.string().nullable(),
+  lastMessage: z
+    .object({
+      authorKind: z.enum(['customer', 'bot', 'agent', 'system']),
+      /** The first 140 characters. */
+      body: z.string(),
+      createdAt: z.iso.datetime(),
+    })
+    .nullable(),
+});
+export type ConversationListItem = z.infer<typeof ZConversationListItem>;
+
 export const ZAuthorKind = z.enum(['customer', 'bot', 'agent', 'system']);
 
 /**

@@ -20,6 +20,11 @@ export const AgentServerEvent = {
   ConversationOffered: 'conversation.offered',
   ConversationUpdated: 'conversation.updated',
   AgentStatusChanged: 'agent.status_changed',
+  /**
+   * To the agent themself: their `AgentState` after their presence changed anywhere (another tab, idle,
+   * a disconnect). Load changes come with the conversation events; the inbox re-reads its state then.
+   */
+  AgentStateChanged: 'agent.state_changed',
   /** Sent to supervisors, at most twice a second, whenever queues or agents change. */
   SupervisorOverviewChanged: 'supervisor.overview_changed',
   TypingChanged: 'typing.changed',

@@ -6,6 +6,7 @@ import {
   ZSendMessageRequest,
   ZTransferRequest,
   type Conversation,
+  type ConversationListItem,
   type ConversationCustomer,
   type HandoffBrief,
   type ResolveRequest,
@@ -38,7 +39,7 @@ export class ConversationsController {
   /** My open conversations and those waiting in my queues. */
   @Get()
   @RequirePermission(Permission.ConversationRead)
-  list(@CurrentSession() session: AuthSession): Promise<Conversation[]> {
+  list(@CurrentSession() session: AuthSession): Promise<ConversationListItem[]> {
     return this.conversations.list(session);
   }
 

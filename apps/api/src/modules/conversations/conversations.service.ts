@@ -2,6 +2,7 @@ import { Permission } from '@baton/authz';
 import type {
   Conversation as ConversationDto,
   ConversationCustomer,
+  ConversationListItem,
   HandoffBrief,
   Resolution,
   Message as MessageDto,
@@ -15,7 +16,7 @@ import { TransferErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
-import type { Conversation } from '../../generated/prisma/client.js';
+import { Prisma, type Conversation } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthSession } from '../auth/session.service.js';
@@ -41,6 +42,13 @@ export interface HandoffInput {
  * conversations of their queues and those assigned to them; anything else is a 404 (no existence
  * leak), and the attempt is audited.
  */
+interface LastMessageRow {
+  conversation_id: string;
+  author_kind: NonNullable<ConversationListItem['lastMessage']>['authorKind'];
+  body: string;
+  created_at: Date;
+}
+
 @Injectable()
 export class ConversationsService {
   constructor(
@@ -115,18 +123,37 @@ export class ConversationsService {
     }
   }
 
-  /** My open conversations and those waiting in my queues. */
-  async list(session: AuthSession): Promise<ConversationDto[]> {
+  /** My open conversations and those waiting in my queues, each with its channel and last visible message. */
+  async list(session: AuthSession): Promise<ConversationListItem[]> {
     const queueIds = await this.queueIdsOf(session.userId);
     const rows = await this.prisma.conversation.findMany({
       where: {
         status: { in: ['queued', 'assigned'] },
         OR: [{ assigneeId: session.userId }, { queueId: { in: queueIds } }],
       },
+      include: { channel: { select: { name: true } } },
       orderBy: [{ priority: 'desc' }, { waitingSince: 'asc' }],
       take: 500,
     });
-    return rows.map(toConversation);
+    const last = rows.length
+      ? await this.prisma.$queryRaw<LastMessageRow[]>(Prisma.sql`
+          SELECT DISTINCT ON (conversation_id)
+                 conversation_id, author_kind::text AS author_kind, left(body, 140) AS body, created_at
+            FROM messages
+           WHERE conversation_id = ANY(${rows.map((r) => r.id)}::uuid[]) AND NOT internal
+           ORDER BY conversation_id, seq DESC`)
+      : [];
+    const byConversation = new Map(last.map((m) => [m.conversation_id, m]));
+    return rows.map((row) => {
+      const m = byConversation.get(row.id);
+      return {
+        ...toConversation(row),
+        channelName: row.channel.name,
+        lastMessage: m
+          ? { authorKind: m.author_kind, body: m.body, createdAt: m.created_at.toISOString() }
+          : null,
+      };
+    });
   }
 
   async get(session: AuthSession, id: string): Promise<ConversationDto> {

@@ -1,5 +1,6 @@
 import {
   AgentServerEvent,
+  type AgentState,
   CustomerServerEvent,
   type CustomerConversationUpdated,
   type MessageDeliveryChanged,
@@ -70,7 +71,8 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
           userId: event.userId,
           presence: event.presence,
         });
-        return;
+        // The agent's own tabs follow a change made elsewhere: another tab, idle, or a disconnect.
+        return this.pushAgentState(event.userId);
       case 'conversation.offered': {
         const row = await this.prisma.conversation.findUnique({ where: { id: event.conversationId } });
         if (!row) return;
@@ -198,6 +200,18 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
       customerUpdate,
     );
     if (row.queueId && event.type !== 'conversation.changed') await this.pushPositions(row.queueId);
+  }
+
+  private async pushAgentState(userId: string): Promise<void> {
+    const row = await this.prisma.agentState.findUnique({ where: { userId } });
+    if (!row) return;
+    const state: AgentState = {
+      userId,
+      presence: row.presence,
+      capacity: row.capacity,
+      activeCount: row.activeCount,
+    };
+    this.sockets.emit('/agent', Room.user(userId), AgentServerEvent.AgentStateChanged, state);
   }
 
   /** Everyone waiting in the queue learns their new place and estimated wait. */

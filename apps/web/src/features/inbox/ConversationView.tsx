@@ -1,6 +1,6 @@
 import { Permission } from '@baton/authz';
 import type { Conversation, HandoffBrief, Message } from '@baton/contracts';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useCan } from '../../auth/session';
 import { api } from '../../lib/api';
 import { ErrorMessage } from '../../ui/forms';
@@ -9,6 +9,7 @@ import { ConversationActions } from './ConversationActions';
 import { CustomerPanel } from './CustomerPanel';
 import type { PendingMessage } from './inbox-state';
 import { MessageItem } from './MessageItem';
+import { useStickToBottom } from './use-stick-to-bottom';
 
 const AUTHOR_LABEL: Record<Message['authorKind'], string> = {
   customer: 'Customer',
@@ -39,12 +40,9 @@ export function ConversationView({
   const canReply = useCan(Permission.ConversationReply);
   const canClaim = useCan(Permission.ConversationClaim);
   const [error, setError] = useState<unknown>(null);
-  const bottom = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
   const mine = conversation.status === 'assigned' && conversation.assigneeId === me;
-
-  useEffect(() => {
-    bottom.current?.scrollIntoView({ block: 'end' });
-  }, [messages.length, pending.length]);
+  const { unseen, toEnd } = useStickToBottom(scroller, messages.length + pending.length);
 
   const claim = async () => {
     try {
@@ -56,7 +54,7 @@ export function ConversationView({
 
   return (
     <div className="conversation">
-      <div className="conversation__main">
+      <div className="conversation__main" ref={scroller}>
         <header className="conversation__header">
           <div>
             <h1>{conversation.handoff.summary ?? 'Conversation'}</h1>
@@ -112,18 +110,24 @@ export function ConversationView({
             The customer is typing…
           </p>
         )}
-        <div ref={bottom} />
-        {canReply && mine ? (
-          <Composer conversationId={conversation.id} onSend={onSend} />
-        ) : (
-          <p className="muted small composer-hint">
-            {conversation.status === 'queued'
-              ? 'Claim the conversation to reply.'
-              : conversation.status === 'assigned'
-                ? 'Another agent holds this conversation.'
-                : `This conversation is ${conversation.status}.`}
-          </p>
-        )}
+        <div className="conversation__footer">
+          {unseen && (
+            <button type="button" className="button button--small new-messages" onClick={toEnd}>
+              New messages ↓
+            </button>
+          )}
+          {canReply && mine ? (
+            <Composer conversationId={conversation.id} onSend={onSend} />
+          ) : (
+            <p className="muted small composer-hint">
+              {conversation.status === 'queued'
+                ? 'Claim the conversation to reply.'
+                : conversation.status === 'assigned'
+                  ? 'Another agent holds this conversation.'
+                  : `This conversation is ${conversation.status}.`}
+            </p>
+          )}
+        </div>
       </div>
       <CustomerPanel conversation={conversation} />
     </div>

@@ -1,16 +1,24 @@
-import type { AgentState, Conversation, Presence } from '@baton/contracts';
+import type { AgentState, Presence } from '@baton/contracts';
 import { AgentClientEvent } from '@baton/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ask } from '../../lib/agent-socket';
 import { navigate, usePath } from '../../lib/router';
 import { ErrorMessage } from '../../ui/forms';
-import { Empty, formatDuration } from '../../ui/Page';
+import { Empty } from '../../ui/Page';
+import { ArrivalToasts } from './ArrivalToasts';
+import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
 import './inbox.css';
 import { isMuted, setMuted } from './notify';
 import { OfferCard } from './OfferCard';
 import { useInbox } from './use-inbox';
 import { useNow } from './use-now';
+
+const PRESENCE_LABEL: Record<Presence, string> = {
+  available: 'Available',
+  away: 'Away',
+  offline: 'Offline',
+};
 
 export default function InboxPage() {
   const [agent, setAgent] = useState<AgentState | null>(null);
@@ -26,7 +34,7 @@ export default function InboxPage() {
 
   const all = Object.values(state.conversations);
   const mine = all
-    .filter((c) => c.status !== 'queued' && c.assigneeId === me)
+    .filter((c) => c.status === 'assigned' && c.assigneeId === me)
     .sort((a, b) => (a.waitingSince ?? a.createdAt).localeCompare(b.waitingSince ?? b.createdAt));
   const waiting = all
     .filter((c) => c.status === 'queued')
@@ -40,7 +48,8 @@ export default function InboxPage() {
 
   // An expired offer has moved on to someone else; the server says so later, the clock already knows.
   const offers = state.offers.filter((o) => Date.parse(o.expiresAt) > now);
-  const totalUnread = Object.values(state.unread).reduce((a, b) => a + b, 0);
+  // The tab title counts unread messages and conversations that arrived and were not opened yet.
+  const totalUnread = Object.values(state.unread).reduce((a, b) => a + b, 0) + state.arrived.length;
   useEffect(() => {
     document.title = totalUnread > 0 ? `(${totalUnread}) Inbox · Baton` : 'Inbox · Baton';
     return () => {
@@ -87,11 +96,15 @@ export default function InboxPage() {
   const selected = selectedId ? state.conversations[selectedId] : undefined;
 
   return (
-    <div className="inbox">
+    <div className={`inbox${selectedId ? ' inbox--open' : ''}`}>
+      <ArrivalToasts
+        arrived={state.arrived.flatMap((id) => state.conversations[id] ?? [])}
+        onDismiss={(id) => dispatch({ type: 'arrived.dismiss', conversationId: id })}
+      />
       <aside className="inbox__lists" aria-label="Conversations">
         <div className="inbox__toolbar">
           <div role="group" aria-label="Presence" className="presence-switch">
-            {(['available', 'away'] as const).map((p) => (
+            {(['available', 'away', 'offline'] as const).map((p) => (
               <button
                 key={p}
                 type="button"
@@ -99,8 +112,7 @@ export default function InboxPage() {
                 aria-pressed={agent?.presence === p}
                 onClick={() => void setPresence(p)}
               >
-                <span className={`dot dot--${p}`} aria-hidden="true" />{' '}
-                {p === 'available' ? 'Available' : 'Away'}
+                <span className={`dot dot--${p}`} aria-hidden="true" /> {PRESENCE_LABEL[p]}
               </button>
             ))}
           </div>
@@ -122,6 +134,12 @@ export default function InboxPage() {
             Load {agent.activeCount} / {agent.capacity}
           </p>
         )}
+        {agent?.presence === 'offline' && (
+          <p className="alert alert--warn small" role="status">
+            You are offline: no conversations are routed to you. Choose <strong>Available</strong> to start
+            receiving them.
+          </p>
+        )}
         <ErrorMessage error={error} />
         {offers.map((offer) => (
           <OfferCard
@@ -137,6 +155,8 @@ export default function InboxPage() {
           conversations={mine}
           selectedId={selectedId}
           unread={state.unread}
+          previews={state.previews}
+          me={me}
           now={now}
           empty="Nothing assigned to you right now."
         />
@@ -145,6 +165,8 @@ export default function InboxPage() {
           conversations={waiting}
           selectedId={selectedId}
           unread={state.unread}
+          previews={state.previews}
+          me={me}
           now={now}
           empty="No one is waiting."
         />
@@ -154,6 +176,15 @@ export default function InboxPage() {
         {showKeys && <Shortcuts />}
       </aside>
       <section className="inbox__view" aria-label="Conversation">
+        {selectedId && (
+          <button
+            type="button"
+            className="button button--small inbox__back"
+            onClick={() => navigate('/inbox')}
+          >
+            <span aria-hidden="true">←</span> Back to conversations
+          </button>
+        )}
         {selected ? (
           <ConversationView
             key={selected.id}
@@ -173,71 +204,6 @@ export default function InboxPage() {
         )}
       </section>
     </div>
-  );
-}
-
-function ConversationList({
-  title,
-  conversations,
-  selectedId,
-  unread,
-  now,
-  empty,
-}: {
-  title: string;
-  conversations: Conversation[];
-  selectedId: string | null;
-  unread: Record<string, number>;
-  now: number;
-  empty: string;
-}) {
-  return (
-    <section className="conv-list" aria-label={title}>
-      <h2>
-        {title} <span className="badge">{conversations.length}</span>
-      </h2>
-      {conversations.length === 0 ? (
-        <p className="muted small">{empty}</p>
-      ) : (
-        <ul>
-          {conversations.map((c) => {
-            const count = unread[c.id] ?? 0;
-            const since = c.waitingSince ?? c.handoff.at ?? c.createdAt;
-            return (
-              <li key={c.id}>
-                <a
-                  href={`/inbox/${c.id}`}
-                  className="conv-item"
-                  aria-current={c.id === selectedId ? 'true' : undefined}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    navigate(`/inbox/${c.id}`);
-                  }}
-                >
-                  <span className="conv-item__title">
-                    {c.handoff.summary ?? c.handoff.intent ?? 'Conversation'}
-                  </span>
-                  <span className="conv-item__meta">
-                    {c.status === 'queued' && (
-                      <span>waiting {formatDuration((now - Date.parse(since)) / 1000)}</span>
-                    )}
-                    {c.priority !== 0 && <span className="badge badge--warn">priority {c.priority}</span>}
-                    {c.handoff.reason && (
-                      <span className="badge">{c.handoff.reason.replaceAll('_', ' ')}</span>
-                    )}
-                    {count > 0 && (
-                      <span className="badge badge--info" aria-label={`${count} unread`}>
-                        {count}
-                      </span>
-                    )}
-                  </span>
-                </a>
-              </li>
-            );
-          })}
-        </ul>
-      )}
-    </section>
   );
 }
 

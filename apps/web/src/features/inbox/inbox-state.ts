@@ -1,4 +1,4 @@
-import type { Conversation, HandoffBrief, Message } from '@baton/contracts';
+import type { Conversation, ConversationListItem, HandoffBrief, Message } from '@baton/contracts';
 
 /** A message this tab sent that the server has not stored yet (kept across reloads until it is). */
 export interface PendingMessage {
@@ -15,8 +15,12 @@ export interface Offer {
   expiresAt: string;
 }
 
+/** What the list shows beside a conversation: where the customer wrote from and the last visible message. */
+export type Preview = Pick<ConversationListItem, 'channelName' | 'lastMessage'>;
+
 export interface InboxState {
   conversations: Record<string, Conversation>;
+  previews: Record<string, Preview>;
   /** Stored messages per conversation, in `seq` order without gaps or duplicates. */
   messages: Record<string, Message[]>;
   briefs: Record<string, HandoffBrief>;
@@ -24,11 +28,13 @@ export interface InboxState {
   offers: Offer[];
   typing: Record<string, boolean>;
   pending: PendingMessage[];
+  /** Conversations assigned to me live that I have not opened yet, oldest first (the toasts and the tab title). */
+  arrived: string[];
   selectedId: string | null;
 }
 
 export type InboxAction =
-  | { type: 'conversations.loaded'; conversations: Conversation[]; me: string }
+  | { type: 'conversations.loaded'; conversations: ConversationListItem[]; me: string }
   | { type: 'conversation.changed'; conversation: Conversation; me: string }
   | { type: 'brief.loaded'; conversationId: string; brief: HandoffBrief }
   | { type: 'messages.added'; conversationId: string; messages: Message[]; fromServerPush?: boolean }
@@ -38,16 +44,20 @@ export type InboxAction =
   | { type: 'pending.add'; message: PendingMessage }
   | { type: 'pending.failed'; clientMessageId: string; error: string }
   | { type: 'pending.retry'; clientMessageId: string }
+  | { type: 'arrived'; conversationId: string }
+  | { type: 'arrived.dismiss'; conversationId: string }
   | { type: 'select'; conversationId: string | null };
 
 export const initialInbox = (pending: PendingMessage[]): InboxState => ({
   conversations: {},
+  previews: {},
   messages: {},
   briefs: {},
   unread: {},
   offers: [],
   typing: {},
   pending,
+  arrived: [],
   selectedId: null,
 });
 
@@ -61,15 +71,43 @@ function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
+/** The list's preview follows the newest message the customer can see (notes stay out of it). */
+function withLastMessage(
+  previews: Record<string, Preview>,
+  conversationId: string,
+  messages: Message[],
+): Record<string, Preview> {
+  const last = messages.findLast((m) => !m.internal);
+  const current = previews[conversationId];
+  if (!last || (current?.lastMessage && current.lastMessage.createdAt > last.createdAt)) return previews;
+  if (
+    current?.lastMessage?.createdAt === last.createdAt &&
+    current.lastMessage.body === last.body.slice(0, 140)
+  )
+    return previews;
+  return {
+    ...previews,
+    [conversationId]: {
+      channelName: current?.channelName ?? null,
+      lastMessage: { authorKind: last.authorKind, body: last.body.slice(0, 140), createdAt: last.createdAt },
+    },
+  };
+}
+
 export function inboxReducer(state: InboxState, action: InboxAction): InboxState {
   switch (action.type) {
     case 'conversations.loaded': {
       const conversations: Record<string, Conversation> = {};
-      for (const c of action.conversations) if (listed(c, action.me)) conversations[c.id] = c;
+      const previews = { ...state.previews };
+      for (const { channelName, lastMessage, ...c } of action.conversations) {
+        if (!listed(c, action.me)) continue;
+        conversations[c.id] = c;
+        previews[c.id] = { channelName, lastMessage };
+      }
       // The open conversation stays visible even once it left my lists (resolved, transferred).
       const open = state.selectedId ? state.conversations[state.selectedId] : undefined;
       if (open && !conversations[open.id]) conversations[open.id] = open;
-      return { ...state, conversations };
+      return { ...state, conversations, previews };
     }
     case 'conversation.changed': {
       const c = action.conversation;
@@ -78,7 +116,9 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
       else delete conversations[c.id];
       const offers =
         c.status === 'queued' ? state.offers : state.offers.filter((o) => o.conversation.id !== c.id);
-      return { ...state, conversations, offers };
+      const stillMine = c.status === 'assigned' && c.assigneeId === action.me;
+      const arrived = stillMine ? state.arrived : state.arrived.filter((id) => id !== c.id);
+      return { ...state, conversations, offers, arrived };
     }
     case 'brief.loaded':
       return { ...state, briefs: { ...state.briefs, [action.conversationId]: action.brief } };
@@ -101,6 +141,7 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
         messages: { ...state.messages, [action.conversationId]: merged },
         pending: state.pending.filter((p) => !stored.has(p.clientMessageId)),
         unread,
+        previews: withLastMessage(state.previews, action.conversationId, merged),
       };
     }
     case 'offer.received':
@@ -131,10 +172,17 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
           p.clientMessageId === action.clientMessageId ? { ...p, failed: null } : p,
         ),
       };
+    case 'arrived':
+      if (action.conversationId === state.selectedId || state.arrived.includes(action.conversationId))
+        return state;
+      return { ...state, arrived: [...state.arrived, action.conversationId] };
+    case 'arrived.dismiss':
+      return { ...state, arrived: state.arrived.filter((id) => id !== action.conversationId) };
     case 'select': {
       const unread = { ...state.unread };
       if (action.conversationId) delete unread[action.conversationId];
-      return { ...state, selectedId: action.conversationId, unread };
+      const arrived = state.arrived.filter((id) => id !== action.conversationId);
+      return { ...state, selectedId: action.conversationId, unread, arrived };
     }
   }
 }

@@ -1,6 +1,7 @@
 import type {
   AgentState,
   Conversation,
+  ConversationListItem,
   HandoffBrief,
   Message,
   MessageDeliveryChanged,
@@ -36,7 +37,7 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
   useEffect(() => saveOutbox(me, state.pending), [me, state.pending]);
 
   const loadLists = useCallback(async () => {
-    const conversations = await api.get<Conversation[]>('/conversations');
+    const conversations = await api.get<ConversationListItem[]>('/conversations');
     dispatch({ type: 'conversations.loaded', conversations, me });
     onAgentState(await api.get<AgentState>('/agents/me/state'));
   }, [me, onAgentState]);
@@ -110,6 +111,9 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
       dispatch({ type: 'conversation.changed', conversation, me });
       dispatch({ type: 'brief.loaded', conversationId: conversation.id, brief: handoff });
       dispatch({ type: 'offer.gone', conversationId: conversation.id });
+      dispatch({ type: 'arrived', conversationId: conversation.id });
+      // The list row needs its channel and last message, which only the list carries.
+      void loadLists().catch(() => undefined);
       notifyAgent(
         'New conversation assigned',
         handoff.summary ?? handoff.reason ?? 'A customer is waiting for you.',
@@ -119,8 +123,14 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
       dispatch({ type: 'offer.received', offer });
       notifyAgent('Conversation offered', offer.handoff.summary ?? 'Accept or decline the offer.');
     };
-    const onUpdated = ({ conversation }: { conversation: Conversation }) =>
+    const onUpdated = ({ conversation }: { conversation: Conversation }) => {
+      const before = stateRef.current.conversations[conversation.id];
+      const held = (c: Conversation | undefined) => c?.status === 'assigned' && c.assigneeId === me;
       dispatch({ type: 'conversation.changed', conversation, me });
+      // Taking or letting go of a conversation changes my load: re-read it rather than guess.
+      if (held(before) !== held(conversation))
+        void api.get<AgentState>('/agents/me/state').then(onAgentState, () => undefined);
+    };
     const onTyping = (t: { conversationId: string; author: string; typing: boolean }) => {
       if (t.author === 'customer')
         dispatch({ type: 'typing', conversationId: t.conversationId, typing: t.typing });
@@ -141,6 +151,7 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
     socket.on(AgentServerEvent.ConversationUpdated, onUpdated);
     socket.on(AgentServerEvent.TypingChanged, onTyping);
     socket.on(AgentServerEvent.MessageDeliveryChanged, onDelivery);
+    socket.on(AgentServerEvent.AgentStateChanged, onAgentState);
     if (socket.connected) onConnect();
     return () => {
       socket.off('connect', onConnect);
@@ -150,8 +161,9 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
       socket.off(AgentServerEvent.ConversationUpdated, onUpdated);
       socket.off(AgentServerEvent.TypingChanged, onTyping);
       socket.off(AgentServerEvent.MessageDeliveryChanged, onDelivery);
+      socket.off(AgentServerEvent.AgentStateChanged, onAgentState);
     };
-  }, [loadLists, open, deliver, me]);
+  }, [loadLists, open, deliver, me, onAgentState]);
 
   const send = useCallback(
     (conversationId: string, body: string, internal: boolean) => {

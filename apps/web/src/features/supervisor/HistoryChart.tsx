@@ -163,27 +163,30 @@ function Chart({ history, hours }: { history: SupervisorHistory; hours: number }
           Conversations
         </text>
       </svg>
-      <table className="visually-hidden" aria-labelledby={`${id}-caption`}>
-        <caption id={`${id}-caption`}>
-          Conversations per {history.bucketMinutes}-minute interval, last {hours} hours
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Interval start</th>
-            <th scope="col">Waiting at the end</th>
-            <th scope="col">Handled</th>
-          </tr>
-        </thead>
-        <tbody>
-          {buckets.map((b) => (
-            <tr key={b.start}>
-              <th scope="row">{clockTime(b.start)}</th>
-              <td>{b.waiting}</td>
-              <td>{b.handled}</td>
+      {/* Hidden by a wrapper: a table ignores its own width and overflow, and would widen a narrow page. */}
+      <div className="visually-hidden">
+        <table aria-labelledby={`${id}-caption`}>
+          <caption id={`${id}-caption`}>
+            Conversations per {history.bucketMinutes}-minute interval, last {hours} hours
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Interval start</th>
+              <th scope="col">Waiting at the end</th>
+              <th scope="col">Handled</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {buckets.map((b) => (
+              <tr key={b.start}>
+                <th scope="row">{clockTime(b.start)}</th>
+                <td>{b.waiting}</td>
+                <td>{b.handled}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

@@ -4,6 +4,7 @@ import { useCallback, useMemo, useRef } from 'react';
 import { useCan, useSession } from '../../auth/session';
 import { navigate, useSearchParam } from '../../lib/router';
 import { ErrorMessage } from '../../ui/forms';
+import { GettingStarted } from '../admin/GettingStarted';
 import { Loading, PageHeader } from '../../ui/Page';
 import { AgentsTable } from './AgentsTable';
 import { ConversationPanel } from './ConversationPanel';
@@ -57,6 +58,7 @@ export default function SupervisorPage() {
       <PageHeader title="Supervisor wall">
         <LiveStatus link={live.link} />
       </PageHeader>
+      <GettingStarted />
       {live.error !== null && <ErrorMessage error={live.error} />}
       {!wall ? (
         live.error ? null : (
