@@ -1,6 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { seedDemoContent } from '../../../tools/db/demo-content.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../api/test/support/api.js';
 import { launchBrowser, newPage, screenshot } from './support/browser.js';
 import { startProduct, type Product } from './support/product.js';
@@ -22,10 +21,7 @@ describe('handoff from the widget to an agent, in browsers', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    product = await startProduct({}, async (api) => {
-      // What `npm start` seeds on a fresh install: the "General" queue, the assistant and the demo shop's chat.
-      await seedDemoContent(inject('databaseUrl'), [new URL(api.base).origin], inject('seededAdmin').email);
-    });
+    product = await startProduct();
     const { api } = product;
     const general = await api.prisma.queue.findUniqueOrThrow({ where: { name: 'General' } });
     agent = await createUser(api, { roles: ['agent'] });

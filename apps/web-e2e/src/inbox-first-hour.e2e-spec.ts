@@ -1,8 +1,7 @@
 import type { Conversation } from '@baton/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { seedDemoContent } from '../../../tools/db/demo-content.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentsService } from '../../api/src/modules/agents/agents.service.js';
 import { ConversationsService } from '../../api/src/modules/conversations/conversations.service.js';
 import { CustomerConversationsService } from '../../api/src/modules/conversations/customer-conversations.service.js';
@@ -23,11 +22,7 @@ describe('the inbox in its first hour, in a browser', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    product = await startProduct({}, async () => {
-      // The browser flows share one database and the demo content is only added to an install without
-      // channels: add it first (open to any origin), so the flows that use it find it whatever the order.
-      await seedDemoContent(inject('databaseUrl'), [], inject('seededAdmin').email);
-    });
+    product = await startProduct();
     const { api } = product;
     queue = await api.prisma.queue.create({ data: { name: `first-hour-${randomBytes(3).toString('hex')}` } });
     channelId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: 'Shop chat' } })).id;

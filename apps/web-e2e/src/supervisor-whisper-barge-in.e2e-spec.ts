@@ -1,6 +1,5 @@
 import type { Browser, Locator } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { seedDemoContent } from '../../../tools/db/demo-content.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../api/test/support/api.js';
 import { launchBrowser, newPage } from './support/browser.js';
 import { startProduct, type Product } from './support/product.js';
@@ -19,9 +18,7 @@ describe('supervisor whisper and barge-in, in browsers', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    product = await startProduct({}, async (api) => {
-      await seedDemoContent(inject('databaseUrl'), [new URL(api.base).origin], inject('seededAdmin').email);
-    });
+    product = await startProduct();
     const { api } = product;
     const general = await api.prisma.queue.findUniqueOrThrow({ where: { name: 'General' } });
     agent = await createUser(api, { roles: ['agent'] });

@@ -1,4 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { inject } from 'vitest';
+import { seedDemoContent } from '../../../../tools/db/demo-content.js';
 import { createWorker } from '../../../api/src/bootstrap.js';
 import { startApi, type TestApi } from '../../../api/test/support/api.js';
 import { capturingLogger, testEnv } from '../../../api/test/support/test-env.js';
@@ -12,12 +14,18 @@ export interface Product {
 /**
  * The API serving the built SPA, widget and demo page, plus the worker (routing, bots, audit
  * sealer). `prepare` runs between the two, once the API's address is known.
+ *
+ * The browser flows share one database, and the demo content (what `npm start` seeds: the "General"
+ * queue, the assistant, the demo shop's chat) is only added to an install without channels. So it is
+ * added here, before any flow creates a channel of its own, open to any origin since each flow's API
+ * listens on its own port.
  */
 export async function startProduct(
   env: NodeJS.ProcessEnv = {},
   prepare: (api: TestApi) => Promise<void> = async () => undefined,
 ): Promise<Product> {
   const api = await startApi({ SERVE_WEB: 'true', ...env });
+  await seedDemoContent(inject('databaseUrl'), [], inject('seededAdmin').email);
   await prepare(api);
   const worker = await createWorker(testEnv(env), capturingLogger('warn').logger);
   return {
