@@ -60,8 +60,10 @@ export default defineConfig({
           name: 'web-e2e',
           include: ['apps/web-e2e/src/**/*.e2e-spec.ts'],
           environment: 'node',
-          // Its own database and seeded first admin, as on a fresh install.
+          // Its own database and seeded first admin, as on a fresh install. The flows share the demo
+          // content, so they run one file at a time (each closes what it left open; see product.ts).
           globalSetup: ['apps/api/test/support/global-setup.ts'],
+          fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 90_000,
           pool: 'forks',

@@ -1,5 +1,5 @@
-import type { Conversation, ConversationListItem, Message, Queue } from '@baton/contracts';
-import { randomBytes, randomUUID } from 'node:crypto';
+import type { Conversation, ConversationListItem, Message } from '@baton/contracts';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Job } from 'bullmq';
@@ -11,10 +11,10 @@ import {
   SlaCheckHandler,
 } from '../src/modules/conversations/conversation-timers.handlers.js';
 import { AgentsService } from '../src/modules/agents/agents.service.js';
-import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { QueuePositionsService } from '../src/modules/routing/queue-positions.service.js';
 import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
 import { createUser, signIn, startApi, type Client, type TestApi, type TestUser } from './support/api.js';
+import { routingFactory, type RoutingFactory } from './factories/routing.factory.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
 const tag = () => randomBytes(4).toString('hex');
@@ -26,6 +26,11 @@ describe('conversations, queues and routing', () => {
   let quick: TestApi;
   let admin: Client;
   let channelId: string;
+  let queue: RoutingFactory['queue'];
+  let members: RoutingFactory['members'];
+  let agent: RoutingFactory['agent'];
+  let setPresence: RoutingFactory['setPresence'];
+  let handedOff: RoutingFactory['handedOff'];
 
   beforeAll(async () => {
     [api, other, quick] = await Promise.all([
@@ -35,51 +40,11 @@ describe('conversations, queues and routing', () => {
     ]);
     admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
     channelId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: `web-${tag()}` } })).id;
+    ({ queue, members, agent, setPresence, handedOff } = routingFactory(api, admin, channelId));
   });
   afterAll(async () => {
     await Promise.all([api?.close(), other?.close(), quick?.close()]);
   });
-
-  async function queue(overrides: Record<string, unknown> = {}): Promise<Queue> {
-    const reply = await admin.post<Queue>('/api/v1/queues', { name: `queue-${tag()}`, ...overrides });
-    expect(reply.status).toBe(201);
-    return reply.body;
-  }
-
-  async function members(
-    queueId: string,
-    list: { userId: string; skills?: string[]; isSupervisor?: boolean }[],
-  ): Promise<void> {
-    expect((await admin.request('PUT', `/api/v1/queues/${queueId}/members`, { members: list })).status).toBe(
-      200,
-    );
-  }
-
-  /** An agent signed in, with capacity, and (unless told otherwise) available. */
-  async function agent(capacity = 2, presence: 'available' | 'away' = 'available') {
-    const user = await createUser(api, { roles: ['agent'] });
-    await api.prisma.agentState.create({ data: { userId: user.id, capacity } });
-    const client = await signIn(api, user);
-    await setPresence(client, presence);
-    return { user, client };
-  }
-
-  async function setPresence(client: Client, presence: string): Promise<void> {
-    expect((await client.request('PUT', '/api/v1/agents/me/presence', { presence })).status).toBe(200);
-  }
-
-  /** A customer conversation the bot is handling, then handed off to `queueId`. */
-  async function handedOff(queueId: string, priority = 0, via: TestApi = api): Promise<Conversation> {
-    const contact = await api.prisma.contact.create({ data: { channelId, externalId: randomUUID() } });
-    const created = await api.prisma.conversation.create({ data: { channelId, contactId: contact.id } });
-    return via.app.get(ConversationsService).handoff(created.id, {
-      queueId,
-      priority,
-      reason: 'customer_asked',
-      summary: 'Wants a refund',
-      intent: 'refund',
-    });
-  }
 
   const current = (id: string) => api.prisma.conversation.findUniqueOrThrow({ where: { id } });
 

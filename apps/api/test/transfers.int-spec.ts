@@ -1,9 +1,9 @@
-import type { Conversation, Queue, RoutingDecision, TransferColleague } from '@baton/contracts';
-import { randomBytes, randomUUID } from 'node:crypto';
+import type { Conversation, RoutingDecision, TransferColleague } from '@baton/contracts';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
 import { createUser, signIn, startApi, type Client, type TestApi } from './support/api.js';
+import { routingFactory, type RoutingFactory } from './factories/routing.factory.js';
 
 const tag = () => randomBytes(4).toString('hex');
 
@@ -11,44 +11,21 @@ describe('transfers: no boomerang, to a colleague, and "why routed" names everyo
   let api: TestApi;
   let admin: Client;
   let channelId: string;
+  let queue: RoutingFactory['queue'];
+  let members: RoutingFactory['members'];
+  let agent: RoutingFactory['agent'];
+  let setPresence: RoutingFactory['setPresence'];
+  let handedOff: RoutingFactory['handedOff'];
 
   beforeAll(async () => {
     api = await startApi();
     admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
     channelId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: `web-${tag()}` } })).id;
+    ({ queue, members, agent, setPresence, handedOff } = routingFactory(api, admin, channelId));
   });
   afterAll(async () => {
     await api?.close();
   });
-
-  async function queue(): Promise<Queue> {
-    const reply = await admin.post<Queue>('/api/v1/queues', { name: `queue-${tag()}` });
-    expect(reply.status).toBe(201);
-    return reply.body;
-  }
-
-  async function members(queueId: string, list: { userId: string; isSupervisor?: boolean }[]) {
-    const reply = await admin.request('PUT', `/api/v1/queues/${queueId}/members`, { members: list });
-    expect(reply.status).toBe(200);
-  }
-
-  async function agent(capacity = 2, presence: 'available' | 'away' | 'offline' = 'available') {
-    const user = await createUser(api, { roles: ['agent'] });
-    await api.prisma.agentState.create({ data: { userId: user.id, capacity } });
-    const client = await signIn(api, user);
-    await setPresence(client, presence);
-    return { user, client };
-  }
-
-  async function setPresence(client: Client, presence: string): Promise<void> {
-    expect((await client.request('PUT', '/api/v1/agents/me/presence', { presence })).status).toBe(200);
-  }
-
-  async function handedOff(queueId: string): Promise<Conversation> {
-    const contact = await api.prisma.contact.create({ data: { channelId, externalId: randomUUID() } });
-    const created = await api.prisma.conversation.create({ data: { channelId, contactId: contact.id } });
-    return api.app.get(ConversationsService).handoff(created.id, { queueId, reason: 'customer_asked' });
-  }
 
   const current = (id: string) => api.prisma.conversation.findUniqueOrThrow({ where: { id } });
 

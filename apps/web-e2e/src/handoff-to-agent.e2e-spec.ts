@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../api/test/support/api.js';
 import { launchBrowser, newPage, screenshot } from './support/browser.js';
+import { goAvailable, myConversations } from './support/inbox.js';
 import { startProduct, type Product } from './support/product.js';
 import { signInThroughUi } from './support/sign-in.js';
 
@@ -24,17 +25,14 @@ describe('handoff from the widget to an agent, in browsers', () => {
     product = await startProduct();
     const { api } = product;
     const general = await api.prisma.queue.findUniqueOrThrow({ where: { name: 'General' } });
-    agent = await createUser(api, { roles: ['agent'] });
-    colleague = await createUser(api, { roles: ['agent'] });
-    supervisor = await createUser(api, { roles: ['supervisor'], mfa: true });
-    for (const [user, name] of [
-      [agent, 'Ana Lima'],
-      [colleague, 'Bruno Costa'],
-      [supervisor, 'Sam Reyes'],
-    ] as const) {
-      await api.prisma.user.update({ where: { id: user.id }, data: { displayName: name } });
+    const staff = async (roles: string[], name: string) => {
+      const user = await createUser(api, { roles, mfa: roles.includes('supervisor'), displayName: name });
       names.set(user, name);
-    }
+      return user;
+    };
+    agent = await staff(['agent'], 'Ana Lima');
+    colleague = await staff(['agent'], 'Bruno Costa');
+    supervisor = await staff(['supervisor'], 'Sam Reyes');
     await api.prisma.queueMember.createMany({
       data: [
         { queueId: general.id, userId: agent.id },
@@ -47,12 +45,6 @@ describe('handoff from the widget to an agent, in browsers', () => {
     await browser?.close();
     await product?.close();
   });
-
-  const myConversations = (page: Page) => page.getByRole('region', { name: 'My conversations' });
-  const goAvailable = async (page: Page) => {
-    await page.getByRole('button', { name: 'Available' }).click();
-    await page.locator('button[aria-pressed="true"]', { hasText: 'Available' }).waitFor();
-  };
 
   it('an agent answers a handed-off widget conversation, live, and a supervisor reassigns it', async () => {
     const base = product.api.base;

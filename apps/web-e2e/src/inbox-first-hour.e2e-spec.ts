@@ -7,6 +7,7 @@ import { ConversationsService } from '../../api/src/modules/conversations/conver
 import { CustomerConversationsService } from '../../api/src/modules/conversations/customer-conversations.service.js';
 import { createUser, eventually, type TestUser } from '../../api/test/support/api.js';
 import { launchBrowser, newPage } from './support/browser.js';
+import { goAvailable, myConversations } from './support/inbox.js';
 import { startProduct, type Product } from './support/product.js';
 import { signInThroughUi } from './support/sign-in.js';
 
@@ -58,11 +59,6 @@ describe('the inbox in its first hour, in a browser', () => {
     return { conversation, writes };
   }
 
-  const myConversations = (page: Page) => page.getByRole('region', { name: 'My conversations' });
-  const goAvailable = async (page: Page) => {
-    await page.getByRole('button', { name: 'Available' }).click();
-    await page.locator('button[aria-pressed="true"]', { hasText: 'Available' }).waitFor();
-  };
   const box = async (locator: Locator) => {
     const b = await locator.boundingBox();
     if (!b) throw new Error('not rendered');

@@ -25,11 +25,14 @@ describe('a disabled agent’s open tab, in a browser', () => {
     product = await startProduct({ AGENT_DISCONNECT_GRACE_SECONDS: '3600' });
     const { api } = product;
     admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
-    agent = await createUser(api, { roles: ['agent'] });
-    await api.prisma.user.update({ where: { id: agent.id }, data: { displayName: 'Ana Lima' } });
+    agent = await createUser(api, { roles: ['agent'], displayName: 'Ana Lima' });
     queueId = (await api.prisma.queue.create({ data: { name: `Support ${randomUUID().slice(0, 8)}` } })).id;
     await api.prisma.queueMember.create({ data: { queueId, userId: agent.id } });
-    channelId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: 'Shop chat' } })).id;
+    channelId = (
+      await api.prisma.channel.create({
+        data: { kind: 'webchat', name: `Account chat ${randomUUID().slice(0, 8)}` },
+      })
+    ).id;
   });
   afterAll(async () => {
     await browser?.close();

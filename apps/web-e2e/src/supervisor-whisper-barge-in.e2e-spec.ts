@@ -21,10 +21,8 @@ describe('supervisor whisper and barge-in, in browsers', () => {
     product = await startProduct();
     const { api } = product;
     const general = await api.prisma.queue.findUniqueOrThrow({ where: { name: 'General' } });
-    agent = await createUser(api, { roles: ['agent'] });
-    supervisor = await createUser(api, { roles: ['supervisor'], mfa: true });
-    await api.prisma.user.update({ where: { id: agent.id }, data: { displayName: 'Ana Lima' } });
-    await api.prisma.user.update({ where: { id: supervisor.id }, data: { displayName: 'Sam Reyes' } });
+    agent = await createUser(api, { roles: ['agent'], displayName: 'Ana Lima' });
+    supervisor = await createUser(api, { roles: ['supervisor'], mfa: true, displayName: 'Sam Reyes' });
     await api.prisma.queueMember.createMany({
       data: [
         { queueId: general.id, userId: agent.id },

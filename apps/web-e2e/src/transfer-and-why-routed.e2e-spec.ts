@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationsService } from '../../api/src/modules/conversations/conversations.service.js';
 import { createUser, type TestUser } from '../../api/test/support/api.js';
 import { launchBrowser, newPage } from './support/browser.js';
+import { goAvailable, myConversations } from './support/inbox.js';
 import { startProduct, type Product } from './support/product.js';
 import { signInThroughUi } from './support/sign-in.js';
 
@@ -26,19 +27,11 @@ describe('transfers and "why routed", in browsers', () => {
     browser = await launchBrowser();
     product = await startProduct();
     const { api } = product;
-    ana = await createUser(api, { roles: ['agent'] });
-    bruno = await createUser(api, { roles: ['agent'] });
-    sam = await createUser(api, { roles: ['supervisor'], mfa: true });
+    ana = await createUser(api, { roles: ['agent'], displayName: 'Ana Lima' });
+    bruno = await createUser(api, { roles: ['agent'], displayName: 'Bruno Costa' });
+    sam = await createUser(api, { roles: ['supervisor'], mfa: true, displayName: 'Sam Reyes' });
     // An administrator who is a member of the queue but never works it as an agent.
-    const admin = await createUser(api, { roles: ['admin'], mfa: true });
-    for (const [user, name] of [
-      [ana.id, 'Ana Lima'],
-      [bruno.id, 'Bruno Costa'],
-      [sam.id, 'Sam Reyes'],
-      [admin.id, adminName],
-    ] as const) {
-      await api.prisma.user.update({ where: { id: user }, data: { displayName: name } });
-    }
+    const admin = await createUser(api, { roles: ['admin'], mfa: true, displayName: adminName });
     queueId = (await api.prisma.queue.create({ data: { name: queueName } })).id;
     await api.prisma.queueMember.createMany({
       data: [
@@ -54,11 +47,6 @@ describe('transfers and "why routed", in browsers', () => {
     await product?.close();
   });
 
-  const myConversations = (page: Page) => page.getByRole('region', { name: 'My conversations' });
-  const goAvailable = async (page: Page) => {
-    await page.getByRole('button', { name: 'Available' }).click();
-    await page.locator('button[aria-pressed="true"]', { hasText: 'Available' }).waitFor();
-  };
   const openTransfer = async (page: Page) => {
     await myConversations(page).getByRole('link').first().click();
     await page.getByRole('button', { name: 'Transfer', exact: true }).click();

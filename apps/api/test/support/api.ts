@@ -132,7 +132,7 @@ export interface TestUser {
 /** A ready-to-use account (password already chosen; MFA enrolled when `mfa`), created directly in the database. */
 export async function createUser(
   api: TestApi,
-  options: { roles?: string[]; mfa?: boolean; email?: string } = {},
+  options: { roles?: string[]; mfa?: boolean; email?: string; displayName?: string } = {},
 ): Promise<TestUser> {
   const email = options.email ?? `user-${randomBytes(5).toString('hex')}@example.test`;
   const password = `Pw-${randomBytes(12).toString('base64url')}`;
@@ -140,7 +140,7 @@ export async function createUser(
   const user = await api.prisma.user.create({
     data: {
       email,
-      displayName: email.split('@')[0]!,
+      displayName: options.displayName ?? email.split('@')[0]!,
       passwordHash: await hashPassword(password),
       mustChangePassword: false,
       roles: { create: roles.map((r) => ({ roleId: r.id })) },

@@ -32,6 +32,12 @@ export async function startProduct(
     api,
     worker,
     close: async () => {
+      // The flows run one after another on one database (vitest.config.ts): a conversation one flow
+      // left open in the shared demo queue would otherwise be routed to the next flow's agents.
+      await api.prisma.conversation.updateMany({
+        where: { status: { in: ['bot', 'queued', 'assigned'] } },
+        data: { status: 'closed', closedAt: new Date() },
+      });
       await Promise.all([api.close(), worker.close()]);
     },
   };
