@@ -68,7 +68,8 @@ describe('external bot handoff API (POST /api/v1/handoff)', () => {
     expect(key.key).toMatch(/^bk_[a-z0-9]{12}_/);
     expect(key.webhookSecret).toMatch(/^whsec_/);
     const row = await api.prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } });
-    expect(JSON.stringify(row)).not.toContain(key.key.split('_')[2]);
+    // The secret is everything after `bk_<prefix>_`; it may itself contain '_' (base64url).
+    expect(JSON.stringify(row)).not.toContain(key.key.slice('bk_'.length + 13));
     expect(row.webhookSecretCiphertext).not.toContain(key.webhookSecret!.slice(6));
     const listed = await admin.get<unknown[]>('/api/v1/api-keys');
     expect(JSON.stringify(listed.body)).not.toContain(key.key);

@@ -115,7 +115,7 @@ describe('handoff from the widget to an agent, in browsers', () => {
 
     // The colleague now holds it, with the whole history, and the note.
     await myConversations(colleaguePage).getByRole('link').first().click();
-    await colleaguePage.getByText(reply).waitFor();
+    await colleaguePage.getByRole('list', { name: 'Messages' }).getByText(reply).waitFor();
     await colleaguePage.locator('.message--note', { hasText: 'Order 1042' }).waitFor();
   });
 

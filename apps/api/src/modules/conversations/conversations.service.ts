@@ -27,6 +27,21 @@ import { HandoffBriefs } from './handoff-briefs.service.js';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
+interface LastMessageRow {
+  conversation_id: string;
+  author_kind: NonNullable<ConversationListItem['lastMessage']>['authorKind'];
+  body: string;
+  created_at: Date;
+}
+
+interface ColleagueRow {
+  user_id: string;
+  display_name: string;
+  presence: 'available' | 'away';
+  active_count: number;
+  capacity: number;
+}
+
 export interface HandoffInput {
   queueId: string;
   priority?: number;
@@ -42,13 +57,6 @@ export interface HandoffInput {
  * conversations of their queues and those assigned to them; anything else is a 404 (no existence
  * leak), and the attempt is audited.
  */
-interface LastMessageRow {
-  conversation_id: string;
-  author_kind: NonNullable<ConversationListItem['lastMessage']>['authorKind'];
-  body: string;
-  created_at: Date;
-}
-
 @Injectable()
 export class ConversationsService {
   constructor(
@@ -279,26 +287,14 @@ export class ConversationsService {
   async colleagues(session: AuthSession, id: string): Promise<TransferColleague[]> {
     const conversation = await this.visible(session, id);
     const rows = conversation.queueId
-      ? await this.prisma.$queryRawUnsafe<
-          {
-            user_id: string;
-            display_name: string;
-            presence: 'available' | 'away';
-            active_count: number;
-            capacity: number;
-          }[]
-        >(
-          `SELECT u.id AS user_id, u.display_name, s.presence::text AS presence, s.active_count, s.capacity
-             FROM queue_members m
-             JOIN users u ON u.id = m.user_id AND u.status = 'active'
-             JOIN agent_states s ON s.user_id = m.user_id AND s.presence <> 'offline'
-            WHERE m.queue_id = $1::uuid AND m.user_id <> $2::uuid
-              AND m.user_id IS DISTINCT FROM $3::uuid
-            ORDER BY u.display_name`,
-          conversation.queueId,
-          session.userId,
-          conversation.assigneeId,
-        )
+      ? await this.prisma.$queryRaw<ColleagueRow[]>(Prisma.sql`
+          SELECT u.id AS user_id, u.display_name, s.presence::text AS presence, s.active_count, s.capacity
+            FROM queue_members m
+            JOIN users u ON u.id = m.user_id AND u.status = 'active'
+            JOIN agent_states s ON s.user_id = m.user_id AND s.presence <> 'offline'
+           WHERE m.queue_id = ${conversation.queueId}::uuid AND m.user_id <> ${session.userId}::uuid
+             AND m.user_id IS DISTINCT FROM ${conversation.assigneeId}::uuid
+           ORDER BY u.display_name`)
       : [];
     await this.audit.recordNow({
       action: 'conversation.colleagues_listed',
