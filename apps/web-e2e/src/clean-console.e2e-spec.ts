@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../api/test/support/api.js';
 import { launchBrowser, newPage } from './support/browser.js';
+import { openSupervisorWall } from './support/inbox.js';
 import { startProduct, type Product } from './support/product.js';
 import { signInThroughUi } from './support/sign-in.js';
 
@@ -68,10 +69,7 @@ describe('browser console on first use', () => {
     const { page } = await newPage(browser, product.api.base);
     const problems = await watchConsole(page);
     await signInThroughUi(page, supervisor);
-    await page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Supervisor wall' })
-      .click();
+    await openSupervisorWall(page);
     await page.getByRole('heading', { name: 'Supervisor wall' }).waitFor();
     await page.waitForLoadState('networkidle');
     expect(problems).toEqual([]);

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../api/test/support/api.js';
 import { launchBrowser, newPage, screenshot } from './support/browser.js';
-import { goAvailable, myConversations } from './support/inbox.js';
+import { goAvailable, myConversations, openSupervisorWall } from './support/inbox.js';
 import { startProduct, type Product } from './support/product.js';
 import { signInThroughUi } from './support/sign-in.js';
 
@@ -93,10 +93,7 @@ describe('handoff from the widget to an agent, in browsers', () => {
 
     const { page: wall } = await newPage(browser, base);
     await signInThroughUi(wall, supervisor);
-    await wall
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Supervisor wall' })
-      .click();
+    await openSupervisorWall(wall);
     const agentRow = wall.getByRole('row').filter({ hasText: displayName(agent) });
     await agentRow.getByRole('button').first().click();
     await wall.getByRole('button', { name: 'Reassign' }).click();

@@ -2,6 +2,7 @@ import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../api/test/support/api.js';
 import { launchBrowser, newPage } from './support/browser.js';
+import { openSupervisorWall } from './support/inbox.js';
 import { startProduct, type Product } from './support/product.js';
 import { signInThroughUi } from './support/sign-in.js';
 
@@ -66,10 +67,7 @@ describe('supervisor whisper and barge-in, in browsers', () => {
     // The supervisor opens the agent's conversation on the wall, whispers, then barges in.
     const { page: wall } = await newPage(browser, base);
     await signInThroughUi(wall, supervisor);
-    await wall
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Supervisor wall' })
-      .click();
+    await openSupervisorWall(wall);
     await wall.getByRole('row').filter({ hasText: 'Ana Lima' }).getByRole('button').first().click();
     const whisper = 'Offer the customer the delivery voucher.';
     await wall.getByRole('textbox', { name: 'Whisper to the agent' }).fill(whisper);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationsService } from '../../api/src/modules/conversations/conversations.service.js';
 import { createUser, type TestUser } from '../../api/test/support/api.js';
 import { launchBrowser, newPage } from './support/browser.js';
-import { goAvailable, myConversations } from './support/inbox.js';
+import { goAvailable, myConversations, openSupervisorWall } from './support/inbox.js';
 import { startProduct, type Product } from './support/product.js';
 import { signInThroughUi } from './support/sign-in.js';
 
@@ -79,10 +79,7 @@ describe('transfers and "why routed", in browsers', () => {
     // The supervisor opens it on the wall and asks why it went to Ana.
     const { page: wall } = await newPage(browser, base);
     await signInThroughUi(wall, sam);
-    await wall
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Supervisor wall' })
-      .click();
+    await openSupervisorWall(wall);
     await wall.getByRole('row').filter({ hasText: 'Ana Lima' }).getByRole('button').first().click();
     await wall.getByRole('button', { name: 'Why was this routed here?' }).click();
     const why = wall.getByRole('list', { name: 'Routing decisions, newest first' });

@@ -8,3 +8,8 @@ export async function goAvailable(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Available' }).click();
   await page.locator('button[aria-pressed="true"]', { hasText: 'Available' }).waitFor();
 }
+
+/** Opens the supervisor wall from the main menu. */
+export async function openSupervisorWall(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Supervisor wall' }).click();
+}
