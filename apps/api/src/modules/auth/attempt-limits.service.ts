@@ -10,15 +10,18 @@ const MINUTE = 60_000;
  * *before* the secret is checked, and a success takes its count back: so a burst of parallel
  * guesses cannot slip past the limit while earlier ones are still being checked, and a user who
  * types correctly is never slowed. Two mechanisms:
- * - windows: at most `limit` failed attempts per window per key (per IP, per session, per account);
+ * - windows: at most `limit` failed attempts per window per key (per IP, per device, per session, per account);
  * - growing lockouts: past a threshold, a key is locked, twice as long for each further failure.
- * One IP's failures never slow another IP: the per-account lock is keyed by account and IP; the
- * account-wide one has a much higher threshold, against slow distributed guessing.
+ * Sign-in from a browser that carries a device cookie for the account (it signed in there before) is
+ * limited per device only, so guessing from elsewhere can never lock the owner out. Unknown clients
+ * get the per-IP window, a lock per account and IP, and an account-wide lock that only they wait out.
  */
 const LIMITS = {
   loginPerIp: { limit: 10, windowMs: 15 * MINUTE },
   loginPerAccountIp: { threshold: 5, baseLockMs: 30_000, maxLockMs: 60 * MINUTE, memoryMs: 24 * 60 * MINUTE },
-  loginPerAccount: { threshold: 20, baseLockMs: MINUTE, maxLockMs: 60 * MINUTE, memoryMs: 24 * 60 * MINUTE },
+  // Unknown clients only: slows distributed guessing without locking out the owner's own browser.
+  loginPerAccount: { threshold: 20, baseLockMs: MINUTE, maxLockMs: 15 * MINUTE, memoryMs: 24 * 60 * MINUTE },
+  loginPerDevice: { limit: 5, windowMs: 15 * MINUTE },
   mfaPerSession: { limit: 5, windowMs: 5 * MINUTE },
   mfaPerAccount: { limit: 10, windowMs: 15 * MINUTE },
   passwordChangePerAccount: { limit: 5, windowMs: 15 * MINUTE },
@@ -32,11 +35,14 @@ interface Lockout {
 }
 
 /** What a login attempt counted, so its outcome can settle the right keys. */
-export interface LoginAttempt {
-  ip: string;
-  keys: { accountIp: string; account: string };
-  counts: { accountIp: number; account: number };
-}
+export type LoginAttempt =
+  | { kind: 'known_device'; device: string }
+  | {
+      kind: 'unknown_client';
+      ip: string;
+      keys: { accountIp: string; account: string };
+      counts: { accountIp: number; account: number };
+    };
 
 // Keys never hold a raw email address.
 const h = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
@@ -78,12 +84,21 @@ export class AttemptLimitsService {
     if (count >= rule.threshold) await this.limiter.lock(name, this.lockMs(rule, count));
   }
 
-  /** Call before checking a password; throws 429 when this attempt must not even be checked. */
-  async beginLogin(email: string, ip: string): Promise<LoginAttempt> {
+  /**
+   * Call before checking a password; throws 429 when this attempt must not even be checked.
+   * `deviceId` is set only when the request carries a genuine device cookie for this account.
+   */
+  async beginLogin(email: string, ip: string, deviceId: string | null): Promise<LoginAttempt> {
+    if (deviceId) {
+      const device = `login:device:${deviceId}`;
+      await this.enterWindows({ name: device, ...LIMITS.loginPerDevice });
+      return { kind: 'known_device', device };
+    }
     await this.enterWindows({ name: `login:ip:${ip}`, ...LIMITS.loginPerIp });
     const accountIp = `login:acct-ip:${h(email)}:${ip}`;
     const account = `login:acct:${h(email)}`;
     return {
+      kind: 'unknown_client',
       ip,
       keys: { accountIp, account },
       counts: {
@@ -95,13 +110,23 @@ export class AttemptLimitsService {
 
   /** The attempt failed: its counts stand, and from the threshold on the next attempt must wait. */
   async loginFailed(attempt: LoginAttempt): Promise<void> {
+    if (attempt.kind === 'known_device') return;
     await this.lock(attempt.keys.accountIp, LIMITS.loginPerAccountIp, attempt.counts.accountIp);
     await this.lock(attempt.keys.account, LIMITS.loginPerAccount, attempt.counts.account);
   }
 
+  /**
+   * Takes back this attempt's counts. The account-wide count is only decremented, never reset: the
+   * owner signing in must not hand a distributed guesser a fresh allowance.
+   */
   async loginSucceeded(attempt: LoginAttempt): Promise<void> {
+    if (attempt.kind === 'known_device') {
+      await this.limiter.undo(attempt.device);
+      return;
+    }
     await this.limiter.undo(`login:ip:${attempt.ip}`);
-    await this.limiter.reset(attempt.keys.accountIp, attempt.keys.account);
+    await this.limiter.reset(attempt.keys.accountIp);
+    await this.limiter.undo(attempt.keys.account);
   }
 
   async beginMfa(sessionId: string, userId: string): Promise<void> {

@@ -13,6 +13,7 @@ import { ZodBody } from '../../common/http/zod-params.js';
 import type { User } from '../../generated/prisma/client.js';
 import { AuthService } from './auth.service.js';
 import { CurrentSession } from './current-session.decorator.js';
+import { DeviceCookies } from './device-cookies.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
 import { SessionCookies } from './session-cookies.js';
 import { sessionEndedEvent } from './session-ended.messages.js';
@@ -25,6 +26,7 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly sessions: SessionService,
     private readonly cookies: SessionCookies,
+    private readonly devices: DeviceCookies,
   ) {}
 
   /** Email + password. Answers the session state: what the user must still do (`pending`), if anything. */
@@ -41,6 +43,8 @@ export class AuthController {
     if (!session) throw new Error('a session just created did not resolve');
     const state = this.auth.state(session);
     this.cookies.set(res, created.token, state.csrfToken, created.maxAgeMs);
+    // With MFA enrolled, the browser becomes known only once the code is verified.
+    if (state.pending !== 'mfa_verification') this.devices.issue(res, req.user.id);
     return state;
   }
 

@@ -3,6 +3,7 @@ import { ConfigService } from '../../config/config.service.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { AttemptLimitsService } from './attempt-limits.service.js';
 import { AuthService } from './auth.service.js';
+import { DeviceCookies } from './device-cookies.js';
 import { SessionCookies } from './session-cookies.js';
 import { SessionService } from './session.service.js';
 
@@ -19,7 +20,13 @@ import { SessionService } from './session.service.js';
         new SessionCookies(config.env.PUBLIC_URL?.startsWith('https://') ?? false),
       inject: [ConfigService],
     },
+    {
+      provide: DeviceCookies,
+      useFactory: (config: ConfigService) =>
+        new DeviceCookies(config.env.APP_SECRET, config.env.PUBLIC_URL?.startsWith('https://') ?? false),
+      inject: [ConfigService],
+    },
   ],
-  exports: [SessionService, AttemptLimitsService, AuthService, SessionCookies, SettingsModule],
+  exports: [SessionService, AttemptLimitsService, AuthService, SessionCookies, DeviceCookies, SettingsModule],
 })
 export class AuthModule {}

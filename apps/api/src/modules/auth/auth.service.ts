@@ -27,11 +27,19 @@ export class AuthService {
     return currentRequestContext()?.ip ?? 'unknown';
   }
 
-  /** Checks email and password under the brute-force limits; every outcome is audited. */
-  async verifyCredentials(email: string, password: string): Promise<User> {
+  /**
+   * Checks email and password under the brute-force limits; every outcome is audited.
+   * `deviceOf` answers the device id of a genuine device cookie for that user (see `DeviceCookies`).
+   */
+  async verifyCredentials(
+    email: string,
+    password: string,
+    deviceOf: (userId: string) => string | null = () => null,
+  ): Promise<User> {
+    const user = await this.prisma.user.findUnique({ where: { email } });
     let attempt: LoginAttempt;
     try {
-      attempt = await this.limits.beginLogin(email, this.clientIp());
+      attempt = await this.limits.beginLogin(email, this.clientIp(), user ? deviceOf(user.id) : null);
     } catch (error) {
       if (error instanceof RateLimitedError) {
         await this.audit.recordNow({
@@ -44,7 +52,6 @@ export class AuthService {
       }
       throw error;
     }
-    const user = await this.prisma.user.findUnique({ where: { email } });
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !ok || user.status !== 'active') {
       await this.limits.loginFailed(attempt);

@@ -7,12 +7,14 @@ import {
   type RecoveryCodeRequest,
   type SessionState,
 } from '@baton/contracts';
-import { Controller, HttpCode, Post } from '@nestjs/common';
+import { Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { RequireSession } from '../../common/decorators/access.decorators.js';
 import { ZodBody } from '../../common/http/zod-params.js';
 import { AuthService } from '../auth/auth.service.js';
 import { CurrentSession } from '../auth/current-session.decorator.js';
+import { DeviceCookies } from '../auth/device-cookies.js';
 import { SessionService, type AuthSession } from '../auth/session.service.js';
 import { MfaService } from './mfa.service.js';
 
@@ -23,6 +25,7 @@ export class MfaController {
     private readonly mfa: MfaService,
     private readonly auth: AuthService,
     private readonly sessions: SessionService,
+    private readonly devices: DeviceCookies,
   ) {}
 
   private async stateOf(session: AuthSession): Promise<SessionState> {
@@ -56,8 +59,11 @@ export class MfaController {
   async verify(
     @CurrentSession() session: AuthSession,
     @ZodBody(ZMfaCodeRequest) body: MfaCodeRequest,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<SessionState> {
     await this.mfa.verify(session, body.code);
+    // Sign-in complete: this browser is now known to the account (see the brute-force limits).
+    this.devices.issue(res, session.userId);
     return this.stateOf(session);
   }
 
@@ -68,8 +74,10 @@ export class MfaController {
   async recover(
     @CurrentSession() session: AuthSession,
     @ZodBody(ZRecoveryCodeRequest) body: RecoveryCodeRequest,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<SessionState & { remainingRecoveryCodes: number }> {
     const { remaining } = await this.mfa.useRecoveryCode(session, body.code);
+    this.devices.issue(res, session.userId);
     return { ...(await this.stateOf(session)), remainingRecoveryCodes: remaining };
   }
 }
