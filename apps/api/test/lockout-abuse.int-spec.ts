@@ -30,7 +30,9 @@ describe('account lockout cannot be used against the owner', () => {
   it('lets the owner in from a known browser during an attack, while unknown clients get 429', async () => {
     const owner = await createUser(api);
     const browser = new Client(api.base);
-    expect((await browser.post('/api/v1/auth/login', { email: owner.email, password: owner.password })).status).toBe(200);
+    expect(
+      (await browser.post('/api/v1/auth/login', { email: owner.email, password: owner.password })).status,
+    ).toBe(200);
     expect((await browser.post('/api/v1/auth/logout', {})).status).toBe(204);
 
     const statuses = await attackFromManyIps(owner.email);
@@ -38,13 +40,18 @@ describe('account lockout cannot be used against the owner', () => {
     expect(statuses.slice(20)).toEqual([429, 429, 429, 429]);
 
     const stranger = new Client(api.base);
-    const refused = await stranger.post('/api/v1/auth/login', { email: owner.email, password: owner.password });
+    const refused = await stranger.post('/api/v1/auth/login', {
+      email: owner.email,
+      password: owner.password,
+    });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
 
     const again = await browser.post('/api/v1/auth/login', { email: owner.email, password: owner.password });
     expect(again.status).toBe(200);
-    expect(await api.prisma.auditEvent.count({ where: { action: 'auth.login_throttled', ip: stranger.ip } })).toBe(1);
+    expect(
+      await api.prisma.auditEvent.count({ where: { action: 'auth.login_throttled', ip: stranger.ip } }),
+    ).toBe(1);
   });
 
   it('still limits wrong passwords from a known browser, per browser', async () => {
@@ -56,7 +63,9 @@ describe('account lockout cannot be used against the owner', () => {
 
     const statuses: number[] = [];
     for (let i = 0; i < 7; i += 1) {
-      statuses.push((await browser.post('/api/v1/auth/login', { email: owner.email, password: `typo-${i}` })).status);
+      statuses.push(
+        (await browser.post('/api/v1/auth/login', { email: owner.email, password: `typo-${i}` })).status,
+      );
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
     const right = await browser.post('/api/v1/auth/login', { email: owner.email, password: owner.password });
@@ -71,7 +80,10 @@ describe('account lockout cannot be used against the owner', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12; i += 1) {
       const other = await createUser(api);
-      statuses.push((await browser.post('/api/v1/auth/login', { email: other.email, password: 'a-wrong-password' })).status);
+      statuses.push(
+        (await browser.post('/api/v1/auth/login', { email: other.email, password: 'a-wrong-password' }))
+          .status,
+      );
     }
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(statuses.slice(10)).toEqual([429, 429]);

@@ -37,9 +37,10 @@ export class AuthService {
     deviceOf: (userId: string) => string | null = () => null,
   ): Promise<User> {
     const user = await this.prisma.user.findUnique({ where: { email } });
+    const deviceId = user ? deviceOf(user.id) : null;
     let attempt: LoginAttempt;
     try {
-      attempt = await this.limits.beginLogin(email, this.clientIp(), user ? deviceOf(user.id) : null);
+      attempt = await this.limits.beginLogin(email, this.clientIp(), deviceId);
     } catch (error) {
       if (error instanceof RateLimitedError) {
         await this.audit.recordNow({
@@ -47,7 +48,11 @@ export class AuthService {
           result: 'denied',
           actor: null,
           target: { type: 'user', id: null },
-          data: { email, retryAfterSeconds: Math.ceil(error.retryAfterSeconds) },
+          data: {
+            email,
+            retryAfterSeconds: Math.ceil(error.retryAfterSeconds),
+            knownDevice: deviceId !== null,
+          },
         });
       }
       throw error;
@@ -60,7 +65,11 @@ export class AuthService {
         result: 'failed',
         actor: null,
         target: { type: 'user', id: user?.id ?? null },
-        data: { email, reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'account_disabled' },
+        data: {
+          email,
+          reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'account_disabled',
+          knownDevice: deviceId !== null,
+        },
       });
       throw invalidCredentials();
     }
