@@ -23,11 +23,12 @@ export function clientIp(
     .map((hop) => hop.trim())
     .filter(Boolean)
     .reverse();
-  const chain = [nearest, ...forwarded];
-  for (let hop = 0; hop < chain.length - 1; hop += 1) {
-    if (!trust(chain[hop]!, hop)) return plainAddress(chain[hop]!);
+  let address = nearest;
+  for (const [hop, next] of forwarded.entries()) {
+    if (!trust(address, hop)) break;
+    address = next;
   }
-  return plainAddress(chain.at(-1)!);
+  return plainAddress(address);
 }
 
 const IPV4_MAPPED = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
