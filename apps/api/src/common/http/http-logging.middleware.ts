@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import { clientIp, type TrustProxyFn } from './client-ip.js';
 import { requestIdFrom, runWithRequestContext } from './request-context.js';
 
 /**
@@ -30,7 +31,8 @@ export function httpLoggingMiddleware(logger: Logger) {
     (req as Request & { requestId: string }).requestId = requestId;
     res.setHeader('X-Request-Id', requestId);
     const userAgent = req.headers['user-agent'];
-    runWithRequestContext({ requestId, ip: req.ip, ...(userAgent ? { userAgent } : {}) }, () =>
+    const ip = clientIp(req.socket.remoteAddress, req.headers, req.app.get('trust proxy fn') as TrustProxyFn);
+    runWithRequestContext({ requestId, ip, ...(userAgent ? { userAgent } : {}) }, () =>
       log(req, res, next),
     );
   };

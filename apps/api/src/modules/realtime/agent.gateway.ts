@@ -18,6 +18,7 @@ import {
   type TypingChanged,
 } from '@baton/contracts';
 import { Inject, UseFilters, type OnModuleDestroy } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import {
   ConnectedSocket,
   MessageBody,
@@ -45,7 +46,7 @@ import { SessionService, type AuthSession } from '../auth/session.service.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { SupervisorOverviewService } from '../routing/supervisor-overview.service.js';
 import { Room } from './realtime.events.js';
-import { socketRequestContext, useRequestContextPerEvent } from './socket-context.js';
+import { socketClientIp, socketRequestContext, useRequestContextPerEvent } from './socket-context.js';
 import { WsExceptionsFilter } from './ws-exceptions.filter.js';
 import { WsSession, type AgentSocket } from './ws-session.decorator.js';
 
@@ -71,6 +72,7 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
     private readonly connections: AgentConnectionsService,
     private readonly jobs: JobsService,
     private readonly config: ConfigService,
+    private readonly adapterHost: HttpAdapterHost,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -118,14 +120,15 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
 
   private async authenticate(socket: AgentSocket): Promise<boolean> {
     const headers = socket.handshake.headers;
-    useRequestContextPerEvent(socket);
+    const ip = socketClientIp(socket, this.adapterHost);
+    useRequestContextPerEvent(socket, ip);
 
     const origin = headers.origin;
     const sameOrigin = !origin || new URL(origin).host === headers.host;
     const token = this.cookies.token({ headers });
     const session = sameOrigin && token ? await this.sessions.resolve(token) : null;
     if (!session || session.pending) {
-      await runWithRequestContext(socketRequestContext(socket), () =>
+      await runWithRequestContext(socketRequestContext(socket, ip), () =>
         this.audit.recordNow({
           action: 'access.denied',
           result: 'denied',

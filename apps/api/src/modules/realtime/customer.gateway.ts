@@ -22,7 +22,6 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
-import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { DefaultEventsMap, Namespace, Socket } from 'socket.io';
 import { RequireVisitor } from '../../common/decorators/access.decorators.js';
@@ -40,12 +39,7 @@ import { originAllowed, readWebchatPolicy } from '../widget/webchat-origin.polic
 import { WidgetLimitsService } from '../widget/widget-limits.service.js';
 import { WidgetService } from '../widget/widget.service.js';
 import { Room } from './realtime.events.js';
-import {
-  socketClientAddress,
-  socketRequestContext,
-  useRequestContextPerEvent,
-  type TrustProxyFn,
-} from './socket-context.js';
+import { socketClientIp, socketRequestContext, useRequestContextPerEvent } from './socket-context.js';
 import { VisitorTokenService } from './visitor-token.service.js';
 import { WsExceptionsFilter } from './ws-exceptions.filter.js';
 
@@ -94,9 +88,7 @@ export class CustomerGateway implements OnGatewayInit {
   }
 
   private async authenticate(socket: CustomerSocket): Promise<Refusal | null> {
-    const trust = this.adapterHost.httpAdapter?.getInstance<Express>().get('trust proxy fn') as
-      TrustProxyFn | undefined;
-    const ip = socketClientAddress(socket, trust);
+    const ip = socketClientIp(socket, this.adapterHost);
     const visitor = this.tokens.verify((socket.handshake.auth as { token?: unknown }).token);
     const contact = visitor
       ? await this.prisma.contact.findUnique({
