@@ -74,7 +74,11 @@ function arbitraryOf(schema: z.ZodType, text: fc.Arbitrary<string>, depth = 0): 
       return text;
     case 'unknown':
     case 'any':
-      return fc.oneof(json, fc.dictionary(text, fc.oneof(text, json), { maxKeys: 3 }), fc.array(text, { maxLength: 3 }));
+      return fc.oneof(
+        json,
+        fc.dictionary(text, fc.oneof(text, json), { maxKeys: 3 }),
+        fc.array(text, { maxLength: 3 }),
+      );
     case 'number':
       return fc.oneof(fc.integer({ min: -200, max: 1_000 }), fc.double(), fc.constant(NaN), text);
     case 'boolean':
@@ -104,7 +108,11 @@ function arbitraryOf(schema: z.ZodType, text: fc.Arbitrary<string>, depth = 0): 
     case 'readonly':
     case 'catch':
     case 'nonoptional':
-      return fc.oneof(arbitraryOf(def.innerType as z.ZodType, text, depth), fc.constant(undefined), fc.constant(null));
+      return fc.oneof(
+        arbitraryOf(def.innerType as z.ZodType, text, depth),
+        fc.constant(undefined),
+        fc.constant(null),
+      );
     case 'array':
       return depth > 3
         ? fc.constant([])
@@ -168,24 +176,32 @@ describe('safe text', () => {
     }
   });
 
-  it.each(requestSchemas)('every text and JSON field of %s refuses NUL and lone surrogates', (_name, schema) => {
-    const found = leaves(schema, '', []);
-    for (const leaf of found) {
-      for (const bad of poison) {
-        const value = leaf.kind === 'string' ? bad : { nested: [bad] };
-        expect(leaf.schema.safeParse(value).success, `${leaf.path} accepted ${JSON.stringify(bad)}`).toBe(false);
+  it.each(requestSchemas)(
+    'every text and JSON field of %s refuses NUL and lone surrogates',
+    (_name, schema) => {
+      const found = leaves(schema, '', []);
+      for (const leaf of found) {
+        for (const bad of poison) {
+          const value = leaf.kind === 'string' ? bad : { nested: [bad] };
+          expect(leaf.schema.safeParse(value).success, `${leaf.path} accepted ${JSON.stringify(bad)}`).toBe(
+            false,
+          );
+        }
       }
-    }
-  });
+    },
+  );
 
   // 300 generated values for each of the request contracts (over 40 of them): well over 10,000 cases.
-  it.each(requestSchemas)('%s never throws and refuses every generated value with poison in it', (_name, schema) => {
-    fc.assert(
-      fc.property(arbitraryOf(schema, hostileText), (value) => {
-        const result = schema.safeParse(value);
-        if (containsUnsafe(value)) expect(result.success).toBe(false);
-      }),
-      { numRuns: 300 },
-    );
-  });
+  it.each(requestSchemas)(
+    '%s never throws and refuses every generated value with poison in it',
+    (_name, schema) => {
+      fc.assert(
+        fc.property(arbitraryOf(schema, hostileText), (value) => {
+          const result = schema.safeParse(value);
+          if (containsUnsafe(value)) expect(result.success).toBe(false);
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
 });
