@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from './text.js';
 
 /**
  * Every action the audit trail records, as a dotted past-tense name. Writing an event with a name
@@ -104,18 +105,21 @@ export const ZAuditEvent = z.object({
 });
 export type AuditEvent = z.infer<typeof ZAuditEvent>;
 
-const seqCursor = z
-  .string()
+const seqCursor = safeText()
   .regex(/^\d{1,19}$/, 'must be a sequence number')
-  .refine((value) => BigInt(value) <= 9_223_372_036_854_775_807n, 'must be a sequence number');
+  // Zod runs every check even after the regex failed, so this one must not throw on non-digits.
+  .refine(
+    (value) => /^\d{1,19}$/.test(value) && BigInt(value) <= 9_223_372_036_854_775_807n,
+    'must be a sequence number',
+  );
 
 /** Filters shared by the audit query and export endpoints. */
 export const ZAuditFilter = z.strictObject({
   actorId: z.uuid().optional(),
-  actorEmail: z.string().trim().toLowerCase().max(320).optional(),
+  actorEmail: safeText().trim().toLowerCase().max(320).optional(),
   action: ZAuditAction.optional(),
-  targetType: z.string().max(64).optional(),
-  targetId: z.string().max(128).optional(),
+  targetType: safeText().max(64).optional(),
+  targetId: safeText().max(128).optional(),
   result: ZAuditResult.optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { safeText } from './text.js';
 
 const email = z.email().trim().toLowerCase().max(320);
 /** Length limits only; the policy (common passwords, email) is checked by the server. */
-const password = z.string().min(1).max(256);
+const password = safeText().min(1).max(256);
 
 export const ZLoginRequest = z.strictObject({ email, password });
 export type LoginRequest = z.infer<typeof ZLoginRequest>;
@@ -65,16 +66,14 @@ export const ZChangePasswordRequest = z.strictObject({
 export type ChangePasswordRequest = z.infer<typeof ZChangePasswordRequest>;
 
 export const ZMfaCodeRequest = z.strictObject({
-  code: z
-    .string()
+  code: safeText()
     .trim()
     .regex(/^\d{6}$/, 'must be the 6-digit code from the authenticator app'),
 });
 export type MfaCodeRequest = z.infer<typeof ZMfaCodeRequest>;
 
 export const ZRecoveryCodeRequest = z.strictObject({
-  code: z
-    .string()
+  code: safeText()
     .trim()
     .toLowerCase()
     .regex(/^[a-z2-7]{5}-?[a-z2-7]{5}$/, 'must be a recovery code such as abcde-fghij'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { safeText } from './text.js';
 
-const name = z.string().trim().min(1).max(100);
+const name = safeText().trim().min(1).max(100);
 
 export const ZBotEngine = z.enum(['knowledge_base', 'llm']);
 export type BotEngineKind = z.infer<typeof ZBotEngine>;
@@ -10,7 +11,7 @@ export const ZBotRequest = z.strictObject({
   /** `knowledge_base` needs nothing else; `llm` needs OPENAI_API_KEY on the server. */
   engine: ZBotEngine.prefault('knowledge_base'),
   /** The LLM bot's instructions (tone, scope, what never to promise). */
-  systemPrompt: z.string().max(8_000).prefault(''),
+  systemPrompt: safeText().max(8_000).prefault(''),
   /** Queues the bot may hand off to; the first is its default. */
   allowedQueueIds: z.array(z.uuid()).max(20).prefault([]),
   /** Below this knowledge-base match (0..1) the bot hands off instead of answering. */
@@ -18,7 +19,7 @@ export const ZBotRequest = z.strictObject({
   /** After the customer says this many answers did not help, the bot hands off. */
   maxUnhelpfulTurns: z.number().int().min(1).max(10).prefault(2),
   /** Overrides OPENAI_MODEL for this bot. */
-  model: z.string().trim().min(1).max(100).nullable().prefault(null),
+  model: safeText().trim().min(1).max(100).nullable().prefault(null),
   enabled: z.boolean().prefault(true),
 });
 export type BotRequest = z.infer<typeof ZBotRequest>;
@@ -41,9 +42,9 @@ export const ZBot = z.object({
 export type Bot = z.infer<typeof ZBot>;
 
 export const ZKnowledgeArticleRequest = z.strictObject({
-  title: z.string().trim().min(1).max(200),
-  body: z.string().trim().min(1).max(20_000),
-  tags: z.array(z.string().trim().min(1).max(50)).max(20).prefault([]),
+  title: safeText().trim().min(1).max(200),
+  body: safeText().trim().min(1).max(20_000),
+  tags: z.array(safeText().trim().min(1).max(50)).max(20).prefault([]),
   /** Only published articles are searched by bots. */
   published: z.boolean().prefault(true),
 });
@@ -60,7 +61,7 @@ export const ZKnowledgeArticle = z.object({
 });
 export type KnowledgeArticle = z.infer<typeof ZKnowledgeArticle>;
 
-export const ZKnowledgeSearchQuery = z.strictObject({ q: z.string().trim().min(1).max(500) });
+export const ZKnowledgeSearchQuery = z.strictObject({ q: safeText().trim().min(1).max(500) });
 export type KnowledgeSearchQuery = z.infer<typeof ZKnowledgeSearchQuery>;
 
 export const ZKnowledgeSearchHit = z.object({

@@ -1,16 +1,16 @@
 import { z } from 'zod';
+import { safeText } from './text.js';
 
 /** What an agent types after `/` in the composer; stored lower-cased. */
-const shortcut = z
-  .string()
+const shortcut = safeText()
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9_-]{1,32}$/, '1 to 32 lower-case letters, digits, dash or underscore');
 
 export const ZCannedResponseRequest = z.strictObject({
   shortcut,
-  title: z.string().trim().min(1).max(200),
-  body: z.string().trim().min(1).max(5_000),
+  title: safeText().trim().min(1).max(200),
+  body: safeText().trim().min(1).max(5_000),
 });
 export type CannedResponseRequest = z.infer<typeof ZCannedResponseRequest>;
 

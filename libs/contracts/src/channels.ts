@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { safeText } from './text.js';
 
 export const ZChannelKind = z.enum(['webchat', 'whatsapp', 'api']);
 export type ChannelKind = z.infer<typeof ZChannelKind>;
 
 /** `https://shop.example` or `http://localhost:8080`: scheme, host and optional port, nothing else. */
-const origin = z
-  .string()
+const origin = safeText()
   .trim()
   .regex(
     /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:]+\])(?::\d{1,5})?$/,
@@ -16,14 +16,13 @@ export const ZWebchatChannelConfig = z.strictObject({
   /** Sites allowed to embed the widget; the customer socket refuses other origins. Empty: any site. */
   allowedOrigins: z.array(origin).max(50),
   defaultQueueId: z.uuid().optional(),
-  greeting: z.string().trim().min(1).max(500).optional(),
+  greeting: safeText().trim().min(1).max(500).optional(),
 });
 export type WebchatChannelConfig = z.infer<typeof ZWebchatChannelConfig>;
 
 export const ZWhatsappChannelConfig = z.strictObject({
   /** The provider's id of the sending number; it becomes part of the send URL, hence the narrow alphabet. */
-  phoneNumberId: z
-    .string()
+  phoneNumberId: safeText()
     .trim()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, dash or underscore (the provider’s phone number id)'),
   defaultQueueId: z.uuid().optional(),
@@ -36,16 +35,16 @@ export type ApiChannelConfig = z.infer<typeof ZApiChannelConfig>;
 /** Write-only: stored encrypted, never returned. */
 export const ZWhatsappChannelSecrets = z.strictObject({
   /** What the provider echoes when it verifies the webhook (`hub.verify_token`). */
-  verifyToken: z.string().min(8).max(256),
+  verifyToken: safeText().min(8).max(256),
   /** Signs every webhook delivery (`X-Hub-Signature-256`). */
-  appSecret: z.string().min(8).max(256),
+  appSecret: safeText().min(8).max(256),
   /** Bearer token for sending messages. */
-  accessToken: z.string().min(16).max(4096),
+  accessToken: safeText().min(16).max(4096),
 });
 export type WhatsappChannelSecrets = z.infer<typeof ZWhatsappChannelSecrets>;
 export type ChannelSecretName = keyof WhatsappChannelSecrets;
 
-const name = z.string().trim().min(1).max(80);
+const name = safeText().trim().min(1).max(80);
 const kindError = {
   error: (issue: { code?: string }) =>
     issue.code === 'invalid_union' ? 'kind must be one of: webchat, whatsapp, api' : undefined,

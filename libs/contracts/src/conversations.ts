@@ -1,18 +1,18 @@
 import { z } from 'zod';
+import { safeText } from './text.js';
 import { ZChannelKind } from './channels.js';
 
 export const ZRoutingMode = z.enum(['least_busy', 'round_robin', 'manual']);
 export type RoutingMode = z.infer<typeof ZRoutingMode>;
 
-const skill = z
-  .string()
+const skill = safeText()
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, dash or underscore');
 
 export const ZQueueRequest = z.strictObject({
-  name: z.string().trim().min(1).max(80),
-  description: z.string().trim().max(500).prefault(''),
+  name: safeText().trim().min(1).max(80),
+  description: safeText().trim().max(500).prefault(''),
   /** Higher is served first. */
   priority: z.number().int().min(-100).max(100).prefault(0),
   routingMode: ZRoutingMode.prefault('least_busy'),
@@ -159,9 +159,9 @@ export const ZMessage = z.object({
 export type Message = z.infer<typeof ZMessage>;
 
 export const ZSendMessageRequest = z.strictObject({
-  body: z.string().trim().min(1).max(10_000),
+  body: safeText().trim().min(1).max(10_000),
   /** Client-chosen id: sending twice with the same id stores one message. */
-  clientMessageId: z.string().trim().min(8).max(64),
+  clientMessageId: safeText().trim().min(8).max(64),
   /** An internal note, visible to staff only. */
   internal: z.boolean().prefault(false),
 });

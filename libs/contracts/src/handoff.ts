@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeJson, safeText } from './text.js';
 import { ZResolution } from './conversations.js';
 
 /** What an API key may do; each route names the scope it needs. */
@@ -9,7 +10,7 @@ export const ZApiKeyScope = z.enum([
 export type ApiKeyScope = z.infer<typeof ZApiKeyScope>;
 
 export const ZApiKeyRequest = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: safeText().trim().min(1).max(100),
   scopes: z.array(ZApiKeyScope).min(1).prefault(['handoff:write']),
   /** The API channel its cases enter (created on first use when omitted). */
   channelId: z.uuid().nullable().prefault(null),
@@ -55,7 +56,7 @@ export type CaseStatus = z.infer<typeof ZCaseStatus>;
 
 const transcriptLine = z.strictObject({
   author: z.enum(['customer', 'bot']),
-  text: z.string().trim().min(1).max(5_000),
+  text: safeText().trim().min(1).max(5_000),
   at: z.iso.datetime({ offset: true }).optional(),
 });
 
@@ -65,40 +66,41 @@ const transcriptLine = z.strictObject({
  */
 export const ZHandoffRequest = z.object({
   // Botonic's fields
-  queue: z.string().trim().min(1).max(200).optional(),
+  queue: safeText().trim().min(1).max(200).optional(),
   agent_email: z.email().optional(),
   agent_id: z.uuid().optional(),
   force_assign_if_not_available: z.boolean().prefault(true),
   auto_assign_on_waiting: z.boolean().prefault(false),
-  note: z.string().max(5_000).optional(),
-  case_info: z.string().max(5_000).optional(),
+  note: safeText().max(5_000).optional(),
+  case_info: safeText().max(5_000).optional(),
   case_extra_data: z
-    .looseObject({
-      language: z.string().max(20).optional(),
-      url: z.string().max(2_000).optional(),
-      location: z.string().max(200).optional(),
+    .object({
+      language: safeText().max(20).optional(),
+      url: safeText().max(2_000).optional(),
+      location: safeText().max(200).optional(),
     })
+    .catchall(safeJson())
     .optional(),
-  on_finish: z.unknown().optional(),
+  on_finish: safeJson().optional(),
   shadowing: z.boolean().prefault(false),
-  bot_event: z.unknown().optional(),
+  bot_event: safeJson().optional(),
   subscribe_helpdesk_events: z.array(ZHelpdeskEvent).prefault([]),
   // Baton's own
   contact: z
     .strictObject({
       /** The caller's id for this customer: the same id continues the same contact. */
-      id: z.string().trim().min(1).max(200),
-      name: z.string().trim().max(200).optional(),
+      id: safeText().trim().min(1).max(200),
+      name: safeText().trim().max(200).optional(),
       email: z.email().optional(),
-      phone: z.string().trim().max(40).optional(),
+      phone: safeText().trim().max(40).optional(),
     })
     .optional(),
   /** Name or id of an API channel; the key's channel by default. */
-  channel: z.string().trim().min(1).max(200).optional(),
+  channel: safeText().trim().min(1).max(200).optional(),
   transcript: z.array(transcriptLine).max(200).prefault([]),
-  reason: z.string().trim().max(200).optional(),
-  summary: z.string().trim().max(5_000).optional(),
-  intent: z.string().trim().max(200).optional(),
+  reason: safeText().trim().max(200).optional(),
+  summary: safeText().trim().max(5_000).optional(),
+  intent: safeText().trim().max(200).optional(),
   priority: z.number().int().min(-100).max(100).prefault(0),
 });
 export type HandoffRequest = z.infer<typeof ZHandoffRequest>;
@@ -114,9 +116,9 @@ export const ZHandoffResponse = z.object({
 export type HandoffResponse = z.infer<typeof ZHandoffResponse>;
 
 export const ZCaseMessageRequest = z.strictObject({
-  text: z.string().trim().min(1).max(5_000),
+  text: safeText().trim().min(1).max(5_000),
   /** Makes the call idempotent: the same id stores one message. */
-  messageId: z.string().trim().min(8).max(64),
+  messageId: safeText().trim().min(8).max(64),
 });
 export type CaseMessageRequest = z.infer<typeof ZCaseMessageRequest>;
 

@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './handoff.js';
 export * from './health.js';
 export * from './realtime.js';
+export * from './text.js';
 export * from './transfers.js';
 export * from './users.js';
 export * from './widget.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from './text.js';
 import { ZConversationStatus, ZDeliveryStatus, ZPresence, ZSendMessageRequest } from './conversations.js';
 
 /** Client → server events on the `/agent` namespace, each acknowledged with `{ ok: true, ... }` or `{ error }`. */
@@ -92,8 +93,8 @@ export const CustomerServerEvent = {
 export const ZCustomerSendMessage = z.strictObject({
   /** Omitted for the first message: the customer's open conversation is used, or a new one started. */
   conversationId: z.uuid().optional(),
-  body: z.string().trim().min(1).max(5_000),
-  clientMessageId: z.string().trim().min(8).max(64),
+  body: safeText().trim().min(1).max(5_000),
+  clientMessageId: safeText().trim().min(8).max(64),
 });
 export type CustomerSendMessage = z.infer<typeof ZCustomerSendMessage>;
 

@@ -1,19 +1,19 @@
 import { z } from 'zod';
+import { safeText } from './text.js';
 
-const roleName = z
-  .string()
+const roleName = safeText()
   .trim()
   .toLowerCase()
   .regex(/^[a-z][a-z0-9_-]{1,39}$/, 'lower-case letters, digits, dash or underscore; 2–40 characters');
 
 export const ZCreateUserRequest = z.strictObject({
   email: z.email().trim().toLowerCase().max(320),
-  displayName: z.string().trim().min(1).max(120),
+  displayName: safeText().trim().min(1).max(120),
   roles: z.array(roleName).max(20).prefault([]),
 });
 export type CreateUserRequest = z.infer<typeof ZCreateUserRequest>;
 
-export const ZUpdateUserRequest = z.strictObject({ displayName: z.string().trim().min(1).max(120) });
+export const ZUpdateUserRequest = z.strictObject({ displayName: safeText().trim().min(1).max(120) });
 export type UpdateUserRequest = z.infer<typeof ZUpdateUserRequest>;
 
 export const ZSetUserRolesRequest = z.strictObject({ roles: z.array(roleName).max(20) });
@@ -44,8 +44,8 @@ export type AccessReviewEntry = z.infer<typeof ZAccessReviewEntry>;
 
 export const ZRoleRequest = z.strictObject({
   name: roleName,
-  description: z.string().trim().max(500).prefault(''),
-  permissions: z.array(z.string()).max(100),
+  description: safeText().trim().max(500).prefault(''),
+  permissions: z.array(safeText()).max(100),
 });
 export type RoleRequest = z.infer<typeof ZRoleRequest>;
 

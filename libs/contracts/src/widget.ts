@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from './text.js';
 import { ZCustomerConversation } from './realtime.js';
 
 /**
@@ -10,7 +11,7 @@ export const DEMO_CHANNEL_NAME = 'Demo website';
 
 export const ZWidgetSessionRequest = z.strictObject({
   channelId: z.uuid(),
-  token: z.string().min(1).max(2_048).optional(),
+  token: safeText().min(1).max(2_048).optional(),
 });
 export type WidgetSessionRequest = z.infer<typeof ZWidgetSessionRequest>;
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ZWhatsappInboundMessage, inboundBody } from './whatsapp-payload.schemas.js';
+import {
+  ZWhatsappChange,
+  ZWhatsappInboundMessage,
+  ZWhatsappStatus,
+  inboundBody,
+} from './whatsapp-payload.schemas.js';
 
 const body = (message: Record<string, unknown>) =>
   inboundBody(ZWhatsappInboundMessage.parse({ id: 'wamid.1', from: '15550001111', ...message }));
@@ -19,5 +24,25 @@ describe('inboundBody', () => {
     expect(body({ type: 'sticker' })).toBe('[sticker]');
     expect(body({ type: 'text', text: { body: '   ' } })).toBe('[text]');
     expect(body({ type: 'text', text: { body: 'x'.repeat(6_000) } })).toHaveLength(5_000);
+  });
+});
+
+describe('WhatsApp payload text', () => {
+  const message = (text: string) => ({ id: 'wamid.1', from: '34600111222', text: { body: text } });
+
+  it('refuses a message, contact or status whose text PostgreSQL could not store', () => {
+    expect(ZWhatsappInboundMessage.safeParse(message('hola')).success).toBe(true);
+    expect(ZWhatsappInboundMessage.safeParse(message('ho\u0000la')).success).toBe(false);
+    expect(ZWhatsappInboundMessage.safeParse(message('hola \ud800')).success).toBe(false);
+    expect(
+      ZWhatsappChange.safeParse({
+        metadata: { phone_number_id: 'pn1' },
+        contacts: [{ wa_id: '34600111222', profile: { name: 'Ana\u0000' } }],
+      }).success,
+    ).toBe(false);
+    expect(
+      ZWhatsappStatus.safeParse({ id: 'wamid.1', status: 'failed', errors: [{ message: 'bad \udfff' }] })
+        .success,
+    ).toBe(false);
   });
 });

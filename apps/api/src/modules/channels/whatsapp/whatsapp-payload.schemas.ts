@@ -1,44 +1,46 @@
+import { safeText } from '@baton/contracts';
 import { z } from 'zod';
 
 /**
  * What a WhatsApp Cloud API-compatible provider sends and answers. Lenient on purpose: unknown fields
  * are ignored (providers add them all the time), and each change, message and status is checked on its
- * own so one odd item never costs the others.
+ * own so one odd item never costs the others. Text is `safeText()` as in every contract: an item with
+ * a NUL or an unpaired surrogate is dropped like any other item not understood, not stored.
  */
 export const ZWhatsappWebhook = z.object({
-  object: z.string().optional(),
+  object: safeText().optional(),
   entry: z
     .array(
       z.object({
-        changes: z.array(z.object({ field: z.string().optional(), value: z.unknown() })).default([]),
+        changes: z.array(z.object({ field: safeText().optional(), value: z.unknown() })).default([]),
       }),
     )
     .default([]),
 });
 
 export const ZWhatsappChange = z.object({
-  metadata: z.object({ phone_number_id: z.string() }),
+  metadata: z.object({ phone_number_id: safeText() }),
   contacts: z
-    .array(z.object({ wa_id: z.string(), profile: z.object({ name: z.string().optional() }).optional() }))
+    .array(z.object({ wa_id: safeText(), profile: z.object({ name: safeText().optional() }).optional() }))
     .default([]),
   messages: z.array(z.unknown()).default([]),
   statuses: z.array(z.unknown()).default([]),
 });
 
-const caption = z.object({ caption: z.string().optional() }).optional();
+const caption = z.object({ caption: safeText().optional() }).optional();
 
 export const ZWhatsappInboundMessage = z.object({
-  id: z.string().min(1).max(256),
+  id: safeText().min(1).max(256),
   /** The sender's WhatsApp number (digits, no `+`). */
-  from: z.string().regex(/^\+?\d{5,20}$/),
-  timestamp: z.string().optional(),
-  type: z.string().max(40).default('text'),
-  text: z.object({ body: z.string() }).optional(),
-  button: z.object({ text: z.string() }).optional(),
+  from: safeText().regex(/^\+?\d{5,20}$/),
+  timestamp: safeText().optional(),
+  type: safeText().max(40).default('text'),
+  text: z.object({ body: safeText() }).optional(),
+  button: z.object({ text: safeText() }).optional(),
   interactive: z
     .object({
-      button_reply: z.object({ title: z.string() }).optional(),
-      list_reply: z.object({ title: z.string() }).optional(),
+      button_reply: z.object({ title: safeText() }).optional(),
+      list_reply: z.object({ title: safeText() }).optional(),
     })
     .optional(),
   image: caption,
@@ -48,17 +50,17 @@ export const ZWhatsappInboundMessage = z.object({
 export type WhatsappInboundMessage = z.infer<typeof ZWhatsappInboundMessage>;
 
 export const ZWhatsappStatus = z.object({
-  id: z.string().min(1).max(256),
-  status: z.string(),
-  recipient_id: z.string().optional(),
-  timestamp: z.string().optional(),
+  id: safeText().min(1).max(256),
+  status: safeText(),
+  recipient_id: safeText().optional(),
+  timestamp: safeText().optional(),
   errors: z
     .array(
       z.object({
         code: z.number().optional(),
-        title: z.string().optional(),
-        message: z.string().optional(),
-        error_data: z.object({ details: z.string().optional() }).optional(),
+        title: safeText().optional(),
+        message: safeText().optional(),
+        error_data: z.object({ details: safeText().optional() }).optional(),
       }),
     )
     .optional(),
@@ -67,14 +69,14 @@ export type WhatsappStatus = z.infer<typeof ZWhatsappStatus>;
 
 /** The provider's answer to a send. */
 export const ZWhatsappSendResponse = z.object({
-  messages: z.array(z.object({ id: z.string().min(1) })).min(1),
+  messages: z.array(z.object({ id: safeText().min(1) })).min(1),
 });
 
 /** `hub.*` parameters of the provider's subscription check; other parameters are ignored. */
 export const ZWhatsappVerifyQuery = z.object({
-  'hub.mode': z.string().max(64).optional(),
-  'hub.verify_token': z.string().max(512).optional(),
-  'hub.challenge': z.string().max(512).optional(),
+  'hub.mode': safeText().max(64).optional(),
+  'hub.verify_token': safeText().max(512).optional(),
+  'hub.challenge': safeText().max(512).optional(),
 });
 export type WhatsappVerifyQuery = z.infer<typeof ZWhatsappVerifyQuery>;
 
