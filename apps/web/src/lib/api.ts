@@ -36,6 +36,15 @@ export function setApiHooks(next: Hooks): void {
   hooks = next;
 }
 
+/**
+ * A privilege change (MFA confirmed, password or own roles changed) gives the session a new token and
+ * CSRF token in that response's cookies; the CSRF cookie is readable, so every caller follows along.
+ */
+function csrfFromCookie(): string | null {
+  const match = /(?:^|;\s*)(?:__Host-)?baton_csrf=([^;]+)/.exec(document.cookie);
+  return match ? decodeURIComponent(match[1]!) : null;
+}
+
 async function errorOf(res: Response): Promise<ApiError> {
   const retryAfter = Number(res.headers.get('Retry-After')) || null;
   try {
@@ -67,7 +76,10 @@ async function request<T>(method: Method, path: string, body?: unknown, retried 
   } catch {
     throw new ApiError(0, 'network_error', 'Baton cannot be reached. Check your connection and try again.');
   }
-  if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
+  if (res.ok) {
+    if (csrfToken) csrfToken = csrfFromCookie() ?? csrfToken;
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  }
   const error = await errorOf(res);
   if (error.status === 401 && csrfToken && !path.startsWith('/auth/login')) hooks.onSessionEnded(error);
   if (error.code === 'auth.step_up_required' && !retried && (await hooks.onStepUpRequired(error.message))) {

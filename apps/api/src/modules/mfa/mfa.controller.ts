@@ -7,13 +7,15 @@ import {
   type RecoveryCodeRequest,
   type SessionState,
 } from '@baton/contracts';
-import { Controller, HttpCode, Post } from '@nestjs/common';
+import { Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { RequireSession } from '../../common/decorators/access.decorators.js';
 import { ZodBody } from '../../common/http/zod-params.js';
 import { AuthService } from '../auth/auth.service.js';
 import { CurrentSession } from '../auth/current-session.decorator.js';
-import { SessionService, type AuthSession } from '../auth/session.service.js';
+import { SessionCookies } from '../auth/session-cookies.js';
+import { SessionService, type AuthSession, type RotatedSession } from '../auth/session.service.js';
 import { MfaService } from './mfa.service.js';
 
 @ApiTags('auth')
@@ -23,10 +25,14 @@ export class MfaController {
     private readonly mfa: MfaService,
     private readonly auth: AuthService,
     private readonly sessions: SessionService,
+    private readonly cookies: SessionCookies,
   ) {}
 
-  private async stateOf(session: AuthSession): Promise<SessionState> {
-    return this.auth.state((await this.sessions.resolveById(session.id))!);
+  /** Hands this tab the session's new token (the old one no longer works) and its state. */
+  private async rotatedState(res: Response, rotated: RotatedSession): Promise<SessionState> {
+    const state = this.auth.state((await this.sessions.resolveById(rotated.id))!);
+    this.cookies.set(res, rotated.token, state.csrfToken, rotated.maxAgeMs);
+    return state;
   }
 
   /** A new TOTP secret and its `otpauth://` URI (shown as a QR code). Not active until confirmed. */
@@ -44,9 +50,10 @@ export class MfaController {
   async activate(
     @CurrentSession() session: AuthSession,
     @ZodBody(ZMfaCodeRequest) body: MfaCodeRequest,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<MfaActivation & { session: SessionState }> {
-    const activation = await this.mfa.activate(session, body.code);
-    return { ...activation, session: await this.stateOf(session) };
+    const { activation, rotated } = await this.mfa.activate(session, body.code);
+    return { ...activation, session: await this.rotatedState(res, rotated) };
   }
 
   /** Finishes sign-in; on a signed-in session, renews the step-up window for sensitive actions. */
@@ -56,9 +63,9 @@ export class MfaController {
   async verify(
     @CurrentSession() session: AuthSession,
     @ZodBody(ZMfaCodeRequest) body: MfaCodeRequest,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<SessionState> {
-    await this.mfa.verify(session, body.code);
-    return this.stateOf(session);
+    return this.rotatedState(res, await this.mfa.verify(session, body.code));
   }
 
   /** Signs in with a recovery code instead of an app code; each code works once. */
@@ -68,8 +75,9 @@ export class MfaController {
   async recover(
     @CurrentSession() session: AuthSession,
     @ZodBody(ZRecoveryCodeRequest) body: RecoveryCodeRequest,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<SessionState & { remainingRecoveryCodes: number }> {
-    const { remaining } = await this.mfa.useRecoveryCode(session, body.code);
-    return { ...(await this.stateOf(session)), remainingRecoveryCodes: remaining };
+    const { remaining, rotated } = await this.mfa.useRecoveryCode(session, body.code);
+    return { ...(await this.rotatedState(res, rotated)), remainingRecoveryCodes: remaining };
   }
 }
