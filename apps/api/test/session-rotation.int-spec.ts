@@ -152,4 +152,3 @@ describe('session token rotation', () => {
     expect(stale.body).toMatchObject({ error: { code: 'auth.session_ended' } });
   });
 });
-

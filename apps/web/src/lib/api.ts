@@ -41,8 +41,8 @@ export function setApiHooks(next: Hooks): void {
  * CSRF token in that response's cookies; the CSRF cookie is readable, so every caller follows along.
  */
 function csrfFromCookie(): string | null {
-  const match = /(?:^|;\s*)(?:__Host-)?baton_csrf=([^;]+)/.exec(document.cookie);
-  return match ? decodeURIComponent(match[1]!) : null;
+  const value = /(?:^|;\s*)(?:__Host-)?baton_csrf=([^;]+)/.exec(document.cookie)?.[1];
+  return value ? decodeURIComponent(value) : null;
 }
 
 async function errorOf(res: Response): Promise<ApiError> {

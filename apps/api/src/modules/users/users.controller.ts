@@ -76,7 +76,8 @@ export class UsersController {
   ): Promise<UserSummary> {
     const { user, rotated } = await this.users.setRoles(session, id, body.roles);
     // Changing one's own roles: this tab goes on with the session's new token.
-    if (rotated) this.cookies.set(res, rotated.token, this.sessions.csrfTokenFor(rotated.id), rotated.maxAgeMs);
+    if (rotated)
+      this.cookies.set(res, rotated.token, this.sessions.csrfTokenFor(rotated.id), rotated.maxAgeMs);
     return user;
   }
 
