@@ -64,7 +64,8 @@ async function errorOf(res: Response): Promise<ApiError> {
 async function request<T>(method: Method, path: string, body?: unknown, retried = false): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  // The cookie first: another tab of this browser may have rotated the session meanwhile.
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfFromCookie() ?? csrfToken;
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {

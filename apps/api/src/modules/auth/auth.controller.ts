@@ -89,7 +89,9 @@ export class AuthController {
   ): Promise<SessionState> {
     const rotated = await this.auth.changePassword(session, body.currentPassword, body.newPassword);
     const state = this.auth.state((await this.sessions.resolveById(rotated.id))!);
-    this.cookies.set(res, rotated.token, state.csrfToken, rotated.maxAgeMs);
+    this.cookies.setRotated(res, rotated, state.csrfToken, () =>
+      this.sessions.announceRotation(session.userId, rotated),
+    );
     return state;
   }
 

@@ -200,7 +200,6 @@ export class AuthService {
       exceptSessionId: session.id,
       reason: 'password_changed',
     });
-    await this.sessions.announceRotation(user.id, rotated);
     return rotated;
   }
 }

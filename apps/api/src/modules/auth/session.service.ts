@@ -221,7 +221,11 @@ export class SessionService {
     };
   }
 
-  /** After commit: the sockets opened with the old token close and reconnect with the new cookie. */
+  /**
+   * Closes the sockets opened with the old token, to reconnect with the new cookie. Called once the
+   * response carrying that cookie has gone out: closed any earlier, the tab would reconnect with the
+   * old cookie and be refused.
+   */
   async announceRotation(userId: string, rotated: RotatedSession): Promise<void> {
     await this.events.publish({ type: 'session.rotated', userId, sessionId: rotated.previousId });
   }

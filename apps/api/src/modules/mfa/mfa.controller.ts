@@ -29,9 +29,15 @@ export class MfaController {
   ) {}
 
   /** Hands this tab the session's new token (the old one no longer works) and its state. */
-  private async rotatedState(res: Response, rotated: RotatedSession): Promise<SessionState> {
+  private async rotatedState(
+    res: Response,
+    session: AuthSession,
+    rotated: RotatedSession,
+  ): Promise<SessionState> {
     const state = this.auth.state((await this.sessions.resolveById(rotated.id))!);
-    this.cookies.set(res, rotated.token, state.csrfToken, rotated.maxAgeMs);
+    this.cookies.setRotated(res, rotated, state.csrfToken, () =>
+      this.sessions.announceRotation(session.userId, rotated),
+    );
     return state;
   }
 
@@ -53,7 +59,7 @@ export class MfaController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<MfaActivation & { session: SessionState }> {
     const { activation, rotated } = await this.mfa.activate(session, body.code);
-    return { ...activation, session: await this.rotatedState(res, rotated) };
+    return { ...activation, session: await this.rotatedState(res, session, rotated) };
   }
 
   /** Finishes sign-in; on a signed-in session, renews the step-up window for sensitive actions. */
@@ -65,7 +71,7 @@ export class MfaController {
     @ZodBody(ZMfaCodeRequest) body: MfaCodeRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SessionState> {
-    return this.rotatedState(res, await this.mfa.verify(session, body.code));
+    return this.rotatedState(res, session, await this.mfa.verify(session, body.code));
   }
 
   /** Signs in with a recovery code instead of an app code; each code works once. */
@@ -78,6 +84,6 @@ export class MfaController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<SessionState & { remainingRecoveryCodes: number }> {
     const { remaining, rotated } = await this.mfa.useRecoveryCode(session, body.code);
-    return { ...(await this.rotatedState(res, rotated)), remainingRecoveryCodes: remaining };
+    return { ...(await this.rotatedState(res, session, rotated)), remainingRecoveryCodes: remaining };
   }
 }

@@ -114,7 +114,6 @@ export class MfaService {
       return rotated;
     });
     await this.limits.mfaSucceeded(session.id, session.userId);
-    await this.sessions.announceRotation(session.userId, rotated);
     return { activation: { recoveryCodes: codes }, rotated };
   }
 
@@ -140,7 +139,6 @@ export class MfaService {
     // Lost a race with another request presenting the same code: that is a replay too.
     if (!rotated) return this.failed(session, purpose, 'replayed');
     await this.limits.mfaSucceeded(session.id, session.userId);
-    await this.sessions.announceRotation(session.userId, rotated);
     return rotated;
   }
 
@@ -169,7 +167,6 @@ export class MfaService {
     });
     if (used === null) return this.failed(session, 'recovery_code', 'invalid_recovery_code');
     await this.limits.mfaSucceeded(session.id, session.userId);
-    await this.sessions.announceRotation(session.userId, used.rotated);
     return used;
   }
 

@@ -77,7 +77,9 @@ export class UsersController {
     const { user, rotated } = await this.users.setRoles(session, id, body.roles);
     // Changing one's own roles: this tab goes on with the session's new token.
     if (rotated)
-      this.cookies.set(res, rotated.token, this.sessions.csrfTokenFor(rotated.id), rotated.maxAgeMs);
+      this.cookies.setRotated(res, rotated, this.sessions.csrfTokenFor(rotated.id), () =>
+        this.sessions.announceRotation(session.userId, rotated),
+      );
     return user;
   }
 

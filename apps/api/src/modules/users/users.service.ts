@@ -241,7 +241,6 @@ export class UsersService {
       return { user: await this.summaryOf(tx, id), rotated };
     });
     await this.socketsEnded(id, 'roles_changed', self ? actor.id : undefined);
-    if (result.rotated) await this.sessions.announceRotation(id, result.rotated);
     return result;
   }
 
