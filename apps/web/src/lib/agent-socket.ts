@@ -12,7 +12,18 @@ export function agentSocket(): Socket {
   if (!socket) {
     socket = io('/agent', { withCredentials: true, transports: ['websocket', 'polling'] });
     // The server ended the session on purpose and says why just before it closes the socket.
-    socket.on(AgentServerEvent.SessionEnded, ({ message }: SessionEnded) => sessionEnded(message));
+    const current = socket;
+    let ended = false;
+    socket.on(AgentServerEvent.SessionEnded, ({ message }: SessionEnded) => {
+      ended = true;
+      sessionEnded(message);
+    });
+    // Closed by the server without a notice: the session got a new token (MFA confirmed, password or
+    // own roles changed), which this tab holds as its cookie now. socket.io does not retry a close the
+    // server chose, so reconnect here; a session that really ended is refused at the handshake.
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect' && !ended && socket === current) current.connect();
+    });
     // A refused handshake is never retried by socket.io: the tab would sit there looking online.
     socket.on('connect_error', (error: Error) => {
       if (error.message === 'unauthenticated') sessionEnded(null);

@@ -36,6 +36,15 @@ export function setApiHooks(next: Hooks): void {
   hooks = next;
 }
 
+/**
+ * A privilege change (MFA confirmed, password or own roles changed) gives the session a new token and
+ * CSRF token in that response's cookies; the CSRF cookie is readable, so every caller follows along.
+ */
+function csrfFromCookie(): string | null {
+  const value = /(?:^|;\s*)(?:__Host-)?baton_csrf=([^;]+)/.exec(document.cookie)?.[1];
+  return value ? decodeURIComponent(value) : null;
+}
+
 async function errorOf(res: Response): Promise<ApiError> {
   const retryAfter = Number(res.headers.get('Retry-After')) || null;
   try {
@@ -55,7 +64,8 @@ async function errorOf(res: Response): Promise<ApiError> {
 async function request<T>(method: Method, path: string, body?: unknown, retried = false): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  // The cookie first: another tab of this browser may have rotated the session meanwhile.
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfFromCookie() ?? csrfToken;
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {
@@ -67,7 +77,10 @@ async function request<T>(method: Method, path: string, body?: unknown, retried 
   } catch {
     throw new ApiError(0, 'network_error', 'Baton cannot be reached. Check your connection and try again.');
   }
-  if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
+  if (res.ok) {
+    if (csrfToken) csrfToken = csrfFromCookie() ?? csrfToken;
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  }
   const error = await errorOf(res);
   if (error.status === 401 && csrfToken && !path.startsWith('/auth/login')) hooks.onSessionEnded(error);
   if (error.code === 'auth.step_up_required' && !retried && (await hooks.onStepUpRequired(error.message))) {

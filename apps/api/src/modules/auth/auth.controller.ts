@@ -79,16 +79,24 @@ export class AuthController {
     return { session: null, ended: ended ? sessionEndedEvent(ended) : null };
   }
 
-  /** Also the forced change after a one-time password. Ends every other session of the user. */
+  /**
+   * Also the forced change after a one-time password. Ends every other session of the user; this one
+   * goes on under a new token, set here.
+   */
   @Post('password')
   @RequireSession('password_change')
   @HttpCode(200)
   async changePassword(
     @CurrentSession() session: AuthSession,
     @ZodBody(ZChangePasswordRequest) body: ChangePasswordRequest,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<SessionState> {
-    await this.auth.changePassword(session, body.currentPassword, body.newPassword);
-    return this.auth.state((await this.sessions.resolveById(session.id))!);
+    const rotated = await this.auth.changePassword(session, body.currentPassword, body.newPassword);
+    const state = this.auth.state((await this.sessions.resolveById(rotated.id))!);
+    this.cookies.setRotated(res, rotated, state.csrfToken, () =>
+      this.sessions.announceRotation(session.userId, rotated),
+    );
+    return state;
   }
 
   @Get('sessions')

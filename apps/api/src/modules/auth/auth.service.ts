@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainEventsService } from '../events/domain-events.service.js';
 import { AttemptLimitsService, type LoginAttempt } from './attempt-limits.service.js';
 import { dummyHash, hashPassword, passwordProblems, verifyPassword } from '@baton/security';
-import { SessionService, type AuthSession } from './session.service.js';
+import { SessionService, type AuthSession, type RotatedSession } from './session.service.js';
 
 const invalidCredentials = () =>
   new DomainError('auth.invalid_credentials', 'Email or password is incorrect.', 401);
@@ -152,8 +152,15 @@ export class AuthService {
     return ended;
   }
 
-  /** Replaces the password (also the forced first change); ends every other session of the user. */
-  async changePassword(session: AuthSession, currentPassword: string, newPassword: string): Promise<void> {
+  /**
+   * Replaces the password (also the forced first change); ends every other session of the user and
+   * gives this one a new token.
+   */
+  async changePassword(
+    session: AuthSession,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<RotatedSession> {
     try {
       await this.limits.beginPasswordChange(session.userId);
     } catch (error) {
@@ -185,17 +192,23 @@ export class AuthService {
       throw new ValidationError(problems.map((message) => ({ path: 'newPassword', message })));
     }
     const passwordHash = await hashPassword(newPassword);
-    await this.prisma.$transaction(async (tx) => {
+    const rotated = await this.prisma.$transaction(async (tx) => {
       await tx.user.update({
         where: { id: user.id },
         data: { passwordHash, mustChangePassword: false, passwordChangedAt: new Date() },
       });
       const ended = await this.sessions.revokeAllOf(tx, user.id, 'password_changed', session.id);
+      const rotated = await this.sessions.rotate(tx, session.id);
       await this.audit.record(tx, {
         action: 'auth.password_changed',
         target: { type: 'user', id: user.id },
-        data: { otherSessionsEnded: ended, forced: user.mustChangePassword },
+        data: {
+          otherSessionsEnded: ended,
+          forced: user.mustChangePassword,
+          rotatedSession: SessionService.rotationAudit(rotated),
+        },
       });
+      return rotated;
     });
     await this.events.publish({
       type: 'sessions.revoked',
@@ -203,5 +216,6 @@ export class AuthService {
       exceptSessionId: session.id,
       reason: 'password_changed',
     });
+    return rotated;
   }
 }

@@ -27,6 +27,20 @@ export class SessionCookies {
     res.cookie(this.csrf, csrfToken, { ...common, httpOnly: false });
   }
 
+  /**
+   * Hands out a rotated session's new token; `afterSent` runs once the response has gone out (see
+   * `SessionService.announceRotation`).
+   */
+  setRotated(
+    res: Response,
+    rotated: { token: string; maxAgeMs: number },
+    csrfToken: string,
+    afterSent: () => Promise<void>,
+  ): void {
+    this.set(res, rotated.token, csrfToken, rotated.maxAgeMs);
+    res.once('finish', () => void afterSent());
+  }
+
   clear(res: Response): void {
     res.clearCookie(this.session, { path: '/', secure: this.secure, sameSite: 'strict', httpOnly: true });
     res.clearCookie(this.csrf, { path: '/', secure: this.secure, sameSite: 'strict' });

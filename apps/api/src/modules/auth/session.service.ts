@@ -7,6 +7,7 @@ import {
 } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import { ConfigService } from '../../config/config.service.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { DomainEventsService } from '../events/domain-events.service.js';
@@ -28,6 +29,21 @@ export interface AuthSession {
 }
 
 export type RevokeReason = SessionEndReason;
+
+/**
+ * Stored as the revoke reason of a token replaced by `rotate`. Deliberately not a `SessionEndReason`:
+ * the session did not end, so whoever presents the old token just has no session (401
+ * `auth.unauthenticated`), never a "signed out elsewhere" notice.
+ */
+const ROTATED = 'rotated';
+
+/** A session's new token after a rotation: the caller sets it (and its CSRF token) as the cookie. */
+export interface RotatedSession {
+  token: string;
+  id: string;
+  previousId: string;
+  maxAgeMs: number;
+}
 
 // Writing last_seen_at on every request would turn reads into writes; this is precise enough.
 const TOUCH_AFTER_MS = 15_000;
@@ -167,6 +183,56 @@ export class SessionService {
 
   async markMfaVerified(db: Tx | PrismaService, id: string, at = new Date()): Promise<void> {
     await db.session.update({ where: { id }, data: { mfaVerifiedAt: at } });
+  }
+
+  /**
+   * Gives the session a new token at a privilege change (sign-in finished, step-up, password or roles
+   * changed), in the caller's transaction: a token known before — planted before sign-in, or read off
+   * the wire or a log — never carries the rights won after. The session goes on under the new id with
+   * the same user, MFA time and start (so its absolute timeout does not move); the old id is revoked.
+   */
+  async rotate(tx: Tx, id: string): Promise<RotatedSession> {
+    const now = new Date();
+    const { count } = await tx.session.updateMany({
+      where: { id, revokedAt: null },
+      data: { revokedAt: now, revokedReason: ROTATED },
+    });
+    // Ended (or rotated by a parallel request) meanwhile: there is nothing left to carry on.
+    if (count !== 1) throw new DomainError(CommonErrorCode.Unauthenticated, 'Sign in to continue.', 401);
+    const old = await tx.session.findUniqueOrThrow({ where: { id } });
+    const token = randomBytes(32).toString('base64url');
+    const next = await tx.session.create({
+      data: {
+        id: SessionService.idOf(token),
+        userId: old.userId,
+        mfaVerifiedAt: old.mfaVerifiedAt,
+        ip: old.ip,
+        userAgent: old.userAgent,
+        createdAt: old.createdAt,
+        lastSeenAt: now,
+        expiresAt: old.expiresAt,
+      },
+    });
+    return {
+      token,
+      id: next.id,
+      previousId: id,
+      maxAgeMs: Math.max(0, next.expiresAt.getTime() - now.getTime()),
+    };
+  }
+
+  /**
+   * Closes the sockets opened with the old token, to reconnect with the new cookie. Called once the
+   * response carrying that cookie has gone out: closed any earlier, the tab would reconnect with the
+   * old cookie and be refused.
+   */
+  async announceRotation(userId: string, rotated: RotatedSession): Promise<void> {
+    await this.events.publish({ type: 'session.rotated', userId, sessionId: rotated.previousId });
+  }
+
+  /** What the audit row of the privilege change records about the rotation (id prefixes, as at sign-in). */
+  static rotationAudit(rotated: RotatedSession): { from: string; to: string } {
+    return { from: rotated.previousId.slice(0, 16), to: rotated.id.slice(0, 16) };
   }
 
   /** Ends one session; false when it had ended already. */

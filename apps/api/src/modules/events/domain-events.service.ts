@@ -43,6 +43,8 @@ export type DomainEvent =
   | { type: 'queue.changed'; queueId: string }
   /** Sessions of a user ended (one, or all but `exceptSessionId`): their sockets must close everywhere. */
   /** One session (`sessionId`) or every session of the user but `exceptSessionId` ended, and why. */
+  /** A session got a new token (`sessionId` is the old id): sockets opened with the old one must reconnect. */
+  | { type: 'session.rotated'; userId: string; sessionId: string }
   | {
       type: 'sessions.revoked';
       userId: string;

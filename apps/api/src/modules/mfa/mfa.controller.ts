@@ -15,7 +15,8 @@ import { ZodBody } from '../../common/http/zod-params.js';
 import { AuthService } from '../auth/auth.service.js';
 import { CurrentSession } from '../auth/current-session.decorator.js';
 import { DeviceCookies } from '../auth/device-cookies.js';
-import { SessionService, type AuthSession } from '../auth/session.service.js';
+import { SessionCookies } from '../auth/session-cookies.js';
+import { SessionService, type AuthSession, type RotatedSession } from '../auth/session.service.js';
 import { MfaService } from './mfa.service.js';
 
 @ApiTags('auth')
@@ -26,10 +27,20 @@ export class MfaController {
     private readonly auth: AuthService,
     private readonly sessions: SessionService,
     private readonly devices: DeviceCookies,
+    private readonly cookies: SessionCookies,
   ) {}
 
-  private async stateOf(session: AuthSession): Promise<SessionState> {
-    return this.auth.state((await this.sessions.resolveById(session.id))!);
+  /** Hands this tab the session's new token (the old one no longer works) and its state. */
+  private async rotatedState(
+    res: Response,
+    session: AuthSession,
+    rotated: RotatedSession,
+  ): Promise<SessionState> {
+    const state = this.auth.state((await this.sessions.resolveById(rotated.id))!);
+    this.cookies.setRotated(res, rotated, state.csrfToken, () =>
+      this.sessions.announceRotation(session.userId, rotated),
+    );
+    return state;
   }
 
   /** A new TOTP secret and its `otpauth://` URI (shown as a QR code). Not active until confirmed. */
@@ -47,9 +58,10 @@ export class MfaController {
   async activate(
     @CurrentSession() session: AuthSession,
     @ZodBody(ZMfaCodeRequest) body: MfaCodeRequest,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<MfaActivation & { session: SessionState }> {
-    const activation = await this.mfa.activate(session, body.code);
-    return { ...activation, session: await this.stateOf(session) };
+    const { activation, rotated } = await this.mfa.activate(session, body.code);
+    return { ...activation, session: await this.rotatedState(res, session, rotated) };
   }
 
   /** Finishes sign-in; on a signed-in session, renews the step-up window for sensitive actions. */
@@ -61,10 +73,10 @@ export class MfaController {
     @ZodBody(ZMfaCodeRequest) body: MfaCodeRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SessionState> {
-    await this.mfa.verify(session, body.code);
+    const rotated = await this.mfa.verify(session, body.code);
     // Sign-in complete: this browser is now known to the account (see the brute-force limits).
     this.devices.issue(res, session.userId);
-    return this.stateOf(session);
+    return this.rotatedState(res, session, rotated);
   }
 
   /** Signs in with a recovery code instead of an app code; each code works once. */
@@ -76,8 +88,8 @@ export class MfaController {
     @ZodBody(ZRecoveryCodeRequest) body: RecoveryCodeRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SessionState & { remainingRecoveryCodes: number }> {
-    const { remaining } = await this.mfa.useRecoveryCode(session, body.code);
+    const { remaining, rotated } = await this.mfa.useRecoveryCode(session, body.code);
     this.devices.issue(res, session.userId);
-    return { ...(await this.stateOf(session)), remainingRecoveryCodes: remaining };
+    return { ...(await this.rotatedState(res, session, rotated)), remainingRecoveryCodes: remaining };
   }
 }

@@ -7,7 +7,7 @@ import { ConfigService } from '../../config/config.service.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AttemptLimitsService } from '../auth/attempt-limits.service.js';
-import { SessionService, type AuthSession } from '../auth/session.service.js';
+import { SessionService, type AuthSession, type RotatedSession } from '../auth/session.service.js';
 import { checkTotp, newTotpSecret, totpUri } from './totp.js';
 
 const RECOVERY_CODES = 10;
@@ -71,15 +71,21 @@ export class MfaService {
     return { secret, otpauthUri: totpUri(secret, session.email) };
   }
 
-  /** Confirms enrolment with a first code; returns the recovery codes, shown this once only. */
-  async activate(session: AuthSession, code: string): Promise<MfaActivation> {
+  /**
+   * Confirms enrolment with a first code; returns the recovery codes, shown this once only, and the
+   * session's new token (a privilege change).
+   */
+  async activate(
+    session: AuthSession,
+    code: string,
+  ): Promise<{ activation: MfaActivation; rotated: RotatedSession }> {
     const factor = await this.prisma.mfaFactor.findUnique({ where: { userId: session.userId } });
     if (!factor || factor.activatedAt) {
       throw new DomainError('mfa.no_enrolment', 'Start enrolment first.', 409);
     }
     const step = await this.checkCode(session, factor, code, 'activation');
     const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
-    await this.prisma.$transaction(async (tx) => {
+    const rotated = await this.prisma.$transaction(async (tx) => {
       const claimed = await this.claimStep(tx, factor.id, step);
       if (!claimed) throw new DomainError('mfa.invalid_code', 'That code was already used.', 400);
       // Activates the secret the code was checked against, not one a parallel enrolment just replaced.
@@ -99,43 +105,51 @@ export class MfaService {
         data: codes.map((c) => ({ userId: session.userId, codeHash: this.recoveryHash(c) })),
       });
       await this.sessions.markMfaVerified(tx, session.id);
+      const rotated = await this.sessions.rotate(tx, session.id);
       await this.audit.record(tx, {
         action: 'auth.mfa_activated',
         target: { type: 'user', id: session.userId },
+        data: { rotatedSession: SessionService.rotationAudit(rotated) },
       });
+      return rotated;
     });
     await this.limits.mfaSucceeded(session.id, session.userId);
-    return { recoveryCodes: codes };
+    return { activation: { recoveryCodes: codes }, rotated };
   }
 
-  /** Finishes sign-in, or refreshes the step-up window of a signed-in session. */
-  async verify(session: AuthSession, code: string): Promise<void> {
+  /** Finishes sign-in, or refreshes the step-up window of a signed-in session; either way a new token. */
+  async verify(session: AuthSession, code: string): Promise<RotatedSession> {
     const factor = await this.prisma.mfaFactor.findUnique({ where: { userId: session.userId } });
     if (!factor?.activatedAt) {
       throw new DomainError('mfa.not_enabled', 'Two-factor authentication is not set up.', 409);
     }
     const purpose = session.pending === 'mfa_verification' ? 'sign_in' : 'step_up';
     const step = await this.checkCode(session, factor, code, purpose);
-    const ok = await this.prisma.$transaction(async (tx) => {
-      if (!(await this.claimStep(tx, factor.id, step))) return false;
+    const rotated = await this.prisma.$transaction(async (tx) => {
+      if (!(await this.claimStep(tx, factor.id, step))) return null;
       await this.sessions.markMfaVerified(tx, session.id);
+      const rotated = await this.sessions.rotate(tx, session.id);
       await this.audit.record(tx, {
         action: 'auth.mfa_verified',
         target: { type: 'user', id: session.userId },
-        data: { purpose },
+        data: { purpose, rotatedSession: SessionService.rotationAudit(rotated) },
       });
-      return true;
+      return rotated;
     });
     // Lost a race with another request presenting the same code: that is a replay too.
-    if (!ok) await this.failed(session, purpose, 'replayed');
+    if (!rotated) return this.failed(session, purpose, 'replayed');
     await this.limits.mfaSucceeded(session.id, session.userId);
+    return rotated;
   }
 
   /** A recovery code stands in for a TOTP code, once. */
-  async useRecoveryCode(session: AuthSession, code: string): Promise<{ remaining: number }> {
+  async useRecoveryCode(
+    session: AuthSession,
+    code: string,
+  ): Promise<{ remaining: number; rotated: RotatedSession }> {
     await this.assertAllowed(session);
     const hash = this.recoveryHash(code);
-    const remaining = await this.prisma.$transaction(async (tx) => {
+    const used = await this.prisma.$transaction(async (tx) => {
       const { count } = await tx.recoveryCode.updateMany({
         where: { userId: session.userId, codeHash: hash, usedAt: null },
         data: { usedAt: new Date() },
@@ -143,16 +157,17 @@ export class MfaService {
       if (count !== 1) return null;
       const left = await tx.recoveryCode.count({ where: { userId: session.userId, usedAt: null } });
       await this.sessions.markMfaVerified(tx, session.id);
+      const rotated = await this.sessions.rotate(tx, session.id);
       await this.audit.record(tx, {
         action: 'auth.recovery_code_used',
         target: { type: 'user', id: session.userId },
-        data: { remaining: left },
+        data: { remaining: left, rotatedSession: SessionService.rotationAudit(rotated) },
       });
-      return left;
+      return { remaining: left, rotated };
     });
-    if (remaining === null) return this.failed(session, 'recovery_code', 'invalid_recovery_code');
+    if (used === null) return this.failed(session, 'recovery_code', 'invalid_recovery_code');
     await this.limits.mfaSucceeded(session.id, session.userId);
-    return { remaining };
+    return used;
   }
 
   /** Admin reset: the user must enrol again at next sign-in. Runs inside the caller's transaction. */

@@ -26,6 +26,7 @@ const OVERVIEW_UNCHANGED: ReadonlySet<DomainEvent['type']> = new Set([
   'message.created',
   'message.delivery_changed',
   'sessions.revoked',
+  'session.rotated',
 ]);
 
 /**
@@ -92,6 +93,10 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
         });
         return;
       }
+      case 'session.rotated':
+        // Authenticated with the old token, which no longer works; the SPA reconnects with its new cookie.
+        this.sockets.disconnect('/agent', Room.session(event.sessionId));
+        return;
       case 'sessions.revoked': {
         // The tab reads why before it is closed, so it can say so on the sign-in screen.
         const ended = sessionEndedEvent(event.reason);

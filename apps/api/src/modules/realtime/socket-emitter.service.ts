@@ -31,6 +31,11 @@ export class SocketEmitterService {
     this.emitter.of(namespace).to(rooms).emit(event, payload);
   }
 
+  /** Closes the sockets in `room` on every instance, without a word: their clients reconnect. */
+  disconnect(namespace: '/agent' | '/customer', room: string): void {
+    this.emitter.of(namespace).in(room).disconnectSockets(true);
+  }
+
   /**
    * Sends `event` to the sockets in `room` (but those also in `exceptRoom`), then closes them, on every
    * instance. Both go out on this one Redis connection and every instance reads them in that order,

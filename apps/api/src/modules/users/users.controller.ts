@@ -10,18 +10,24 @@ import {
   type UpdateUserRequest,
   type UserSummary,
 } from '@baton/contracts';
-import { Controller, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
+import { Controller, Get, HttpCode, Patch, Post, Put, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { RequirePermission, RequireStepUp } from '../../common/decorators/access.decorators.js';
 import { UuidParam, ZodBody } from '../../common/http/zod-params.js';
 import { CurrentSession } from '../auth/current-session.decorator.js';
-import type { AuthSession } from '../auth/session.service.js';
+import { SessionCookies } from '../auth/session-cookies.js';
+import { SessionService, type AuthSession } from '../auth/session.service.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
 @Controller('v1/users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionService,
+    private readonly cookies: SessionCookies,
+  ) {}
 
   @Get()
   @RequirePermission(Permission.UserRead)
@@ -62,12 +68,19 @@ export class UsersController {
   @Put(':id/roles')
   @RequirePermission(Permission.UserManage, Permission.RoleManage)
   @RequireStepUp()
-  setRoles(
+  async setRoles(
     @CurrentSession() session: AuthSession,
     @UuidParam() id: string,
     @ZodBody(ZSetUserRolesRequest) body: SetUserRolesRequest,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<UserSummary> {
-    return this.users.setRoles(session, id, body.roles);
+    const { user, rotated } = await this.users.setRoles(session, id, body.roles);
+    // Changing one's own roles: this tab goes on with the session's new token.
+    if (rotated)
+      this.cookies.setRotated(res, rotated, this.sessions.csrfTokenFor(rotated.id), () =>
+        this.sessions.announceRotation(session.userId, rotated),
+      );
+    return user;
   }
 
   /** Ends every session of the user at once, on every instance. */
@@ -106,7 +119,11 @@ export class UsersController {
 @ApiTags('users')
 @Controller('v1/access-review')
 export class AccessReviewController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionService,
+    private readonly cookies: SessionCookies,
+  ) {}
 
   /** Every user with roles, permissions, last sign-in, MFA state and dormancy. */
   @Get()

@@ -12,7 +12,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { generateOneTimePassword, hashPassword } from '@baton/security';
-import { SessionService, type AuthSession } from '../auth/session.service.js';
+import { SessionService, type AuthSession, type RotatedSession } from '../auth/session.service.js';
 import { DomainEventsService } from '../events/domain-events.service.js';
 import { MfaService } from '../mfa/mfa.service.js';
 import { SecuritySettingsService } from '../settings/security-settings.service.js';
@@ -206,8 +206,16 @@ export class UsersService {
     });
   }
 
-  /** Replaces a user's roles; their sessions end so the new rights apply from a fresh sign-in. */
-  async setRoles(actor: AuthSession, id: string, names: string[]): Promise<UserSummary> {
+  /**
+   * Replaces a user's roles; their sessions end so the new rights apply from a fresh sign-in. An admin
+   * changing their own roles keeps the session they act from, under a new token (`rotated`).
+   */
+  async setRoles(
+    actor: AuthSession,
+    id: string,
+    names: string[],
+  ): Promise<{ user: UserSummary; rotated: RotatedSession | null }> {
+    const self = id === actor.userId;
     const result = await this.prisma.$transaction(async (tx) => {
       const before = await tx.user.findUnique({ where: { id }, include: userInclude });
       if (!before) throw notFound();
@@ -218,20 +226,21 @@ export class UsersService {
         await this.assertNotLastAdmin(tx, id);
       await tx.userRole.deleteMany({ where: { userId: id } });
       await tx.userRole.createMany({ data: roles.map((r) => ({ userId: id, roleId: r.id })) });
-      const ended = await this.sessions.revokeAllOf(
-        tx,
-        id,
-        'roles_changed',
-        id === actor.userId ? actor.id : undefined,
-      );
+      const ended = await this.sessions.revokeAllOf(tx, id, 'roles_changed', self ? actor.id : undefined);
+      const rotated = self ? await this.sessions.rotate(tx, actor.id) : null;
       await this.audit.record(tx, {
         action: 'user.roles_changed',
         target: { type: 'user', id },
-        data: { from, to, sessionsEnded: ended },
+        data: {
+          from,
+          to,
+          sessionsEnded: ended,
+          ...(rotated && { rotatedSession: SessionService.rotationAudit(rotated) }),
+        },
       });
-      return this.summaryOf(tx, id);
+      return { user: await this.summaryOf(tx, id), rotated };
     });
-    await this.socketsEnded(id, 'roles_changed', id === actor.userId ? actor.id : undefined);
+    await this.socketsEnded(id, 'roles_changed', self ? actor.id : undefined);
     return result;
   }
 
