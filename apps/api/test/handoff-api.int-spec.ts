@@ -76,7 +76,9 @@ describe('external bot handoff API (POST /api/v1/handoff)', () => {
 
     const staleAdmin = await createUser(api, { roles: ['admin'], mfa: true });
     const stale = await signIn(api, staleAdmin);
-    const session = await api.prisma.session.findFirstOrThrow({ where: { userId: staleAdmin.id } });
+    const session = await api.prisma.session.findFirstOrThrow({
+      where: { userId: staleAdmin.id, revokedAt: null },
+    });
     await api.prisma.session.update({
       where: { id: session.id },
       data: { mfaVerifiedAt: new Date(Date.now() - 3_600_000) },
