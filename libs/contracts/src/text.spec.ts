@@ -22,11 +22,13 @@ const requestSchemas = Object.entries(contracts).filter(
 
 type Def = Record<string, unknown> & { type: string };
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+/** Schemas that wrap one inner schema (`innerType`) without changing what text it accepts. */
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
 
 /** Every place in a schema where a client's text or free-form JSON lands, with its path. */
 function leaves(schema: z.ZodType, path: string, out: { path: string; schema: z.ZodType; kind: string }[]) {
   const def = defOf(schema);
-  switch (def.type) {
+  switch (WRAPPERS.has(def.type) ? 'wrapper' : def.type) {
     case 'string':
     case 'unknown':
     case 'any':
@@ -40,13 +42,7 @@ function leaves(schema: z.ZodType, path: string, out: { path: string; schema: z.
       if (catchall && defOf(catchall).type !== 'never') leaves(catchall, `${path}.*`, out);
       return out;
     }
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'readonly':
-    case 'catch':
-    case 'nonoptional':
+    case 'wrapper':
       return leaves(def.innerType as z.ZodType, path, out);
     case 'array':
       return leaves(def.element as z.ZodType, `${path}[]`, out);
@@ -69,7 +65,7 @@ const poison = ['\u0000', 'ok\u0000', '\ud800', 'ok\udfff', '\udc00\ud800'];
 function arbitraryOf(schema: z.ZodType, text: fc.Arbitrary<string>, depth = 0): fc.Arbitrary<unknown> {
   const def = defOf(schema);
   const json = fc.jsonValue({ maxDepth: 2 }).map((v) => v as unknown);
-  switch (def.type) {
+  switch (WRAPPERS.has(def.type) ? 'wrapper' : def.type) {
     case 'string':
       return text;
     case 'unknown':
@@ -101,13 +97,7 @@ function arbitraryOf(schema: z.ZodType, text: fc.Arbitrary<string>, depth = 0): 
         .tuple(known, fc.dictionary(text, arbitraryOf(catchall, text, depth + 1), { maxKeys: 2 }))
         .map(([a, b]) => ({ ...b, ...a }));
     }
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'readonly':
-    case 'catch':
-    case 'nonoptional':
+    case 'wrapper':
       return fc.oneof(
         arbitraryOf(def.innerType as z.ZodType, text, depth),
         fc.constant(undefined),
