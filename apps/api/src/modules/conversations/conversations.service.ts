@@ -356,7 +356,7 @@ export class ConversationsService {
         where: { id },
         data: { lastSeq: seq, ...(firstReply && { firstResponseAt: new Date() }) },
       });
-      const created = await tx.message.create({
+      const row = await tx.message.create({
         data: {
           conversationId: id,
           seq,
@@ -367,8 +367,9 @@ export class ConversationsService {
           internal: input.internal,
           clientMessageId: input.clientMessageId,
         },
-        include: withAuthor,
       });
+      // The author is the session's user: no second read of `users` while the conversation is locked.
+      const created = { ...row, author: { displayName: session.displayName } };
       await this.audit.record(tx, {
         action:
           mode === 'whisper'
