@@ -208,11 +208,12 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
     // Those who can see it now: whoever opened it through its queue or assignee, its queue's lists,
     // and its assignee. A closed conversation still tells them it closed, then they leave its rooms.
     const seeing = [...conversationRooms(row), ...listRooms(row)];
-    if (event.type === 'conversation.queued' && event.fromQueueId && event.fromQueueId !== row.queueId) {
+    const leftQueue = event.type === 'conversation.queued' ? event.fromQueueId : undefined;
+    if (leftQueue && row.queueId) {
       const moved: ConversationMoved = {
         conversationId: row.id,
-        fromQueueId: event.fromQueueId,
-        toQueueId: event.queueId,
+        fromQueueId: leftQueue,
+        toQueueId: row.queueId,
       };
       this.sockets.toInstances(CONVERSATION_MOVED, moved);
     }
@@ -230,8 +231,8 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
     const before =
       event.type === 'conversation.released'
         ? Room.user(event.fromUserId)
-        : event.type === 'conversation.queued' && event.fromQueueId && event.fromQueueId !== row.queueId
-          ? Room.queue(event.fromQueueId)
+        : leftQueue
+          ? Room.queue(leftQueue)
           : null;
     if (before) {
       const withdrawn: ConversationWithdrawn = { conversationId: row.id };
