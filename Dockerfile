@@ -20,7 +20,7 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/libs libs
 COPY --from=build /app/dist dist
 COPY --from=build /app/prisma/migrations prisma/migrations
-RUN npm prune --omit=dev --ignore-scripts && chown -R node:node /app
+RUN npm prune --omit=dev --ignore-scripts && mkdir -p .data .keys && chown -R node:node /app
 USER node
 EXPOSE 3000
 CMD ["node", "--enable-source-maps", "dist/apps/api/main.js"]

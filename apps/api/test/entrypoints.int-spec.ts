@@ -29,6 +29,8 @@ function run(entry: 'main.js' | 'worker.js', env: NodeJS.ProcessEnv): Run {
       REDIS_URL: inject('redisUrl'),
       REDIS_PREFIX: inject('redisPrefix'),
       LOG_LEVEL: 'info',
+      // Checkpoints would sign this shared test database into the repository's `.data/`.
+      AUDIT_CHECKPOINT_SINKS: 'none',
       ...env,
     },
   });

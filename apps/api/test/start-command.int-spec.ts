@@ -42,6 +42,8 @@ function npmStart(port: number): { child: ChildProcess; output: () => string; ex
       LOG_LEVEL: 'warn',
       // Other test files share this database: this worker must not recover their work in progress.
       RECOVERY_SWEEP_SECONDS: '0',
+      // Checkpoints would sign this shared test database into the repository's `.data/`.
+      AUDIT_CHECKPOINT_SINKS: 'none',
     },
   });
   started = child;

@@ -1,4 +1,6 @@
 /** Framework-free security primitives shared by the API and the operator tools. */
 export * from './audit-chain.js';
+export * from './audit-checkpoint.js';
+export * from './audit-checkpoint-files.js';
 export * from './password.hasher.js';
 export * from './password.policy.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditCheckpointProblems, ZAuditCheckpointEnv } from './audit-checkpoint.env.js';
 import { DEFAULT_MIGRATIONS_DIR, DEFAULT_WEB_DIST_DIR, DEFAULT_WIDGET_DIST_DIR } from '../paths.js';
 
 /**
@@ -123,6 +124,7 @@ export const ZEnv = z.object({
   APP_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRETS.APP_SECRET),
   DATA_ENCRYPTION_KEYS: encryptionKeys.prefault(DEV_SECRETS.DATA_ENCRYPTION_KEYS),
   BLIND_INDEX_KEY: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRETS.BLIND_INDEX_KEY),
+  ...ZAuditCheckpointEnv.shape,
 });
 
 export type Env = z.output<typeof ZEnv>;
@@ -163,6 +165,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     for (const issue of parsed.error.issues)
       problems.push(`${issue.path.join('.') || 'env'}: ${issue.message}`);
   }
+  if (parsed.success) problems.push(...auditCheckpointProblems(parsed.data));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Logger } from 'pino';
 import { inject } from 'vitest';
@@ -23,6 +25,11 @@ export function testEnv(overrides: NodeJS.ProcessEnv = {}): Env {
     // The database is shared by test files running at once: one file's worker must not recover
     // another's work in progress. Tests that exercise the sweeps call them directly.
     RECOVERY_SWEEP_SECONDS: '0',
+    // Checkpoints sign the whole database's chain, which test files share: only the files about
+    // checkpoints turn them on (with their own database). Nothing is ever written to the repo's `.data/`.
+    AUDIT_CHECKPOINT_SINKS: 'none',
+    AUDIT_CHECKPOINT_FILE: join(tmpdir(), `${filePrefix}-audit-checkpoints.jsonl`),
+    AUDIT_CHECKPOINT_KEY_FILE: join(tmpdir(), `${filePrefix}-audit-checkpoint.key`),
     ...overrides,
   });
 }
