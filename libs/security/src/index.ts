@@ -2,3 +2,4 @@
 export * from './audit-chain.js';
 export * from './password.hasher.js';
 export * from './password.policy.js';
+export * from './install-secrets.js';

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { loadEnv, type Env } from '../../src/config/env.schema.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { TEST_SECRETS } from './test-secrets.js';
 
 /**
  * Each test file gets its own Redis prefix under the run's: a worker started by one file then never
@@ -11,7 +12,7 @@ import { createLogger } from '../../src/logging/logger.js';
  */
 const filePrefix = `${inject('redisPrefix')}-${randomBytes(3).toString('hex')}`;
 
-/** Configuration for an in-test api or worker: this run's database, this file's Redis prefix, quiet logs. */
+/** Configuration for an in-test api or worker: this run's database, this file's Redis prefix, the test keys, quiet logs. */
 export function testEnv(overrides: NodeJS.ProcessEnv = {}): Env {
   return loadEnv({
     NODE_ENV: 'test',
@@ -23,6 +24,7 @@ export function testEnv(overrides: NodeJS.ProcessEnv = {}): Env {
     // The database is shared by test files running at once: one file's worker must not recover
     // another's work in progress. Tests that exercise the sweeps call them directly.
     RECOVERY_SWEEP_SECONDS: '0',
+    ...TEST_SECRETS,
     ...overrides,
   });
 }
