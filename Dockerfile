@@ -13,7 +13,8 @@ COPY . .
 RUN npx nx run-many -t build --outputStyle=static
 
 FROM node:20-bookworm-slim AS runtime
-ENV NODE_ENV=production
+# A container must listen on its own interface for a published port to reach it (the default is loopback).
+ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules node_modules

@@ -4,3 +4,4 @@ export * from './audit-checkpoint.js';
 export * from './audit-checkpoint-files.js';
 export * from './password.hasher.js';
 export * from './password.policy.js';
+export * from './install-secrets.js';

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { loadEnv, type Env } from '../../src/config/env.schema.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { TEST_SECRETS } from './test-secrets.js';
 
 /**
  * Each test file gets its own Redis prefix under the run's: a worker started by one file then never
@@ -13,7 +14,7 @@ import { createLogger } from '../../src/logging/logger.js';
  */
 const filePrefix = `${inject('redisPrefix')}-${randomBytes(3).toString('hex')}`;
 
-/** Configuration for an in-test api or worker: this run's database, this file's Redis prefix, quiet logs. */
+/** Configuration for an in-test api or worker: this run's database, this file's Redis prefix, the test keys, quiet logs. */
 export function testEnv(overrides: NodeJS.ProcessEnv = {}): Env {
   return loadEnv({
     NODE_ENV: 'test',
@@ -30,6 +31,7 @@ export function testEnv(overrides: NodeJS.ProcessEnv = {}): Env {
     AUDIT_CHECKPOINT_SINKS: 'none',
     AUDIT_CHECKPOINT_FILE: join(tmpdir(), `${filePrefix}-audit-checkpoints.jsonl`),
     AUDIT_CHECKPOINT_KEY_FILE: join(tmpdir(), `${filePrefix}-audit-checkpoint.key`),
+    ...TEST_SECRETS,
     ...overrides,
   });
 }
