@@ -110,16 +110,16 @@ describe('loadEnv', () => {
   });
 
   it('audit checkpoints: a file sink by default, a checked sink list, and each sink’s target required', () => {
-    expect(loadEnv({}).AUDIT_CHECKPOINT_SINKS).toEqual(['file']);
-    expect(loadEnv({ AUDIT_CHECKPOINT_SINKS: 'none' }).AUDIT_CHECKPOINT_SINKS).toEqual([]);
-    expect(problemsOf({ AUDIT_CHECKPOINT_SINKS: 'file,s3' })).toEqual([
+    expect(loadEnv(ownSecrets).AUDIT_CHECKPOINT_SINKS).toEqual(['file']);
+    expect(loadEnv({ ...ownSecrets, AUDIT_CHECKPOINT_SINKS: 'none' }).AUDIT_CHECKPOINT_SINKS).toEqual([]);
+    expect(problemsOf({ ...ownSecrets, AUDIT_CHECKPOINT_SINKS: 'file,s3' })).toEqual([
       'AUDIT_CHECKPOINT_SINKS: a comma list of file, webhook, syslog, or none',
     ]);
-    expect(problemsOf({ AUDIT_CHECKPOINT_SINKS: 'file, webhook,syslog' })).toEqual([
+    expect(problemsOf({ ...ownSecrets, AUDIT_CHECKPOINT_SINKS: 'file, webhook,syslog' })).toEqual([
       'AUDIT_CHECKPOINT_WEBHOOK_URL is required when AUDIT_CHECKPOINT_SINKS includes webhook',
       'AUDIT_CHECKPOINT_SYSLOG_URL is required when AUDIT_CHECKPOINT_SINKS includes syslog',
     ]);
-    expect(problemsOf({ AUDIT_CHECKPOINT_SYSLOG_URL: 'syslog.example:514' })).toEqual([
+    expect(problemsOf({ ...ownSecrets, AUDIT_CHECKPOINT_SYSLOG_URL: 'syslog.example:514' })).toEqual([
       'AUDIT_CHECKPOINT_SYSLOG_URL: must be udp://host:port or tcp://host:port',
     ]);
   });
