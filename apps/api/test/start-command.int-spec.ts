@@ -36,6 +36,7 @@ function npmStart(port: number): { child: ChildProcess; output: () => string; ex
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: inject('databaseUrl'),
+      DATABASE_OWNER_URL: inject('databaseOwnerUrl'),
       REDIS_URL: inject('redisUrl'),
       REDIS_PREFIX: `${inject('redisPrefix')}-start-${randomBytes(3).toString('hex')}`,
       SEED_DEMO: 'false',
