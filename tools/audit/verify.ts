@@ -1,21 +1,57 @@
+// `npm run audit:verify [-- --checkpoints <file>] [--public-key <file>]`
+// Env: DATABASE_URL, AUDIT_CHECKPOINT_FILE, AUDIT_CHECKPOINT_PUBLIC_KEY_FILE, AUDIT_CHECKPOINT_KEY_FILE
+// (same defaults as the worker: .data/audit-checkpoints.jsonl, .data/audit-checkpoint.key[.pub]).
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { verifyAuditChain } from '@baton/security';
+import { readCheckpointFile, readCheckpointPublicKeys, verifyAuditChain } from '@baton/security';
 import type { ChainVerification } from '@baton/contracts';
 import { DEFAULT_DATABASE_URL } from '../start/local-services.js';
 
-/** Verifies the audit hash chain straight from PostgreSQL (no running API needed). */
-export async function verifyChain(databaseUrl: string): Promise<ChainVerification> {
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface CheckpointSource {
+  /** A file sink's JSON lines. */
+  file: string;
+  /** PEM public key(s); when absent, the public half of `privateKeyFile` is used if readable. */
+  publicKeyFile: string;
+  privateKeyFile?: string;
+}
+
+export function defaultCheckpointSource(env: NodeJS.ProcessEnv = process.env): CheckpointSource {
+  const privateKeyFile = env.AUDIT_CHECKPOINT_KEY_FILE || resolve(root, '.data', 'audit-checkpoint.key');
+  return {
+    file: env.AUDIT_CHECKPOINT_FILE || resolve(root, '.data', 'audit-checkpoints.jsonl'),
+    publicKeyFile: env.AUDIT_CHECKPOINT_PUBLIC_KEY_FILE || `${privateKeyFile}.pub`,
+    privateKeyFile,
+  };
+}
+
+/**
+ * Verifies the audit hash chain straight from PostgreSQL (no running API needed) and holds it against
+ * the signed checkpoints in `source` when that file exists.
+ */
+export async function verifyChain(
+  databaseUrl: string,
+  source: CheckpointSource = defaultCheckpointSource(),
+): Promise<ChainVerification> {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    return await verifyAuditChain(async (sql, params) => (await db.query(sql, params)).rows);
+    const { rows } = await db.query<{ name: string }>('SELECT current_database() AS name');
+    const name = rows[0]!.name;
+    const keys = await readCheckpointPublicKeys(source.publicKeyFile, source.privateKeyFile);
+    const checkpoints = await readCheckpointFile(source.file, keys, name);
+    return await verifyAuditChain(async (sql, params) => (await db.query(sql, params)).rows, {
+      ...(checkpoints && { checkpoints }),
+    });
   } finally {
     await db.end();
   }
 }
 
-export function describe(result: ChainVerification): string {
+export function describe(result: ChainVerification, checkpointFile?: string): string {
   const lines: string[] = [];
   if (result.firstBroken) {
     const b = result.firstBroken;
@@ -23,12 +59,26 @@ export function describe(result: ChainVerification): string {
       `audit chain BROKEN at seq ${b.seq} (chain position ${b.chainPosition ?? '?'}): ${b.reason}.`,
       `${result.checked} event(s) before it verified.`,
     );
+  } else if (result.checkpoints?.failure) {
+    lines.push(`audit chain FAILS its signed checkpoints: ${result.checkpoints.failure.reason}.`);
   } else {
     lines.push(`audit chain OK: ${result.checked} sealed event(s) verified.`);
     if (result.head)
       lines.push(
         `head: seq ${result.head.seq}, position ${result.head.chainPosition}, hash ${result.head.hash}`,
       );
+    const c = result.checkpoints;
+    if (c) {
+      lines.push(
+        c.latest
+          ? `${c.verified} signed checkpoint(s) verified, latest at position ${c.latest.chainPosition} (${c.latest.createdAt}); key ${c.keyIds.join(', ')}.`
+          : 'no signed checkpoints yet.',
+      );
+    } else {
+      lines.push(
+        `no checkpoint file${checkpointFile ? ` at ${checkpointFile}` : ''}: only the chain's own consistency was checked.`,
+      );
+    }
   }
   if (result.unsealed > 0) {
     lines.push(
@@ -39,8 +89,17 @@ export function describe(result: ChainVerification): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const result = await verifyChain(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
-  const text = describe(result);
+  const { values } = parseArgs({
+    options: { checkpoints: { type: 'string' }, 'public-key': { type: 'string' } },
+  });
+  const defaults = defaultCheckpointSource();
+  const source: CheckpointSource = {
+    ...defaults,
+    ...(values.checkpoints && { file: resolve(values.checkpoints) }),
+    ...(values['public-key'] && { publicKeyFile: resolve(values['public-key']), privateKeyFile: undefined }),
+  };
+  const result = await verifyChain(process.env.DATABASE_URL || DEFAULT_DATABASE_URL, source);
+  const text = describe(result, source.file);
   if (result.ok) console.log(text);
   else console.error(text);
   process.exit(result.ok ? 0 : 1);

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 
@@ -89,7 +89,18 @@ function serviceAccount(
       else chownSync(join(path, entry.name), uid, gid);
     }
   };
-  return { root, wrap, own: () => chownTree(root) };
+  // The folder itself (the server writes its log there) and PostgreSQL's own folders; never the rest of
+  // `.data/`, where the installation's secrets must stay readable by their owner only.
+  const own = () => {
+    chownSync(root, uid, gid);
+    for (const name of ['postgres', 'postgres-run', 'postgres.log']) {
+      const path = join(root, name);
+      if (!existsSync(path)) continue;
+      if (statSync(path).isDirectory()) chownTree(path);
+      else chownSync(path, uid, gid);
+    }
+  };
+  return { root, wrap, own };
 }
 
 function run([file, ...args]: Command, what: string): void {

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { publishedSecretProblems, SecretsError, withInstallSecrets } from '@baton/security';
 import { deploy } from '../db/migrate.js';
 import { seedDemoContent } from '../db/demo-content.js';
 import { adminBanner, DEFAULT_ADMIN_EMAIL, seed, type SeedResult } from '../db/seed.js';
@@ -57,6 +58,13 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
+/** Where to reach the api from here: a wildcard address is reached through loopback. */
+function probeHost(address: string): string {
+  if (address === '0.0.0.0') return '127.0.0.1';
+  if (address === '::') return '[::1]';
+  return address.includes(':') ? `[${address}]` : address;
+}
+
 const fail = async (line: string): Promise<never> => {
   if (!stopping) console.error(`baton: ${line}`);
   return shutdown(1);
@@ -77,10 +85,27 @@ function track(
 const { databaseUrl: serverUrl, redisUrl } = await starting.catch((error: unknown) =>
   fail(error instanceof ServiceError ? error.message : String(error)),
 );
-const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redisUrl, PORT: String(port) };
+/**
+ * The installation's secrets are resolved here once (generated on the first start) and handed to the
+ * api and the worker in their environment, so both use the same values. After the services, so a
+ * private PostgreSQL has already set up `.data/` the way its account needs; before the build, so a
+ * published development secret stops the start at once (the api checks the rest of the configuration).
+ */
+const base: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redisUrl, PORT: String(port) };
 // The api and worker get the runtime role's URL (set below) and nothing that could alter the schema.
-delete env.DATABASE_OWNER_URL;
-delete env.DATABASE_ADMIN_URL;
+delete base.DATABASE_OWNER_URL;
+delete base.DATABASE_ADMIN_URL;
+let env: NodeJS.ProcessEnv = base;
+try {
+  env = withInstallSecrets(base, { defaultFile: join(root, '.data', 'secrets.env'), say });
+  const published = publishedSecretProblems(env);
+  if (published.length > 0) throw new SecretsError(published);
+} catch (error) {
+  if (!(error instanceof SecretsError)) throw error;
+  for (const problem of error.problems) console.error(`baton: invalid configuration: ${problem}`);
+  await shutdown(1);
+}
+const host = env.HOST || '127.0.0.1';
 
 say('building (cached after the first run)…');
 if (stopping) await shutdown(0);
@@ -90,7 +115,8 @@ const build = track(
     cwd: root,
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    // The build needs no secrets, so it is not given them.
+    env: { ...base, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
   }),
   (signal) => {
     try {
@@ -162,7 +188,7 @@ const deadline = Date.now() + 60_000;
 for (;;) {
   if (stopping) break;
   try {
-    const response = await fetch(`http://127.0.0.1:${port}/api/health/ready`);
+    const response = await fetch(`http://${probeHost(host)}:${port}/api/health/ready`);
     if (response.ok) break;
   } catch {
     // not listening yet
@@ -175,6 +201,11 @@ for (;;) {
 }
 if (!stopping) {
   say(`ready — open ${publicUrl} (Ctrl-C or SIGTERM stops everything).`);
+  say(
+    ['127.0.0.1', 'localhost', '::1'].includes(host)
+      ? `listening on ${host}:${port} only; set HOST=0.0.0.0 to accept other machines.`
+      : `listening on ${host}:${port}.`,
+  );
   // After the start-up logs, so it does not scroll away.
   if (firstAdmin) console.log(adminBanner(firstAdmin));
 }

@@ -4,6 +4,7 @@ import { runProcess } from './process-runner.js';
 await runProcess('api', async (env, logger) => {
   const app = await createApi(env, logger);
   await app.listen(env.PORT, env.HOST);
-  logger.info({ port: env.PORT, host: env.HOST }, 'api listening');
+  // HOST is loopback unless the operator set it: say so, so a "cannot connect" from elsewhere is explained.
+  logger.info({ port: env.PORT, host: env.HOST }, `api listening on ${env.HOST}:${env.PORT}`);
   return app;
 });

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { ConfigError, loadEnv, type Env } from './config/env.schema.js';
+import { SecretsError, withInstallSecrets } from '@baton/security';
 import { createLogger } from './logging/logger.js';
+import { DEFAULT_SECRETS_FILE } from './paths.js';
 import { preflight } from './preflight.js';
 
 /**
@@ -18,9 +20,17 @@ export async function runProcess(
 
   let env: Env;
   try {
-    env = loadEnv();
+    // Under `npm start` the secrets arrive in the environment; a process started directly reads the
+    // installation's secrets file itself (generating it on the very first start).
+    env = loadEnv(
+      withInstallSecrets(process.env, {
+        defaultFile: DEFAULT_SECRETS_FILE,
+        say: (line) => process.stderr.write(`baton ${name}: ${line}\n`),
+      }),
+    );
   } catch (error) {
-    if (error instanceof ConfigError) return fail(error.problems.map((p) => `invalid configuration: ${p}`));
+    if (error instanceof ConfigError || error instanceof SecretsError)
+      return fail(error.problems.map((p) => `invalid configuration: ${p}`));
     throw error;
   }
 

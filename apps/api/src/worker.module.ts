@@ -6,6 +6,7 @@ import { WorkerModule } from './jobs/jobs.module.js';
 import { AgentIdleLoop } from './modules/agents/agent-idle.loop.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { DisconnectGraceHandler } from './modules/agents/disconnect-grace.handler.js';
+import { AuditCheckpointLoop } from './modules/audit/audit-checkpoint.loop.js';
 import { AuditSealerLoop } from './modules/audit/audit-sealer.loop.js';
 import { BotTurnHandler } from './modules/bots/bot-turn.handler.js';
 import { BotTurnsRecoveryLoop } from './modules/bots/bot-turns-recovery.loop.js';
@@ -68,6 +69,7 @@ export class WorkerAppModule {
       ],
       providers: [
         AuditSealerLoop,
+        AuditCheckpointLoop,
         RoutingSweeperLoop,
         AgentIdleLoop,
         WhatsappPendingLoop,

@@ -14,6 +14,7 @@ import {
   type TestApi,
   startApi,
 } from './support/api.js';
+import { testEnv } from './support/test-env.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -21,7 +22,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function auditVerifyCli(): { status: number | null; output: string } {
   const run = spawnSync('npm', ['run', '-s', 'audit:verify'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: inject('databaseUrl') },
+    // This file's (absent) checkpoint file, never whatever a local install keeps in `.data/`.
+    env: {
+      ...process.env,
+      DATABASE_URL: inject('databaseUrl'),
+      AUDIT_CHECKPOINT_FILE: testEnv().AUDIT_CHECKPOINT_FILE,
+      AUDIT_CHECKPOINT_KEY_FILE: testEnv().AUDIT_CHECKPOINT_KEY_FILE,
+    },
     encoding: 'utf8',
   });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };

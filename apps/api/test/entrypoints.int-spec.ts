@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { REPO_ROOT } from '../src/paths.js';
+import { TEST_SECRETS } from './support/test-secrets.js';
 
 // These tests run the built processes exactly as `npm start` and production do. `npm test` builds first.
 const DIST = join(REPO_ROOT, 'dist', 'apps', 'api');
@@ -29,6 +30,9 @@ function run(entry: 'main.js' | 'worker.js', env: NodeJS.ProcessEnv): Run {
       REDIS_URL: inject('redisUrl'),
       REDIS_PREFIX: inject('redisPrefix'),
       LOG_LEVEL: 'info',
+      // Checkpoints would sign this shared test database into the repository's `.data/`.
+      AUDIT_CHECKPOINT_SINKS: 'none',
+      ...TEST_SECRETS,
       ...env,
     },
   });
@@ -111,10 +115,18 @@ describe('api process start-up', () => {
     }
   });
 
-  it('refuses production defaults, naming each variable, before touching anything', async () => {
-    const api = run('main.js', { NODE_ENV: 'production' });
+  it('refuses production without its secrets, naming each variable, before touching anything', async () => {
+    const api = run('main.js', {
+      NODE_ENV: 'production',
+      APP_SECRET: undefined,
+      DATA_ENCRYPTION_KEYS: undefined,
+      BLIND_INDEX_KEY: undefined,
+      // Not the checkout's own secrets file, which a developer's `npm start` may have created.
+      SECRETS_FILE: join(REPO_ROOT, 'dist', 'no-such-secrets.env'),
+    });
     expect(await api.exited).toBe(1);
-    expect(api.stderr()).toContain('baton api: invalid configuration: APP_SECRET is required in production');
+    for (const name of Object.keys(TEST_SECRETS))
+      expect(api.stderr()).toContain(`baton api: invalid configuration: ${name} is required in production`);
     expect(api.stderr()).not.toMatch(/\n\s+at /);
   });
 });

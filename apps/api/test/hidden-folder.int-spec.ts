@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT } from '../src/paths.js';
+import { TEST_SECRETS } from './support/test-secrets.js';
 import { eventually } from './support/api.js';
 import { freePort } from './support/processes.js';
 
@@ -40,6 +41,7 @@ describe('built product under a dot folder', () => {
         REDIS_URL: inject('redisUrl'),
         REDIS_PREFIX: `${inject('redisPrefix')}-dot`,
         LOG_LEVEL: 'warn',
+        ...TEST_SECRETS,
       },
     });
     api.stdout?.on('data', (c: Buffer) => (output += c.toString()));

@@ -1,7 +1,13 @@
+import { PUBLISHED_SECRETS, SECRET_NAMES } from '@baton/security';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT } from '../src/paths.js';
+import { TEST_SECRETS } from './support/test-secrets.js';
 import { eventually } from './support/api.js';
 import { descendants, freePort, listening, stillRunning } from './support/processes.js';
 
@@ -24,7 +30,10 @@ afterEach(() => {
   started = undefined;
 });
 
-function npmStart(port: number): { child: ChildProcess; output: () => string; exited: Promise<unknown> } {
+function npmStart(
+  port: number,
+  overrides: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; output: () => string; exited: Promise<unknown> } {
   const child = spawn('npm', ['start'], {
     cwd: REPO_ROOT,
     // Its own process group, so the only signal anything in it gets is the one the test sends to npm.
@@ -43,6 +52,10 @@ function npmStart(port: number): { child: ChildProcess; output: () => string; ex
       LOG_LEVEL: 'warn',
       // Other test files share this database: this worker must not recover their work in progress.
       RECOVERY_SWEEP_SECONDS: '0',
+      // Checkpoints would sign this shared test database into the repository's `.data/`.
+      AUDIT_CHECKPOINT_SINKS: 'none',
+      ...TEST_SECRETS,
+      ...overrides,
     },
   });
   started = child;
@@ -84,4 +97,72 @@ describe('npm start', () => {
       expect(npm.output()).toContain('baton: stopped.');
     }, 120_000);
   }
+
+  describe('on an installation outside tests', () => {
+    let scratch: string;
+    beforeEach(() => {
+      scratch = mkdtempSync(join(tmpdir(), 'baton-start-'));
+    });
+    afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+    /** Nothing given but where the secrets file goes: what `npm start` on a fresh clone has. */
+    const fresh = (file: string): NodeJS.ProcessEnv => ({
+      NODE_ENV: 'development',
+      SECRETS_FILE: file,
+      HOST: undefined,
+      ...Object.fromEntries(SECRET_NAMES.map((name) => [name, undefined])),
+    });
+
+    it('generates the secrets once, hands the same ones to the api and the worker, prints none and listens on loopback', async () => {
+      const file = join(scratch, '.data', 'secrets.env');
+      const port = await freePort();
+      const npm = npmStart(port, fresh(file));
+      const ready = await eventually(
+        npm.output,
+        (out) => out.includes('baton: ready') || out.includes('stopped.'),
+        90_000,
+      );
+      expect(ready).toContain('baton: ready');
+
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const generated = npm
+        .output()
+        .match(
+          /baton: generated this installation's secrets in \S+ — back it up; without it encrypted data cannot be read/g,
+        );
+      expect(generated).toEqual([
+        `baton: generated this installation's secrets in ${file} — back it up; without it encrypted data cannot be read`,
+      ]);
+      const secrets = parseEnv(readFileSync(file, 'utf8'));
+      for (const name of SECRET_NAMES) expect(npm.output()).not.toContain(secrets[name]);
+      // Both processes run on the file's values, handed over by `npm start`.
+      const product = descendants(npm.child.pid as number).filter((p) =>
+        /dist\/apps\/api\/(main|worker)\.js/.test(p.command),
+      );
+      expect(product).toHaveLength(2);
+      for (const { pid } of product) {
+        const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+        for (const name of SECRET_NAMES) expect(environment).toContain(`${name}=${secrets[name]}`);
+      }
+      expect(npm.output()).toContain(
+        `baton: listening on 127.0.0.1:${port} only; set HOST=0.0.0.0 to accept other machines.`,
+      );
+
+      process.kill(npm.child.pid as number, 'SIGTERM');
+      await npm.exited;
+    }, 120_000);
+
+    it('refuses a published development secret before building anything, saying what to do', async () => {
+      const npm = npmStart(await freePort(), {
+        ...fresh(join(scratch, 'secrets.env')),
+        BLIND_INDEX_KEY: PUBLISHED_SECRETS.BLIND_INDEX_KEY,
+      });
+      await npm.exited;
+      expect(npm.child.exitCode).toBe(1);
+      expect(npm.output()).toMatch(
+        /baton: invalid configuration: BLIND_INDEX_KEY is a development value published with Baton's source, so anyone can use it; remove it .* or set a value of your own\n/,
+      );
+      expect(npm.output()).not.toContain('building');
+    }, 60_000);
+  });
 });

@@ -149,5 +149,25 @@ export const ZChainVerification = z.object({
     .nullable(),
   unsealed: z.number().int(),
   oldestUnsealedSeconds: z.number().nullable(),
+  /**
+   * The chain held against the signed checkpoints kept outside the database; absent when no
+   * checkpoint file was found to check against.
+   */
+  checkpoints: z
+    .object({
+      /** Checkpoints whose signature is valid and whose hash the database still has. */
+      verified: z.number().int(),
+      latest: z.object({ chainPosition: z.string(), hash: z.string(), createdAt: z.string() }).nullable(),
+      keyIds: z.array(z.string()),
+      /** The first disagreement: a bad signature, a rewritten position, or events removed from the end. */
+      failure: z
+        .object({
+          chainPosition: z.string().nullable(),
+          createdAt: z.string().nullable(),
+          reason: z.string(),
+        })
+        .nullable(),
+    })
+    .optional(),
 });
 export type ChainVerification = z.infer<typeof ZChainVerification>;

@@ -34,9 +34,19 @@ export const AgentServerEvent = {
   MessageDeliveryChanged: 'message.delivery_changed',
   /** `{ reason }` (`ZSessionEnded`): the session ended on purpose; the server closes the socket next. */
   SessionEnded: 'session.ended',
+  /**
+   * `{ conversationId }` (`ZConversationWithdrawn`): this user can no longer see the conversation (it
+   * moved to a queue they are not in, or to someone else); the inbox drops it. Nothing more about it follows.
+   */
+  ConversationWithdrawn: 'conversation.withdrawn',
+  /** `{}`: this user's queues, supervised queues or permissions changed; re-read what the screen shows. */
+  AccessChanged: 'access.changed',
 } as const;
 
 const conversationId = z.uuid();
+
+export const ZConversationWithdrawn = z.object({ conversationId });
+export type ConversationWithdrawn = z.infer<typeof ZConversationWithdrawn>;
 
 /** `message.delivery_changed` on `/agent`: the message's new `deliveryStatus`, located by `seq`. */
 export const ZMessageDeliveryChanged = z.object({

@@ -1,5 +1,6 @@
 import type { ChainVerification } from '@baton/contracts';
 import { createHash } from 'node:crypto';
+import type { CheckpointSet } from './audit-checkpoint.js';
 
 /** The `prev_hash` of the first sealed event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -67,16 +68,37 @@ export function chainHash(prevHash: string, row: AuditRow, chainPos: bigint | st
 /** Runs one parameterised query; lets the API (Prisma) and the CLI (pg) share the verifier. */
 export type SqlRunner = <T>(sql: string, params: unknown[]) => Promise<T[]>;
 
+export interface ChainWalkOptions {
+  pageSize?: number;
+  /** Signed checkpoints to hold the chain against (see `checkpointSet`). */
+  checkpoints?: CheckpointSet;
+  /** Start after this trusted event instead of at the genesis (the worker's check since its last checkpoint). */
+  after?: { chainPos: bigint; hash: string };
+}
+
+const short = (hash: string) => `${hash.slice(0, 12)}…`;
+
 /**
  * Walks the sealed chain in order and reports the first event whose position, link or content
- * does not match. Reads in pages so it runs in constant memory on any table size.
+ * does not match, or whose hash differs from a signed checkpoint for its position. Reads in pages
+ * so it runs in constant memory on any table size.
  */
-export async function verifyAuditChain(run: SqlRunner, pageSize = 5000): Promise<ChainVerification> {
-  let expectedPos = 1n;
-  let prevHash = GENESIS_HASH;
+export async function verifyAuditChain(
+  run: SqlRunner,
+  options: ChainWalkOptions | number = {},
+): Promise<ChainVerification> {
+  const {
+    pageSize = 5000,
+    checkpoints,
+    after,
+  } = typeof options === 'number' ? { pageSize: options } : options;
+  let expectedPos = after ? after.chainPos + 1n : 1n;
+  let prevHash = after?.hash ?? GENESIS_HASH;
   let checked = 0;
   let head: ChainVerification['head'] = null;
   let firstBroken: ChainVerification['firstBroken'] = null;
+  let checkpointFailure = checkpoints?.failure ?? null;
+  let anchorsMatched = 0;
 
   outer: for (;;) {
     const rows = await run<AuditRow>(
@@ -99,6 +121,18 @@ export async function verifyAuditChain(run: SqlRunner, pageSize = 5000): Promise
         firstBroken = broken('content does not match its hash (the event was altered)');
         break outer;
       }
+      for (const anchor of checkpoints?.anchors.get(pos) ?? []) {
+        if (anchor.hash !== row.hash) {
+          // The chain is consistent but not the one that was signed: it was rewritten and re-hashed.
+          checkpointFailure ??= {
+            chainPosition: String(pos),
+            createdAt: anchor.createdAt,
+            reason: `position ${pos}: database hash ${short(row.hash)} differs from the signed checkpoint of ${anchor.createdAt} (${short(anchor.hash)}); an event at or before this position was rewritten`,
+          };
+          break outer;
+        }
+        anchorsMatched += 1;
+      }
       checked += 1;
       prevHash = row.hash;
       head = { chainPosition: String(pos), seq: String(row.seq), hash: row.hash };
@@ -107,17 +141,34 @@ export async function verifyAuditChain(run: SqlRunner, pageSize = 5000): Promise
     if (rows.length < pageSize) break;
   }
 
+  const latest = checkpoints?.latest ?? null;
+  if (!firstBroken && latest && BigInt(latest.chainPos) >= expectedPos) {
+    checkpointFailure ??= {
+      chainPosition: latest.chainPos,
+      createdAt: latest.createdAt,
+      reason: `position ${latest.chainPos}: the signed checkpoint of ${latest.createdAt} names an event the database no longer has (the chain ends at ${expectedPos - 1n}); the newest events were removed`,
+    };
+  }
+
   const [unsealed] = await run<{ count: string | bigint; oldest: Date | null }>(
     `SELECT count(*) AS count, min(occurred_at) AS oldest FROM audit_events WHERE chain_pos IS NULL`,
     [],
   );
   const oldest = unsealed?.oldest ?? null;
   return {
-    ok: firstBroken === null,
+    ok: firstBroken === null && checkpointFailure === null,
     checked,
     head,
     firstBroken,
     unsealed: Number(unsealed?.count ?? 0),
     oldestUnsealedSeconds: oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : null,
+    ...(checkpoints && {
+      checkpoints: {
+        verified: anchorsMatched,
+        latest: latest && { chainPosition: latest.chainPos, hash: latest.hash, createdAt: latest.createdAt },
+        keyIds: checkpoints.keyIds,
+        failure: checkpointFailure,
+      },
+    }),
   };
 }

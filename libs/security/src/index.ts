@@ -1,4 +1,7 @@
 /** Framework-free security primitives shared by the API and the operator tools. */
 export * from './audit-chain.js';
+export * from './audit-checkpoint.js';
+export * from './audit-checkpoint-files.js';
 export * from './password.hasher.js';
 export * from './password.policy.js';
+export * from './install-secrets.js';

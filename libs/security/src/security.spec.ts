@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
 import { GENESIS_HASH, chainHash, verifyAuditChain, type AuditRow, type SqlRunner } from './audit-chain.js';
+import { checkpointSet, signCheckpoint } from './audit-checkpoint.js';
 import { generateOneTimePassword, hashPassword, verifyPassword } from './password.hasher.js';
 import { passwordProblems } from './password.policy.js';
 
@@ -113,5 +115,39 @@ describe('audit hash chain', () => {
     const result = await verifyAuditChain(runner(rows));
     expect(result.firstBroken).toMatchObject({ seq: '5' });
     expect(result.firstBroken?.reason).toContain('position 4 is missing');
+  });
+  it('a chain rewritten and re-hashed is consistent on its own, but not with a checkpoint signed before', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const original = sealed(Array.from({ length: 10 }, (_, i) => row(i + 1)));
+    const signedAt = (pos: number) =>
+      JSON.stringify(
+        signCheckpoint(
+          {
+            database: 'baton',
+            chainPos: String(pos),
+            hash: original[pos - 1]!.hash!,
+            createdAt: `2026-12-0${pos % 9}T00:00:00.000Z`,
+          },
+          privateKey,
+        ),
+      );
+    const checkpoints = checkpointSet([signedAt(3), signedAt(6), signedAt(10)], [publicKey], 'baton');
+    expect(await verifyAuditChain(runner(original), { checkpoints })).toMatchObject({
+      ok: true,
+      checkpoints: { verified: 3, latest: { chainPosition: '10' }, failure: null },
+    });
+
+    const rewritten = sealed(original.map((r, i) => (i === 4 ? { ...r, data: { n: 'changed' } } : r)));
+    const result = await verifyAuditChain(runner(rewritten), { checkpoints });
+    expect(result).toMatchObject({ ok: false, firstBroken: null, checkpoints: { verified: 1 } });
+    expect(result.checkpoints?.failure?.reason).toMatch(
+      /^position 6: database hash [0-9a-f]{12}… differs from the signed checkpoint of 2026-12-06/,
+    );
+
+    const truncated = await verifyAuditChain(runner(original.slice(0, 8)), { checkpoints });
+    expect(truncated).toMatchObject({ ok: false, firstBroken: null });
+    expect(truncated.checkpoints?.failure?.reason).toContain(
+      'names an event the database no longer has (the chain ends at 8)',
+    );
   });
 });

@@ -1,15 +1,7 @@
+import { publishedSecretProblems, SECRET_NAMES } from '@baton/security';
 import { z } from 'zod';
+import { auditCheckpointProblems, ZAuditCheckpointEnv } from './audit-checkpoint.env.js';
 import { DEFAULT_MIGRATIONS_DIR, DEFAULT_WEB_DIST_DIR, DEFAULT_WIDGET_DIST_DIR } from '../paths.js';
-
-/**
- * Development defaults for secrets. They make `npm start` work out of the box and are refused
- * in production, where every secret must be set to a value of the operator's own.
- */
-export const DEV_SECRETS = {
-  APP_SECRET: 'dev-only-app-secret-change-me-0123456789abcdef',
-  DATA_ENCRYPTION_KEYS: 'dev1:ZGV2LW9ubHktZGF0YS1rZXktMzItYnl0ZXMtbG9uZyE=',
-  BLIND_INDEX_KEY: 'dev-only-blind-index-key-change-me-0123456789',
-} as const;
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const bool = z
@@ -45,7 +37,8 @@ const encryptionKeys = z.string().transform((raw, ctx) => {
 
 export const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Loopback unless set: a fresh install is not reachable from other machines until the operator says so. */
+  HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),
   /** Public origin used in links and cookie decisions; HTTPS origins get Secure cookies and HSTS. */
   PUBLIC_URL: z.url().optional(),
@@ -120,9 +113,12 @@ export const ZEnv = z.object({
   WIDGET_DIST_DIR: z.string().default(DEFAULT_WIDGET_DIST_DIR),
   SERVE_WEB: bool.default(true),
 
-  APP_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRETS.APP_SECRET),
-  DATA_ENCRYPTION_KEYS: encryptionKeys.prefault(DEV_SECRETS.DATA_ENCRYPTION_KEYS),
-  BLIND_INDEX_KEY: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRETS.BLIND_INDEX_KEY),
+  APP_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  DATA_ENCRYPTION_KEYS: encryptionKeys,
+  BLIND_INDEX_KEY: z.string().min(32, 'must be at least 32 characters'),
+  /** Where, outside tests, the secrets not set in the environment are kept (generated on the first start). */
+  SECRETS_FILE: z.string().min(1).optional(),
+  ...ZAuditCheckpointEnv.shape,
 });
 
 export type Env = z.output<typeof ZEnv>;
@@ -134,35 +130,41 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET_NAMES = Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[];
-
 /**
- * Parses and validates the environment. In production a secret that is missing or still the
- * development default is an error naming the variable, so a deployment can never run on
- * publicly known keys.
+ * Parses and validates the environment. A missing secret, or one of the published development values
+ * outside tests, is an error naming the variable, so no installation runs on publicly known keys.
+ * Secrets from the installation's secrets file are merged in beforehand (withInstallSecrets, @baton/security).
  */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const raw = Object.fromEntries(
     Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
   );
   const problems: string[] = [];
+  const reported = new Set<string>();
 
+  for (const name of SECRET_NAMES) {
+    if (raw[name] !== undefined) continue;
+    reported.add(name);
+    problems.push(
+      raw.NODE_ENV === 'production'
+        ? `${name} is required in production: set it in the environment or in the secrets file (see .env.example)`
+        : `${name} is not set: set it in the environment, or let \`npm start\` generate it (see .env.example)`,
+    );
+  }
   if (raw.NODE_ENV === 'production') {
-    for (const name of SECRET_NAMES) {
-      if (raw[name] === undefined) problems.push(`${name} is required in production (see .env.example)`);
-      else if (raw[name] === DEV_SECRETS[name]) {
-        problems.push(`${name} is still the development default; set a unique secret for production`);
-      }
-    }
     if (raw.DATABASE_URL === undefined) problems.push('DATABASE_URL is required in production');
     if (raw.REDIS_URL === undefined) problems.push('REDIS_URL is required in production');
   }
 
   const parsed = ZEnv.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues)
-      problems.push(`${issue.path.join('.') || 'env'}: ${issue.message}`);
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.') || 'env';
+      if (!reported.has(name)) problems.push(`${name}: ${issue.message}`);
+    }
   }
+  problems.push(...publishedSecretProblems(raw));
+  if (parsed.success) problems.push(...auditCheckpointProblems(parsed.data));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
 }

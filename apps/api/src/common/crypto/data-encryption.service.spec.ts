@@ -5,7 +5,16 @@ import { DataEncryptionService } from './data-encryption.service.js';
 
 const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');
 const service = (keys: string) =>
-  new DataEncryptionService(new ConfigService(loadEnv({ DATA_ENCRYPTION_KEYS: keys })));
+  new DataEncryptionService(
+    new ConfigService(
+      loadEnv({
+        NODE_ENV: 'test',
+        APP_SECRET: 'a'.repeat(32),
+        BLIND_INDEX_KEY: 'b'.repeat(32),
+        DATA_ENCRYPTION_KEYS: keys,
+      }),
+    ),
+  );
 
 describe('DataEncryptionService', () => {
   it('round-trips, with a fresh IV each time, under the first key', () => {

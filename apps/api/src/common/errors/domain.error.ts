@@ -1,14 +1,6 @@
-/** Codes shared by every module; feature modules add their own `<feature>.<reason>` codes. */
-export const CommonErrorCode = {
-  ValidationFailed: 'validation_failed',
-  NotFound: 'not_found',
-  Unauthenticated: 'unauthenticated',
-  Forbidden: 'forbidden',
-  Conflict: 'conflict',
-  RateLimited: 'rate_limited',
-  ServiceUnavailable: 'service_unavailable',
-  Internal: 'internal_error',
-} as const;
+import { CommonErrorCode } from '@baton/contracts';
+
+export { CommonErrorCode };
 
 export interface FieldProblem {
   path: string;

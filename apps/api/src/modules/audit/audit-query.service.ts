@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { AuditEvent as AuditEventRow } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
+import { AuditCheckpointService } from './audit-checkpoint.service.js';
 import { verifyAuditChain } from '@baton/security';
 
 export function toAuditEvent(row: AuditEventRow): AuditEvent {
@@ -42,7 +43,10 @@ function where(filter: AuditFilter): Prisma.AuditEventWhereInput {
 
 @Injectable()
 export class AuditQueryService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly checkpoints: AuditCheckpointService,
+  ) {}
 
   async search(query: AuditQuery): Promise<AuditPage> {
     const rows = await this.prisma.auditEvent.findMany({
@@ -72,7 +76,11 @@ export class AuditQueryService {
     }
   }
 
-  verify(): Promise<ChainVerification> {
-    return verifyAuditChain((sql, params) => this.prisma.$queryRawUnsafe(sql, ...params));
+  /** Re-hashes the chain and holds it against the signed checkpoints of the file sink, if there is one. */
+  async verify(): Promise<ChainVerification> {
+    const checkpoints = await this.checkpoints.fileCheckpoints();
+    return verifyAuditChain((sql, params) => this.prisma.$queryRawUnsafe(sql, ...params), {
+      ...(checkpoints && { checkpoints }),
+    });
   }
 }

@@ -109,7 +109,7 @@ export class AuditController {
     yield '\n]\n';
   }
 
-  /** Walks the hash chain and names the first broken event, if any. */
+  /** Walks the hash chain, holds it against the signed checkpoints, and names the first disagreement. */
   @Get('verify')
   @RequirePermission(Permission.AuditVerify)
   async verify(): Promise<ChainVerification> {
@@ -118,7 +118,18 @@ export class AuditController {
       action: 'audit.verified',
       result: result.ok ? 'success' : 'failed',
       target: { type: 'audit' },
-      data: { checked: result.checked, firstBroken: result.firstBroken, unsealed: result.unsealed },
+      data: {
+        checked: result.checked,
+        firstBroken: result.firstBroken,
+        unsealed: result.unsealed,
+        checkpoints: result.checkpoints
+          ? {
+              verified: result.checkpoints.verified,
+              latest: result.checkpoints.latest?.chainPosition ?? null,
+              failure: result.checkpoints.failure,
+            }
+          : null,
+      },
     });
     return result;
   }

@@ -212,7 +212,12 @@ export class ConversationTransitions {
       actorUserId,
     );
     return [
-      { type: 'conversation.queued', conversationId: c.id, queueId: queue.id },
+      {
+        type: 'conversation.queued',
+        conversationId: c.id,
+        queueId: queue.id,
+        ...(c.queueId && c.queueId !== queue.id ? { fromQueueId: c.queueId } : {}),
+      },
       {
         type: 'conversation.handed_off',
         conversationId: c.id,
@@ -381,7 +386,12 @@ export class ConversationTransitions {
       { fromQueueId: c.queueId, toQueueId: queueId, fromUserId: c.assigneeId },
       actorUserId,
     );
-    events.push({ type: 'conversation.queued', conversationId: c.id, queueId });
+    events.push({
+      type: 'conversation.queued',
+      conversationId: c.id,
+      queueId,
+      ...(c.queueId && c.queueId !== queueId ? { fromQueueId: c.queueId } : {}),
+    });
     return events;
   }
 

@@ -5,7 +5,8 @@ import { LOGGER } from '../../logging/logging.module.js';
 
 /** Facts published after a transaction commits; routing, realtime fan-out and jobs react to them. */
 export type DomainEvent =
-  | { type: 'conversation.queued'; conversationId: string; queueId: string }
+  /** `fromQueueId`: the queue it was transferred out of, whose members no longer see it. */
+  | { type: 'conversation.queued'; conversationId: string; queueId: string; fromQueueId?: string }
   | { type: 'conversation.assigned'; conversationId: string; queueId: string | null; assigneeId: string }
   | { type: 'conversation.released'; conversationId: string; queueId: string | null; fromUserId: string }
   | { type: 'conversation.changed'; conversationId: string }
@@ -41,6 +42,11 @@ export type DomainEvent =
     }
   | { type: 'agent.status_changed'; userId: string; presence: string }
   | { type: 'queue.changed'; queueId: string }
+  /**
+   * Queue memberships, supervisor flags or role permissions changed for these users (null: anyone
+   * may be affected): their open sockets must join and leave rooms to match, on every instance.
+   */
+  | { type: 'access.changed'; userIds: string[] | null }
   /** Sessions of a user ended (one, or all but `exceptSessionId`): their sockets must close everywhere. */
   /** One session (`sessionId`) or every session of the user but `exceptSessionId` ended, and why. */
   /** A session got a new token (`sessionId` is the old id): sockets opened with the old one must reconnect. */
@@ -65,8 +71,10 @@ export class DomainEventsService {
 
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
-  subscribe(handler: Handler): void {
-    this.handlers.push(handler);
+  /** `first`: runs before every handler subscribed without it (for reactions others must not precede). */
+  subscribe(handler: Handler, options: { first?: boolean } = {}): void {
+    if (options.first) this.handlers.unshift(handler);
+    else this.handlers.push(handler);
   }
 
   async publish(...events: DomainEvent[]): Promise<void> {

@@ -58,7 +58,7 @@ export class QueuesService {
   }
 
   async create(input: QueueRequest): Promise<Queue> {
-    return this.prisma.$transaction(async (tx) => {
+    const queue = await this.prisma.$transaction(async (tx) => {
       await this.assertNameFree(tx, input.name);
       const queue = await tx.queue.create({ data: input, include: queueInclude });
       await this.audit.record(tx, {
@@ -68,6 +68,9 @@ export class QueuesService {
       });
       return toQueue(queue);
     });
+    // Those who supervise every queue now supervise this one too.
+    await this.events.publish({ type: 'access.changed', userIds: null });
+    return queue;
   }
 
   async update(id: string, input: QueueRequest): Promise<Queue> {
@@ -115,7 +118,7 @@ export class QueuesService {
 
   /** Replaces the members of a queue (skills and supervisor flags included). */
   async setMembers(id: string, input: QueueMembersRequest): Promise<Queue> {
-    const queue = await this.prisma.$transaction(async (tx) => {
+    const { queue, before } = await this.prisma.$transaction(async (tx) => {
       const before = await tx.queue.findUnique({ where: { id }, include: queueInclude });
       if (!before) throw notFound();
       const userIds = [...new Set(input.members.map((m) => m.userId))];
@@ -139,9 +142,15 @@ export class QueuesService {
           members: input.members,
         },
       });
-      return after;
+      return { queue: after, before: before.members };
     });
-    await this.events.publish({ type: 'queue.changed', queueId: id });
+    await this.events.publish(
+      { type: 'queue.changed', queueId: id },
+      {
+        type: 'access.changed',
+        userIds: [...new Set([...before.map((m) => m.userId), ...input.members.map((m) => m.userId)])],
+      },
+    );
     return toQueue(queue);
   }
 }

@@ -44,8 +44,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { SessionCookies } from '../auth/session-cookies.js';
 import { SessionService, type AuthSession } from '../auth/session.service.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
-import { SupervisorOverviewService } from '../routing/supervisor-overview.service.js';
-import { Room } from './realtime.events.js';
+import { AgentRoomsService } from './agent-rooms.service.js';
+import { conversationAudience, Room } from './realtime.events.js';
 import { socketClientIp, socketRequestContext, useRequestContextPerEvent } from './socket-context.js';
 import { WsExceptionsFilter } from './ws-exceptions.filter.js';
 import { WsSession, type AgentSocket } from './ws-session.decorator.js';
@@ -68,7 +68,7 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
     private readonly agents: AgentsService,
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
-    private readonly overview: SupervisorOverviewService,
+    private readonly rooms: AgentRoomsService,
     private readonly connections: AgentConnectionsService,
     private readonly jobs: JobsService,
     private readonly config: ConfigService,
@@ -81,6 +81,7 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
    * authenticated; a refusal reaches the client as `connect_error` ("unauthenticated").
    */
   afterInit(namespace: Namespace): void {
+    this.rooms.attach(namespace);
     // Heartbeat: this instance's agent sockets stay counted; those of a dead instance age out.
     this.heartbeat = setInterval(() => {
       const entries = [...namespace.sockets.values()]
@@ -143,16 +144,7 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
     }
     socket.data.sessionId = session.id;
     socket.data.userId = session.userId;
-    const memberships = await this.prisma.queueMember.findMany({
-      where: { userId: session.userId },
-      select: { queueId: true },
-    });
-    const supervised = can(session.permissions, Permission.AgentRead)
-      ? ((await this.overview.scopeFor(session.userId, can(session.permissions, Permission.QueueManage))) ??
-        (await this.prisma.queue.findMany({ where: { archivedAt: null }, select: { id: true } })).map(
-          (q) => q.id,
-        ))
-      : [];
+    const rooms = await this.rooms.roomsFor(session);
     if (can(session.permissions, Permission.PresenceUpdate)) {
       await this.connections.connected(session.userId, socket.id);
       // Any event from the inbox is activity; recorded at most once a minute per socket.
@@ -172,13 +164,7 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
         );
       });
     }
-    await socket.join([
-      Room.user(session.userId),
-      Room.session(session.id),
-      ...memberships.map((m) => Room.queue(m.queueId)),
-      ...(can(session.permissions, Permission.ConversationSupervise) ? [Room.supervisors] : []),
-      ...supervised.map((id) => Room.supervise(id)),
-    ]);
+    await socket.join([...rooms]);
     return true;
   }
 
@@ -193,7 +179,11 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
     return { ok: true, message: await this.conversations.send(session, conversationId, input) };
   }
 
-  /** Subscribes this socket to one conversation's events (after the same visibility check as REST). */
+  /**
+   * Subscribes this socket to one conversation's events (after the same visibility check as REST),
+   * through each way its user sees it: as its assignee, or as a member of its queue (this socket is
+   * in the queue's room exactly while that holds). When that way ends, the events stop.
+   */
   @SubscribeMessage(AgentClientEvent.JoinConversation)
   @RequirePermission(Permission.ConversationRead)
   async join(
@@ -202,7 +192,12 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
     @MessageBody(new ZodValidationPipe(ZSocketConversationRef)) body: SocketConversationRef,
   ): Promise<{ ok: true; conversation: Conversation }> {
     const conversation = await this.conversations.get(session, body.conversationId);
-    await socket.join(Room.conversation(conversation.id));
+    const rooms: string[] = [];
+    if (conversation.assigneeId === session.userId)
+      rooms.push(Room.conversationViaAssignee(conversation.id, session.userId));
+    if (conversation.queueId && socket.rooms.has(Room.queue(conversation.queueId)))
+      rooms.push(Room.conversationViaQueue(conversation.id, conversation.queueId));
+    await socket.join(rooms);
     return { ok: true, conversation };
   }
 
@@ -234,7 +229,8 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
       .of('/customer')
       .to(Room.contact(row.contactId))
       .emit(AgentServerEvent.TypingChanged, payload);
-    socket.to(Room.conversation(row.id)).emit(AgentServerEvent.TypingChanged, payload);
+    const staff = conversationAudience(row);
+    if (staff.length > 0) socket.to(staff).emit(AgentServerEvent.TypingChanged, payload);
     return { ok: true };
   }
 

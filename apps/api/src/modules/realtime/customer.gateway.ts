@@ -38,7 +38,7 @@ import {
 import { originAllowed, readWebchatPolicy } from '../widget/webchat-origin.policy.js';
 import { WidgetLimitsService } from '../widget/widget-limits.service.js';
 import { WidgetService } from '../widget/widget.service.js';
-import { Room } from './realtime.events.js';
+import { conversationAudience, Room } from './realtime.events.js';
 import { socketClientIp, socketRequestContext, useRequestContextPerEvent } from './socket-context.js';
 import { VisitorTokenService } from './visitor-token.service.js';
 import { WsExceptionsFilter } from './ws-exceptions.filter.js';
@@ -187,8 +187,9 @@ export class CustomerGateway implements OnGatewayInit {
       throw new DomainError(CommonErrorCode.NotFound, 'No such conversation.', 404);
     }
     const payload: TypingChanged = { conversationId: row.id, author: 'customer', typing: body.typing };
-    const rooms = [Room.conversation(row.id), ...(row.assigneeId ? [Room.user(row.assigneeId)] : [])];
-    this.server.server.of('/agent').to(rooms).emit(CustomerServerEvent.TypingChanged, payload);
+    const staff = conversationAudience(row);
+    if (staff.length > 0)
+      this.server.server.of('/agent').to(staff).emit(CustomerServerEvent.TypingChanged, payload);
     return { ok: true };
   }
 }

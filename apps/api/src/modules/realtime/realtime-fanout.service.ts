@@ -2,6 +2,7 @@ import {
   AgentServerEvent,
   type AgentState,
   CustomerServerEvent,
+  type ConversationWithdrawn,
   type CustomerConversationUpdated,
   type MessageDeliveryChanged,
   type QueuePositionChanged,
@@ -18,8 +19,24 @@ import { HandoffBriefs } from '../conversations/handoff-briefs.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 import { QueuePositionsService } from '../routing/queue-positions.service.js';
 import { SupervisorOverviewService } from '../routing/supervisor-overview.service.js';
-import { Room } from './realtime.events.js';
+import {
+  CONVERSATION_MOVED,
+  conversationAudience,
+  type ConversationMoved,
+  conversationRooms,
+  Room,
+} from './realtime.events.js';
 import { SocketEmitterService } from './socket-emitter.service.js';
+
+const audienceSelect = { id: true, status: true, queueId: true, assigneeId: true } as const;
+
+/** The inbox lists a conversation appears in: its queue's members' and its assignee's. */
+function listRooms(c: { queueId: string | null; assigneeId: string | null }): string[] {
+  const rooms: string[] = [];
+  if (c.queueId) rooms.push(Room.queue(c.queueId));
+  if (c.assigneeId) rooms.push(Room.user(c.assigneeId));
+  return rooms;
+}
 
 /** Events that leave the supervisor numbers as they are. */
 const OVERVIEW_UNCHANGED: ReadonlySet<DomainEvent['type']> = new Set([
@@ -48,6 +65,12 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
+    // Sockets of ended sessions close before anything else reacts to the end (their user's
+    // conversations going back to the queue, say), so they hear nothing more.
+    this.events.subscribe(
+      (event) => (event.type === 'sessions.revoked' ? this.sessionsRevoked(event) : undefined),
+      { first: true },
+    );
     this.events.subscribe((event) => this.fanOut(event));
   }
 
@@ -68,10 +91,7 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
       case 'conversation.changed':
         return this.conversationChanged(event);
       case 'agent.status_changed':
-        this.sockets.emit('/agent', Room.supervisors, AgentServerEvent.AgentStatusChanged, {
-          userId: event.userId,
-          presence: event.presence,
-        });
+        await this.agentStatusChanged(event.userId, event.presence);
         // The agent's own tabs follow a change made elsewhere: another tab, idle, or a disconnect.
         return this.pushAgentState(event.userId);
       case 'conversation.offered': {
@@ -85,7 +105,12 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
         return;
       }
       case 'conversation.sla_breached': {
-        const rooms = [Room.conversation(event.conversationId)];
+        const row = await this.prisma.conversation.findUnique({
+          where: { id: event.conversationId },
+          select: audienceSelect,
+        });
+        if (!row) return;
+        const rooms = conversationAudience(row);
         if (event.queueId) rooms.push(Room.supervise(event.queueId));
         this.sockets.emit('/agent', rooms, AgentServerEvent.SlaBreached, {
           conversationId: event.conversationId,
@@ -97,41 +122,41 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
         // Authenticated with the old token, which no longer works; the SPA reconnects with its new cookie.
         this.sockets.disconnect('/agent', Room.session(event.sessionId));
         return;
-      case 'sessions.revoked': {
-        // The tab reads why before it is closed, so it can say so on the sign-in screen.
-        const ended = sessionEndedEvent(event.reason);
-        if (event.sessionId)
-          this.sockets.emitThenDisconnect(
-            '/agent',
-            Room.session(event.sessionId),
-            undefined,
-            AgentServerEvent.SessionEnded,
-            ended,
-          );
-        else
-          this.sockets.emitThenDisconnect(
-            '/agent',
-            Room.user(event.userId),
-            event.exceptSessionId ? Room.session(event.exceptSessionId) : undefined,
-            AgentServerEvent.SessionEnded,
-            ended,
-          );
-        return;
-      }
       default:
         return;
     }
   }
 
+  private sessionsRevoked(event: Extract<DomainEvent, { type: 'sessions.revoked' }>): void {
+    // The tab reads why before it is closed, so it can say so on the sign-in screen.
+    const ended = sessionEndedEvent(event.reason);
+    if (event.sessionId)
+      this.sockets.emitThenDisconnect(
+        '/agent',
+        Room.session(event.sessionId),
+        undefined,
+        AgentServerEvent.SessionEnded,
+        ended,
+      );
+    else
+      this.sockets.emitThenDisconnect(
+        '/agent',
+        Room.user(event.userId),
+        event.exceptSessionId ? Room.session(event.exceptSessionId) : undefined,
+        AgentServerEvent.SessionEnded,
+        ended,
+      );
+  }
+
   private async messageCreated(conversationId: string, seq: number): Promise<void> {
     const message = await this.prisma.message.findUnique({
       where: { conversationId_seq: { conversationId, seq } },
-      include: { ...withAuthor, conversation: { select: { assigneeId: true, contactId: true } } },
+      include: { ...withAuthor, conversation: { select: { ...audienceSelect, contactId: true } } },
     });
     if (!message) return;
-    const staff = [Room.conversation(conversationId)];
-    if (message.conversation.assigneeId) staff.push(Room.user(message.conversation.assigneeId));
-    this.sockets.emit('/agent', staff, AgentServerEvent.MessageCreated, { message: toMessage(message) });
+    this.sockets.emit('/agent', conversationAudience(message.conversation), AgentServerEvent.MessageCreated, {
+      message: toMessage(message),
+    });
     // Internal notes and whispers never reach the customer.
     if (!message.internal) {
       this.sockets.emit(
@@ -151,18 +176,21 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
   ): Promise<void> {
     const conversation = await this.prisma.conversation.findUnique({
       where: { id: event.conversationId },
-      select: { assigneeId: true },
+      select: audienceSelect,
     });
     if (!conversation) return;
-    const staff = [Room.conversation(event.conversationId)];
-    if (conversation.assigneeId) staff.push(Room.user(conversation.assigneeId));
     const payload: MessageDeliveryChanged = {
       conversationId: event.conversationId,
       messageId: event.messageId,
       seq: event.seq,
       deliveryStatus: event.deliveryStatus,
     };
-    this.sockets.emit('/agent', staff, AgentServerEvent.MessageDeliveryChanged, payload);
+    this.sockets.emit(
+      '/agent',
+      conversationAudience(conversation),
+      AgentServerEvent.MessageDeliveryChanged,
+      payload,
+    );
   }
 
   private async conversationChanged(
@@ -177,10 +205,18 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
     const row = await this.prisma.conversation.findUnique({ where: { id: event.conversationId } });
     if (!row) return;
     const conversation = toConversation(row);
-    const rooms = [Room.conversation(row.id)];
-    if (row.queueId) rooms.push(Room.queue(row.queueId));
-    if (row.assigneeId) rooms.push(Room.user(row.assigneeId));
-    if (event.type === 'conversation.released') rooms.push(Room.user(event.fromUserId));
+    // Those who can see it now: whoever opened it through its queue or assignee, its queue's lists,
+    // and its assignee. A closed conversation still tells them it closed, then they leave its rooms.
+    const seeing = [...conversationRooms(row), ...listRooms(row)];
+    const leftQueue = event.type === 'conversation.queued' ? event.fromQueueId : undefined;
+    if (leftQueue && row.queueId) {
+      const moved: ConversationMoved = {
+        conversationId: row.id,
+        fromQueueId: leftQueue,
+        toQueueId: row.queueId,
+      };
+      this.sockets.toInstances(CONVERSATION_MOVED, moved);
+    }
     if (event.type === 'conversation.assigned') {
       // The agent reads why it came and what was said before, without a second request.
       this.sockets.emit('/agent', Room.user(event.assigneeId), AgentServerEvent.ConversationAssigned, {
@@ -188,7 +224,20 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
         handoff: await this.briefs.of(row),
       });
     }
-    this.sockets.emit('/agent', rooms, AgentServerEvent.ConversationUpdated, { conversation });
+    this.sockets.emit('/agent', seeing, AgentServerEvent.ConversationUpdated, { conversation });
+    if (row.status === 'closed') this.sockets.leave('/agent', conversationRooms(row));
+    // Whoever could see it before and cannot now hears only that it is gone: its former assignee, or
+    // the members of the queue it left. (A transfer out of someone's hands and queue tells them twice.)
+    const before =
+      event.type === 'conversation.released'
+        ? Room.user(event.fromUserId)
+        : leftQueue
+          ? Room.queue(leftQueue)
+          : null;
+    if (before) {
+      const withdrawn: ConversationWithdrawn = { conversationId: row.id };
+      this.sockets.emit('/agent', before, AgentServerEvent.ConversationWithdrawn, withdrawn, listRooms(row));
+    }
     // The widget says who is helping; only the display name reaches the customer, never the user id.
     const assignee = row.assigneeId
       ? await this.prisma.user.findUnique({ where: { id: row.assigneeId }, select: { displayName: true } })
@@ -205,6 +254,20 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
       customerUpdate,
     );
     if (row.queueId && event.type !== 'conversation.changed') await this.pushPositions(row.queueId);
+  }
+
+  /** To the supervisors of the agent's queues (and admins), who see that agent on their wall. */
+  private async agentStatusChanged(userId: string, presence: string): Promise<void> {
+    const memberships = await this.prisma.queueMember.findMany({
+      where: { userId },
+      select: { queueId: true },
+    });
+    this.sockets.emit(
+      '/agent',
+      memberships.map((m) => Room.supervise(m.queueId)),
+      AgentServerEvent.AgentStatusChanged,
+      { userId, presence },
+    );
   }
 
   private async pushAgentState(userId: string): Promise<void> {

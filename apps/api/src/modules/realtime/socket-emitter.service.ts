@@ -27,8 +27,26 @@ export class SocketEmitterService {
     this.emitter = new Emitter(publisher, { key: SOCKET_IO_KEY(redis.prefix) });
   }
 
-  emit(namespace: '/agent' | '/customer', rooms: string | string[], event: string, payload: unknown): void {
-    this.emitter.of(namespace).to(rooms).emit(event, payload);
+  /** Sends `event` to the sockets in any of `rooms` (each once), but those also in one of `except`. */
+  emit(
+    namespace: '/agent' | '/customer',
+    rooms: string | string[],
+    event: string,
+    payload: unknown,
+    except: string[] = [],
+  ): void {
+    if (rooms.length === 0) return;
+    this.emitter.of(namespace).to(rooms).except(except).emit(event, payload);
+  }
+
+  /** Tells every API instance's `/agent` namespace (listeners registered with `namespace.on(event)`). */
+  toInstances(event: string, payload: unknown): void {
+    this.emitter.of('/agent').serverSideEmit(event, payload);
+  }
+
+  /** Makes every socket in `rooms` leave them, on every instance. */
+  leave(namespace: '/agent' | '/customer', rooms: string[]): void {
+    if (rooms.length > 0) this.emitter.of(namespace).in(rooms).socketsLeave(rooms);
   }
 
   /** Closes the sockets in `room` on every instance, without a word: their clients reconnect. */

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError, ValidationError } from '../../common/errors/domain.error.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { DomainEventsService } from '../events/domain-events.service.js';
 
 const notFound = () => new DomainError(CommonErrorCode.NotFound, 'No such role.', 404);
 
@@ -23,6 +24,7 @@ export class RolesService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
+    private readonly events: DomainEventsService,
   ) {}
 
   permissions(): readonly string[] {
@@ -80,7 +82,7 @@ export class RolesService {
 
   async update(id: string, input: RoleRequest): Promise<Role> {
     const permissions = checkPermissions(input.permissions);
-    return this.prisma.$transaction(async (tx) => {
+    const { role, holders } = await this.prisma.$transaction(async (tx) => {
       const before = await this.editable(tx, id);
       if (input.name !== before.name && (await tx.role.findUnique({ where: { name: input.name } }))) {
         throw new DomainError('roles.name_taken', 'A role with this name already exists.', 409);
@@ -98,8 +100,12 @@ export class RolesService {
           removed: before.permissions.filter((p) => !permissions.includes(p)),
         },
       });
-      return { ...role, permissions, userCount: before._count.users };
+      const holders = await tx.userRole.findMany({ where: { roleId: id }, select: { userId: true } });
+      return { role: { ...role, permissions, userCount: before._count.users }, holders };
     });
+    // Its holders' open sockets keep only the rooms the new permissions allow.
+    await this.events.publish({ type: 'access.changed', userIds: holders.map((h) => h.userId) });
+    return role;
   }
 
   async remove(id: string): Promise<void> {

@@ -96,6 +96,24 @@ function UnsealedNote({ count, oldest }: { count: number; oldest: number | null 
   );
 }
 
+/** What the signed checkpoints (kept outside the database) say about the chain. */
+function CheckpointNote({ checkpoints }: { checkpoints: ChainVerification['checkpoints'] }) {
+  if (!checkpoints)
+    return (
+      <p className="muted">
+        No signed checkpoint file was found, so only the chain&apos;s own consistency was checked.
+      </p>
+    );
+  if (checkpoints.failure) return <p>{checkpoints.failure.reason}.</p>;
+  if (!checkpoints.latest) return <p className="muted">No signed checkpoints yet.</p>;
+  return (
+    <p className="muted">
+      {checkpoints.verified.toLocaleString()} signed checkpoint{checkpoints.verified === 1 ? '' : 's'} agree,
+      the latest at position {checkpoints.latest.chainPosition} ({checkpoints.latest.createdAt}).
+    </p>
+  );
+}
+
 function VerificationText({ result }: { result: ChainVerification }) {
   const unsealed =
     result.unsealed > 0 ? (
@@ -117,11 +135,24 @@ function VerificationText({ result }: { result: ChainVerification }) {
             truncated tail later.
           </p>
         )}
+        <CheckpointNote checkpoints={result.checkpoints} />
         {unsealed}
       </>
     );
   }
   const broken = result.firstBroken;
+  if (!broken && result.checkpoints?.failure) {
+    return (
+      <>
+        <p>
+          <strong>The chain disagrees with its signed checkpoints.</strong>
+        </p>
+        <CheckpointNote checkpoints={result.checkpoints} />
+        <p>The database was changed after the checkpoint was signed; preserve it and investigate.</p>
+        {unsealed}
+      </>
+    );
+  }
   return (
     <>
       <p>

@@ -25,6 +25,7 @@ export function ConversationView({
   brief,
   pending,
   customerTyping,
+  withdrawn,
   onSend,
   onRetry,
 }: {
@@ -34,6 +35,8 @@ export function ConversationView({
   brief: HandoffBrief | null;
   pending: PendingMessage[];
   customerTyping: boolean;
+  /** No longer visible to me: kept on screen as it was, read-only. */
+  withdrawn: boolean;
   onSend: (body: string, internal: boolean) => void;
   onRetry: (p: PendingMessage) => void;
 }) {
@@ -41,7 +44,7 @@ export function ConversationView({
   const canClaim = useCan(Permission.ConversationClaim);
   const [error, setError] = useState<unknown>(null);
   const scroller = useRef<HTMLDivElement>(null);
-  const mine = conversation.status === 'assigned' && conversation.assigneeId === me;
+  const mine = !withdrawn && conversation.status === 'assigned' && conversation.assigneeId === me;
   const { unseen, toEnd } = useStickToBottom(scroller, messages.length + pending.length);
 
   const claim = async () => {
@@ -69,7 +72,7 @@ export function ConversationView({
             </p>
           </div>
           <div className="actions">
-            {conversation.status === 'queued' && canClaim && (
+            {conversation.status === 'queued' && canClaim && !withdrawn && (
               <button type="button" className="button button--primary" onClick={() => void claim()}>
                 Claim
               </button>
@@ -119,12 +122,14 @@ export function ConversationView({
           {canReply && mine ? (
             <Composer conversationId={conversation.id} onSend={onSend} />
           ) : (
-            <p className="muted small composer-hint">
-              {conversation.status === 'queued'
-                ? 'Claim the conversation to reply.'
-                : conversation.status === 'assigned'
-                  ? 'Another agent holds this conversation.'
-                  : `This conversation is ${conversation.status}.`}
+            <p className="muted small composer-hint" role={withdrawn ? 'status' : undefined}>
+              {withdrawn
+                ? 'This conversation has left your queues: you no longer follow it.'
+                : conversation.status === 'queued'
+                  ? 'Claim the conversation to reply.'
+                  : conversation.status === 'assigned'
+                    ? 'Another agent holds this conversation.'
+                    : `This conversation is ${conversation.status}.`}
             </p>
           )}
         </div>

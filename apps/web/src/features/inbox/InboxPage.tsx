@@ -194,6 +194,7 @@ export default function InboxPage() {
             brief={state.briefs[selected.id] ?? null}
             pending={state.pending.filter((p) => p.conversationId === selected.id)}
             customerTyping={Boolean(state.typing[selected.id])}
+            withdrawn={Boolean(state.withdrawn[selected.id])}
             onSend={(body, internal) => send(selected.id, body, internal)}
             onRetry={retry}
           />

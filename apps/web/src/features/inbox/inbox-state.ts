@@ -27,6 +27,8 @@ export interface InboxState {
   unread: Record<string, number>;
   offers: Offer[];
   typing: Record<string, boolean>;
+  /** Conversations I can no longer see (moved out of my queues or my hands); shown read-only if open. */
+  withdrawn: Record<string, true>;
   pending: PendingMessage[];
   /** Conversations assigned to me live that I have not opened yet, oldest first (the toasts and the tab title). */
   arrived: string[];
@@ -36,6 +38,7 @@ export interface InboxState {
 export type InboxAction =
   | { type: 'conversations.loaded'; conversations: ConversationListItem[]; me: string }
   | { type: 'conversation.changed'; conversation: Conversation; me: string }
+  | { type: 'conversation.withdrawn'; conversationId: string }
   | { type: 'brief.loaded'; conversationId: string; brief: HandoffBrief }
   | { type: 'messages.added'; conversationId: string; messages: Message[]; fromServerPush?: boolean }
   | { type: 'offer.received'; offer: Offer }
@@ -56,6 +59,7 @@ export const initialInbox = (pending: PendingMessage[]): InboxState => ({
   unread: {},
   offers: [],
   typing: {},
+  withdrawn: {},
   pending,
   arrived: [],
   selectedId: null,
@@ -118,7 +122,24 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
         c.status === 'queued' ? state.offers : state.offers.filter((o) => o.conversation.id !== c.id);
       const stillMine = c.status === 'assigned' && c.assigneeId === action.me;
       const arrived = stillMine ? state.arrived : state.arrived.filter((id) => id !== c.id);
-      return { ...state, conversations, offers, arrived };
+      const { [c.id]: _back, ...withdrawn } = state.withdrawn;
+      return { ...state, conversations, offers, arrived, withdrawn };
+    }
+    case 'conversation.withdrawn': {
+      const id = action.conversationId;
+      const conversations = { ...state.conversations };
+      // The open one stays on screen, read-only, so the agent sees where it went rather than a blank.
+      if (id !== state.selectedId) delete conversations[id];
+      const { [id]: _unread, ...unread } = state.unread;
+      return {
+        ...state,
+        conversations,
+        unread,
+        offers: state.offers.filter((o) => o.conversation.id !== id),
+        arrived: state.arrived.filter((x) => x !== id),
+        typing: { ...state.typing, [id]: false },
+        withdrawn: { ...state.withdrawn, [id]: true },
+      };
     }
     case 'brief.loaded':
       return { ...state, briefs: { ...state.briefs, [action.conversationId]: action.brief } };

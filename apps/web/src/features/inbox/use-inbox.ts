@@ -2,11 +2,12 @@ import type {
   AgentState,
   Conversation,
   ConversationListItem,
+  ConversationWithdrawn,
   HandoffBrief,
   Message,
   MessageDeliveryChanged,
 } from '@baton/contracts';
-import { AgentClientEvent, AgentServerEvent } from '@baton/contracts';
+import { AgentClientEvent, AgentServerEvent, CommonErrorCode } from '@baton/contracts';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { useSession } from '../../auth/session';
 import { agentSocket, ask, SocketRequestError } from '../../lib/agent-socket';
@@ -94,12 +95,22 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
 
   useEffect(() => {
     const socket = agentSocket();
-    const onConnect = () => {
+    /** Re-reads the lists and the open conversation (and re-joins it, if still mine to see). */
+    const reread = () => {
       void loadLists().catch(() => undefined);
       const selected = stateRef.current.selectedId;
-      if (selected) void open(selected).catch(() => undefined);
+      if (selected)
+        void open(selected).catch((error: unknown) => {
+          if (error instanceof SocketRequestError && error.code === CommonErrorCode.NotFound)
+            dispatch({ type: 'conversation.withdrawn', conversationId: selected });
+        });
+    };
+    const onConnect = () => {
+      reread();
       for (const p of stateRef.current.pending) if (!p.failed) void deliver(p);
     };
+    const onWithdrawn = ({ conversationId }: ConversationWithdrawn) =>
+      dispatch({ type: 'conversation.withdrawn', conversationId });
     const onMessage = ({ message }: { message: Message }) =>
       dispatch({
         type: 'messages.added',
@@ -152,6 +163,8 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
     socket.on(AgentServerEvent.TypingChanged, onTyping);
     socket.on(AgentServerEvent.MessageDeliveryChanged, onDelivery);
     socket.on(AgentServerEvent.AgentStateChanged, onAgentState);
+    socket.on(AgentServerEvent.ConversationWithdrawn, onWithdrawn);
+    socket.on(AgentServerEvent.AccessChanged, reread);
     if (socket.connected) onConnect();
     return () => {
       socket.off('connect', onConnect);
@@ -162,6 +175,8 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
       socket.off(AgentServerEvent.TypingChanged, onTyping);
       socket.off(AgentServerEvent.MessageDeliveryChanged, onDelivery);
       socket.off(AgentServerEvent.AgentStateChanged, onAgentState);
+      socket.off(AgentServerEvent.ConversationWithdrawn, onWithdrawn);
+      socket.off(AgentServerEvent.AccessChanged, reread);
     };
   }, [loadLists, open, deliver, me, onAgentState]);
 

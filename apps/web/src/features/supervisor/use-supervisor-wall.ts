@@ -89,6 +89,9 @@ export function useSupervisorWall() {
     socket.on(AgentServerEvent.SupervisorOverviewChanged, onOverview);
     socket.on(AgentServerEvent.AgentStatusChanged, onStatus);
     socket.on(AgentServerEvent.ConversationUpdated, onConversation);
+    // The queues I supervise changed: what the wall shows is re-read, not patched.
+    const onAccess = () => void reload();
+    socket.on(AgentServerEvent.AccessChanged, onAccess);
     // It may have connected between the first render and this subscription.
     if (socket.connected) setLink('live');
     const refresh = setInterval(() => void loadOverview(), SNAPSHOT_REFRESH_MS);
@@ -99,6 +102,7 @@ export function useSupervisorWall() {
       socket.off(AgentServerEvent.SupervisorOverviewChanged, onOverview);
       socket.off(AgentServerEvent.AgentStatusChanged, onStatus);
       socket.off(AgentServerEvent.ConversationUpdated, onConversation);
+      socket.off(AgentServerEvent.AccessChanged, onAccess);
     };
   }, [reload, loadOverview]);
 

@@ -1,4 +1,10 @@
-import { AgentClientEvent, AgentServerEvent, type Conversation, type Message } from '@baton/contracts';
+import {
+  AgentClientEvent,
+  AgentServerEvent,
+  type Conversation,
+  type ConversationWithdrawn,
+  type Message,
+} from '@baton/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { agentSocket, ask } from '../../lib/agent-socket';
 import { api } from '../../lib/api';
@@ -49,9 +55,17 @@ export function useWatchedConversation(id: string) {
     const onUpdated = ({ conversation: c }: { conversation: Conversation }) => {
       if (c.id === id) setConversation(c);
     };
+    // It moved to a queue I do not belong to: nothing more about it will come.
+    const onWithdrawn = ({ conversationId }: ConversationWithdrawn) => {
+      if (conversationId !== id) return;
+      setWatching(false);
+      setWatchError(new Error('This conversation has left your queues: you can no longer follow it.'));
+    };
     socket.on(AgentServerEvent.ConversationUpdated, onUpdated);
+    socket.on(AgentServerEvent.ConversationWithdrawn, onWithdrawn);
     return () => {
       socket.off(AgentServerEvent.ConversationUpdated, onUpdated);
+      socket.off(AgentServerEvent.ConversationWithdrawn, onWithdrawn);
     };
   }, [id]);
 
