@@ -14,7 +14,8 @@ const MIGRATION = 'message_kinds';
  * recognised by its audit event, other staff messages are notes or replies by `internal`.
  */
 describe(`the ${MIGRATION} migration`, () => {
-  const url = new URL(inject('databaseUrl'));
+  // A migration test: it runs as the administrator, who creates and drops its scratch database.
+  const url = new URL(inject('databaseAdminUrl'));
   url.pathname = `/${url.pathname.slice(1).slice(0, 30)}_kinds_${randomBytes(4).toString('hex')}`;
   const databaseUrl = url.toString();
   const before = mkdtempSync(path.join(tmpdir(), 'baton-migrations-'));
@@ -23,7 +24,7 @@ describe(`the ${MIGRATION} migration`, () => {
   afterAll(async () => {
     await db.end().catch(() => undefined);
     rmSync(before, { recursive: true, force: true });
-    const admin = new pg.Client({ connectionString: inject('databaseUrl') });
+    const admin = new pg.Client({ connectionString: inject('databaseAdminUrl') });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`);
     await admin.end();

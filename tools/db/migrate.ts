@@ -1,6 +1,8 @@
 // Migration CLI that works without Prisma's native schema engine (see schema-engine.ts).
-//   tsx tools/db/migrate.ts deploy | create <name> | status | resolve --rolled-back <migration>...
-// Env: DATABASE_URL, BATON_PRISMA_SCHEMA, BATON_MIGRATIONS_DIR (paths default to the repo's prisma/ folder).
+//   tsx tools/db/migrate.ts deploy | grants | create <name> | status | resolve --rolled-back <migration>...
+// Env: DATABASE_OWNER_URL (the owner role, which migrates; DATABASE_URL when unset), DATABASE_URL (the
+// runtime role, which `deploy` and `grants` give its privileges), BATON_PRISMA_SCHEMA, BATON_MIGRATIONS_DIR
+// (paths default to the repo's prisma/ folder).
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -19,13 +21,27 @@ import {
   type MigrationStatus,
 } from './schema-engine.js';
 import { DEFAULT_DATABASE_URL } from '../start/local-services.js';
+import { applyRuntimeGrants } from './grants.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 type Log = (line: string) => void;
 
+/** The URL migrations run with: the owner role's. */
 export function resolveDatabaseUrl(): string {
-  return process.env['DATABASE_URL'] || DEFAULT_DATABASE_URL;
+  return process.env['DATABASE_OWNER_URL'] || process.env['DATABASE_URL'] || DEFAULT_DATABASE_URL;
+}
+
+/**
+ * The runtime role to grant to: DATABASE_URL's user, when DATABASE_OWNER_URL names another. Without
+ * both, a single role migrates and nothing is granted (the api then refuses to run as that owner).
+ */
+export function resolveRuntimeRole(): string | undefined {
+  const ownerUrl = process.env['DATABASE_OWNER_URL'];
+  const runtimeUrl = process.env['DATABASE_URL'];
+  if (!ownerUrl || !runtimeUrl) return undefined;
+  const user = (url: string) => decodeURIComponent(new URL(url).username);
+  return user(runtimeUrl) && user(runtimeUrl) !== user(ownerUrl) ? user(runtimeUrl) : undefined;
 }
 
 export function prismaPaths(): { schemaPath: string; migrationsDir: string } {
@@ -37,10 +53,14 @@ export function prismaPaths(): { schemaPath: string; migrationsDir: string } {
   };
 }
 
-/** Applies pending migrations (creating the database if needed). Used by the start script and test setup. */
+/**
+ * Applies pending migrations (creating the database if needed), then gives the runtime role its
+ * privileges (tools/db/grants.ts). Used by the start script and test setup.
+ */
 export async function deploy(
   databaseUrl = resolveDatabaseUrl(),
   log: Log = console.log,
+  runtimeRole = resolveRuntimeRole(),
 ): Promise<{ applied: string[] }> {
   const opts = await prepare(databaseUrl, log);
   const result = await applyMigrations(opts);
@@ -50,6 +70,12 @@ export async function deploy(
       ? `${result.applied.length} migration(s) applied to "${databaseName(databaseUrl)}".`
       : 'No pending migrations.',
   );
+  if (runtimeRole) await applyRuntimeGrants(databaseUrl, runtimeRole, log);
+  else
+    log(
+      'No runtime role to grant to: set DATABASE_OWNER_URL (the owner, who migrates) and DATABASE_URL ' +
+        '(the runtime role the api and worker use); see docs/SECURITY.md#database-roles.',
+    );
   return result;
 }
 
@@ -151,6 +177,14 @@ async function main(argv: string[]): Promise<number> {
     case 'deploy':
       await deploy(url);
       return 0;
+    case 'grants': {
+      // For databases migrated by another tool (the regular `prisma migrate deploy`).
+      const runtimeRole = resolveRuntimeRole();
+      if (!runtimeRole)
+        throw new MigrationError('grants needs DATABASE_OWNER_URL and DATABASE_URL with different users.');
+      await applyRuntimeGrants(url, runtimeRole, console.log);
+      return 0;
+    }
     case 'create':
       if (args.length !== 1 || !args[0]) throw new MigrationError('Usage: migrate.ts create <name>');
       await create(args[0], url);
@@ -165,7 +199,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     default:
       throw new MigrationError(
-        'Usage: migrate.ts deploy | create <name> | status | resolve --rolled-back <migration>...',
+        'Usage: migrate.ts deploy | grants | create <name> | status | resolve --rolled-back <migration>...',
       );
   }
 }

@@ -14,6 +14,7 @@ import { publishedSecretProblems, SecretsError, withInstallSecrets } from '@bato
 import { deploy } from '../db/migrate.js';
 import { seedDemoContent } from '../db/demo-content.js';
 import { adminBanner, DEFAULT_ADMIN_EMAIL, seed, type SeedResult } from '../db/seed.js';
+import { databaseRoleUrls } from './database-roles.js';
 import { ensureLocalServices, ServiceError } from './local-services.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -81,7 +82,7 @@ function track(
   return child;
 }
 
-const { databaseUrl, redisUrl } = await starting.catch((error: unknown) =>
+const { databaseUrl: serverUrl, redisUrl } = await starting.catch((error: unknown) =>
   fail(error instanceof ServiceError ? error.message : String(error)),
 );
 /**
@@ -90,7 +91,10 @@ const { databaseUrl, redisUrl } = await starting.catch((error: unknown) =>
  * private PostgreSQL has already set up `.data/` the way its account needs; before the build, so a
  * published development secret stops the start at once (the api checks the rest of the configuration).
  */
-const base = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PORT: String(port) };
+const base: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redisUrl, PORT: String(port) };
+// The api and worker get the runtime role's URL (set below) and nothing that could alter the schema.
+delete base.DATABASE_OWNER_URL;
+delete base.DATABASE_ADMIN_URL;
 let env: NodeJS.ProcessEnv = base;
 try {
   env = withInstallSecrets(base, { defaultFile: join(root, '.data', 'secrets.env'), say });
@@ -130,7 +134,15 @@ if (built !== 0) await fail('the build failed; run `npm run build` to see why.')
 
 let firstAdmin: SeedResult['admin'];
 try {
-  await deploy(databaseUrl, (line) => say(line));
+  // Migrations as the owner role; the seed, the demo content and the app as the runtime role.
+  const { ownerUrl, runtimeUrl: databaseUrl } = await databaseRoleUrls({
+    serverUrl,
+    dataRoot: join(root, '.data'),
+    env: process.env,
+    say,
+  });
+  env.DATABASE_URL = databaseUrl;
+  await deploy(ownerUrl, (line) => say(line), decodeURIComponent(new URL(databaseUrl).username));
   const seeded = await seed(databaseUrl, process.env.SEED_ADMIN_EMAIL || undefined);
   say(`built-in roles ready: ${seeded.roles.join(', ')}`);
   firstAdmin = seeded.admin;

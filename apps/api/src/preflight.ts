@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Env } from './config/env.schema.js';
 import { describeUrl } from './logging/logger.js';
+import { describeDatabaseRoleProblem } from './prisma/database-role.js';
 import { describeMigrationsProblem, readMigrationsState } from './prisma/migrations-state.js';
 
 const TIMEOUT_MS = 3_000;
@@ -26,11 +27,9 @@ async function checkPostgres(env: Env): Promise<string | undefined> {
     return `PostgreSQL is not reachable at ${where} (${reason(error)}); start it or set DATABASE_URL.`;
   }
   try {
-    const state = await readMigrationsState(
-      async (sql) => (await client.query(sql)).rows,
-      env.MIGRATIONS_DIR,
-    );
-    return describeMigrationsProblem(state);
+    const query = async <R>(sql: string): Promise<R[]> => (await client.query(sql)).rows as R[];
+    const state = await readMigrationsState(query, env.MIGRATIONS_DIR);
+    return describeMigrationsProblem(state) ?? (await describeDatabaseRoleProblem(query));
   } finally {
     await client.end().catch(() => undefined);
   }

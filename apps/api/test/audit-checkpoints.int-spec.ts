@@ -46,13 +46,22 @@ const TEST_KEY_PEM = createPrivateKey({
 
 /** A database of this file's own: the attack below rewrites the whole chain, which other files share. */
 function createDatabase(): string {
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `${url.pathname}_ckpt`;
-  const databaseUrl = url.toString();
+  const at = (base: string) => {
+    const url = new URL(base);
+    url.pathname = `${url.pathname}_ckpt`;
+    return url.toString();
+  };
+  const databaseUrl = at(inject('databaseUrl'));
   for (const tool of ['tools/db/migrate.ts deploy', 'tools/db/seed.ts']) {
     const [script, ...args] = tool.split(' ');
     const run = spawnSync(TSX, ['--conditions=@baton/source', join(REPO_ROOT, script!), ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, SEED_ADMIN_EMAIL: 'admin@baton.test' },
+      env: {
+        ...process.env,
+        // Migrated by the owner role, used by the app as the runtime role, as the shared database is.
+        DATABASE_OWNER_URL: at(inject('databaseOwnerUrl')),
+        DATABASE_URL: databaseUrl,
+        SEED_ADMIN_EMAIL: 'admin@baton.test',
+      },
       encoding: 'utf8',
     });
     if (run.status !== 0) throw new Error(`${tool} failed:\n${run.stderr}${run.stdout}`);
@@ -132,7 +141,7 @@ describe('signed audit checkpoints outside the database', () => {
   }
 
   /**
-   * The attack: as the database superuser, switch the append-only trigger off, apply `change` to a
+   * The attack: as the tables' owner (or a superuser), switch the append-only trigger off, apply `change` to a
    * sealed row, recompute every hash from there to the tip exactly as the sealer does, and switch the
    * trigger back on. The chain is then internally perfect.
    */
@@ -189,7 +198,12 @@ describe('signed audit checkpoints outside the database', () => {
     };
     api = await startApi(env);
     checkpoints = api.app.get(AuditCheckpointService);
-    db = new pg.Client({ connectionString: databaseUrl });
+    // The attacker holds the owner's credentials: only the owner can switch the trigger off.
+    db = new pg.Client({
+      connectionString: Object.assign(new URL(databaseUrl), {
+        username: new URL(inject('databaseOwnerUrl')).username,
+      }).toString(),
+    });
     await db.connect();
     admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
   }, 120_000);
@@ -200,7 +214,7 @@ describe('signed audit checkpoints outside the database', () => {
     await webhook?.close();
     syslog?.socket.close();
     if (databaseUrl) {
-      const server = new pg.Client({ connectionString: inject('databaseUrl') });
+      const server = new pg.Client({ connectionString: inject('databaseAdminUrl') });
       await server.connect();
       await server.query(`DROP DATABASE IF EXISTS "${new URL(databaseUrl).pathname.slice(1)}" WITH (FORCE)`);
       await server.end();

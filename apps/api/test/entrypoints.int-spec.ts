@@ -83,10 +83,12 @@ describe('api process start-up', () => {
 
   it('refuses to start on an unmigrated database and says which command to run', async () => {
     const database = `baton_test_pending_${randomUUID().slice(0, 8)}`;
-    const adminUrl = Object.assign(new URL(inject('databaseUrl')), { pathname: '/postgres' }).toString();
-    const admin = new pg.Client({ connectionString: adminUrl });
+    const admin = new pg.Client({ connectionString: inject('databaseAdminUrl') });
     await admin.connect();
-    await admin.query(`CREATE DATABASE "${database}"`);
+    // Owned by the owner role, as `npm run db:roles` creates it; the runtime role may still connect.
+    await admin.query(
+      `CREATE DATABASE "${database}" OWNER "${new URL(inject('databaseOwnerUrl')).username}"`,
+    );
     try {
       const url = Object.assign(new URL(inject('databaseUrl')), { pathname: `/${database}` }).toString();
       const api = run('main.js', { DATABASE_URL: url });
@@ -97,6 +99,19 @@ describe('api process start-up', () => {
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
       await admin.end();
+    }
+  });
+
+  it("refuses to run as the tables' owner, which could rewrite the audit trail", async () => {
+    for (const entry of ['main.js', 'worker.js'] as const) {
+      const started = run(entry, { DATABASE_URL: inject('databaseOwnerUrl') });
+      expect(await started.exited).toBe(1);
+      expect(started.stderr()).toBe(
+        `baton ${entry === 'main.js' ? 'api' : 'worker'}: cannot start: connected to PostgreSQL as ` +
+          `"${new URL(inject('databaseOwnerUrl')).username}", which owns audit_events, may create objects in ` +
+          'schema public, may change or delete audit events; the api and worker must use the runtime role, ' +
+          'which owns nothing (docs/SECURITY.md#database-roles).\n',
+      );
     }
   });
 

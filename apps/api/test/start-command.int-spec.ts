@@ -45,6 +45,7 @@ function npmStart(
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: inject('databaseUrl'),
+      DATABASE_OWNER_URL: inject('databaseOwnerUrl'),
       REDIS_URL: inject('redisUrl'),
       REDIS_PREFIX: `${inject('redisPrefix')}-start-${randomBytes(3).toString('hex')}`,
       SEED_DEMO: 'false',

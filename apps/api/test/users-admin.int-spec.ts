@@ -554,7 +554,8 @@ describe('user administration', () => {
 describe('the last active admin', () => {
   const runDatabaseUrl = new URL(inject('databaseUrl'));
   const databaseName = `${runDatabaseUrl.pathname.slice(1)}_last_admin`;
-  const databaseUrl = Object.assign(new URL(runDatabaseUrl), { pathname: `/${databaseName}` }).toString();
+  const at = (url: string) => Object.assign(new URL(url), { pathname: `/${databaseName}` }).toString();
+  const databaseUrl = at(inject('databaseUrl'));
   const FIRST_ADMIN = 'first-admin@baton.test';
   let api: TestApi;
 
@@ -563,7 +564,14 @@ describe('the last active admin', () => {
     return promisify(execFile)(
       join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
       ['--conditions=@baton/source', join(REPO_ROOT, 'tools', 'db', script), ...args],
-      { env: { ...process.env, DATABASE_URL: databaseUrl, SEED_ADMIN_EMAIL: FIRST_ADMIN } },
+      {
+        env: {
+          ...process.env,
+          DATABASE_OWNER_URL: at(inject('databaseOwnerUrl')),
+          DATABASE_URL: databaseUrl,
+          SEED_ADMIN_EMAIL: FIRST_ADMIN,
+        },
+      },
     );
   }
 
@@ -574,8 +582,7 @@ describe('the last active admin', () => {
   });
   afterAll(async () => {
     await api?.close();
-    const maintenanceUrl = Object.assign(new URL(runDatabaseUrl), { pathname: '/postgres' }).toString();
-    const admin = new pg.Client({ connectionString: maintenanceUrl });
+    const admin = new pg.Client({ connectionString: inject('databaseAdminUrl') });
     await admin.connect();
     try {
       await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
