@@ -1,16 +1,19 @@
 import { Permission } from '@baton/authz';
 import {
+  ZApiKey,
   ZApiKeyScope,
+  ZCreatedApiKey,
   type ApiKey,
   type ApiKeyRequest,
   type ApiKeyScope,
   type Channel,
   type CreatedApiKey,
 } from '@baton/contracts';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useCan } from '../../auth/session';
 import { api } from '../../lib/api';
-import { useApi } from '../../lib/use-api';
+import { apiKeysQuery, channelsQuery, queryKeys, useListCache } from '../../lib/queries';
 import { Dialog } from '../../ui/Dialog';
 import { CheckboxField, Field, SelectField } from '../../ui/forms';
 import { Ago, PageHeader } from '../../ui/Page';
@@ -39,18 +42,19 @@ function statusOf(key: ApiKey, now = Date.now()): { label: string; badge: string
 }
 
 export default function ApiKeysPage() {
-  const keys = useApi<ApiKey[]>('/api-keys');
+  const keys = useQuery(apiKeysQuery());
   const canChannels = useCan(Permission.ChannelManage);
-  const channels = useApi<Channel[]>(canChannels ? '/channels' : null);
-  const channelsPending = canChannels && channels.loading && !channels.data && !channels.error;
+  const channels = useQuery({ ...channelsQuery(), enabled: canChannels });
+  const channelsPending = canChannels && channels.isPending && !channels.error;
+  const cache = useListCache<ApiKey>(queryKeys.apiKeys);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   // The new key is shown once the creation dialog has closed, so the two dialogs never fight over focus.
   const fresh = useRef<CreatedApiKey | null>(null);
   const [showRevoked, setShowRevoked] = useState(false);
 
-  const replace = (key: ApiKey) =>
-    keys.setData((list) => [...(list ?? []).filter((k) => k.id !== key.id), key].sort(newestFirst));
+  // Parsing as a listed key drops a new key's secret: it is shown once and never cached.
+  const replace = (key: ApiKey) => cache.upsert(ZApiKey.parse(key), newestFirst);
   const channelName = (id: string | null) =>
     id === null ? null : (channels.data?.find((c) => c.id === id)?.name ?? `Channel ${id.slice(0, 8)}…`);
 
@@ -91,7 +95,7 @@ export default function ApiKeysPage() {
 
       {creating && !channelsPending && (
         <KeyCreator
-          channels={channels.data}
+          channels={channels.data ?? null}
           onCreated={(key) => {
             replace(key);
             fresh.current = key;
@@ -180,7 +184,9 @@ function KeysTable({
                       accessibleLabel={`Revoke ${key.name}`}
                       title={`Revoke ${key.name}?`}
                       confirmLabel="Revoke key"
-                      onConfirm={async () => onRevoked(await api.post<ApiKey>(`/api-keys/${key.id}/revoke`))}
+                      onConfirm={async () =>
+                        onRevoked(await api.post(`/api-keys/${key.id}/revoke`, {}, ZApiKey))
+                      }
                     >
                       <p>
                         Every call with <code>bk_{key.prefix}_…</code> is refused from now on; the bot using
@@ -234,7 +240,7 @@ function KeyCreator({
       // The key works through the whole chosen day, local time.
       expiresAt: expires ? new Date(`${expires}T23:59:59`).toISOString() : null,
     };
-    onCreated(await api.post<CreatedApiKey>('/api-keys', request));
+    onCreated(await api.post('/api-keys', request, ZCreatedApiKey));
   };
 
   return (

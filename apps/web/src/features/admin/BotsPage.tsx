@@ -1,5 +1,6 @@
 import { Permission } from '@baton/authz';
 import {
+  ZBot,
   ZBotRequest,
   type Bot,
   type BotEngineKind,
@@ -7,10 +8,11 @@ import {
   type Channel,
   type Queue,
 } from '@baton/contracts';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useCan } from '../../auth/session';
 import { api } from '../../lib/api';
-import { useApi } from '../../lib/use-api';
+import { botsQuery, channelsQuery, queryKeys, useListCache } from '../../lib/queries';
 import { CheckboxField, Field, SelectField, TextAreaField } from '../../ui/forms';
 import { PageHeader } from '../../ui/Page';
 import {
@@ -24,7 +26,6 @@ import {
   percent,
   queueLabel,
   splitList,
-  upsert,
   useQueueOptions,
 } from './setup-shared';
 
@@ -42,9 +43,11 @@ const ENGINES: Record<BotEngineKind, { label: string; hint: string }> = {
 type Open = { bot: Bot | null } | null;
 
 export default function BotsPage() {
-  const bots = useApi<Bot[]>('/bots');
+  const bots = useQuery(botsQuery());
+  const cache = useListCache<Bot>(queryKeys.bots);
+  const client = useQueryClient();
   const canChannels = useCan(Permission.ChannelManage);
-  const channels = useApi<Channel[]>(canChannels ? '/channels' : null);
+  const channels = useQuery({ ...channelsQuery(), enabled: canChannels });
   const { queues, pending } = useQueueOptions();
   const [open, setOpen] = useState<Open>(null);
 
@@ -69,9 +72,13 @@ export default function BotsPage() {
           <BotsTable
             bots={list}
             queues={queues}
-            channels={channels.data}
+            channels={channels.data ?? null}
             onEdit={(bot) => setOpen({ bot })}
-            onDeleted={(id) => bots.setData((current) => (current ?? []).filter((b) => b.id !== id))}
+            onDeleted={(id) => {
+              cache.remove(id);
+              // Deleting a bot detaches it from its channels.
+              void client.invalidateQueries({ queryKey: queryKeys.channels });
+            }}
           />
         )}
       </Listing>
@@ -79,7 +86,7 @@ export default function BotsPage() {
         <BotEditor
           bot={open.bot}
           queues={queues}
-          onSaved={(bot) => bots.setData((list) => upsert(list, bot, byName))}
+          onSaved={(bot) => cache.upsert(bot, byName)}
           onDone={() => setOpen(null)}
         />
       )}
@@ -245,7 +252,7 @@ function BotEditor({
       confidenceThreshold: Number(threshold) / 100,
       model: form.model?.trim() || null,
     };
-    onSaved(bot ? await api.put<Bot>(`/bots/${bot.id}`, body) : await api.post<Bot>('/bots', body));
+    onSaved(bot ? await api.put(`/bots/${bot.id}`, body, ZBot) : await api.post('/bots', body, ZBot));
   };
 
   return (

@@ -1,5 +1,6 @@
 import { Permission } from '@baton/authz';
 import {
+  ZChannel,
   ZWebchatChannelConfig,
   type Bot,
   type Channel,
@@ -9,10 +10,11 @@ import {
   type Queue,
   type UpdateChannelRequest,
 } from '@baton/contracts';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useCan } from '../../auth/session';
 import { api } from '../../lib/api';
-import { useApi } from '../../lib/use-api';
+import { botsQuery, channelsQuery, queryKeys, useListCache } from '../../lib/queries';
 import { CheckboxField, Field, SelectField, TextAreaField } from '../../ui/forms';
 import { PageHeader } from '../../ui/Page';
 import {
@@ -24,7 +26,6 @@ import {
   QueuePicker,
   byName,
   queueLabel,
-  upsert,
   useQueueOptions,
 } from './setup-shared';
 
@@ -70,17 +71,21 @@ const webhookUrl = (path: string) => `${window.location.origin}${path}`;
 type Open = { channel: Channel | null } | null;
 
 export default function ChannelsPage() {
-  const channels = useApi<Channel[]>('/channels');
+  const channels = useQuery(channelsQuery());
   const canBots = useCan(Permission.BotManage);
-  const bots = useApi<Bot[]>(canBots ? '/bots' : null);
-  const botsPending = canBots && bots.loading && !bots.data && !bots.error;
+  const bots = useQuery({ ...botsQuery(), enabled: canBots });
+  const botsPending = canBots && bots.isPending && !bots.error;
+  const cache = useListCache<Channel>(queryKeys.channels);
+  const client = useQueryClient();
   const { queues, pending } = useQueueOptions();
   const [open, setOpen] = useState<Open>(null);
   // A channel just created: its embed code or webhook URL is what the admin needs next.
   const [created, setCreated] = useState<Channel | null>(null);
 
   const saved = (channel: Channel, isNew: boolean) => {
-    channels.setData((list) => upsert(list, channel, byName));
+    cache.upsert(channel, byName);
+    // A bot lists the channels it answers.
+    void client.invalidateQueries({ queryKey: queryKeys.bots });
     if (isNew) setCreated(channel);
   };
 
@@ -106,11 +111,12 @@ export default function ChannelsPage() {
         {(list) => (
           <ChannelsTable
             channels={list}
-            bots={bots.data}
+            bots={bots.data ?? null}
             queues={queues}
             onEdit={(channel) => setOpen({ channel })}
             onDeleted={(id) => {
-              channels.setData((current) => (current ?? []).filter((c) => c.id !== id));
+              cache.remove(id);
+              void client.invalidateQueries({ queryKey: queryKeys.bots });
               if (created?.id === id) setCreated(null);
             }}
           />
@@ -120,7 +126,7 @@ export default function ChannelsPage() {
       {open && !pending && !botsPending && (
         <ChannelEditor
           channel={open.channel}
-          bots={bots.data}
+          bots={bots.data ?? null}
           queues={queues}
           onSaved={(channel) => saved(channel, open.channel === null)}
           onDone={() => setOpen(null)}
@@ -421,7 +427,7 @@ function ChannelEditor({
         config,
         ...(draft.kind === 'whatsapp' && { secrets: draft.secrets }),
       };
-      onSaved(await api.post<Channel>('/channels', body as CreateChannelRequest));
+      onSaved(await api.post('/channels', body as CreateChannelRequest, ZChannel));
       return;
     }
     // Only the secrets typed in are sent: the others are kept as they are.
@@ -432,7 +438,7 @@ function ChannelEditor({
       config,
       ...(channel.kind === 'whatsapp' && Object.keys(replaced).length > 0 && { secrets: replaced }),
     };
-    onSaved(await api.patch<Channel>(`/channels/${channel.id}`, body as UpdateChannelRequest));
+    onSaved(await api.patch(`/channels/${channel.id}`, body as UpdateChannelRequest, ZChannel));
   };
 
   const { invalid } = draft.kind === 'webchat' ? parseOrigins(draft.origins) : { invalid: [] };

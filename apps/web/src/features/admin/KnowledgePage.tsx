@@ -1,21 +1,20 @@
 import { Permission } from '@baton/authz';
-import type { Bot, KnowledgeArticle, KnowledgeArticleRequest, KnowledgeSearchHit } from '@baton/contracts';
+import {
+  ZKnowledgeArticle,
+  ZKnowledgeSearchHit,
+  type KnowledgeArticle,
+  type KnowledgeArticleRequest,
+  type KnowledgeSearchHit,
+} from '@baton/contracts';
 import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { z } from 'zod';
 import { useCan } from '../../auth/session';
 import { api, query } from '../../lib/api';
-import { useAction, useApi } from '../../lib/use-api';
+import { botsQuery, knowledgeArticlesQuery, queryKeys, useListCache } from '../../lib/queries';
 import { CheckboxField, ErrorMessage, Field, SelectField, TextAreaField } from '../../ui/forms';
 import { Ago, Empty, PageHeader } from '../../ui/Page';
-import {
-  EditDeleteActions,
-  FormDialog,
-  Listing,
-  Tags,
-  matches,
-  percent,
-  splitList,
-  upsert,
-} from './setup-shared';
+import { EditDeleteActions, FormDialog, Listing, Tags, matches, percent, splitList } from './setup-shared';
 
 /** The knowledge-base bot sends at most this much of an article (see knowledge-base-bot.engine.ts). */
 const ANSWER_CHARS = 1200;
@@ -26,7 +25,8 @@ type Open = { article: KnowledgeArticle | null } | null;
 const byTitle = (a: KnowledgeArticle, b: KnowledgeArticle) => a.title.localeCompare(b.title);
 
 export default function KnowledgePage() {
-  const articles = useApi<KnowledgeArticle[]>('/knowledge/articles');
+  const articles = useQuery(knowledgeArticlesQuery());
+  const cache = useListCache<KnowledgeArticle>(queryKeys.knowledgeArticles);
   const [search, setSearch] = useState('');
   const [show, setShow] = useState<Show>('all');
   const [open, setOpen] = useState<Open>(null);
@@ -86,7 +86,7 @@ export default function KnowledgePage() {
               <ArticlesTable
                 articles={shown}
                 onEdit={(article) => setOpen({ article })}
-                onDeleted={(id) => articles.setData((current) => (current ?? []).filter((a) => a.id !== id))}
+                onDeleted={cache.remove}
               />
             </>
           );
@@ -96,7 +96,7 @@ export default function KnowledgePage() {
       {open && (
         <ArticleEditor
           article={open.article}
-          onSaved={(article) => articles.setData((list) => upsert(list, article, byTitle))}
+          onSaved={(article) => cache.upsert(article, byTitle)}
           onDone={() => setOpen(null)}
         />
       )}
@@ -193,8 +193,8 @@ function ArticleEditor({
     const request: KnowledgeArticleRequest = { title, body, tags: splitList(tags), published };
     onSaved(
       article
-        ? await api.put<KnowledgeArticle>(`/knowledge/articles/${article.id}`, request)
-        : await api.post<KnowledgeArticle>('/knowledge/articles', request),
+        ? await api.put(`/knowledge/articles/${article.id}`, request, ZKnowledgeArticle)
+        : await api.post('/knowledge/articles', request, ZKnowledgeArticle),
     );
   };
 
@@ -246,19 +246,19 @@ function ArticleEditor({
 /** Asks the knowledge base a question the way a bot does, to tune articles and thresholds. */
 function TryQuestion({ onOpen }: { onOpen: (article: KnowledgeArticle) => void }) {
   const canBots = useCan(Permission.BotManage);
-  const bots = useApi<Bot[]>(canBots ? '/bots' : null);
+  const bots = useQuery({ ...botsQuery(), enabled: canBots });
   const [question, setQuestion] = useState('');
   const [result, setResult] = useState<{ question: string; hits: KnowledgeSearchHit[] } | null>(null);
-  const action = useAction();
+  const action = useMutation({
+    mutationFn: (q: string) =>
+      api.get(`/knowledge/articles/search${query({ q })}`, z.array(ZKnowledgeSearchHit)),
+    onSuccess: (hits, q) => setResult({ question: q, hits }),
+  });
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     const q = question.trim();
-    if (!q) return;
-    const hits = await action.run(() =>
-      api.get<KnowledgeSearchHit[]>(`/knowledge/articles/search${query({ q })}`),
-    );
-    if (hits) setResult({ question: q, hits });
+    if (q) action.mutate(q);
   };
 
   const kbBots = (bots.data ?? []).filter((b) => b.engine === 'knowledge_base' && b.enabled);
@@ -267,7 +267,7 @@ function TryQuestion({ onOpen }: { onOpen: (article: KnowledgeArticle) => void }
   return (
     <section className="panel stack" aria-labelledby="try-question">
       <h2 id="try-question">Try a question</h2>
-      <form className="row setup-try" onSubmit={(e) => void submit(e)}>
+      <form className="row setup-try" onSubmit={submit}>
         <Field
           label="Customer question"
           type="search"
@@ -276,8 +276,8 @@ function TryQuestion({ onOpen }: { onOpen: (article: KnowledgeArticle) => void }
           value={question}
           onChange={(e) => setQuestion(e.target.value)}
         />
-        <button type="submit" className="button" disabled={action.busy || !question.trim()}>
-          {action.busy ? 'Searching…' : 'Search'}
+        <button type="submit" className="button" disabled={action.isPending || !question.trim()}>
+          {action.isPending ? 'Searching…' : 'Search'}
         </button>
       </form>
       <ErrorMessage error={action.error} />

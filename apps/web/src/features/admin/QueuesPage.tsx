@@ -1,21 +1,21 @@
 import { Permission } from '@baton/authz';
 import {
+  ZAgentState,
+  ZQueue,
   ZQueueRequest,
-  type AgentState,
   type Queue,
   type QueueMembersRequest,
   type QueueRequest,
   type RoutingMode,
-  type SupervisorOverview,
-  type UserSummary,
 } from '@baton/contracts';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useCan } from '../../auth/session';
 import { api, ApiError } from '../../lib/api';
-import { useApi } from '../../lib/use-api';
+import { queryKeys, queuesQuery, supervisorOverviewQuery, useListCache, usersQuery } from '../../lib/queries';
 import { CheckboxField, Field, SelectField, TextAreaField } from '../../ui/forms';
 import { Loading, PageHeader, formatDuration } from '../../ui/Page';
-import { ConfirmAction, FormDialog, Listing, Tags, isUuid, splitList, upsert } from './setup-shared';
+import { ConfirmAction, FormDialog, Listing, Tags, isUuid, splitList } from './setup-shared';
 
 const ROUTING: Record<RoutingMode, { label: string; hint: string }> = {
   least_busy: {
@@ -39,9 +39,15 @@ type Open = { mode: 'edit'; queue: Queue | null } | { mode: 'members'; queue: Qu
 
 export default function QueuesPage() {
   const canList = useCan(Permission.QueueRead);
-  const queues = useApi<Queue[]>(canList ? '/queues' : null);
+  const queues = useQuery({ ...queuesQuery(), enabled: canList });
   const [open, setOpen] = useState<Open>(null);
-  const saved = (queue: Queue) => queues.setData((list) => upsert(list, queue, queueOrder));
+  const cache = useListCache<Queue>(queryKeys.queues);
+  const client = useQueryClient();
+  const saved = (queue: Queue) => {
+    cache.upsert(queue, queueOrder);
+    // The supervisor wall shows queues and their members.
+    void client.invalidateQueries({ queryKey: queryKeys.supervisorOverview });
+  };
 
   return (
     <section className="stack">
@@ -70,7 +76,10 @@ export default function QueuesPage() {
             queues={list}
             onEdit={(queue) => setOpen({ mode: 'edit', queue })}
             onMembers={(queue) => setOpen({ mode: 'members', queue })}
-            onArchived={(id) => queues.setData((current) => (current ?? []).filter((q) => q.id !== id))}
+            onArchived={(id) => {
+              cache.remove(id);
+              void client.invalidateQueries({ queryKey: queryKeys.supervisorOverview });
+            }}
           />
         )}
       </Listing>
@@ -171,7 +180,7 @@ function QueuesTable({
                       title={`Archive ${queue.name}?`}
                       confirmLabel="Archive queue"
                       onConfirm={async () => {
-                        await api.post<Queue>(`/queues/${queue.id}/archive`);
+                        await api.post(`/queues/${queue.id}/archive`, {}, ZQueue);
                         onArchived(queue.id);
                       }}
                     >
@@ -296,7 +305,7 @@ function QueueEditor({
   const submit = async () => {
     const body: QueueRequest = { ...form, requiredSkills: splitList(skills.toLowerCase()) };
     onSaved(
-      queue ? await api.put<Queue>(`/queues/${queue.id}`, body) : await api.post<Queue>('/queues', body),
+      queue ? await api.put(`/queues/${queue.id}`, body, ZQueue) : await api.post('/queues', body, ZQueue),
     );
   };
 
@@ -424,9 +433,9 @@ function MembersEditor({
 }) {
   const canListUsers = useCan(Permission.UserRead);
   const canReadAgents = useCan(Permission.AgentRead);
-  const users = useApi<UserSummary[]>(canListUsers ? '/users' : null);
+  const users = useQuery({ ...usersQuery(), enabled: canListUsers });
   // Capacities are only readable from the supervisor overview; without it the field starts empty.
-  const overview = useApi<SupervisorOverview>(canReadAgents ? '/supervisor/overview' : null);
+  const overview = useQuery({ ...supervisorOverviewQuery(), enabled: canReadAgents });
   const [drafts, setDrafts] = useState<MemberDraft[]>(
     queue.members.map((m) => ({
       userId: m.userId,
@@ -461,13 +470,13 @@ function MembersEditor({
         isSupervisor: d.isSupervisor,
       })),
     };
-    const savedQueue = await api.put<Queue>(`/queues/${queue.id}/members`, body);
+    const savedQueue = await api.put(`/queues/${queue.id}/members`, body, ZQueue);
     onSaved(savedQueue);
     // Capacity belongs to the agent, not the queue: set only what was changed, one agent at a time.
     for (const d of drafts) {
       if (d.capacity.trim() === '' || Number(d.capacity) === capacityNow(d.userId)) continue;
       try {
-        await api.put<AgentState>(`/agents/${d.userId}/capacity`, { capacity: Number(d.capacity) });
+        await api.put(`/agents/${d.userId}/capacity`, { capacity: Number(d.capacity) }, ZAgentState);
       } catch (error) {
         // The members are saved by now; say so, so the admin only fixes the capacity.
         const reason = error instanceof Error ? error.message : String(error);

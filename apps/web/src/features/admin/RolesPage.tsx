@@ -1,9 +1,10 @@
 import { MFA_CRITICAL_PERMISSIONS, Permission, isPermission } from '@baton/authz';
-import type { Role, RoleRequest } from '@baton/contracts';
+import { ZRole, type Role, type RoleRequest } from '@baton/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useCan } from '../../auth/session';
 import { api } from '../../lib/api';
-import { useAction, useApi } from '../../lib/use-api';
+import { permissionsQuery, queryKeys, rolesQuery, useListCache } from '../../lib/queries';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorMessage, Field, TextAreaField } from '../../ui/forms';
 import { Empty, Loading, PageHeader } from '../../ui/Page';
@@ -16,23 +17,23 @@ type Open = { mode: 'view' | 'edit'; role: Role } | { mode: 'new'; from: Role | 
 const needsMfa = (permission: string) => isPermission(permission) && MFA_CRITICAL_PERMISSIONS.has(permission);
 
 export default function RolesPage() {
-  const roles = useApi<Role[]>('/roles');
-  const permissions = useApi<string[]>('/permissions');
+  const roles = useQuery(rolesQuery());
+  const permissions = useQuery(permissionsQuery());
   const canManage = useCan(Permission.RoleManage);
   const [open, setOpen] = useState<Open>(null);
 
+  const cache = useListCache<Role>(queryKeys.roles);
+  const client = useQueryClient();
   const saved = (role: Role) => {
-    roles.setData((current) => {
-      const rest = (current ?? []).filter((r) => r.id !== role.id);
-      // Built-in roles first, then by name: the order the API lists them in.
-      return [...rest, role].sort(
-        (a, b) => Number(b.builtIn) - Number(a.builtIn) || a.name.localeCompare(b.name),
-      );
-    });
+    // Built-in roles first, then by name: the order the API lists them in.
+    cache.upsert(role, (a, b) => Number(b.builtIn) - Number(a.builtIn) || a.name.localeCompare(b.name));
+    // Users and the access review show what each role grants.
+    void client.invalidateQueries({ queryKey: queryKeys.users });
+    void client.invalidateQueries({ queryKey: queryKeys.accessReview });
     setOpen(null);
   };
   const removed = (id: string) => {
-    roles.setData((current) => (current ?? []).filter((r) => r.id !== id));
+    cache.remove(id);
     setOpen(null);
   };
 
@@ -54,7 +55,7 @@ export default function RolesPage() {
         Baton and cannot be changed; create a custom role for a different set.
       </p>
       <ErrorMessage error={roles.error ?? permissions.error} />
-      {roles.loading && !roles.data ? (
+      {roles.isLoading && !roles.data ? (
         <Loading what="roles" />
       ) : roles.data?.length === 0 ? (
         <Empty>No roles yet.</Empty>
@@ -226,8 +227,15 @@ function RoleEditor({
   const [name, setName] = useState(role?.name ?? (from ? `${from.name}-copy` : ''));
   const [description, setDescription] = useState(role?.description ?? from?.description ?? '');
   const [chosen, setChosen] = useState<Set<string>>(new Set(role?.permissions ?? from?.permissions ?? []));
-  const save = useAction();
-  const remove = useAction();
+  const save = useMutation({
+    mutationFn: (body: RoleRequest) =>
+      role ? api.put(`/roles/${role.id}`, body, ZRole) : api.post('/roles', body, ZRole),
+    onSuccess: onSaved,
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) => api.delete(`/roles/${id}`),
+    onSuccess: (_answer, id) => onRemoved(id),
+  });
 
   const setMany = (permissions: string[], on: boolean) =>
     setChosen((current) => {
@@ -239,13 +247,10 @@ function RoleEditor({
       return next;
     });
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     const body: RoleRequest = { name, description, permissions: allPermissions.filter((p) => chosen.has(p)) };
-    const result = await save.run(() =>
-      role ? api.put<Role>(`/roles/${role.id}`, body) : api.post<Role>('/roles', body),
-    );
-    if (result) onSaved(result);
+    save.mutate(body);
   };
 
   return (
@@ -317,8 +322,8 @@ function RoleEditor({
       )}
       <ErrorMessage error={save.error ?? remove.error} />
       <div className="actions">
-        <button type="submit" className="button button--primary" disabled={save.busy}>
-          {save.busy ? 'Saving…' : role ? 'Save role' : 'Create role'}
+        <button type="submit" className="button button--primary" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : role ? 'Save role' : 'Create role'}
         </button>
         <button type="button" className="button" onClick={onCancel}>
           Cancel
@@ -330,10 +335,9 @@ function RoleEditor({
           ) : (
             <ConfirmButton
               label="Delete role"
-              busy={remove.busy}
+              busy={remove.isPending}
               onConfirm={async () => {
-                const done = await remove.run(() => api.delete<void>(`/roles/${role.id}`).then(() => true));
-                if (done) onRemoved(role.id);
+                await remove.mutateAsync(role.id).catch(() => undefined);
               }}
             >
               Delete the role <strong>{role.name}</strong>? No user holds it; this cannot be undone.

@@ -1,9 +1,10 @@
 import { Permission } from '@baton/authz';
 import { ZSecuritySettings, type SecuritySettings, type SecuritySettingsPatch } from '@baton/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState, type FormEvent } from 'react';
 import { useCan } from '../../auth/session';
 import { api } from '../../lib/api';
-import { useAction, useApi } from '../../lib/use-api';
+import { queryKeys, securitySettingsQuery } from '../../lib/queries';
 import { CheckboxField, ErrorMessage, Field } from '../../ui/forms';
 import { Loading, PageHeader } from '../../ui/Page';
 import './people.css';
@@ -60,20 +61,21 @@ function textsOf(settings: SecuritySettings): Record<NumberKey, string> {
 }
 
 export default function SecurityPage() {
-  const settings = useApi<SecuritySettings>('/settings/security');
+  const settings = useQuery(securitySettingsQuery());
   const canManage = useCan(Permission.SettingsManage);
   const current = settings.data;
+  const client = useQueryClient();
   // Lives here, not in the form: the form starts afresh after a save and would lose it.
   const [notice, setNotice] = useState('');
   const saved = (next: SecuritySettings) => {
-    settings.setData(next);
+    client.setQueryData(queryKeys.securitySettings, next);
     setNotice('Security settings saved.');
   };
   return (
     <section className="stack people-page people-narrow">
       <PageHeader title="Security settings" />
       <ErrorMessage error={settings.error} />
-      {settings.loading && !current ? (
+      {settings.isLoading && !current ? (
         <Loading what="security settings" />
       ) : (
         current &&
@@ -128,7 +130,10 @@ function SettingsForm({
   const [mfaRequiredForAll, setMfaRequiredForAll] = useState(saved.mfaRequiredForAll);
   // Inputs hold text so a field can be cleared while typing; it is checked before saving.
   const [numbers, setNumbers] = useState(() => textsOf(saved));
-  const action = useAction();
+  const action = useMutation({
+    mutationFn: (body: SecuritySettingsPatch) => api.patch('/settings/security', body, ZSecuritySettings),
+    onSuccess: onSaved,
+  });
 
   const problems = Object.fromEntries(
     NUMBER_FIELDS.map((f) => [f.key, problemOf(f.key, numbers[f.key])]),
@@ -146,17 +151,15 @@ function SettingsForm({
     problems.sessionAbsoluteHours === null &&
     Number(numbers.sessionIdleMinutes) > Number(numbers.sessionAbsoluteHours) * 60;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!valid || !changed) return;
-    const result = await action.run(() => api.patch<SecuritySettings>('/settings/security', patch));
-    if (result) onSaved(result);
+    if (valid && changed) action.mutate(patch);
   };
 
   const discard = () => {
     setMfaRequiredForAll(saved.mfaRequiredForAll);
     setNumbers(textsOf(saved));
-    action.clearError();
+    action.reset();
   };
 
   return (
@@ -206,8 +209,12 @@ function SettingsForm({
       </p>
       <ErrorMessage error={action.error} />
       <div className="actions">
-        <button type="submit" className="button button--primary" disabled={action.busy || !valid || !changed}>
-          {action.busy ? 'Saving…' : 'Save settings'}
+        <button
+          type="submit"
+          className="button button--primary"
+          disabled={action.isPending || !valid || !changed}
+        >
+          {action.isPending ? 'Saving…' : 'Save settings'}
         </button>
         {changed && (
           <button type="button" className="button" onClick={discard}>

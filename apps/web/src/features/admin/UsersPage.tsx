@@ -1,10 +1,12 @@
 import { Permission } from '@baton/authz';
-import type { CreatedUser, Role, UserSummary } from '@baton/contracts';
+import { ZCreatedUser, ZUserSummary, type CreatedUser, type Role, type UserSummary } from '@baton/contracts';
+import { z } from 'zod';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useCan, useSession } from '../../auth/session';
 import { api } from '../../lib/api';
+import { queryKeys, rolesQuery, useListCache, usersQuery } from '../../lib/queries';
 import { Link, navigate, usePath } from '../../lib/router';
-import { useAction, useApi } from '../../lib/use-api';
 import { Dialog } from '../../ui/Dialog';
 import { CheckboxField, ErrorMessage, Field, SelectField } from '../../ui/forms';
 import { Ago, Empty, Loading, PageHeader } from '../../ui/Page';
@@ -16,10 +18,10 @@ const BASE = '/admin/users';
 type Show = 'all' | 'active' | 'disabled' | 'mfa_off';
 
 export default function UsersPage() {
-  const users = useApi<UserSummary[]>('/users');
+  const users = useQuery(usersQuery());
   const canManage = useCan(Permission.UserManage);
   const canReadRoles = useCan(Permission.RoleRead);
-  const roles = useApi<Role[]>(canReadRoles ? '/roles' : null);
+  const roles = useQuery({ ...rolesQuery(), enabled: canReadRoles });
   const [search, setSearch] = useState('');
   const [show, setShow] = useState<Show>('all');
   const [inviting, setInviting] = useState(false);
@@ -35,11 +37,14 @@ export default function UsersPage() {
       (show === 'all' || (show === 'mfa_off' ? !u.mfaEnabled : u.status === show)),
   );
 
-  const replace = (user: UserSummary) =>
-    users.setData((current) => {
-      const rest = (current ?? []).filter((u) => u.id !== user.id);
-      return [...rest, user].sort((a, b) => a.email.localeCompare(b.email));
-    });
+  const cache = useListCache<UserSummary>(queryKeys.users);
+  const client = useQueryClient();
+  const replace = (user: UserSummary) => {
+    cache.upsert(user, (a, b) => a.email.localeCompare(b.email));
+    // Roles and queues list their members; the access review lists every account.
+    void client.invalidateQueries({ queryKey: queryKeys.roles });
+    void client.invalidateQueries({ queryKey: queryKeys.accessReview });
+  };
 
   return (
     <section className="stack people-page">
@@ -68,7 +73,7 @@ export default function UsersPage() {
       </div>
 
       <ErrorMessage error={users.error} />
-      {users.loading && !users.data ? (
+      {users.isLoading && !users.data ? (
         <Loading what="users" />
       ) : users.data && visible.length === 0 ? (
         <Empty>{list.length === 0 ? 'No users yet.' : 'No user matches this search.'}</Empty>
@@ -86,7 +91,12 @@ export default function UsersPage() {
       )}
 
       {selected && (
-        <UserDialog user={selected} roles={roles.data} onChanged={replace} onClose={() => navigate(BASE)} />
+        <UserDialog
+          user={selected}
+          roles={roles.data ?? null}
+          onChanged={replace}
+          onClose={() => navigate(BASE)}
+        />
       )}
       {users.data && selectedId && !selected && (
         <div className="alert alert--warn" role="alert">
@@ -95,7 +105,7 @@ export default function UsersPage() {
       )}
       <InviteDialog
         open={inviting}
-        roles={roles.data}
+        roles={roles.data ?? null}
         onCreated={replace}
         onClose={() => setInviting(false)}
       />
@@ -216,7 +226,16 @@ function InviteDialog({
   const [displayName, setDisplayName] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
   const [created, setCreated] = useState<CreatedUser | null>(null);
-  const action = useAction();
+  const action = useMutation({
+    mutationFn: () =>
+      api.post('/users', { email, displayName, roles: canGrantRoles ? chosen : [] }, ZCreatedUser),
+    onSuccess: (result) => {
+      onCreated(result.user);
+      setCreated(result);
+    },
+    // The answer holds the one-time password: the mutation cache drops it as soon as the dialog resets.
+    gcTime: 0,
+  });
 
   const close = () => {
     // The one-time password must not linger in memory once the dialog is gone.
@@ -224,19 +243,13 @@ function InviteDialog({
     setEmail('');
     setDisplayName('');
     setChosen([]);
-    action.clearError();
+    action.reset();
     onClose();
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    const result = await action.run(() =>
-      api.post<CreatedUser>('/users', { email, displayName, roles: canGrantRoles ? chosen : [] }),
-    );
-    if (result) {
-      onCreated(result.user);
-      setCreated(result);
-    }
+    action.mutate();
   };
 
   return (
@@ -297,8 +310,8 @@ function InviteDialog({
           </p>
           <ErrorMessage error={action.error} />
           <div className="actions">
-            <button type="submit" className="button button--primary" disabled={action.busy}>
-              {action.busy ? 'Inviting…' : 'Invite'}
+            <button type="submit" className="button button--primary" disabled={action.isPending}>
+              {action.isPending ? 'Inviting…' : 'Invite'}
             </button>
             <button type="button" className="button" onClick={close}>
               Cancel
@@ -328,22 +341,31 @@ function UserDialog({
   const canEndSessions = useCan(Permission.UserEndSessions);
   const canReadAudit = useCan(Permission.AuditRead);
   const isSelf = user.id === session.user.id;
-  const action = useAction();
   const [notice, setNotice] = useState('');
+  // One action at a time on this account; its error shows until the next one starts.
+  const change = useMutation({
+    mutationFn: ({ request }: { request: () => Promise<UserSummary>; done: string }) => request(),
+    onSuccess: (updated, { done }) => {
+      onChanged(updated);
+      setNotice(done);
+    },
+  });
+  const end = useMutation({
+    mutationFn: () => api.post(`/users/${user.id}/sessions/end`, {}, z.object({ ended: z.number() })),
+    onSuccess: ({ ended }) => setNotice(`${ended} session${ended === 1 ? '' : 's'} ended.`),
+  });
+  const action = { busy: change.isPending || end.isPending, error: change.error ?? end.error };
 
   const apply = async (request: () => Promise<UserSummary>, done: string) => {
     setNotice('');
-    const updated = await action.run(request);
-    if (updated) {
-      onChanged(updated);
-      setNotice(done);
-    }
+    end.reset();
+    await change.mutateAsync({ request, done }).catch(() => undefined);
   };
 
   const endSessions = async () => {
     setNotice('');
-    const result = await action.run(() => api.post<{ ended: number }>(`/users/${user.id}/sessions/end`));
-    if (result) setNotice(`${result.ended} session${result.ended === 1 ? '' : 's'} ended.`);
+    change.reset();
+    await end.mutateAsync().catch(() => undefined);
   };
 
   return (
@@ -386,7 +408,7 @@ function UserDialog({
             user={user}
             busy={action.busy}
             onSave={(displayName) =>
-              apply(() => api.patch<UserSummary>(`/users/${user.id}`, { displayName }), 'Name saved.')
+              apply(() => api.patch(`/users/${user.id}`, { displayName }, ZUserSummary), 'Name saved.')
             }
           />
         )}
@@ -399,7 +421,7 @@ function UserDialog({
             busy={action.busy}
             onSave={(names) =>
               apply(
-                () => api.put<UserSummary>(`/users/${user.id}/roles`, { roles: names }),
+                () => api.put(`/users/${user.id}/roles`, { roles: names }, ZUserSummary),
                 'Roles saved. The user was signed out everywhere and gets the new rights at the next sign-in.',
               )
             }
@@ -416,7 +438,10 @@ function UserDialog({
                   className="button"
                   disabled={action.busy}
                   onClick={() =>
-                    void apply(() => api.post<UserSummary>(`/users/${user.id}/enable`), 'Account enabled.')
+                    void apply(
+                      () => api.post(`/users/${user.id}/enable`, {}, ZUserSummary),
+                      'Account enabled.',
+                    )
                   }
                 >
                   Enable account
@@ -427,7 +452,7 @@ function UserDialog({
                   label="Disable account"
                   busy={action.busy}
                   onConfirm={() =>
-                    apply(() => api.post<UserSummary>(`/users/${user.id}/disable`), 'Account disabled.')
+                    apply(() => api.post(`/users/${user.id}/disable`, {}, ZUserSummary), 'Account disabled.')
                   }
                 >
                   Disable <strong>{user.displayName}</strong>? They are signed out everywhere at once and
@@ -440,7 +465,7 @@ function UserDialog({
                   busy={action.busy}
                   onConfirm={() =>
                     apply(
-                      () => api.post<UserSummary>(`/users/${user.id}/mfa/reset`),
+                      () => api.post(`/users/${user.id}/mfa/reset`, {}, ZUserSummary),
                       'MFA reset. The user was signed out and must enrol an authenticator at the next sign-in.',
                     )
                   }
