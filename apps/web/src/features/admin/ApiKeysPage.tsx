@@ -327,7 +327,9 @@ function CreatedKey({ created, onDone }: { created: CreatedApiKey; onDone: () =>
   const [stored, setStored] = useState(false);
   const ref = useFocusFirstField<HTMLDivElement>('.setup-copyable button');
   const done = useRef(onDone);
-  done.current = onDone;
+  useEffect(() => {
+    done.current = onDone;
+  });
   // Unmounted only once the dialog has closed, so focus returns to the "New API key" button.
   useEffect(() => {
     if (!open) done.current();
