@@ -2,7 +2,8 @@ import { ZQueue } from '@baton/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { api, ResponseShapeError } from './api';
-import { createQueryClient, queryKeys, queuesQuery } from './queries';
+import { queryKeys, queuesQuery } from './queries';
+import { createQueryClient } from './query-client';
 
 const queue = {
   id: '00000000-0000-4000-8000-000000000001',

@@ -16,11 +16,10 @@ import {
   ZTransferColleague,
   ZUserSummary,
 } from '@baton/contracts';
-import { QueryClient, queryOptions, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { queryOptions, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { z } from 'zod';
 import { api, query } from './api';
-import { onSignedOut } from './session-events';
 
 /**
  * Server data of the SPA: one query key per resource, and the query that loads it through the typed
@@ -120,21 +119,6 @@ export const transferColleaguesQuery = (conversationId: string) =>
     queryFn: () => api.get(`/conversations/${conversationId}/colleagues`, z.array(ZTransferColleague)),
   });
 
-/**
- * The SPA's cache. Defaults keep what the screens did before the cache: every screen loads fresh
- * when it opens (showing the last value meanwhile), and nothing reloads on its own on window focus or
- * reconnect (some reads are audited, such as a customer's details: they happen when a person opens
- * them). A refusal shows at once instead of after retries (a 403 does not become a 200 by asking again).
- */
-export function createQueryClient(): QueryClient {
-  return new QueryClient({
-    defaultOptions: {
-      queries: { staleTime: 0, retry: false, refetchOnWindowFocus: false, refetchOnReconnect: false },
-      mutations: { retry: false },
-    },
-  });
-}
-
 /** Edits a cached list after a mutation answered with the saved item (or its removal); `key` is one of `queryKeys`. */
 export function useListCache<T extends { id: string }>(key: QueryKey) {
   const client = useQueryClient();
@@ -153,9 +137,3 @@ export function useListCache<T extends { id: string }>(key: QueryKey) {
     [client, key],
   );
 }
-
-/** The SPA's one cache. */
-export const queryClient = createQueryClient();
-
-// Someone else may sign in next in this tab: nothing loaded for this session stays behind.
-onSignedOut(() => queryClient.clear());
