@@ -79,11 +79,21 @@ export function CheckboxField({
   );
 }
 
-/** What went wrong, in words, with the server's field errors listed. */
-export function ErrorMessage({ error }: { error: unknown }) {
+/**
+ * What went wrong, in words, with the server's field errors listed, except those of `besideFields`
+ * (a form shows them beside their fields).
+ */
+export function ErrorMessage({
+  error,
+  besideFields = [],
+}: {
+  error: unknown;
+  besideFields?: readonly string[];
+}) {
   if (!error) return null;
   const message = error instanceof Error ? error.message : String(error);
-  const details = error instanceof ApiError ? error.details : [];
+  const details =
+    error instanceof ApiError ? error.details.filter((d) => !besideFields.includes(d.path)) : [];
   return (
     <div className="alert alert--error" role="alert">
       {message}
