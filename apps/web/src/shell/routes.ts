@@ -45,7 +45,7 @@ export const ROUTES: AppRoute[] = [
     label: 'Queues',
     section: 'admin',
     permissions: [Permission.QueueManage],
-    component: lazy(() => import('../features/admin/QueuesPage')),
+    component: lazy(() => import('../features/admin/queues/QueuesPage')),
   },
   {
     path: '/admin/channels',

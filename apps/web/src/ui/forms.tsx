@@ -36,16 +36,22 @@ export function Field({
 export function TextAreaField({
   label,
   hint,
+  error,
   ...input
-}: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: ReactNode }) {
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: ReactNode; error?: string | null }) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} aria-describedby={hint ? `${id}-note` : undefined} {...input} />
-      {hint && (
-        <div id={`${id}-note`} className="field__hint">
-          {hint}
+      <textarea
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={hint || error ? `${id}-note` : undefined}
+        {...input}
+      />
+      {(hint || error) && (
+        <div id={`${id}-note`} className={error ? 'field__error' : 'field__hint'}>
+          {error ?? hint}
         </div>
       )}
     </div>

@@ -61,6 +61,7 @@ export function FormDialog({
   submitLabel,
   onSubmit,
   onDone,
+  besideFields,
   children,
 }: {
   title: string;
@@ -68,6 +69,8 @@ export function FormDialog({
   submitLabel: string;
   onSubmit: () => Promise<unknown>;
   onDone: () => void;
+  /** Fields whose server errors the form shows beside them, not in the alert. */
+  besideFields?: readonly string[];
   children: ReactNode;
 }) {
   const [open, setOpen] = useState(true);
@@ -90,7 +93,7 @@ export function FormDialog({
     <Dialog title={title} open={open} onClose={() => setOpen(false)} wide={wide}>
       <form ref={formRef} className="stack" onSubmit={submit}>
         {children}
-        <ErrorMessage error={save.error} />
+        <ErrorMessage error={save.error} besideFields={besideFields} />
         <div className="actions setup-form-actions">
           <button type="button" className="button" onClick={() => setOpen(false)}>
             Cancel
