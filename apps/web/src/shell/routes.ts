@@ -52,7 +52,7 @@ export const ROUTES: AppRoute[] = [
     label: 'Channels',
     section: 'admin',
     permissions: [Permission.ChannelManage],
-    component: lazy(() => import('../features/admin/ChannelsPage')),
+    component: lazy(() => import('../features/admin/channels/ChannelsPage')),
   },
   {
     path: '/admin/bots',
