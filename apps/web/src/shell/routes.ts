@@ -31,7 +31,7 @@ export const ROUTES: AppRoute[] = [
     label: 'Users',
     section: 'admin',
     permissions: [Permission.UserRead],
-    component: lazy(() => import('../features/admin/UsersPage')),
+    component: lazy(() => import('../features/admin/users/UsersPage')),
   },
   {
     path: '/admin/roles',
