@@ -59,7 +59,7 @@ export const ROUTES: AppRoute[] = [
     label: 'Bots',
     section: 'admin',
     permissions: [Permission.BotManage],
-    component: lazy(() => import('../features/admin/BotsPage')),
+    component: lazy(() => import('../features/admin/bots/BotsPage')),
   },
   {
     path: '/admin/knowledge',
@@ -80,7 +80,7 @@ export const ROUTES: AppRoute[] = [
     label: 'API keys',
     section: 'admin',
     permissions: [Permission.ApiKeyManage],
-    component: lazy(() => import('../features/admin/ApiKeysPage')),
+    component: lazy(() => import('../features/admin/api-keys/ApiKeysPage')),
   },
   {
     path: '/admin/security',
