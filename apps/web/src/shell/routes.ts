@@ -38,7 +38,7 @@ export const ROUTES: AppRoute[] = [
     label: 'Roles',
     section: 'admin',
     permissions: [Permission.RoleRead],
-    component: lazy(() => import('../features/admin/RolesPage')),
+    component: lazy(() => import('../features/admin/roles/RolesPage')),
   },
   {
     path: '/admin/queues',
@@ -66,7 +66,7 @@ export const ROUTES: AppRoute[] = [
     label: 'Knowledge base',
     section: 'admin',
     permissions: [Permission.KnowledgeManage],
-    component: lazy(() => import('../features/admin/KnowledgePage')),
+    component: lazy(() => import('../features/admin/knowledge/KnowledgePage')),
   },
   {
     path: '/admin/canned-responses',
