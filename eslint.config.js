@@ -1,5 +1,6 @@
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -43,6 +44,31 @@ export default tseslint.config(
     // Nest resolves constructor dependencies from emitted type metadata, so those imports are values.
     files: ['apps/api/**/*.ts'],
     languageOptions: { parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true } },
+  },
+  {
+    // The SPA follows the Rules of Hooks and the React Compiler's purity rules (recommended set).
+    files: ['apps/web/**/*.ts', 'apps/web/**/*.tsx'],
+    ...reactHooks.configs.flat.recommended,
+  },
+  {
+    // Exceptions, each checked by hand, until these live-socket hooks move to the query cache:
+    // the scroller writes scroll positions through the caller's ref (DOM, not React state); the
+    // composer's cleanup runs on leaving a conversation only, with that render's sender; the wall
+    // and the watched conversation reload and track the last message seq the pre-compiler way.
+    files: ['apps/web/src/features/inbox/use-stick-to-bottom.ts'],
+    rules: { 'react-hooks/immutability': 'off', 'react-hooks/preserve-manual-memoization': 'off' },
+  },
+  {
+    files: ['apps/web/src/features/inbox/Composer.tsx'],
+    rules: { 'react-hooks/exhaustive-deps': 'off' },
+  },
+  {
+    files: ['apps/web/src/features/supervisor/use-supervisor-wall.ts'],
+    rules: { 'react-hooks/set-state-in-effect': 'off' },
+  },
+  {
+    files: ['apps/web/src/features/supervisor/use-watched-conversation.ts'],
+    rules: { 'react-hooks/refs': 'off' },
   },
   {
     // libs/* are framework-free: no NestJS, Prisma or React.

@@ -35,6 +35,12 @@ export default defineConfig({
         test: { name: 'widget', include: ['apps/widget/src/**/*.spec.ts'], environment: 'node' },
       },
       {
+        resolve,
+        ssr,
+        // The SPA's data layer (client, parsing, cache) is plain TypeScript; screens are covered in web-e2e.
+        test: { name: 'web', include: ['apps/web/src/**/*.spec.ts'], environment: 'node' },
+      },
+      {
         ...nestProject,
         test: {
           name: 'api',

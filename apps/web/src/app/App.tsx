@@ -1,15 +1,19 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { AuthProvider, useAuth } from '../auth/session';
 import { SignIn } from '../auth/SignIn';
 import { StepUpProvider } from '../auth/step-up';
+import { queryClient } from '../lib/query-client';
 import { Shell } from '../shell/Shell';
 
 export function App() {
   return (
-    <StepUpProvider>
-      <AuthProvider>
-        <Screen />
-      </AuthProvider>
-    </StepUpProvider>
+    <QueryClientProvider client={queryClient}>
+      <StepUpProvider>
+        <AuthProvider>
+          <Screen />
+        </AuthProvider>
+      </StepUpProvider>
+    </QueryClientProvider>
   );
 }
 

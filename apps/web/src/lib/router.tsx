@@ -26,9 +26,13 @@ export function usePath(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
 
+/** The query string of the current address (`?a=1`), re-rendering when it changes. */
+export function useSearch(): string {
+  return useSyncExternalStore(subscribe, () => window.location.search);
+}
+
 export function useSearchParam(name: string): string | null {
-  const search = useSyncExternalStore(subscribe, () => window.location.search);
-  return new URLSearchParams(search).get(name);
+  return new URLSearchParams(useSearch()).get(name);
 }
 
 /** A link that navigates without reloading; modified clicks (new tab…) behave as usual. */

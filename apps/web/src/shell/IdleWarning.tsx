@@ -14,11 +14,13 @@ const ACTIVITY = ['pointerdown', 'keydown', 'wheel', 'touchstart'] as const;
  */
 export function IdleWarning({ timeoutSeconds }: { timeoutSeconds: number }) {
   const { signOut } = useAuth();
-  const lastActive = useRef(Date.now());
-  const lastKeepAlive = useRef(Date.now());
+  // Both start when the shell first shows (set in the effect: the clock is not read while rendering).
+  const lastActive = useRef(0);
+  const lastKeepAlive = useRef(0);
   const [left, setLeft] = useState<number | null>(null);
 
   useEffect(() => {
+    if (lastKeepAlive.current === 0) lastActive.current = lastKeepAlive.current = Date.now();
     const active = () => {
       lastActive.current = Date.now();
       if (Date.now() - lastKeepAlive.current > KEEPALIVE_EVERY_MS) {

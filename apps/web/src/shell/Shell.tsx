@@ -2,6 +2,7 @@ import { Suspense, useEffect } from 'react';
 import { useAuth, useSession } from '../auth/session';
 import { Link, navigate, usePath } from '../lib/router';
 import { IdleWarning } from './IdleWarning';
+import { RouteErrorBoundary } from './RouteErrorBoundary';
 import { allowed, routeOf, ROUTES, type AppRoute } from './routes';
 
 const SECTIONS: { id: AppRoute['section']; label: string }[] = [
@@ -71,9 +72,11 @@ export function Shell() {
           ) : !allowed(route, permissions) ? (
             <NotAllowed route={route} />
           ) : (
-            <Suspense fallback={<p className="muted">Loading…</p>}>
-              <route.component />
-            </Suspense>
+            <RouteErrorBoundary key={route.path} label={route.label}>
+              <Suspense fallback={<p className="muted">Loading…</p>}>
+                <route.component />
+              </Suspense>
+            </RouteErrorBoundary>
           )}
         </main>
       </div>

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 
 /** A screen's heading, with its main actions on the right. */
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
@@ -22,8 +22,10 @@ export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
 }
 
-/** Relative time in words ("3 min ago"). */
-export function Ago({ at, now = Date.now() }: { at: string | null; now?: number }) {
+/** Relative time in words ("3 min ago"), as of `now` or else of when it was first shown. */
+export function Ago({ at, now }: { at: string | null; now?: number }) {
+  const [shownAt] = useState(Date.now);
+  now ??= shownAt;
   if (!at) return <span className="muted">—</span>;
   return (
     <time dateTime={at} title={new Date(at).toLocaleString()}>

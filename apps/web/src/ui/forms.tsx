@@ -36,16 +36,22 @@ export function Field({
 export function TextAreaField({
   label,
   hint,
+  error,
   ...input
-}: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: ReactNode }) {
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: ReactNode; error?: string | null }) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} aria-describedby={hint ? `${id}-note` : undefined} {...input} />
-      {hint && (
-        <div id={`${id}-note`} className="field__hint">
-          {hint}
+      <textarea
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={hint || error ? `${id}-note` : undefined}
+        {...input}
+      />
+      {(hint || error) && (
+        <div id={`${id}-note`} className={error ? 'field__error' : 'field__hint'}>
+          {error ?? hint}
         </div>
       )}
     </div>
@@ -79,11 +85,21 @@ export function CheckboxField({
   );
 }
 
-/** What went wrong, in words, with the server's field errors listed. */
-export function ErrorMessage({ error }: { error: unknown }) {
+/**
+ * What went wrong, in words, with the server's field errors listed, except those of `besideFields`
+ * (a form shows them beside their fields).
+ */
+export function ErrorMessage({
+  error,
+  besideFields = [],
+}: {
+  error: unknown;
+  besideFields?: readonly string[];
+}) {
   if (!error) return null;
   const message = error instanceof Error ? error.message : String(error);
-  const details = error instanceof ApiError ? error.details : [];
+  const details =
+    error instanceof ApiError ? error.details.filter((d) => !besideFields.includes(d.path)) : [];
   return (
     <div className="alert alert--error" role="alert">
       {message}

@@ -1,7 +1,7 @@
-import type { SessionInfo } from '@baton/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useAuth, useSession } from '../../auth/session';
 import { api } from '../../lib/api';
-import { useAction, useApi } from '../../lib/use-api';
+import { mySessionsQuery, queryKeys } from '../../lib/queries';
 import { ErrorMessage } from '../../ui/forms';
 import { Ago, Loading, PageHeader } from '../../ui/Page';
 
@@ -9,8 +9,13 @@ import { Ago, Loading, PageHeader } from '../../ui/Page';
 export default function AccountPage() {
   const { user } = useSession();
   const { signOut } = useAuth();
-  const sessions = useApi<SessionInfo[]>('/auth/sessions');
-  const action = useAction();
+  const sessions = useQuery(mySessionsQuery());
+  const client = useQueryClient();
+  const action = useMutation({
+    mutationFn: () => api.post('/auth/sessions/end-others'),
+    // Reloaded whatever the answer: the list shows which sessions are still open.
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.mySessions }),
+  });
   return (
     <>
       <PageHeader title="My account" />
@@ -33,10 +38,8 @@ export default function AccountPage() {
             <button
               type="button"
               className="button"
-              disabled={action.busy}
-              onClick={() =>
-                void action.run(() => api.post('/auth/sessions/end-others')).then(sessions.reload)
-              }
+              disabled={action.isPending}
+              onClick={() => action.mutate()}
             >
               Sign out all other sessions
             </button>
@@ -46,7 +49,7 @@ export default function AccountPage() {
           </div>
         </div>
         <ErrorMessage error={action.error ?? sessions.error} />
-        {sessions.loading && !sessions.data && <Loading what="sessions" />}
+        {sessions.isLoading && !sessions.data && <Loading what="sessions" />}
         {sessions.data && (
           <div className="table-wrap">
             <table className="table">

@@ -1,9 +1,10 @@
 import { Permission, isPermission, mfaRequiredFor } from '@baton/authz';
 import type { AccessReviewEntry } from '@baton/contracts';
+import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
+import { accessReviewQuery } from '../../lib/queries';
 import { useCan } from '../../auth/session';
 import { Link } from '../../lib/router';
-import { useApi } from '../../lib/use-api';
 import { ErrorMessage, Field, SelectField } from '../../ui/forms';
 import { Ago, Empty, Loading, PageHeader } from '../../ui/Page';
 import {
@@ -69,13 +70,13 @@ function csvOf(rows: Row[]): string {
 }
 
 export default function AccessReviewPage() {
-  const review = useApi<AccessReviewEntry[]>('/access-review');
+  const review = useQuery(accessReviewQuery());
   const canOpenUsers = useCan(Permission.UserRead);
   const [view, setView] = useState<ViewId>('all');
   const [role, setRole] = useState('');
   const [search, setSearch] = useState('');
   // Stamped when an answer arrives: the review is a snapshot, and the page says when it was taken.
-  const loadedAt = useMemo(() => (review.data ? new Date().toISOString() : null), [review.data]);
+  const loadedAt = review.data ? new Date(review.dataUpdatedAt).toISOString() : null;
   const rows = useMemo<Row[]>(
     () =>
       (review.data ?? []).map((entry) => ({
@@ -99,10 +100,10 @@ export default function AccessReviewPage() {
         <button
           type="button"
           className="button"
-          onClick={() => void review.reload()}
-          disabled={review.loading}
+          onClick={() => void review.refetch()}
+          disabled={review.isFetching}
         >
-          {review.loading && review.data ? 'Reloading…' : 'Reload'}
+          {review.isFetching && review.data ? 'Reloading…' : 'Reload'}
         </button>
         {review.data && (
           <button
@@ -128,7 +129,7 @@ export default function AccessReviewPage() {
       </p>
 
       <ErrorMessage error={review.error} />
-      {review.loading && !review.data ? (
+      {review.isLoading && !review.data ? (
         <Loading what="the access review" />
       ) : (
         review.data && (

@@ -1,8 +1,10 @@
 import { Permission } from '@baton/authz';
-import type { AuditEvent, AuditPage as AuditEventPage } from '@baton/contracts';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { ZAuditPage, type AuditEvent } from '@baton/contracts';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useCan } from '../../auth/session';
 import { api, query } from '../../lib/api';
+import { queryKeys } from '../../lib/queries';
 import { navigate } from '../../lib/router';
 import { ErrorMessage } from '../../ui/forms';
 import { Empty, Loading, PageHeader } from '../../ui/Page';
@@ -23,45 +25,32 @@ const PAGE_SIZE = 100;
 
 /** Loaded pages of events for the current filters, newest first, and "load more" with the cursor. */
 function useAuditEvents(filters: AuditFilters) {
-  const [items, setItems] = useState<AuditEvent[] | null>(null);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-  // Only the latest request may write: a slow answer for old filters must not overwrite new ones.
-  const latest = useRef(0);
-
-  const load = useCallback(
-    async (cursor: string | null) => {
-      const ticket = ++latest.current;
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await api.get<AuditEventPage>(
-          `/audit/events${query({ ...toApiFilter(filters), cursor, limit: PAGE_SIZE })}`,
-        );
-        if (ticket !== latest.current) return;
-        setItems((current) => (cursor && current ? [...current, ...page.items] : page.items));
-        setNextCursor(page.nextCursor);
-      } catch (err) {
-        if (ticket === latest.current) setError(err);
-      } finally {
-        if (ticket === latest.current) setLoading(false);
-      }
-    },
-    [filters],
-  );
-
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const client = useQueryClient();
+  const filter = toApiFilter(filters);
+  const queryKey = queryKeys.auditEvents(filter);
+  // One query per set of filters: an answer for old filters never lands in the new list.
+  const events = useInfiniteQuery({
+    queryKey,
+    queryFn: ({ pageParam }) =>
+      api.get(`/audit/events${query({ ...filter, cursor: pageParam, limit: PAGE_SIZE })}`, ZAuditPage),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+  });
 
   return {
-    items,
-    nextCursor,
-    loading,
-    error,
-    refresh: () => load(null),
-    loadMore: () => (nextCursor ? load(nextCursor) : Promise.resolve()),
+    items: events.data ? events.data.pages.flatMap((page) => page.items) : null,
+    nextCursor: events.hasNextPage ? 'more' : null,
+    loading: events.isFetching,
+    error: events.error,
+    // Back to the newest page only, as on first load, keeping it on screen while it reloads.
+    refresh: () => {
+      client.setQueryData<typeof events.data>(
+        queryKey,
+        (data) => data && { pages: data.pages.slice(0, 1), pageParams: data.pageParams.slice(0, 1) },
+      );
+      return events.refetch();
+    },
+    loadMore: () => events.fetchNextPage(),
   };
 }
 

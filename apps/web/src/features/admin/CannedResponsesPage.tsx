@@ -1,10 +1,11 @@
-import type { CannedResponse, CannedResponseRequest } from '@baton/contracts';
+import { ZCannedResponse, type CannedResponse, type CannedResponseRequest } from '@baton/contracts';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../lib/api';
-import { useApi } from '../../lib/use-api';
+import { cannedResponsesQuery, queryKeys, useListCache } from '../../lib/queries';
 import { Field, TextAreaField } from '../../ui/forms';
 import { Ago, Empty, PageHeader } from '../../ui/Page';
-import { EditDeleteActions, FormDialog, Listing, matches, upsert } from './setup-shared';
+import { EditDeleteActions, FormDialog, Listing, matches } from './setup-shared';
 
 type Open = { response: CannedResponse | null } | null;
 
@@ -12,7 +13,8 @@ const SHORTCUT = /^[a-z0-9_-]{1,32}$/;
 const byShortcut = (a: CannedResponse, b: CannedResponse) => a.shortcut.localeCompare(b.shortcut);
 
 export default function CannedResponsesPage() {
-  const responses = useApi<CannedResponse[]>('/canned-responses');
+  const responses = useQuery(cannedResponsesQuery());
+  const cache = useListCache<CannedResponse>(queryKeys.cannedResponses);
   const [search, setSearch] = useState('');
   const [open, setOpen] = useState<Open>(null);
 
@@ -46,7 +48,7 @@ export default function CannedResponsesPage() {
             <ResponsesTable
               responses={shown}
               onEdit={(response) => setOpen({ response })}
-              onDeleted={(id) => responses.setData((current) => (current ?? []).filter((r) => r.id !== id))}
+              onDeleted={cache.remove}
             />
           );
         }}
@@ -57,7 +59,7 @@ export default function CannedResponsesPage() {
           taken={(shortcut) =>
             (responses.data ?? []).some((r) => r.shortcut === shortcut && r.id !== open.response?.id)
           }
-          onSaved={(response) => responses.setData((list) => upsert(list, response, byShortcut))}
+          onSaved={(response) => cache.upsert(response, byShortcut)}
           onDone={() => setOpen(null)}
         />
       )}
@@ -158,8 +160,8 @@ function ResponseEditor({
     const request: CannedResponseRequest = { shortcut: normalised, title, body };
     onSaved(
       response
-        ? await api.put<CannedResponse>(`/canned-responses/${response.id}`, request)
-        : await api.post<CannedResponse>('/canned-responses', request),
+        ? await api.put(`/canned-responses/${response.id}`, request, ZCannedResponse)
+        : await api.post('/canned-responses', request, ZCannedResponse),
     );
   };
 

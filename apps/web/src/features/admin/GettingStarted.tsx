@@ -1,9 +1,9 @@
 import { Permission } from '@baton/authz';
-import type { Channel, Queue, UserSummary } from '@baton/contracts';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useCan, useSession } from '../../auth/session';
+import { channelsQuery, queuesQuery, usersQuery } from '../../lib/queries';
 import { Link } from '../../lib/router';
-import { useApi } from '../../lib/use-api';
 import './getting-started.css';
 
 const dismissedKey = (userId: string) => `baton.getting-started.dismissed.${userId}`;
@@ -20,9 +20,9 @@ export function GettingStarted() {
   const [dismissed, setDismissed] = useState(() => localStorage.getItem(dismissedKey(user.id)) === '1');
   const [demoTried, setDemoTried] = useState(() => localStorage.getItem(DEMO_TRIED_KEY) === '1');
   const show = allowed && !dismissed;
-  const users = useApi<UserSummary[]>(show ? '/users' : null);
-  const queues = useApi<Queue[]>(show ? '/queues' : null);
-  const channels = useApi<Channel[]>(show ? '/channels' : null);
+  const users = useQuery({ ...usersQuery(), enabled: show });
+  const queues = useQuery({ ...queuesQuery(), enabled: show });
+  const channels = useQuery({ ...channelsQuery(), enabled: show });
   if (!show || !users.data || !queues.data || !channels.data) return null;
 
   const agents = new Set(

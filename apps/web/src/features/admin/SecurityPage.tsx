@@ -1,9 +1,14 @@
 import { Permission } from '@baton/authz';
 import { ZSecuritySettings, type SecuritySettings, type SecuritySettingsPatch } from '@baton/contracts';
-import { Fragment, useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { Fragment, useState } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
+import { z } from 'zod';
 import { useCan } from '../../auth/session';
 import { api } from '../../lib/api';
-import { useAction, useApi } from '../../lib/use-api';
+import { showServerFieldErrors } from '../../lib/form-errors';
+import { queryKeys, securitySettingsQuery } from '../../lib/queries';
 import { CheckboxField, ErrorMessage, Field } from '../../ui/forms';
 import { Loading, PageHeader } from '../../ui/Page';
 import './people.css';
@@ -43,37 +48,65 @@ function rangeOf(key: NumberKey): { min: number; max: number } {
   return { min: schema.minValue ?? 0, max: schema.maxValue ?? Number.MAX_SAFE_INTEGER };
 }
 
-function problemOf(key: NumberKey, text: string): string | null {
-  const { min, max } = rangeOf(key);
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-    return `Enter a whole number from ${min} to ${max}.`;
-  }
-  return null;
+/** A number typed as text (a field can be cleared while typing), then checked by the contract's own bounds. */
+const numberText = (key: NumberKey) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/)
+    .transform(Number)
+    .pipe(ZSecuritySettings.shape[key]);
+
+/** The form's schema: the contract's, with the numbers as typed text. */
+const ZSettingsForm = z.object({
+  mfaRequiredForAll: ZSecuritySettings.shape.mfaRequiredForAll,
+  sessionIdleMinutes: numberText('sessionIdleMinutes'),
+  sessionAbsoluteHours: numberText('sessionAbsoluteHours'),
+  stepUpMinutes: numberText('stepUpMinutes'),
+  dormantAccountDays: numberText('dormantAccountDays'),
+});
+type SettingsInput = z.input<typeof ZSettingsForm>;
+
+const FIELDS = ['mfaRequiredForAll', ...NUMBER_FIELDS.map((f) => f.key)] as const;
+
+function inputOf(settings: SecuritySettings): SettingsInput {
+  return {
+    mfaRequiredForAll: settings.mfaRequiredForAll,
+    sessionIdleMinutes: String(settings.sessionIdleMinutes),
+    sessionAbsoluteHours: String(settings.sessionAbsoluteHours),
+    stepUpMinutes: String(settings.stepUpMinutes),
+    dormantAccountDays: String(settings.dormantAccountDays),
+  };
 }
 
-function textsOf(settings: SecuritySettings): Record<NumberKey, string> {
-  return Object.fromEntries(NUMBER_FIELDS.map(({ key }) => [key, String(settings[key])])) as Record<
-    NumberKey,
-    string
-  >;
+/** Only changed fields are sent: a PATCH keeps what another admin changed meanwhile elsewhere. */
+function patchOf(values: SettingsInput, saved: SecuritySettings): SecuritySettingsPatch {
+  const patch: SecuritySettingsPatch = {};
+  if (values.mfaRequiredForAll !== saved.mfaRequiredForAll)
+    patch.mfaRequiredForAll = values.mfaRequiredForAll;
+  for (const { key } of NUMBER_FIELDS) {
+    const parsed = numberText(key).safeParse(values[key]);
+    if (parsed.success && parsed.data !== saved[key]) patch[key] = parsed.data;
+  }
+  return patch;
 }
 
 export default function SecurityPage() {
-  const settings = useApi<SecuritySettings>('/settings/security');
+  const settings = useQuery(securitySettingsQuery());
   const canManage = useCan(Permission.SettingsManage);
   const current = settings.data;
+  const client = useQueryClient();
   // Lives here, not in the form: the form starts afresh after a save and would lose it.
   const [notice, setNotice] = useState('');
   const saved = (next: SecuritySettings) => {
-    settings.setData(next);
+    client.setQueryData(queryKeys.securitySettings, next);
     setNotice('Security settings saved.');
   };
   return (
     <section className="stack people-page people-narrow">
       <PageHeader title="Security settings" />
       <ErrorMessage error={settings.error} />
-      {settings.loading && !current ? (
+      {settings.isLoading && !current ? (
         <Loading what="security settings" />
       ) : (
         current &&
@@ -125,58 +158,57 @@ function SettingsForm({
   notice: string;
   onSaved: (next: SecuritySettings) => void;
 }) {
-  const [mfaRequiredForAll, setMfaRequiredForAll] = useState(saved.mfaRequiredForAll);
-  // Inputs hold text so a field can be cleared while typing; it is checked before saving.
-  const [numbers, setNumbers] = useState(() => textsOf(saved));
-  const action = useAction();
+  const form = useForm<SettingsInput, unknown, SecuritySettings>({
+    resolver: zodResolver(ZSettingsForm),
+    defaultValues: inputOf(saved),
+    mode: 'onChange',
+  });
+  const { errors, isValid } = form.formState;
+  const action = useMutation({
+    mutationFn: (body: SecuritySettingsPatch) => api.patch('/settings/security', body, ZSecuritySettings),
+    onSuccess: onSaved,
+    onError: (error) => showServerFieldErrors(error, FIELDS, form.setError),
+  });
 
-  const problems = Object.fromEntries(
-    NUMBER_FIELDS.map((f) => [f.key, problemOf(f.key, numbers[f.key])]),
-  ) as Record<NumberKey, string | null>;
-  const valid = Object.values(problems).every((p) => p === null);
-  // Only changed fields are sent: a PATCH keeps what another admin changed meanwhile elsewhere.
-  const patch: SecuritySettingsPatch = {};
-  if (mfaRequiredForAll !== saved.mfaRequiredForAll) patch.mfaRequiredForAll = mfaRequiredForAll;
-  for (const { key } of NUMBER_FIELDS) {
-    if (problems[key] === null && Number(numbers[key]) !== saved[key]) patch[key] = Number(numbers[key]);
-  }
+  const values = useWatch({ control: form.control }) as SettingsInput;
+  const patch = patchOf(values, saved);
   const changed = Object.keys(patch).length > 0;
   const idleBeyondSession =
-    problems.sessionIdleMinutes === null &&
-    problems.sessionAbsoluteHours === null &&
-    Number(numbers.sessionIdleMinutes) > Number(numbers.sessionAbsoluteHours) * 60;
+    !errors.sessionIdleMinutes &&
+    !errors.sessionAbsoluteHours &&
+    Number(values.sessionIdleMinutes) > Number(values.sessionAbsoluteHours) * 60;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!valid || !changed) return;
-    const result = await action.run(() => api.patch<SecuritySettings>('/settings/security', patch));
-    if (result) onSaved(result);
-  };
+  const submit = form.handleSubmit((parsed) => {
+    const body = patchOf(inputOf(parsed), saved);
+    if (Object.keys(body).length > 0) action.mutate(body);
+  });
 
   const discard = () => {
-    setMfaRequiredForAll(saved.mfaRequiredForAll);
-    setNumbers(textsOf(saved));
-    action.clearError();
+    form.reset(inputOf(saved));
+    action.reset();
   };
 
   return (
-    <form className="panel stack" onSubmit={submit} noValidate>
+    <form className="panel stack" onSubmit={(e) => void submit(e)} noValidate>
       <h2>Sign-in and sessions</h2>
       <div className="stack">
         <CheckboxField
           label="Require MFA for every user"
-          checked={mfaRequiredForAll}
-          onChange={(e) => setMfaRequiredForAll(e.target.checked)}
+          {...form.register('mfaRequiredForAll')}
           aria-describedby="people-mfa-note"
         />
         <p id="people-mfa-note" className="field__hint">
           Admins, supervisors and anyone holding a critical permission always need MFA. With this on, everyone
           else without an authenticator is asked to set one up before they can continue working.
         </p>
+        {errors.mfaRequiredForAll?.message && (
+          <p className="field__error">{errors.mfaRequiredForAll.message}</p>
+        )}
       </div>
       <div className="people-settings-grid">
         {NUMBER_FIELDS.map(({ key, label, unit, help }) => {
           const { min, max } = rangeOf(key);
+          const error = errors[key];
           return (
             <Field
               key={key}
@@ -187,9 +219,15 @@ function SettingsForm({
               max={max}
               step={1}
               required
-              value={numbers[key]}
-              onChange={(e) => setNumbers((n) => ({ ...n, [key]: e.target.value }))}
-              error={problems[key]}
+              {...form.register(key)}
+              // The server's own words when it refused the value; ours for what the contract rejects.
+              error={
+                error?.type === 'server'
+                  ? (error.message ?? null)
+                  : error
+                    ? `Enter a whole number from ${min} to ${max}.`
+                    : null
+              }
               hint={`${help} Allowed: ${min}–${max} ${unit}.`}
             />
           );
@@ -204,10 +242,14 @@ function SettingsForm({
       <p role="status" className={notice && !changed ? 'alert alert--ok' : undefined}>
         {!changed ? notice : ''}
       </p>
-      <ErrorMessage error={action.error} />
+      <ErrorMessage error={action.error} besideFields={FIELDS} />
       <div className="actions">
-        <button type="submit" className="button button--primary" disabled={action.busy || !valid || !changed}>
-          {action.busy ? 'Saving…' : 'Save settings'}
+        <button
+          type="submit"
+          className="button button--primary"
+          disabled={action.isPending || !isValid || !changed}
+        >
+          {action.isPending ? 'Saving…' : 'Save settings'}
         </button>
         {changed && (
           <button type="button" className="button" onClick={discard}>

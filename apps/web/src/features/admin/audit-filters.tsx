@@ -1,7 +1,7 @@
 import { ZAuditAction, ZAuditResult, type AuditFilter } from '@baton/contracts';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { query } from '../../lib/api';
-import { useSearchParam } from '../../lib/router';
+import { useSearch } from '../../lib/router';
 import { Field, SelectField } from '../../ui/forms';
 
 /**
@@ -41,14 +41,18 @@ const TARGET_TYPES = [
   'user',
 ];
 
+/** The moment `hours` ago, as the API's ISO time (read when a period button is pressed). */
+function hoursAgo(hours: number): string {
+  return new Date(Date.now() - hours * 3_600_000).toISOString();
+}
+
 export function useAuditFilters(): AuditFilters {
-  // KEYS is a constant, so these hooks run in the same order on every render.
-  const values = KEYS.map((key) => useSearchParam(key) ?? '');
-  // One object per distinct set of values, so effects depending on it run only when a filter changes.
-  return useMemo(
-    () => Object.fromEntries(KEYS.map((key, i) => [key, values[i] ?? ''])) as AuditFilters,
-    values,
-  );
+  const search = useSearch();
+  // One object per address, so effects and queries depending on it change only when a filter does.
+  return useMemo(() => {
+    const params = new URLSearchParams(search);
+    return Object.fromEntries(KEYS.map((key) => [key, params.get(key) ?? ''])) as AuditFilters;
+  }, [search]);
 }
 
 /** The page URL for these filters. */
@@ -135,7 +139,7 @@ export function AuditFilterForm({
   };
   // A period applies at once: it is the quickest way to narrow a busy log.
   const period = (hours: number) => {
-    const start = new Date(Date.now() - hours * 3_600_000).toISOString();
+    const start = hoursAgo(hours);
     setFrom(toLocalInput(start));
     setTo('');
     onApply({ ...draft, from: start, to: '' });

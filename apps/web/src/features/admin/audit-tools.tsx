@@ -1,8 +1,14 @@
-import type { AuditEvent, AuditPage, ChainVerification, ErrorBody } from '@baton/contracts';
+import {
+  ZAuditPage,
+  ZChainVerification,
+  type AuditEvent,
+  type ChainVerification,
+  type ErrorBody,
+} from '@baton/contracts';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useStepUp } from '../../auth/step-up';
 import { api, ApiError, query } from '../../lib/api';
-import { useAction } from '../../lib/use-api';
 import { ErrorMessage, SelectField } from '../../ui/forms';
 import { formatDuration } from '../../ui/Page';
 import { toApiFilter, type AuditFilters } from './audit-filters';
@@ -16,28 +22,29 @@ const STALE_UNSEALED_SECONDS = 60;
  * screen readers announce, in green when intact and red with the first broken event otherwise.
  */
 export function VerifyChain({ onShowEvent }: { onShowEvent: (event: AuditEvent) => void }) {
-  const [result, setResult] = useState<ChainVerification | null>(null);
-  const verify = useAction();
-  const lookup = useAction();
-
-  const run = async () => {
-    setResult(null);
-    const answer = await verify.run(() => api.get<ChainVerification>('/audit/verify'));
-    if (answer) setResult(answer);
-  };
+  // Each run starts from a blank answer: the status never shows the previous verdict meanwhile.
+  const verify = useMutation({ mutationFn: () => api.get('/audit/verify', ZChainVerification) });
+  const result: ChainVerification | null = verify.data ?? null;
+  const run = () => verify.mutate();
 
   // The API pages by "seq lower than the cursor", so cursor seq+1 with limit 1 answers exactly that event.
-  const showBroken = async (seq: string) => {
-    const page = await lookup.run(() =>
-      api.get<AuditPage>(`/audit/events${query({ cursor: (BigInt(seq) + 1n).toString(), limit: 1 })}`),
-    );
-    const event = page?.items.find((e) => e.seq === seq);
-    if (event) onShowEvent(event);
-  };
+  const lookup = useMutation({
+    mutationFn: (seq: string) =>
+      api.get(`/audit/events${query({ cursor: (BigInt(seq) + 1n).toString(), limit: 1 })}`, ZAuditPage),
+    onSuccess: (page, seq) => {
+      const event = page.items.find((e) => e.seq === seq);
+      if (event) onShowEvent(event);
+    },
+  });
+  const showBroken = (seq: string) => lookup.mutate(seq);
 
   const broken = result && !result.ok ? result.firstBroken : null;
   const tone =
-    verify.busy || !result ? '' : result.ok ? ' audit-verify__status--ok' : ' audit-verify__status--broken';
+    verify.isPending || !result
+      ? ''
+      : result.ok
+        ? ' audit-verify__status--ok'
+        : ' audit-verify__status--broken';
   return (
     <section className="panel audit-verify" aria-labelledby="audit-verify-title">
       <div className="audit-verify__intro">
@@ -48,16 +55,11 @@ export function VerifyChain({ onShowEvent }: { onShowEvent: (event: AuditEvent) 
         </p>
       </div>
       <div className="audit-verify__body">
-        <button
-          type="button"
-          className="button button--primary"
-          onClick={() => void run()}
-          disabled={verify.busy}
-        >
+        <button type="button" className="button button--primary" onClick={run} disabled={verify.isPending}>
           Verify chain
         </button>
         <div role="status" aria-label="Chain verification" className={`audit-verify__status${tone}`}>
-          {verify.busy ? 'Verifying the chain…' : result ? <VerificationText result={result} /> : null}
+          {verify.isPending ? 'Verifying the chain…' : result ? <VerificationText result={result} /> : null}
         </div>
       </div>
       {broken && (
@@ -65,8 +67,8 @@ export function VerifyChain({ onShowEvent }: { onShowEvent: (event: AuditEvent) 
           <button
             type="button"
             className="button button--small"
-            disabled={lookup.busy}
-            onClick={() => void showBroken(broken.seq)}
+            disabled={lookup.isPending}
+            onClick={() => showBroken(broken.seq)}
           >
             Show event #{broken.seq}
           </button>
@@ -193,7 +195,6 @@ function filenameOf(res: Response): string | null {
 export function AuditExport({ filters }: { filters: AuditFilters }) {
   const [format, setFormat] = useState<'csv' | 'json'>('csv');
   const stepUp = useStepUp();
-  const action = useAction();
 
   const download = async () => {
     const url = `/api/v1/audit/export${query({ ...toApiFilter(filters), format })}`;
@@ -221,6 +222,7 @@ export function AuditExport({ filters }: { filters: AuditFilters }) {
     }
     downloadFile(await res.blob(), filenameOf(res) ?? `baton-audit-${fileStamp()}.${format}`);
   };
+  const action = useMutation({ mutationFn: download });
 
   return (
     <div className="audit-export">
@@ -235,11 +237,11 @@ export function AuditExport({ filters }: { filters: AuditFilters }) {
       <button
         type="button"
         className="button"
-        onClick={() => void action.run(download)}
-        disabled={action.busy}
+        onClick={() => action.mutate()}
+        disabled={action.isPending}
         title="Every event matching the filters, oldest first. Needs a fresh authentication code."
       >
-        {action.busy ? 'Exporting…' : 'Export'}
+        {action.isPending ? 'Exporting…' : 'Export'}
       </button>
       <ErrorMessage error={action.error} />
     </div>

@@ -1,8 +1,9 @@
 import { Permission } from '@baton/authz';
 import type { Queue } from '@baton/contracts';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useCan } from '../../auth/session';
-import { useAction, useApi } from '../../lib/use-api';
+import { queuesQuery } from '../../lib/queries';
 import { CopyButton } from '../../ui/CopyButton';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorMessage, Field, SelectField } from '../../ui/forms';
@@ -14,10 +15,10 @@ import './setup.css';
  * knowledge base, canned responses, API keys).
  */
 
-/** What `useApi` returns, as far as a list screen needs it. */
+/** What `useQuery` returns, as far as a list screen needs it. */
 interface ListLoad<T> {
-  data: T[] | null;
-  loading: boolean;
+  data: T[] | undefined;
+  isLoading: boolean;
   error: unknown;
 }
 
@@ -37,7 +38,7 @@ export function Listing<T>({
   return (
     <>
       <ErrorMessage error={load.error} />
-      {load.loading && !load.data ? (
+      {load.isLoading && !load.data ? (
         <Loading what={what} />
       ) : load.data && load.data.length === 0 ? (
         <Empty>{empty}</Empty>
@@ -60,6 +61,7 @@ export function FormDialog({
   submitLabel,
   onSubmit,
   onDone,
+  besideFields,
   children,
 }: {
   title: string;
@@ -67,38 +69,37 @@ export function FormDialog({
   submitLabel: string;
   onSubmit: () => Promise<unknown>;
   onDone: () => void;
+  /** Fields whose server errors the form shows beside them, not in the alert. */
+  besideFields?: readonly string[];
   children: ReactNode;
 }) {
   const [open, setOpen] = useState(true);
-  const action = useAction();
+  const save = useMutation({ mutationFn: onSubmit, onSuccess: () => setOpen(false) });
   const formRef = useFocusFirstField<HTMLFormElement>();
   const done = useRef(onDone);
-  done.current = onDone;
+  useEffect(() => {
+    done.current = onDone;
+  });
   useEffect(() => {
     if (!open) done.current();
   }, [open]);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    let saved = false;
-    await action.run(async () => {
-      await onSubmit();
-      saved = true;
-    });
-    if (saved) setOpen(false);
+    save.mutate();
   };
 
   return (
     <Dialog title={title} open={open} onClose={() => setOpen(false)} wide={wide}>
-      <form ref={formRef} className="stack" onSubmit={(e) => void submit(e)}>
+      <form ref={formRef} className="stack" onSubmit={submit}>
         {children}
-        <ErrorMessage error={action.error} />
+        <ErrorMessage error={save.error} besideFields={besideFields} />
         <div className="actions setup-form-actions">
           <button type="button" className="button" onClick={() => setOpen(false)}>
             Cancel
           </button>
-          <button type="submit" className="button button--primary" disabled={action.busy}>
-            {action.busy ? 'Saving…' : submitLabel}
+          <button type="submit" className="button button--primary" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : submitLabel}
           </button>
         </div>
       </form>
@@ -178,7 +179,16 @@ export function ConfirmAction({
   onConfirm: () => Promise<unknown>;
 }) {
   const [open, setOpen] = useState(false);
-  const action = useAction();
+  const action = useMutation({
+    mutationFn: onConfirm,
+    onSuccess: () => {
+      setOpen(false);
+      // A deleted row takes its button (where focus would return) with it: keep keyboard users on the screen.
+      window.setTimeout(() => {
+        if (document.activeElement === document.body) document.getElementById('main')?.focus();
+      });
+    },
+  });
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -187,20 +197,6 @@ export function ConfirmAction({
     return () => window.clearTimeout(timer);
   }, [open]);
 
-  const confirm = async () => {
-    let ok = false;
-    await action.run(async () => {
-      await onConfirm();
-      ok = true;
-    });
-    if (!ok) return;
-    setOpen(false);
-    // A deleted row takes its button (where focus would return) with it: keep keyboard users on the screen.
-    window.setTimeout(() => {
-      if (document.activeElement === document.body) document.getElementById('main')?.focus();
-    });
-  };
-
   return (
     <>
       <button
@@ -208,7 +204,7 @@ export function ConfirmAction({
         className="button button--danger button--small"
         aria-label={accessibleLabel}
         onClick={() => {
-          action.clearError();
+          action.reset();
           setOpen(true);
         }}
       >
@@ -225,10 +221,10 @@ export function ConfirmAction({
             <button
               type="button"
               className="button button--danger"
-              disabled={action.busy}
-              onClick={() => void confirm()}
+              disabled={action.isPending}
+              onClick={() => action.mutate()}
             >
-              {action.busy ? 'Working…' : confirmLabel}
+              {action.isPending ? 'Working…' : confirmLabel}
             </button>
           </div>
         </div>
@@ -297,15 +293,6 @@ export function splitList(text: string): string[] {
   ];
 }
 
-/** Replaces (or adds) an item in a loaded list, keeping the list's order. */
-export function upsert<T extends { id: string }>(
-  list: T[] | null,
-  item: T,
-  compare: (a: T, b: T) => number,
-): T[] {
-  return [...(list ?? []).filter((x) => x.id !== item.id), item].sort(compare);
-}
-
 export const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
 
 /** 0.35 → "35%". */
@@ -336,10 +323,10 @@ export const isUuid = (value: string) => UUID.test(value.trim());
  */
 export function useQueueOptions() {
   const canRead = useCan(Permission.QueueRead);
-  const load = useApi<Queue[]>(canRead ? '/queues' : null);
+  const load = useQuery({ ...queuesQuery(), enabled: canRead });
   return {
-    queues: canRead ? load.data : null,
-    pending: canRead && load.loading && !load.data && !load.error,
+    queues: canRead ? (load.data ?? null) : null,
+    pending: canRead && load.isPending && !load.error,
     error: load.error,
   };
 }

@@ -1,9 +1,10 @@
 import { Permission } from '@baton/authz';
-import { AgentClientEvent, type CannedResponse } from '@baton/contracts';
+import { AgentClientEvent } from '@baton/contracts';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useCan } from '../../auth/session';
 import { ask } from '../../lib/agent-socket';
-import { useApi } from '../../lib/use-api';
+import { useQuery } from '@tanstack/react-query';
+import { cannedResponsesQuery } from '../../lib/queries';
 
 const TYPING_IDLE_MS = 3000;
 
@@ -18,7 +19,7 @@ export function Composer({
   conversationId: string;
   onSend: (body: string, internal: boolean) => void;
 }) {
-  const canned = useApi<CannedResponse[]>(useCan(Permission.CannedResponseRead) ? '/canned-responses' : null);
+  const canned = useQuery({ ...cannedResponsesQuery(), enabled: useCan(Permission.CannedResponseRead) });
   const [text, setText] = useState('');
   const [internal, setInternal] = useState(false);
   const [pick, setPick] = useState(0);

@@ -1,5 +1,6 @@
-import type { Conversation, ConversationCustomer } from '@baton/contracts';
-import { useApi } from '../../lib/use-api';
+import type { Conversation } from '@baton/contracts';
+import { useQuery } from '@tanstack/react-query';
+import { conversationCustomerQuery } from '../../lib/queries';
 import { ErrorMessage } from '../../ui/forms';
 
 const SOURCE: Record<string, string> = {
@@ -35,7 +36,7 @@ function describeContext(context: Record<string, unknown>) {
 
 /** Who the customer is and what travelled with the handoff (page, language, case data). */
 export function CustomerPanel({ conversation }: { conversation: Conversation }) {
-  const customer = useApi<ConversationCustomer>(`/conversations/${conversation.id}/customer`);
+  const customer = useQuery(conversationCustomerQuery(conversation.id));
   const { facts, technical } = describeContext(conversation.handoff.context ?? {});
   const c = customer.data;
   return (

@@ -1,7 +1,8 @@
-import type { Conversation, Presence, Queue, TransferColleague } from '@baton/contracts';
+import { ZConversation, type Conversation, type Presence, type TransferColleague } from '@baton/contracts';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../lib/api';
-import { useAction, useApi } from '../../lib/use-api';
+import { queuesQuery, transferColleaguesQuery } from '../../lib/queries';
 import { ErrorMessage, SelectField } from '../../ui/forms';
 import { Loading } from '../../ui/Page';
 import './transfer.css';
@@ -25,22 +26,27 @@ export function TransferForm({
   const [target, setTarget] = useState<Target>('queue');
   const [queueId, setQueueId] = useState('');
   const [userId, setUserId] = useState('');
-  const queues = useApi<Queue[]>('/queues');
-  const colleagues = useApi<TransferColleague[]>(
-    target === 'colleague' ? `/conversations/${conversation.id}/colleagues` : null,
-  );
-  const action = useAction();
+  const queues = useQuery(queuesQuery());
+  const colleagues = useQuery({
+    ...transferColleaguesQuery(conversation.id),
+    enabled: target === 'colleague',
+  });
+  const action = useMutation({
+    mutationFn: () =>
+      api.post(
+        `/conversations/${conversation.id}/transfer`,
+        target === 'queue' ? { toQueueId: queueId } : { toUserId: userId },
+        ZConversation,
+      ),
+    onSuccess: onTransferred,
+    // Whoever was refused may have changed: show the colleagues as they are now.
+    onError: () => {
+      if (target === 'colleague') void colleagues.refetch();
+    },
+  });
   const chosen = target === 'queue' ? queueId : userId;
 
-  const submit = async () => {
-    const body = target === 'queue' ? { toQueueId: queueId } : { toUserId: userId };
-    const done = await action.run(() =>
-      api.post<Conversation>(`/conversations/${conversation.id}/transfer`, body),
-    );
-    if (done) onTransferred();
-    // Whoever was refused may have changed: show the colleagues as they are now.
-    else if (target === 'colleague') void colleagues.reload();
-  };
+  const submit = () => action.mutate();
 
   return (
     <form
@@ -61,7 +67,7 @@ export function TransferForm({
               checked={target === kind}
               onChange={() => {
                 setTarget(kind);
-                action.clearError();
+                action.reset();
               }}
             />
             {kind === 'queue' ? 'A queue' : 'A colleague'}
@@ -83,8 +89,8 @@ export function TransferForm({
         </SelectField>
       ) : (
         <ColleagueChoice
-          colleagues={colleagues.data}
-          loading={colleagues.loading}
+          colleagues={colleagues.data ?? null}
+          loading={colleagues.isFetching}
           error={colleagues.error}
           value={userId}
           onChange={setUserId}
@@ -92,7 +98,7 @@ export function TransferForm({
       )}
 
       <ErrorMessage error={action.error} />
-      <button type="submit" className="button button--primary" disabled={!chosen || action.busy}>
+      <button type="submit" className="button button--primary" disabled={!chosen || action.isPending}>
         Transfer
       </button>
     </form>

@@ -1,7 +1,8 @@
 import type { SupervisorHistory } from '@baton/contracts';
-import { useEffect, useId, useState } from 'react';
-import { ApiError, query } from '../../lib/api';
-import { useApi } from '../../lib/use-api';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { ApiError } from '../../lib/api';
+import { supervisorHistoryQuery } from '../../lib/queries';
 import { ErrorMessage, SelectField } from '../../ui/forms';
 import { Loading } from '../../ui/Page';
 import { clockTime, type LiveQueue } from './supervisor-utils';
@@ -13,14 +14,12 @@ const REFRESH_MS = 60_000;
 export function HistoryChart({ queues }: { queues: LiveQueue[] }) {
   const [hours, setHours] = useState<number>(8);
   const [queueId, setQueueId] = useState('');
-  const { data, error, reload } = useApi<SupervisorHistory>(
-    `/supervisor/history${query({ hours, queueId: queueId || undefined })}`,
-  );
-
-  useEffect(() => {
-    const timer = setInterval(() => void reload(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
+  const { data, error } = useQuery({
+    ...supervisorHistoryQuery(hours, queueId || null),
+    refetchInterval: REFRESH_MS,
+    // Another range or queue keeps the current chart until its own answer arrives.
+    placeholderData: keepPreviousData,
+  });
 
   return (
     <section className="panel sv-section" aria-labelledby="sv-history">

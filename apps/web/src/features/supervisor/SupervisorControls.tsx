@@ -1,13 +1,15 @@
-import type {
-  Conversation,
-  Message,
-  PriorityRequest,
-  SendMessageRequest,
-  TransferRequest,
+import {
+  ZConversation,
+  ZMessage,
+  type Conversation,
+  type Message,
+  type PriorityRequest,
+  type SendMessageRequest,
+  type TransferRequest,
 } from '@baton/contracts';
+import { useMutation } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { api, clientMessageId } from '../../lib/api';
-import { useAction } from '../../lib/use-api';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorMessage, Field, SelectField, TextAreaField } from '../../ui/forms';
 import { PRESENCE, type LiveQueue, type OverviewAgent } from './supervisor-utils';
@@ -50,20 +52,19 @@ export function WhisperForm({
   onSent: (message: Message) => void;
 }) {
   const out = useOutgoing();
-  const action = useAction();
-  const submit = async (e: Submit) => {
-    e.preventDefault();
-    if (!out.body.trim()) return;
-    const message = await action.run(() =>
-      api.post<Message>(`/conversations/${conversationId}/whisper`, out.request()),
-    );
-    if (message) {
+  const action = useMutation({
+    mutationFn: () => api.post(`/conversations/${conversationId}/whisper`, out.request(), ZMessage),
+    onSuccess: (message) => {
       out.sent();
       onSent(message);
-    }
+    },
+  });
+  const submit = (e: Submit) => {
+    e.preventDefault();
+    if (out.body.trim()) action.mutate();
   };
   return (
-    <form className="stack sv-tight" onSubmit={(e) => void submit(e)}>
+    <form className="stack sv-tight" onSubmit={submit}>
       <TextAreaField
         label="Whisper to the agent"
         hint="Staff only: the customer never sees a whisper."
@@ -72,13 +73,17 @@ export function WhisperForm({
         rows={2}
         onChange={(e) => out.setBody(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit(e);
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit(e);
         }}
       />
       <ErrorMessage error={action.error} />
       <div className="actions">
-        <button type="submit" className="button button--primary" disabled={action.busy || !out.body.trim()}>
-          {action.busy ? 'Sending…' : 'Send whisper'}
+        <button
+          type="submit"
+          className="button button--primary"
+          disabled={action.isPending || !out.body.trim()}
+        >
+          {action.isPending ? 'Sending…' : 'Send whisper'}
         </button>
         <span className="muted sv-small">Ctrl + Enter sends</span>
       </div>
@@ -98,21 +103,21 @@ export function BargeIn({
 }) {
   const [open, setOpen] = useState(false);
   const out = useOutgoing();
-  const action = useAction();
-  const close = () => {
-    setOpen(false);
-    action.clearError();
-  };
-  const submit = async (e: Submit) => {
-    e.preventDefault();
-    const message = await action.run(() =>
-      api.post<Message>(`/conversations/${conversationId}/barge-in`, out.request()),
-    );
-    if (message) {
+  const action = useMutation({
+    mutationFn: () => api.post(`/conversations/${conversationId}/barge-in`, out.request(), ZMessage),
+    onSuccess: (message) => {
       out.sent();
       onSent(message);
       setOpen(false);
-    }
+    },
+  });
+  const close = () => {
+    setOpen(false);
+    action.reset();
+  };
+  const submit = (e: Submit) => {
+    e.preventDefault();
+    action.mutate();
   };
   return (
     <>
@@ -120,7 +125,7 @@ export function BargeIn({
         Barge in…
       </button>
       <Dialog title="Barge in" open={open} onClose={close}>
-        <form className="stack" onSubmit={(e) => void submit(e)}>
+        <form className="stack" onSubmit={submit}>
           <p className="alert alert--warn">
             Your message goes to the customer, under your name, in a conversation assigned to{' '}
             <strong>{assigneeName}</strong>. {assigneeName} stays assigned and sees it too.
@@ -138,9 +143,9 @@ export function BargeIn({
             <button
               type="submit"
               className="button button--danger"
-              disabled={action.busy || !out.body.trim()}
+              disabled={action.isPending || !out.body.trim()}
             >
-              {action.busy ? 'Sending…' : 'Send to the customer'}
+              {action.isPending ? 'Sending…' : 'Send to the customer'}
             </button>
             <button type="button" className="button" onClick={close}>
               Cancel
@@ -170,7 +175,11 @@ export function ReassignForm({
   onCancel: () => void;
 }) {
   const [target, setTarget] = useState('');
-  const action = useAction();
+  const action = useMutation({
+    mutationFn: (body: TransferRequest) =>
+      api.post(`/conversations/${conversation.id}/transfer`, body, ZConversation),
+    onSuccess: (result) => onDone(result, agent?.displayName ?? queue?.name ?? 'the new owner'),
+  });
   const candidates = agents.filter(
     (a) => a.userId !== conversation.assigneeId && (!memberIds || memberIds.includes(a.userId)),
   );
@@ -179,18 +188,13 @@ export function ReassignForm({
   const agent = kind === 'user' ? agents.find((a) => a.userId === id) : undefined;
   const queue = kind === 'queue' ? queues.find((q) => q.id === id) : undefined;
 
-  const submit = async (e: Submit) => {
+  const submit = (e: Submit) => {
     e.preventDefault();
-    if (!id) return;
-    const body: TransferRequest = kind === 'user' ? { toUserId: id } : { toQueueId: id };
-    const result = await action.run(() =>
-      api.post<Conversation>(`/conversations/${conversation.id}/transfer`, body),
-    );
-    if (result) onDone(result, agent?.displayName ?? queue?.name ?? 'the new owner');
+    if (id) action.mutate(kind === 'user' ? { toUserId: id } : { toQueueId: id });
   };
 
   return (
-    <form className="sv-subpanel stack sv-tight" onSubmit={(e) => void submit(e)}>
+    <form className="sv-subpanel stack sv-tight" onSubmit={submit}>
       <SelectField label="Reassign to" value={target} required onChange={(e) => setTarget(e.target.value)}>
         <option value="" disabled>
           Choose an agent or a queue…
@@ -225,8 +229,8 @@ export function ReassignForm({
       </p>
       <ErrorMessage error={action.error} />
       <div className="actions">
-        <button type="submit" className="button button--primary" disabled={action.busy || !id}>
-          {action.busy ? 'Reassigning…' : 'Reassign conversation'}
+        <button type="submit" className="button button--primary" disabled={action.isPending || !id}>
+          {action.isPending ? 'Reassigning…' : 'Reassign conversation'}
         </button>
         <button type="button" className="button" onClick={onCancel}>
           Cancel
@@ -245,20 +249,19 @@ export function PriorityForm({
   onDone: (conversation: Conversation) => void;
 }) {
   const [value, setValue] = useState(String(conversation.priority));
-  const action = useAction();
+  const action = useMutation({
+    mutationFn: (body: PriorityRequest) =>
+      api.put(`/conversations/${conversation.id}/priority`, body, ZConversation),
+    onSuccess: onDone,
+  });
   const parsed = Number(value);
   const valid = value.trim() !== '' && Number.isInteger(parsed) && parsed >= -100 && parsed <= 100;
-  const submit = async (e: Submit) => {
+  const submit = (e: Submit) => {
     e.preventDefault();
-    if (!valid) return;
-    const body: PriorityRequest = { priority: parsed };
-    const result = await action.run(() =>
-      api.put<Conversation>(`/conversations/${conversation.id}/priority`, body),
-    );
-    if (result) onDone(result);
+    if (valid) action.mutate({ priority: parsed });
   };
   return (
-    <form className="sv-priority" onSubmit={(e) => void submit(e)}>
+    <form className="sv-priority" onSubmit={submit}>
       <Field
         label="Priority"
         type="number"
@@ -273,7 +276,7 @@ export function PriorityForm({
       <button
         type="submit"
         className="button"
-        disabled={action.busy || !valid || parsed === conversation.priority}
+        disabled={action.isPending || !valid || parsed === conversation.priority}
       >
         Set priority
       </button>

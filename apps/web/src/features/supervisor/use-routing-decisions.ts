@@ -1,52 +1,38 @@
-import { AgentServerEvent, type Conversation, type RoutingDecision } from '@baton/contracts';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { AgentServerEvent, type Conversation } from '@baton/contracts';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { agentSocket } from '../../lib/agent-socket';
-import { api } from '../../lib/api';
+import { queryKeys, routingDecisionsQuery } from '../../lib/queries';
 
 /**
  * The routing decisions of one conversation, kept current: every `conversation.updated` for it (a
- * transfer, an assignment, a return to the queue) reloads them, as does a reconnect. Comparing the
+ * transfer, an assignment, a return to the queue) invalidates them, as does a reconnect. Comparing the
  * conversation before and after is not enough: a transfer that ends with the same agent again looks
- * unchanged, yet added decisions. Only the newest request's answer is kept.
+ * unchanged, yet added decisions. The query keeps only the newest answer.
  */
 export function useRoutingDecisions(conversationId: string) {
-  const [data, setData] = useState<RoutingDecision[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const latest = useRef(0);
-
-  const reload = useCallback(async () => {
-    const request = ++latest.current;
-    setLoading(true);
-    try {
-      const decisions = await api.get<RoutingDecision[]>(
-        `/conversations/${conversationId}/routing-decisions`,
-      );
-      if (request === latest.current) {
-        setData(decisions);
-        setError(null);
-      }
-    } catch (err) {
-      if (request === latest.current) setError(err);
-    } finally {
-      if (request === latest.current) setLoading(false);
-    }
-  }, [conversationId]);
+  const client = useQueryClient();
+  const decisions = useQuery(routingDecisionsQuery(conversationId));
 
   useEffect(() => {
-    void reload();
     const socket = agentSocket();
+    const reload = () =>
+      void client.invalidateQueries({ queryKey: queryKeys.routingDecisions(conversationId) });
     const onUpdated = ({ conversation }: { conversation: Conversation }) => {
-      if (conversation.id === conversationId) void reload();
+      if (conversation.id === conversationId) reload();
     };
-    const onConnect = () => void reload();
     socket.on(AgentServerEvent.ConversationUpdated, onUpdated);
-    socket.on('connect', onConnect);
+    socket.on('connect', reload);
     return () => {
       socket.off(AgentServerEvent.ConversationUpdated, onUpdated);
-      socket.off('connect', onConnect);
+      socket.off('connect', reload);
     };
-  }, [conversationId, reload]);
+  }, [client, conversationId]);
 
-  return { data, error, loading, reload };
+  return {
+    data: decisions.data ?? null,
+    error: decisions.error,
+    loading: decisions.isFetching,
+    reload: decisions.refetch,
+  };
 }
