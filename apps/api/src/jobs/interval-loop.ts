@@ -2,12 +2,14 @@ import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 
 /**
- * A worker sweep: `tick()` every `everyMs` (0 = off), never two at once per process, the last one
- * awaited at shutdown. A failed tick is logged and the next one runs as usual.
+ * A worker sweep: `tick()` every `everyMs` (0 = off), never two at once per process (an interval
+ * that comes while a tick still runs is skipped), the last one awaited at shutdown. A failed tick
+ * is logged and the next one runs as usual.
  */
 export abstract class IntervalLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
+  private busy = false;
 
   protected constructor(
     protected readonly logger: Logger,
@@ -20,7 +22,13 @@ export abstract class IntervalLoop implements OnApplicationBootstrap, OnModuleDe
   onApplicationBootstrap(): void {
     if (this.everyMs <= 0) return;
     this.timer = setInterval(() => {
-      this.running = this.tick().catch((err: unknown) => this.logger.error({ err }, `${this.what} failed`));
+      if (this.busy) return;
+      this.busy = true;
+      this.running = this.tick()
+        .catch((err: unknown) => this.logger.error({ err }, `${this.what} failed`))
+        .finally(() => {
+          this.busy = false;
+        });
     }, this.everyMs);
   }
 

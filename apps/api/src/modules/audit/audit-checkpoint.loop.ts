@@ -14,7 +14,6 @@ const EVERY_MS = 1_000;
  */
 @Injectable()
 export class AuditCheckpointLoop extends IntervalLoop {
-  private busy = false;
   private lastError: string | undefined;
 
   constructor(
@@ -26,8 +25,6 @@ export class AuditCheckpointLoop extends IntervalLoop {
   }
 
   protected async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
     try {
       const made = await this.checkpoints.tick();
       if (made) this.logger.debug({ chainPosition: made.chainPos }, 'audit checkpoint signed');
@@ -37,8 +34,6 @@ export class AuditCheckpointLoop extends IntervalLoop {
       const message = (err as Error).message;
       if (message !== this.lastError) this.logger.error({ err }, 'audit checkpoint failed; retrying');
       this.lastError = message;
-    } finally {
-      this.busy = false;
     }
   }
 }

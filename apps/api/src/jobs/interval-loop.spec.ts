@@ -1,0 +1,52 @@
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { IntervalLoop } from './interval-loop.js';
+
+/** A sweep whose ticks take `tickMs` of fake time; it records how many ran at once. */
+class SlowLoop extends IntervalLoop {
+  started = 0;
+  active = 0;
+  mostAtOnce = 0;
+
+  constructor(
+    everyMs: number,
+    private readonly tickMs: number,
+  ) {
+    super(pino({ level: 'silent' }), 'slow sweep', everyMs);
+  }
+
+  protected async tick(): Promise<void> {
+    this.started += 1;
+    this.active += 1;
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.active);
+    await new Promise((resolve) => setTimeout(resolve, this.tickMs));
+    this.active -= 1;
+  }
+}
+
+describe('IntervalLoop', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('skips a tick while the previous one still runs, then ticks again on time', async () => {
+    const loop = new SlowLoop(100, 250);
+    loop.onApplicationBootstrap();
+    await vi.advanceTimersByTimeAsync(950);
+    expect(loop.mostAtOnce).toBe(1);
+    // Ticks start at 100, 400 and 700 ms, each 250 ms long; the intervals in between are skipped.
+    expect(loop.started).toBe(3);
+    await loop.onModuleDestroy();
+    expect(loop.active).toBe(0);
+  });
+
+  it('runs every interval when ticks are quick, and never when turned off', async () => {
+    const quick = new SlowLoop(100, 10);
+    const off = new SlowLoop(0, 10);
+    quick.onApplicationBootstrap();
+    off.onApplicationBootstrap();
+    await vi.advanceTimersByTimeAsync(1_050);
+    expect(quick.started).toBe(10);
+    expect(off.started).toBe(0);
+    await quick.onModuleDestroy();
+  });
+});
