@@ -98,7 +98,10 @@ export class AgentRoomsService implements OnModuleInit {
   }
 
   private async resyncEverywhere(userIds: string[] | null): Promise<void> {
-    await this.resyncHere(userIds);
+    await Promise.all([this.resyncHere(userIds), this.resyncOthers(userIds)]);
+  }
+
+  private async resyncOthers(userIds: string[] | null): Promise<void> {
     if (!this.namespace) return;
     try {
       // Bounded by the adapter's request timeout (5 s).
@@ -118,7 +121,9 @@ export class AgentRoomsService implements OnModuleInit {
     for (const socket of this.namespace.sockets.values() as Iterable<AgentSocket>) {
       const { sessionId, userId } = socket.data;
       if (!sessionId || (wanted && !wanted.has(userId))) continue;
-      bySession.set(sessionId, [...(bySession.get(sessionId) ?? []), socket]);
+      const list = bySession.get(sessionId);
+      if (list) list.push(socket);
+      else bySession.set(sessionId, [socket]);
     }
     for (const [sessionId, sockets] of bySession) {
       const session = await this.sessions.resolveById(sessionId);
