@@ -88,6 +88,25 @@ export default tseslint.config(
     },
   },
   {
+    // Error codes are the per-module constants of @baton/contracts, never a string typed where one is thrown.
+    files: ['apps/api/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "NewExpression[callee.name='DomainError'] > :matches(Literal, TemplateLiteral).arguments:first-child",
+          message: 'Use an error code constant from @baton/contracts (e.g. QueuesErrorCode.NameTaken).',
+        },
+        {
+          selector:
+            "NewExpression[callee.name='RateLimitedError'] > :matches(Literal, TemplateLiteral).arguments:nth-child(3)",
+          message: 'Use an error code constant from @baton/contracts (e.g. CommonErrorCode.RateLimited).',
+        },
+      ],
+    },
+  },
+  {
     files: ['tools/**/*.ts', 'tools/**/*.mjs', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -1,9 +1,12 @@
 import type {
+  CommonErrorCode as CommonErrorCodes,
+  ConversationsErrorCode as ConversationsErrorCodes,
   CustomerClientEvent as ClientEvents,
   CustomerConversationState,
   CustomerConversationUpdated,
   CustomerMessage,
   CustomerServerEvent as ServerEvents,
+  HandshakeRefusalCode as HandshakeRefusalCodes,
   QueuePositionChanged,
   SocketError,
   TypingChanged,
@@ -27,6 +30,22 @@ const ServerEvent: typeof ServerEvents = {
   ConversationUpdated: 'conversation.updated',
   QueuePositionChanged: 'queue.position_changed',
   TypingChanged: 'typing.changed',
+};
+// Error codes and handshake refusals the widget acts on, checked the same way.
+const Code: Pick<typeof CommonErrorCodes, 'NotFound' | 'RateLimited' | 'ValidationFailed'> &
+  Pick<typeof ConversationsErrorCodes, 'Closed'> = {
+  NotFound: 'not_found',
+  RateLimited: 'rate_limited',
+  ValidationFailed: 'validation_failed',
+  Closed: 'conversations.closed',
+};
+const Refusal: Pick<
+  typeof HandshakeRefusalCodes,
+  'InvalidVisitorToken' | 'ChannelUnavailable' | 'OriginNotAllowed'
+> = {
+  InvalidVisitorToken: 'invalid_visitor_token',
+  ChannelUnavailable: 'channel_unavailable',
+  OriginNotAllowed: 'origin_not_allowed',
 };
 
 /** idle: nothing asked yet · connecting · online · offline: reconnecting · unavailable: this page cannot chat. */
@@ -267,7 +286,7 @@ export class ChatClient {
   private async connectFailed(socket: Socket, err: Error): Promise<void> {
     // Still active: a network problem, which socket.io retries with backoff by itself.
     if (socket.active) return this.setPhase('offline');
-    if (err.message === 'invalid_visitor_token' && Date.now() - this.tokenRenewedAt > 60_000) {
+    if (err.message === Refusal.InvalidVisitorToken && Date.now() - this.tokenRenewedAt > 60_000) {
       // Expired (30 days) or the visitor no longer exists: continue as a new visitor.
       this.tokenRenewedAt = Date.now();
       this.token = null;
@@ -275,7 +294,7 @@ export class ChatClient {
       if (await this.openSession()) socket.connect();
       return;
     }
-    if (err.message === 'origin_not_allowed' || err.message === 'channel_unavailable') {
+    if (err.message === Refusal.OriginNotAllowed || err.message === Refusal.ChannelUnavailable) {
       this.unavailable('The chat is not available on this page.');
       return;
     }
@@ -451,18 +470,18 @@ export class ChatClient {
     } catch (err) {
       if (!(err instanceof AckError)) return false; // offline or timed out: the next connect re-sends
       const { code, retryAfterSeconds } = err.error;
-      if (code === 'rate_limited') {
+      if (code === Code.RateLimited) {
         const seconds = retryAfterSeconds ?? 30;
         this.notice = `You are sending messages quickly; sending again in ${seconds} s.`;
         this.retryIn(seconds * 1000);
         return false;
       }
-      if (entry.conversationId && (code === 'conversations.closed' || code === 'not_found')) {
+      if (entry.conversationId && (code === Code.Closed || code === Code.NotFound)) {
         // That conversation ended: the message starts (or joins) the current one instead.
         this.outbox.update(entry.clientMessageId, { conversationId: null });
         return true;
       }
-      if (code === 'validation_failed') {
+      if (code === Code.ValidationFailed) {
         this.outbox.remove(entry.clientMessageId);
         this.notice = 'A message could not be sent (is it too long?).';
         return true;

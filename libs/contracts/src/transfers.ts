@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZPresence } from './conversations.js';
+import { ConversationsErrorCode } from './errors.js';
 
 /**
  * A colleague an agent can transfer a conversation to: another member of its queue who is online,
@@ -17,7 +18,7 @@ export type TransferColleague = z.infer<typeof ZTransferColleague>;
 
 /** Why a transfer to a colleague was refused (409), so the SPA can say it plainly. */
 export const TransferErrorCode = {
-  NotAMember: 'conversations.not_a_member',
-  ColleagueOffline: 'conversations.colleague_offline',
-  ColleagueAtCapacity: 'conversations.colleague_at_capacity',
+  NotAMember: ConversationsErrorCode.NotAMember,
+  ColleagueOffline: ConversationsErrorCode.ColleagueOffline,
+  ColleagueAtCapacity: ConversationsErrorCode.ColleagueAtCapacity,
 } as const;

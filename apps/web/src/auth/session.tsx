@@ -1,4 +1,4 @@
-import type { SessionProbe, SessionState } from '@baton/contracts';
+import { AuthErrorCode, type SessionProbe, type SessionState } from '@baton/contracts';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, setApiHooks, setCsrfToken } from '../lib/api';
 import { onSessionEnded, signedOut } from '../lib/session-events';
@@ -21,11 +21,9 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 export const SESSION_ENDED_NOTICE =
   'Your session has ended: it was signed out elsewhere, timed out, or ended by an administrator. Sign in again to continue.';
 
-/** The 401 of a session that ended for a known reason; its message says which. */
-const SESSION_ENDED_CODE = 'auth.session_ended';
-
+/** The 401 of a session that ended for a known reason (`auth.session_ended`) says which in its message. */
 function noticeFor(error: ApiError): string {
-  return error.code === SESSION_ENDED_CODE ? error.message : SESSION_ENDED_NOTICE;
+  return error.code === AuthErrorCode.SessionEnded ? error.message : SESSION_ENDED_NOTICE;
 }
 
 export function AuthProvider({ children }: { children: ReactNode }) {
@@ -80,7 +78,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         setState({
           status: 'signed_out',
           notice:
-            error instanceof ApiError && (error.status !== 401 || error.code === SESSION_ENDED_CODE)
+            error instanceof ApiError && (error.status !== 401 || error.code === AuthErrorCode.SessionEnded)
               ? error.message
               : null,
         }),

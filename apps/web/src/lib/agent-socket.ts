@@ -1,4 +1,9 @@
-import { AgentServerEvent, type SessionEnded, type SocketError } from '@baton/contracts';
+import {
+  AgentServerEvent,
+  HandshakeRefusalCode,
+  type SessionEnded,
+  type SocketError,
+} from '@baton/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { onSignedOut, sessionEnded } from './session-events';
 
@@ -26,7 +31,7 @@ export function agentSocket(): Socket {
     });
     // A refused handshake is never retried by socket.io: the tab would sit there looking online.
     socket.on('connect_error', (error: Error) => {
-      if (error.message === 'unauthenticated') sessionEnded(null);
+      if (error.message === HandshakeRefusalCode.Unauthenticated) sessionEnded(null);
     });
   }
   return socket;

@@ -1,4 +1,4 @@
-import type { ErrorBody } from '@baton/contracts';
+import { AuthErrorCode, type ErrorBody } from '@baton/contracts';
 import type { z } from 'zod';
 
 /** A refused or failed request, with the server's error code and message (never a stack). */
@@ -102,7 +102,11 @@ async function request(method: Method, path: string, body?: unknown, retried = f
   }
   const error = await errorOf(res);
   if (error.status === 401 && csrfToken && !path.startsWith('/auth/login')) hooks.onSessionEnded(error);
-  if (error.code === 'auth.step_up_required' && !retried && (await hooks.onStepUpRequired(error.message))) {
+  if (
+    error.code === AuthErrorCode.StepUpRequired &&
+    !retried &&
+    (await hooks.onStepUpRequired(error.message))
+  ) {
     return request(method, path, body, true);
   }
   throw error;

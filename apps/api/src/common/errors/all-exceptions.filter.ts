@@ -3,15 +3,15 @@ import type { ErrorBody } from '@baton/contracts';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { currentRequestContext } from '../http/request-context.js';
-import { CommonErrorCode, DomainError, RateLimitedError } from './domain.error.js';
+import { CommonErrorCode, DomainError, type ErrorCode, RateLimitedError } from './domain.error.js';
 
-const CODE_BY_STATUS: Record<number, string> = {
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
   [HttpStatus.BAD_REQUEST]: CommonErrorCode.ValidationFailed,
   [HttpStatus.UNAUTHORIZED]: CommonErrorCode.Unauthenticated,
   [HttpStatus.FORBIDDEN]: CommonErrorCode.Forbidden,
   [HttpStatus.NOT_FOUND]: CommonErrorCode.NotFound,
   [HttpStatus.CONFLICT]: CommonErrorCode.Conflict,
-  [HttpStatus.PAYLOAD_TOO_LARGE]: 'payload_too_large',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: CommonErrorCode.PayloadTooLarge,
   [HttpStatus.TOO_MANY_REQUESTS]: CommonErrorCode.RateLimited,
   [HttpStatus.SERVICE_UNAVAILABLE]: CommonErrorCode.ServiceUnavailable,
 };

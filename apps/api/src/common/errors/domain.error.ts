@@ -1,6 +1,6 @@
-import { CommonErrorCode } from '@baton/contracts';
+import { CommonErrorCode, type ErrorCode } from '@baton/contracts';
 
-export { CommonErrorCode };
+export { CommonErrorCode, type ErrorCode };
 
 export interface FieldProblem {
   path: string;
@@ -13,7 +13,7 @@ export interface FieldProblem {
  */
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly status: number,
     readonly details?: FieldProblem[],
@@ -34,7 +34,7 @@ export class RateLimitedError extends DomainError {
   constructor(
     readonly retryAfterSeconds: number,
     message = 'Too many attempts. Try again later.',
-    code: string = CommonErrorCode.RateLimited,
+    code: ErrorCode = CommonErrorCode.RateLimited,
   ) {
     super(code, message, 429);
   }

@@ -1,4 +1,5 @@
 import type { AgentState, Presence, SessionEndReason } from '@baton/contracts';
+import { AgentsErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../../config/config.service.js';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
@@ -120,7 +121,7 @@ export class AgentsService {
       const before = await tx.agentState.findUnique({ where: { userId } });
       if (before && before.activeCount > capacity) {
         throw new DomainError(
-          'agents.capacity_below_load',
+          AgentsErrorCode.CapacityBelowLoad,
           `This agent holds ${before.activeCount} conversation(s); set at least that, or move some first.`,
           409,
         );

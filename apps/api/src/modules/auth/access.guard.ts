@@ -1,10 +1,10 @@
 import { can } from '@baton/authz';
-import { AgentServerEvent, type ApiKeyScope } from '@baton/contracts';
+import { AgentServerEvent, type ApiKeyScope, AuthErrorCode, type PendingStep } from '@baton/contracts';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { ACCESS, STEP_UP, type AccessRule } from '../../common/decorators/access.decorators.js';
-import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
+import { CommonErrorCode, DomainError, type ErrorCode } from '../../common/errors/domain.error.js';
 import { currentRequestContext } from '../../common/http/request-context.js';
 import { LOGGER } from '../../logging/logging.module.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
@@ -23,6 +23,12 @@ const PENDING_MESSAGES = {
   password_change: 'Choose a new password to finish signing in.',
   mfa_enrolment: 'Set up two-factor authentication to finish signing in.',
 } as const;
+
+const PENDING_CODES: Record<PendingStep, ErrorCode> = {
+  mfa_verification: AuthErrorCode.MfaVerificationRequired,
+  password_change: AuthErrorCode.PasswordChangeRequired,
+  mfa_enrolment: AuthErrorCode.MfaEnrolmentRequired,
+};
 
 /**
  * The global guard: deny by default. A route or socket event runs only if it declares an access rule
@@ -67,7 +73,7 @@ export class AccessGuard implements CanActivate {
     if (!session) {
       const ended = token ? await this.sessions.endedReason(token) : null;
       if (ended) {
-        return this.deny(route, 401, 'auth.session_ended', SESSION_ENDED_MESSAGES[ended], {
+        return this.deny(route, 401, AuthErrorCode.SessionEnded, SESSION_ENDED_MESSAGES[ended], {
           reason: 'session_ended',
           ended,
         });
@@ -82,7 +88,7 @@ export class AccessGuard implements CanActivate {
       !SAFE_METHODS.has(req.method) &&
       !this.sessions.csrfTokenMatches(session.id, req.header(CSRF_HEADER))
     ) {
-      return this.deny(route, 403, 'auth.csrf_failed', 'Missing or wrong X-CSRF-Token header.', {
+      return this.deny(route, 403, AuthErrorCode.CsrfFailed, 'Missing or wrong X-CSRF-Token header.', {
         reason: 'csrf',
       });
     }
@@ -160,7 +166,7 @@ export class AccessGuard implements CanActivate {
     stepUp: boolean,
   ): Promise<boolean> {
     if (session.pending && !(rule.kind === 'session' && rule.allowPending.includes(session.pending))) {
-      return this.deny(route, 403, `auth.${session.pending}_required`, PENDING_MESSAGES[session.pending], {
+      return this.deny(route, 403, PENDING_CODES[session.pending], PENDING_MESSAGES[session.pending], {
         reason: session.pending,
       });
     }
@@ -179,7 +185,7 @@ export class AccessGuard implements CanActivate {
         return this.deny(
           route,
           403,
-          'auth.mfa_enrolment_required',
+          AuthErrorCode.MfaEnrolmentRequired,
           'Set up two-factor authentication first.',
           {
             reason: 'step_up_without_mfa',
@@ -190,7 +196,7 @@ export class AccessGuard implements CanActivate {
         return this.deny(
           route,
           403,
-          'auth.step_up_required',
+          AuthErrorCode.StepUpRequired,
           `Confirm with a code from your authenticator app (needed every ${stepUpMinutes} minutes for sensitive actions).`,
           { reason: 'step_up' },
         );
@@ -206,7 +212,7 @@ export class AccessGuard implements CanActivate {
   private async deny(
     route: { method: string; path: string },
     status: 401 | 403,
-    code: string,
+    code: ErrorCode,
     message: string,
     data: Record<string, unknown>,
   ): Promise<never> {

@@ -1,4 +1,5 @@
 import type { SessionState } from '@baton/contracts';
+import { AuthErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { DomainError, RateLimitedError, ValidationError } from '../../common/errors/domain.error.js';
 import { currentRequestContext } from '../../common/http/request-context.js';
@@ -11,7 +12,7 @@ import { dummyHash, hashPassword, passwordProblems, verifyPassword } from '@bato
 import { SessionService, type AuthSession, type RotatedSession } from './session.service.js';
 
 const invalidCredentials = () =>
-  new DomainError('auth.invalid_credentials', 'Email or password is incorrect.', 401);
+  new DomainError(AuthErrorCode.InvalidCredentials, 'Email or password is incorrect.', 401);
 
 @Injectable()
 export class AuthService {
@@ -182,7 +183,11 @@ export class AuthService {
         target: { type: 'user', id: user.id },
         data: { reason: 'wrong_current_password' },
       });
-      throw new DomainError('auth.current_password_incorrect', 'The current password is incorrect.', 400);
+      throw new DomainError(
+        AuthErrorCode.CurrentPasswordIncorrect,
+        'The current password is incorrect.',
+        400,
+      );
     }
     // The current password was right: this attempt does not count towards the limit.
     await this.limits.passwordChangeSucceeded(session.userId);

@@ -33,7 +33,7 @@ export type RevokeReason = SessionEndReason;
 /**
  * Stored as the revoke reason of a token replaced by `rotate`. Deliberately not a `SessionEndReason`:
  * the session did not end, so whoever presents the old token just has no session (401
- * `auth.unauthenticated`), never a "signed out elsewhere" notice.
+ * `unauthenticated`), never a "signed out elsewhere" notice.
  */
 const ROTATED = 'rotated';
 

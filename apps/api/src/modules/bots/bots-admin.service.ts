@@ -1,4 +1,5 @@
 import type { Bot, BotRequest } from '@baton/contracts';
+import { BotsErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError, ValidationError } from '../../common/errors/domain.error.js';
 import { ConfigService } from '../../config/config.service.js';
@@ -50,7 +51,7 @@ export class BotsAdminService {
   private async check(tx: Tx, input: BotRequest, exceptId?: string): Promise<void> {
     if (input.engine === 'llm' && !this.config.env.OPENAI_API_KEY) {
       throw new DomainError(
-        'bots.llm_not_configured',
+        BotsErrorCode.LlmNotConfigured,
         'LLM bots need OPENAI_API_KEY (and OPENAI_BASE_URL for other providers) on the server; use the knowledge_base engine or configure a key.',
         400,
       );
@@ -71,7 +72,7 @@ export class BotsAdminService {
         ...(exceptId && { id: { not: exceptId } }),
       },
     });
-    if (taken) throw new DomainError('bots.name_taken', 'A bot with this name already exists.', 409);
+    if (taken) throw new DomainError(BotsErrorCode.NameTaken, 'A bot with this name already exists.', 409);
   }
 
   async create(input: BotRequest): Promise<Bot> {

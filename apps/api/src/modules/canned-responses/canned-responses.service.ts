@@ -1,4 +1,5 @@
 import type { CannedResponse as CannedResponseDto, CannedResponseRequest } from '@baton/contracts';
+import { CannedResponsesErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import type { CannedResponse } from '../../generated/prisma/client.js';
@@ -39,7 +40,7 @@ export class CannedResponsesService {
     });
     if (taken) {
       throw new DomainError(
-        'canned_responses.shortcut_taken',
+        CannedResponsesErrorCode.ShortcutTaken,
         `A canned response with the shortcut "/${shortcut}" already exists.`,
         409,
       );

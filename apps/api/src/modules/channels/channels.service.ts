@@ -1,4 +1,5 @@
 import {
+  ChannelsErrorCode,
   ZApiChannelConfig,
   ZWebchatChannelConfig,
   ZWhatsappChannelConfig,
@@ -135,7 +136,8 @@ export class ChannelsService {
       where: { name: { equals: name, mode: 'insensitive' }, ...(exceptId && { id: { not: exceptId } }) },
       select: { id: true },
     });
-    if (taken) throw new DomainError('channels.name_taken', 'A channel with this name already exists.', 409);
+    if (taken)
+      throw new DomainError(ChannelsErrorCode.NameTaken, 'A channel with this name already exists.', 409);
   }
 
   /** A named bot or default queue must exist, so a typo is a 400 now rather than a stranded customer later. */
@@ -264,7 +266,7 @@ export class ChannelsService {
       const conversations = await tx.conversation.count({ where: { channelId: id } });
       if (conversations > 0) {
         throw new DomainError(
-          'channels.in_use',
+          ChannelsErrorCode.InUse,
           `This channel has ${conversations} conversation(s); disable it instead of deleting it.`,
           409,
         );

@@ -1,4 +1,5 @@
 import type { Resolution } from '@baton/contracts';
+import { ConversationsErrorCode, RoutingErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import type { Conversation, ConversationStatus } from '../../generated/prisma/client.js';
@@ -76,7 +77,7 @@ export class ConversationTransitions {
   private expect(conversation: Conversation, move: string, ...from: ConversationStatus[]): void {
     if (!from.includes(conversation.status)) {
       throw new DomainError(
-        'conversations.illegal_transition',
+        ConversationsErrorCode.IllegalTransition,
         `Cannot ${move} a conversation that is ${conversation.status}.`,
         409,
       );
@@ -148,7 +149,7 @@ export class ConversationTransitions {
       );
     } catch (error) {
       if (String((error as Error).message).includes('agent_states_active_count_check')) {
-        throw new DomainError('routing.agent_at_capacity', 'That agent has no free capacity.', 409);
+        throw new DomainError(RoutingErrorCode.AgentAtCapacity, 'That agent has no free capacity.', 409);
       }
       throw error;
     }
@@ -170,7 +171,7 @@ export class ConversationTransitions {
   ): Promise<DomainEvent[]> {
     this.expect(c, 'hand off', 'bot');
     const queue = await tx.queue.findFirst({ where: { id: input.queueId, archivedAt: null } });
-    if (!queue) throw new DomainError('conversations.unknown_queue', 'No such queue.', 400);
+    if (!queue) throw new DomainError(ConversationsErrorCode.UnknownQueue, 'No such queue.', 400);
     // Re-read: the caller may have added messages (the bot's goodbye, a transcript) under the lock.
     const { lastSeq } = await tx.conversation.findUniqueOrThrow({
       where: { id: c.id },
@@ -291,7 +292,7 @@ export class ConversationTransitions {
     this.expect(c, 'accept', 'queued');
     if (c.offeredToId !== agentId || !c.offerExpiresAt || c.offerExpiresAt.getTime() <= Date.now()) {
       throw new DomainError(
-        'conversations.no_offer',
+        ConversationsErrorCode.NoOffer,
         'There is no open offer of this conversation for you.',
         409,
       );
@@ -324,7 +325,7 @@ export class ConversationTransitions {
     this.expect(c, 'withdraw the offer of', 'queued');
     const agentId = c.offeredToId;
     if (!agentId)
-      throw new DomainError('conversations.no_offer', 'This conversation has no open offer.', 409);
+      throw new DomainError(ConversationsErrorCode.NoOffer, 'This conversation has no open offer.', 409);
     await this.adjustLoad(tx, agentId, -1);
     await tx.conversation.update({ where: { id: c.id }, data: { offeredToId: null, offerExpiresAt: null } });
     await this.decide(tx, c, agentId, {
@@ -464,7 +465,11 @@ export class ConversationTransitions {
   async reopen(tx: Tx, c: Conversation, reason: string, actorUserId: string | null): Promise<DomainEvent[]> {
     this.expect(c, 'reopen', 'resolved');
     if (!c.queueId)
-      throw new DomainError('conversations.no_queue', 'This conversation has no queue to return to.', 409);
+      throw new DomainError(
+        ConversationsErrorCode.NoQueue,
+        'This conversation has no queue to return to.',
+        409,
+      );
     await tx.conversation.update({
       where: { id: c.id },
       data: { status: 'queued', assigneeId: null, resolvedAt: null, waitingSince: new Date() },

@@ -12,7 +12,7 @@ import type {
   TransferColleague,
   TransferRequest,
 } from '@baton/contracts';
-import { TransferErrorCode } from '@baton/contracts';
+import { ConversationsErrorCode, TransferErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
@@ -124,7 +124,7 @@ export class ConversationsService {
   private assertAssignedTo(session: AuthSession, c: Conversation, action: string): void {
     if (c.assigneeId !== session.userId && !session.permissions.has(Permission.ConversationSupervise)) {
       throw new DomainError(
-        'conversations.not_yours',
+        ConversationsErrorCode.NotYours,
         `Only the assigned agent or a supervisor can ${action}.`,
         403,
       );
@@ -343,7 +343,7 @@ export class ConversationsService {
       if (!input.internal) {
         if (c.status !== 'assigned') {
           throw new DomainError(
-            'conversations.not_assigned',
+            ConversationsErrorCode.NotAssigned,
             'Replies go to assigned conversations only.',
             409,
           );
@@ -404,7 +404,7 @@ export class ConversationsService {
       const queue = c.queueId ? await tx.queue.findUnique({ where: { id: c.queueId } }) : null;
       if (queue?.routingMode !== 'manual') {
         throw new DomainError(
-          'conversations.not_claimable',
+          ConversationsErrorCode.NotClaimable,
           'Only conversations of manual queues are claimed.',
           409,
         );
@@ -431,7 +431,7 @@ export class ConversationsService {
     return this.run(id, async (tx, c) => {
       if (c.offeredToId !== session.userId) {
         throw new DomainError(
-          'conversations.no_offer',
+          ConversationsErrorCode.NoOffer,
           'There is no open offer of this conversation for you.',
           409,
         );
@@ -455,7 +455,7 @@ export class ConversationsService {
       if ('toQueueId' in to) {
         const queue = await tx.queue.findUnique({ where: { id: to.toQueueId } });
         if (!queue || queue.archivedAt)
-          throw new DomainError('conversations.unknown_queue', 'No such queue.', 400);
+          throw new DomainError(ConversationsErrorCode.UnknownQueue, 'No such queue.', 400);
         return this.transitions.transferToQueue(tx, c, to.toQueueId, session.userId);
       }
       const member = c.queueId

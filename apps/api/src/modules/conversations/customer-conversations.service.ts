@@ -1,4 +1,5 @@
 import type { CustomerMessage, CustomerSendMessage } from '@baton/contracts';
+import { ConversationsErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
@@ -88,7 +89,11 @@ export class CustomerConversationsService {
       const found = await this.own(tx, visitor, input.conversationId, options.beforeCreate);
       const c = await this.transitions.lock(tx, found.conversation.id);
       if (c.status === 'closed') {
-        throw new DomainError('conversations.closed', 'This conversation is closed; start a new one.', 409);
+        throw new DomainError(
+          ConversationsErrorCode.Closed,
+          'This conversation is closed; start a new one.',
+          409,
+        );
       }
       const existing = await tx.message.findUnique({
         where: {

@@ -2,6 +2,7 @@ import {
   defaultQueueIdOf,
   type CaseMessageRequest,
   type CaseStatus,
+  HandoffErrorCode,
   type HandoffRequest,
   type HandoffResponse,
 } from '@baton/contracts';
@@ -157,7 +158,7 @@ export class HandoffService {
     const channel = key.channelId ? await tx.channel.findUnique({ where: { id: key.channelId } }) : null;
     if (named && channel && named !== channel.id && named !== channel.name) {
       throw new DomainError(
-        'handoff.channel_not_allowed',
+        HandoffErrorCode.ChannelNotAllowed,
         'This API key creates cases on its own channel only.',
         403,
       );

@@ -1,4 +1,5 @@
 import type { MfaActivation, MfaEnrolment } from '@baton/contracts';
+import { MfaErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { createHmac, randomBytes } from 'node:crypto';
 import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
@@ -15,7 +16,7 @@ const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
 const secretContext = (userId: string) => `mfa-secret:${userId}`;
 const alreadyEnabled = () =>
-  new DomainError('mfa.already_enabled', 'Two-factor authentication is already set up.', 409);
+  new DomainError(MfaErrorCode.AlreadyEnabled, 'Two-factor authentication is already set up.', 409);
 
 function newRecoveryCode(): string {
   const bytes = randomBytes(10);
@@ -81,13 +82,13 @@ export class MfaService {
   ): Promise<{ activation: MfaActivation; rotated: RotatedSession }> {
     const factor = await this.prisma.mfaFactor.findUnique({ where: { userId: session.userId } });
     if (!factor || factor.activatedAt) {
-      throw new DomainError('mfa.no_enrolment', 'Start enrolment first.', 409);
+      throw new DomainError(MfaErrorCode.NoEnrolment, 'Start enrolment first.', 409);
     }
     const step = await this.checkCode(session, factor, code, 'activation');
     const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
     const rotated = await this.prisma.$transaction(async (tx) => {
       const claimed = await this.claimStep(tx, factor.id, step);
-      if (!claimed) throw new DomainError('mfa.invalid_code', 'That code was already used.', 400);
+      if (!claimed) throw new DomainError(MfaErrorCode.InvalidCode, 'That code was already used.', 400);
       // Activates the secret the code was checked against, not one a parallel enrolment just replaced.
       const { count } = await tx.mfaFactor.updateMany({
         where: { id: factor.id, activatedAt: null, secretCiphertext: factor.secretCiphertext },
@@ -95,7 +96,7 @@ export class MfaService {
       });
       if (count !== 1) {
         throw new DomainError(
-          'mfa.enrolment_changed',
+          MfaErrorCode.EnrolmentChanged,
           'Enrolment was restarted elsewhere; scan the new code.',
           409,
         );
@@ -121,7 +122,7 @@ export class MfaService {
   async verify(session: AuthSession, code: string): Promise<RotatedSession> {
     const factor = await this.prisma.mfaFactor.findUnique({ where: { userId: session.userId } });
     if (!factor?.activatedAt) {
-      throw new DomainError('mfa.not_enabled', 'Two-factor authentication is not set up.', 409);
+      throw new DomainError(MfaErrorCode.NotEnabled, 'Two-factor authentication is not set up.', 409);
     }
     const purpose = session.pending === 'mfa_verification' ? 'sign_in' : 'step_up';
     const step = await this.checkCode(session, factor, code, purpose);
@@ -226,7 +227,7 @@ export class MfaService {
       data: { purpose, reason },
     });
     throw new DomainError(
-      reason === 'invalid_recovery_code' ? 'mfa.invalid_recovery_code' : 'mfa.invalid_code',
+      reason === 'invalid_recovery_code' ? MfaErrorCode.InvalidRecoveryCode : MfaErrorCode.InvalidCode,
       reason === 'replayed'
         ? 'That code was already used. Wait for the next one.'
         : reason === 'invalid_recovery_code'

@@ -1,4 +1,5 @@
 import type { Queue, QueueMembersRequest, QueueRequest } from '@baton/contracts';
+import { QueuesErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError, ValidationError } from '../../common/errors/domain.error.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -54,7 +55,8 @@ export class QueuesService {
     const taken = await tx.queue.findFirst({
       where: { name: { equals: name, mode: 'insensitive' }, ...(exceptId && { id: { not: exceptId } }) },
     });
-    if (taken) throw new DomainError('queues.name_taken', 'A queue with this name already exists.', 409);
+    if (taken)
+      throw new DomainError(QueuesErrorCode.NameTaken, 'A queue with this name already exists.', 409);
   }
 
   async create(input: QueueRequest): Promise<Queue> {
@@ -101,7 +103,7 @@ export class QueuesService {
       });
       if (waiting > 0) {
         throw new DomainError(
-          'queues.not_empty',
+          QueuesErrorCode.NotEmpty,
           `${waiting} open conversation(s) are still in this queue.`,
           409,
         );

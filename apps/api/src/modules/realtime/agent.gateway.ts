@@ -2,6 +2,7 @@ import { Permission, can } from '@baton/authz';
 import {
   AgentClientEvent,
   AgentServerEvent,
+  HandshakeRefusalCode,
   ZSocketConversationRef,
   ZSocketFetchMessages,
   ZSocketSendMessage,
@@ -93,10 +94,10 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
     }, CONNECTION_STALE_MS / 3);
     namespace.use((socket, next) => {
       this.authenticate(socket as AgentSocket).then(
-        (ok) => next(ok ? undefined : new Error('unauthenticated')),
+        (ok) => next(ok ? undefined : new Error(HandshakeRefusalCode.Unauthenticated)),
         (err: unknown) => {
           this.logger.error({ err }, 'socket authentication failed');
-          next(new Error('unavailable'));
+          next(new Error(HandshakeRefusalCode.Unavailable));
         },
       );
     });

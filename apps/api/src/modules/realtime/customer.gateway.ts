@@ -1,6 +1,7 @@
 import {
   CustomerClientEvent,
   CustomerServerEvent,
+  HandshakeRefusalCode,
   ZCustomerCurrentConversationRequest,
   ZCustomerSendMessage,
   ZSocketFetchMessages,
@@ -52,7 +53,10 @@ interface CustomerSocketData {
 type CustomerSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, CustomerSocketData>;
 
 /** Why a handshake was refused; the client sees it as the `connect_error` message. */
-type Refusal = 'invalid_visitor_token' | 'channel_unavailable' | 'origin_not_allowed';
+type Refusal =
+  | typeof HandshakeRefusalCode.InvalidVisitorToken
+  | typeof HandshakeRefusalCode.ChannelUnavailable
+  | typeof HandshakeRefusalCode.OriginNotAllowed;
 
 /**
  * Customers: `/customer`. A signed visitor token (`auth.token` in the handshake) names the contact;
@@ -81,7 +85,7 @@ export class CustomerGateway implements OnGatewayInit {
         (refusal) => next(refusal ? new Error(refusal) : undefined),
         (err: unknown) => {
           this.logger.error({ err }, 'visitor handshake failed');
-          next(new Error('unavailable'));
+          next(new Error(HandshakeRefusalCode.Unavailable));
         },
       );
     });
@@ -99,11 +103,11 @@ export class CustomerGateway implements OnGatewayInit {
     const policy = contact ? readWebchatPolicy(contact.channel.config) : null;
     const refusal: Refusal | null =
       !visitor || !contact || contact.channelId !== visitor.channelId
-        ? 'invalid_visitor_token'
+        ? HandshakeRefusalCode.InvalidVisitorToken
         : !contact.channel.enabled || !policy
-          ? 'channel_unavailable'
+          ? HandshakeRefusalCode.ChannelUnavailable
           : !originAllowed(policy, socket.handshake.headers.origin)
-            ? 'origin_not_allowed'
+            ? HandshakeRefusalCode.OriginNotAllowed
             : null;
     // (`!visitor` always comes with a refusal; testing it too narrows the type below.)
     if (refusal || !visitor) {
@@ -113,14 +117,16 @@ export class CustomerGateway implements OnGatewayInit {
           result: 'denied',
           target: { type: 'socket', id: '/customer connect' },
           data: {
-            status: refusal === 'invalid_visitor_token' ? 401 : 403,
+            status: refusal === HandshakeRefusalCode.InvalidVisitorToken ? 401 : 403,
             reason: refusal,
             ...(contact && { channelId: contact.channelId }),
-            ...(refusal === 'origin_not_allowed' && { origin: socket.handshake.headers.origin ?? null }),
+            ...(refusal === HandshakeRefusalCode.OriginNotAllowed && {
+              origin: socket.handshake.headers.origin ?? null,
+            }),
           },
         }),
       );
-      return refusal ?? 'invalid_visitor_token';
+      return refusal ?? HandshakeRefusalCode.InvalidVisitorToken;
     }
     socket.data.visitor = visitor;
     socket.data.ip = ip;

@@ -1,3 +1,4 @@
+import { HandshakeRefusalCode } from '@baton/contracts';
 import { Inject } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
@@ -23,13 +24,13 @@ export class DefaultNamespaceGateway implements OnGatewayInit {
 
   afterInit(server: Server): void {
     server.of('/').use((socket, next) => {
-      const refusal = new Error('namespace_not_served');
+      const refusal = new Error(HandshakeRefusalCode.NamespaceNotServed);
       runWithRequestContext(socketRequestContext(socket, socketClientIp(socket, this.adapterHost)), () =>
         this.audit.recordNow({
           action: 'access.denied',
           result: 'denied',
           target: { type: 'socket', id: '/ connect' },
-          data: { status: 404, reason: 'namespace_not_served' },
+          data: { status: 404, reason: HandshakeRefusalCode.NamespaceNotServed },
         }),
       ).then(
         () => next(refusal),

@@ -1,5 +1,6 @@
 import { ALL_PERMISSIONS, isPermission } from '@baton/authz';
 import type { Role, RoleRequest } from '@baton/contracts';
+import { RolesErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError, ValidationError } from '../../common/errors/domain.error.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
@@ -54,7 +55,7 @@ export class RolesService {
     if (!role) throw notFound();
     if (role.builtIn) {
       throw new DomainError(
-        'roles.built_in',
+        RolesErrorCode.BuiltIn,
         'Built-in roles cannot be changed; create a custom role instead.',
         409,
       );
@@ -66,7 +67,7 @@ export class RolesService {
     const permissions = checkPermissions(input.permissions);
     return this.prisma.$transaction(async (tx) => {
       if (await tx.role.findUnique({ where: { name: input.name } })) {
-        throw new DomainError('roles.name_taken', 'A role with this name already exists.', 409);
+        throw new DomainError(RolesErrorCode.NameTaken, 'A role with this name already exists.', 409);
       }
       const role = await tx.role.create({
         data: { name: input.name, description: input.description, permissions },
@@ -85,7 +86,7 @@ export class RolesService {
     const { role, holders } = await this.prisma.$transaction(async (tx) => {
       const before = await this.editable(tx, id);
       if (input.name !== before.name && (await tx.role.findUnique({ where: { name: input.name } }))) {
-        throw new DomainError('roles.name_taken', 'A role with this name already exists.', 409);
+        throw new DomainError(RolesErrorCode.NameTaken, 'A role with this name already exists.', 409);
       }
       const role = await tx.role.update({
         where: { id },
@@ -112,7 +113,11 @@ export class RolesService {
     await this.prisma.$transaction(async (tx) => {
       const role = await this.editable(tx, id);
       if (role._count.users > 0) {
-        throw new DomainError('roles.in_use', `${role._count.users} user(s) still hold this role.`, 409);
+        throw new DomainError(
+          RolesErrorCode.InUse,
+          `${role._count.users} user(s) still hold this role.`,
+          409,
+        );
       }
       await tx.role.delete({ where: { id } });
       await this.audit.record(tx, {

@@ -6,6 +6,7 @@ import type {
   SessionEndReason,
   UserSummary,
 } from '@baton/contracts';
+import { UsersErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError, ValidationError } from '../../common/errors/domain.error.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -113,7 +114,7 @@ export class UsersService {
   private async assertNotLastAdmin(tx: Tx, userId: string): Promise<void> {
     if (await this.isLastAdmin(tx, userId)) {
       throw new DomainError(
-        'users.last_admin',
+        UsersErrorCode.LastAdmin,
         'This is the last active admin; appoint another admin first.',
         409,
       );
@@ -170,7 +171,7 @@ export class UsersService {
     const passwordHash = await hashPassword(oneTimePassword);
     const user = await this.prisma.$transaction(async (tx) => {
       if (await tx.user.findUnique({ where: { email: input.email } })) {
-        throw new DomainError('users.email_taken', 'A user with this email already exists.', 409);
+        throw new DomainError(UsersErrorCode.EmailTaken, 'A user with this email already exists.', 409);
       }
       const roles = await this.roleIds(tx, input.roles);
       const created = await tx.user.create({
@@ -246,7 +247,7 @@ export class UsersService {
 
   async setStatus(actor: AuthSession, id: string, status: 'active' | 'disabled'): Promise<UserSummary> {
     if (status === 'disabled' && id === actor.userId) {
-      throw new DomainError('users.cannot_disable_self', 'You cannot disable your own account.', 409);
+      throw new DomainError(UsersErrorCode.CannotDisableSelf, 'You cannot disable your own account.', 409);
     }
     const result = await this.prisma.$transaction(async (tx) => {
       const before = await this.existing(tx, id);

@@ -3,6 +3,7 @@ import {
   type CustomerConversation,
   type CustomerConversationState,
   type WidgetSessionResponse,
+  WidgetErrorCode,
 } from '@baton/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -17,12 +18,6 @@ import { VisitorTokenService } from '../realtime/visitor-token.service.js';
 import { QueuePositionsService } from '../routing/queue-positions.service.js';
 import { originAllowed, readWebchatPolicy } from './webchat-origin.policy.js';
 import { WidgetLimitsService } from './widget-limits.service.js';
-
-export const WidgetErrorCode = {
-  ChannelNotFound: 'widget.channel_not_found',
-  ChannelMisconfigured: 'widget.channel_misconfigured',
-  OriginNotAllowed: 'widget.origin_not_allowed',
-} as const;
 
 /** A webchat channel a page may use, as the widget needs it. */
 export interface WidgetChannel {

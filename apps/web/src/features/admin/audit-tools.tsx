@@ -1,4 +1,5 @@
 import {
+  AuthErrorCode,
   ZAuditPage,
   ZChainVerification,
   type AuditEvent,
@@ -212,7 +213,7 @@ export function AuditExport({ filters }: { filters: AuditFilters }) {
     let res = await get();
     if (!res.ok) {
       const error = await errorOf(res);
-      if (error.code !== 'auth.step_up_required' || !(await stepUp(error.message))) {
+      if (error.code !== AuthErrorCode.StepUpRequired || !(await stepUp(error.message))) {
         // Lets the shared client notice an ended session and show the sign-in screen.
         if (error.status === 401) void api.get('/auth/me').catch(() => undefined);
         throw error;

@@ -1,3 +1,4 @@
+import { BotsErrorCode } from '@baton/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import OpenAI, { APIError } from 'openai';
 import type {
@@ -32,10 +33,10 @@ const PRIORITY_MIN = 0;
 const PRIORITY_MAX = 10;
 
 export const LlmBotErrorCode = {
-  NotConfigured: 'bots.llm_not_configured',
-  NoQueue: 'bots.no_handoff_queue',
-  TimedOut: 'bots.llm_timed_out',
-  UpstreamFailed: 'bots.llm_upstream_failed',
+  NotConfigured: BotsErrorCode.LlmNotConfigured,
+  NoQueue: BotsErrorCode.NoHandoffQueue,
+  TimedOut: BotsErrorCode.LlmTimedOut,
+  UpstreamFailed: BotsErrorCode.LlmUpstreamFailed,
 } as const;
 export type LlmBotErrorCode = (typeof LlmBotErrorCode)[keyof typeof LlmBotErrorCode];
 

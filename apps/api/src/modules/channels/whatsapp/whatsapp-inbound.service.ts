@@ -1,3 +1,4 @@
+import { ChannelsErrorCode } from '@baton/contracts';
 import { normalizePhone, phoneIndex as indexPhone } from '../../../common/crypto/contact-indexes.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -99,7 +100,7 @@ export class WhatsappInboundService {
             : null;
     if (reason) {
       await this.rejected(channelId, 'verify_token', reason);
-      throw new DomainError('channels.verification_failed', 'Webhook verification failed.', 403);
+      throw new DomainError(ChannelsErrorCode.VerificationFailed, 'Webhook verification failed.', 403);
     }
     return challenge;
   }
@@ -131,7 +132,11 @@ export class WhatsappInboundService {
             : null;
     if (reason) {
       await this.rejected(channelId, 'signature', reason);
-      throw new DomainError('channels.bad_signature', 'The webhook signature is missing or wrong.', 401);
+      throw new DomainError(
+        ChannelsErrorCode.BadSignature,
+        'The webhook signature is missing or wrong.',
+        401,
+      );
     }
 
     const envelope = ZWhatsappWebhook.safeParse(body);

@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { ZQueue, ZQueueRequest, type Queue, type QueueRequest } from '@baton/contracts';
+import { QueuesErrorCode, ZQueue, ZQueueRequest, type Queue, type QueueRequest } from '@baton/contracts';
 import { useId } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { z } from 'zod';
@@ -29,6 +29,8 @@ const FIELDS = [
   'slaFirstResponseSeconds',
   'slaResolutionSeconds',
 ] as const;
+
+const FIX_FIELDS = 'Some fields need a change: see the notes beside them.';
 
 /** Empty means "not set" for the optional numbers. */
 const numberOrNull = (value: unknown) => (value === '' || value === null ? null : Number(value));
@@ -68,14 +70,16 @@ export function QueueEditor({
     await form.handleSubmit((parsed) => {
       body = parsed;
     })();
-    if (!body) throw new Error('Some fields need a change: see the notes beside them.');
+    if (!body) throw new Error(FIX_FIELDS);
     try {
       onSaved(
         queue ? await api.put(`/queues/${queue.id}`, body, ZQueue) : await api.post('/queues', body, ZQueue),
       );
     } catch (error) {
-      showServerFieldErrors(error, FIELDS, form.setError);
-      throw error;
+      const besideField = showServerFieldErrors(error, FIELDS, form.setError, {
+        [QueuesErrorCode.NameTaken]: 'name',
+      });
+      throw besideField ? new Error(FIX_FIELDS) : error;
     }
   };
 
