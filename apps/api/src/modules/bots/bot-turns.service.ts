@@ -199,7 +199,7 @@ export class BotTurnsService {
         events.push(...(await this.transitions.postAutomated(tx, locked.id, result.reply, 'bot', { botId })));
       }
       if (result.unhelpful) {
-        await tx.conversation.update({ where: { id: c.id }, data: { unhelpfulTurns: { increment: 1 } } });
+        await this.transitions.countUnhelpfulTurn(tx, c.id);
       }
       if (!result.handoff) return events;
       const { queueId, priority, reason, summary, intent } = result.handoff;

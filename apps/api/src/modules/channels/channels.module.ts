@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ContactsModule } from '../contacts/contacts.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { ChannelsController } from './channels.controller.js';
 import { ChannelsService } from './channels.service.js';
@@ -15,7 +16,7 @@ import { WhatsappWebhookController } from './whatsapp/whatsapp-webhook.controlle
  * its own `message.created` events into delivery jobs. In the worker the controllers serve nothing.
  */
 @Module({
-  imports: [ConversationsModule],
+  imports: [ContactsModule, ConversationsModule],
   providers: [
     ChannelsService,
     RedisMutexService,

@@ -24,6 +24,7 @@ import {
 import type { Channel, ChannelKind, Prisma } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { ContactsService } from '../contacts/contacts.service.js';
 
 /** Secrets are sealed per channel: a ciphertext copied onto another channel's row does not decrypt. */
 const secretsContext = (channelId: string) => `channel-secrets:${channelId}`;
@@ -68,6 +69,7 @@ export class ChannelsService {
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
     private readonly crypto: DataEncryptionService,
+    private readonly contacts: ContactsService,
   ) {}
 
   private toChannel(row: Channel): ChannelDto {
@@ -272,12 +274,12 @@ export class ChannelsService {
         );
       }
       // Contacts without a conversation hold nothing but PII; they go with their channel.
-      const contacts = await tx.contact.deleteMany({ where: { channelId: id } });
+      const contactsDeleted = await this.contacts.deleteOfChannel(tx, id);
       await tx.channel.delete({ where: { id } });
       await this.audit.record(tx, {
         action: 'channel.deleted',
         target: { type: 'channel', id },
-        data: { kind: before.kind, name: before.name, contactsDeleted: contacts.count },
+        data: { kind: before.kind, name: before.name, contactsDeleted },
       });
     });
   }

@@ -3,8 +3,7 @@ import type { Job } from 'bullmq';
 import type { JobHandler } from '../../jobs/job-handler.js';
 import { QueueName } from '../../jobs/queue-names.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
-import { AuditService } from '../audit/audit.service.js';
-import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
+import { DomainEventsService } from '../events/domain-events.service.js';
 import { ConversationTransitions } from './conversation-transitions.service.js';
 import { ConversationsService } from './conversations.service.js';
 import {
@@ -24,33 +23,18 @@ export class SlaCheckHandler implements JobHandler<SlaCheck, { breached: boolean
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly audit: AuditService,
+    private readonly transitions: ConversationTransitions,
     private readonly events: DomainEventsService,
   ) {}
 
   async handle(job: Job<SlaCheck>): Promise<{ breached: boolean }> {
     const { conversationId, kind, dueAt } = job.data;
-    const event = await this.prisma.$transaction(async (tx): Promise<DomainEvent | null> => {
-      const c = await tx.conversation.findUnique({ where: { id: conversationId } });
-      if (!c || (c.status !== 'queued' && c.status !== 'assigned')) return null;
-      const deadline = kind === 'first_response' ? c.firstResponseDueAt : c.resolutionDueAt;
-      // A newer handoff moved the deadline; its own job will judge.
-      if (deadline?.getTime() !== new Date(dueAt).getTime()) return null;
-      if (kind === 'first_response' && c.firstResponseAt) return null;
-      await tx.conversationEvent.create({
-        data: { conversationId, type: 'conversation.sla_breached', data: { kind, dueAt } },
-      });
-      await this.audit.record(tx, {
-        action: 'conversation.sla_breached',
-        result: 'failed',
-        actor: null,
-        target: { type: 'conversation', id: conversationId },
-        data: { kind, dueAt, queueId: c.queueId, assigneeId: c.assigneeId },
-      });
-      return { type: 'conversation.sla_breached', conversationId, queueId: c.queueId, kind };
+    const events = await this.prisma.$transaction(async (tx) => {
+      const c = await this.transitions.lockIfPresent(tx, conversationId);
+      return c ? this.transitions.recordSlaBreach(tx, c, kind, dueAt) : [];
     });
-    if (event) await this.events.publish(event);
-    return { breached: event !== null };
+    await this.events.publish(...events);
+    return { breached: events.length > 0 };
   }
 }
 

@@ -1,11 +1,14 @@
 import type { Resolution } from '@baton/contracts';
-import { ConversationsErrorCode, RoutingErrorCode } from '@baton/contracts';
+import { ConversationsErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import type { Conversation, ConversationStatus } from '../../generated/prisma/client.js';
 import type { Tx } from '../../prisma/prisma.service.js';
+import { AgentCapacity } from '../agents/agent-capacity.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { DomainEvent } from '../events/domain-events.service.js';
+import { canMove, refusalOf, statusAfter, type ConversationMove } from './conversation-moves.js';
+import { MessageLog } from './message-log.service.js';
 
 export interface RoutingNote {
   mode: string;
@@ -20,9 +23,9 @@ export interface RoutingNote {
 export const TRANSFER_EXCLUSION_MINUTES = 10;
 
 /** The columns of a conversation that has just been given to an agent (any open offer ends). */
-const assignedTo = (agentId: string) =>
+const assignedTo = (status: ConversationStatus, agentId: string) =>
   ({
-    status: 'assigned',
+    status,
     assigneeId: agentId,
     assignedAt: new Date(),
     offeredToId: null,
@@ -45,12 +48,17 @@ const released = (c: Conversation, fromUserId: string): DomainEvent => ({
 
 /**
  * The only code that changes a conversation's status. Each method runs inside the caller's
- * transaction on a row it has locked, checks the move is legal (409 otherwise), writes the change,
- * the timeline event and the audit event, and returns the domain events to publish after commit.
+ * transaction on a row it has locked, checks the move against the state machine
+ * (`conversation-moves.ts`; 409 when illegal), writes the change, the timeline event and the audit
+ * event, and returns the domain events to publish after commit.
  */
 @Injectable()
 export class ConversationTransitions {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly capacity: AgentCapacity,
+    private readonly messages: MessageLog,
+  ) {}
 
   /** Stores a routing decision: who got (or was offered, or passed on) the conversation, and why. */
   private async decide(tx: Tx, c: Conversation, chosenUserId: string, note: RoutingNote): Promise<void> {
@@ -68,20 +76,27 @@ export class ConversationTransitions {
 
   /** Locks the conversation row for the rest of the transaction. */
   async lock(tx: Tx, id: string): Promise<Conversation> {
-    await tx.$executeRawUnsafe('SELECT 1 FROM conversations WHERE id = $1::uuid FOR UPDATE', id);
-    const conversation = await tx.conversation.findUnique({ where: { id } });
+    const conversation = await this.lockIfPresent(tx, id);
     if (!conversation) throw new DomainError(CommonErrorCode.NotFound, 'No such conversation.', 404);
     return conversation;
   }
 
-  private expect(conversation: Conversation, move: string, ...from: ConversationStatus[]): void {
-    if (!from.includes(conversation.status)) {
-      throw new DomainError(
-        ConversationsErrorCode.IllegalTransition,
-        `Cannot ${move} a conversation that is ${conversation.status}.`,
-        409,
-      );
-    }
+  /** Like {@link lock}, null when there is no such conversation. */
+  async lockIfPresent(tx: Tx, id: string): Promise<Conversation | null> {
+    await tx.$executeRaw`SELECT 1 FROM conversations WHERE id = ${id}::uuid FOR UPDATE`;
+    return tx.conversation.findUnique({ where: { id } });
+  }
+
+  /** A new conversation of a contact on a channel, with the bot (the caller holds what serialises it). */
+  async start(tx: Tx, channelId: string, contactId: string): Promise<Conversation> {
+    return tx.conversation.create({ data: { channelId, contactId } });
+  }
+
+  /** Checks the move is legal from the conversation's status (409 otherwise); returns the status after it. */
+  private move(conversation: Conversation, move: ConversationMove): ConversationStatus {
+    const refusal = refusalOf(move, conversation.status);
+    if (refusal) throw new DomainError(ConversationsErrorCode.IllegalTransition, refusal, 409);
+    return statusAfter(move, conversation.status);
   }
 
   private async record(
@@ -113,46 +128,21 @@ export class ConversationTransitions {
     authorKind: 'bot' | 'system',
     data: Record<string, unknown>,
   ): Promise<DomainEvent[]> {
-    const { lastSeq } = await tx.conversation.findUniqueOrThrow({
-      where: { id: conversationId },
-      select: { lastSeq: true },
-    });
-    const seq = lastSeq + 1;
-    await tx.conversation.update({ where: { id: conversationId }, data: { lastSeq: seq } });
-    const message = await tx.message.create({
-      data: { conversationId, seq, authorKind, kind: authorKind, body },
-    });
-    await this.audit.record(tx, {
-      action: 'message.created',
-      actor: null,
-      target: { type: 'conversation', id: conversationId },
-      data: { seq, author: authorKind, messageId: message.id, ...data },
-    });
-    return [{ type: 'message.created', conversationId, seq, internal: false, authorKind }];
+    const { event } = await this.messages.append(
+      tx,
+      conversationId,
+      { authorKind, kind: authorKind, body },
+      { action: 'message.created', bySystem: true, data: { author: authorKind, ...data } },
+    );
+    return [event];
   }
 
-  /** Capacity is enforced by the database (a trigger on agent_states): never over, even under races. */
-  private async adjustLoad(tx: Tx, userId: string, delta: 1 | -1): Promise<void> {
-    if (delta > 0) {
-      await tx.$executeRawUnsafe(
-        'INSERT INTO agent_states (user_id, updated_at) VALUES ($1::uuid, now()) ON CONFLICT (user_id) DO NOTHING',
-        userId,
-      );
-    }
-    try {
-      await tx.$executeRawUnsafe(
-        `UPDATE agent_states SET active_count = greatest(active_count + $2, 0),
-                last_assigned_at = CASE WHEN $2 > 0 THEN now() ELSE last_assigned_at END, updated_at = now()
-          WHERE user_id = $1::uuid`,
-        userId,
-        delta,
-      );
-    } catch (error) {
-      if (String((error as Error).message).includes('agent_states_active_count_check')) {
-        throw new DomainError(RoutingErrorCode.AgentAtCapacity, 'That agent has no free capacity.', 409);
-      }
-      throw error;
-    }
+  /** A bot turn that did not help; enough of them in a row and the bot hands off. */
+  async countUnhelpfulTurn(tx: Tx, conversationId: string): Promise<void> {
+    await tx.conversation.update({
+      where: { id: conversationId },
+      data: { unhelpfulTurns: { increment: 1 } },
+    });
   }
 
   /** Bot → queue: the handoff's context travels with it, and the SLA clocks start now. */
@@ -169,7 +159,7 @@ export class ConversationTransitions {
     },
     actorUserId: string | null,
   ): Promise<DomainEvent[]> {
-    this.expect(c, 'hand off', 'bot');
+    const status = this.move(c, 'hand_off');
     const queue = await tx.queue.findFirst({ where: { id: input.queueId, archivedAt: null } });
     if (!queue) throw new DomainError(ConversationsErrorCode.UnknownQueue, 'No such queue.', 400);
     // Re-read: the caller may have added messages (the bot's goodbye, a transcript) under the lock.
@@ -184,7 +174,7 @@ export class ConversationTransitions {
     await tx.conversation.update({
       where: { id: c.id },
       data: {
-        status: 'queued',
+        status,
         queueId: queue.id,
         priority: input.priority,
         handoffReason: input.reason,
@@ -235,11 +225,11 @@ export class ConversationTransitions {
     routing: RoutingNote,
     actorUserId: string | null,
   ): Promise<DomainEvent[]> {
-    this.expect(c, 'assign', 'queued');
-    await this.adjustLoad(tx, agentId, 1);
+    const status = this.move(c, 'assign');
+    await this.capacity.reserve(tx, agentId);
     await tx.conversation.update({
       where: { id: c.id },
-      data: assignedTo(agentId),
+      data: assignedTo(status, agentId),
     });
     await this.decide(tx, c, agentId, routing);
     await this.record(
@@ -263,8 +253,8 @@ export class ConversationTransitions {
     routing: RoutingNote,
     timeoutSeconds: number,
   ): Promise<DomainEvent[]> {
-    this.expect(c, 'offer', 'queued');
-    await this.adjustLoad(tx, agentId, 1);
+    this.move(c, 'offer');
+    await this.capacity.reserve(tx, agentId);
     const expiresAt = new Date(Date.now() + timeoutSeconds * 1000);
     await tx.conversation.update({
       where: { id: c.id },
@@ -289,7 +279,7 @@ export class ConversationTransitions {
   }
 
   async acceptOffer(tx: Tx, c: Conversation, agentId: string): Promise<DomainEvent[]> {
-    this.expect(c, 'accept', 'queued');
+    const status = this.move(c, 'accept_offer');
     if (c.offeredToId !== agentId || !c.offerExpiresAt || c.offerExpiresAt.getTime() <= Date.now()) {
       throw new DomainError(
         ConversationsErrorCode.NoOffer,
@@ -300,7 +290,7 @@ export class ConversationTransitions {
     // Capacity was reserved with the offer.
     await tx.conversation.update({
       where: { id: c.id },
-      data: assignedTo(agentId),
+      data: assignedTo(status, agentId),
     });
     await this.record(
       tx,
@@ -322,11 +312,11 @@ export class ConversationTransitions {
     outcome: 'declined' | 'expired' | 'withdrawn',
     actorUserId: string | null,
   ): Promise<DomainEvent[]> {
-    this.expect(c, 'withdraw the offer of', 'queued');
+    this.move(c, 'withdraw_offer');
     const agentId = c.offeredToId;
     if (!agentId)
       throw new DomainError(ConversationsErrorCode.NoOffer, 'This conversation has no open offer.', 409);
-    await this.adjustLoad(tx, agentId, -1);
+    await this.capacity.release(tx, agentId);
     await tx.conversation.update({ where: { id: c.id }, data: { offeredToId: null, offerExpiresAt: null } });
     await this.decide(tx, c, agentId, {
       mode: `offer_${outcome}`,
@@ -344,9 +334,9 @@ export class ConversationTransitions {
     reason: string,
     actorUserId: string | null,
   ): Promise<DomainEvent[]> {
-    this.expect(c, 'unassign', 'assigned');
-    await this.adjustLoad(tx, c.assigneeId!, -1);
-    await tx.conversation.update({ where: { id: c.id }, data: { status: 'queued', assigneeId: null } });
+    const status = this.move(c, 'unassign');
+    await this.capacity.release(tx, c.assigneeId!);
+    await tx.conversation.update({ where: { id: c.id }, data: { status, assigneeId: null } });
     await this.record(tx, c, 'conversation.unassigned', { fromUserId: c.assigneeId, reason }, actorUserId);
     return [
       released(c, c.assigneeId!),
@@ -360,15 +350,15 @@ export class ConversationTransitions {
     queueId: string,
     actorUserId: string,
   ): Promise<DomainEvent[]> {
-    this.expect(c, 'transfer', 'assigned', 'queued');
+    const status = this.move(c, 'transfer_to_queue');
     const events: DomainEvent[] = [];
     if (c.status === 'assigned') {
-      await this.adjustLoad(tx, c.assigneeId!, -1);
+      await this.capacity.release(tx, c.assigneeId!);
       events.push(released(c, c.assigneeId!));
     }
     await tx.conversation.update({
       where: { id: c.id },
-      data: { status: 'queued', assigneeId: null, queueId, offeredToId: null, offerExpiresAt: null },
+      data: { status, assigneeId: null, queueId, offeredToId: null, offerExpiresAt: null },
     });
     if (c.assigneeId && c.status === 'assigned') {
       // Recorded as a decision so routing keeps it away from them and "why routed" can say so.
@@ -402,17 +392,17 @@ export class ConversationTransitions {
     toUserId: string,
     actorUserId: string,
   ): Promise<DomainEvent[]> {
-    this.expect(c, 'transfer', 'assigned', 'queued');
+    const status = this.move(c, 'transfer_to_agent');
     const events: DomainEvent[] = [];
     if (c.status === 'assigned') {
       if (c.assigneeId === toUserId) return [];
-      await this.adjustLoad(tx, c.assigneeId!, -1);
+      await this.capacity.release(tx, c.assigneeId!);
       events.push(released(c, c.assigneeId!));
     }
-    await this.adjustLoad(tx, toUserId, 1);
+    await this.capacity.reserve(tx, toUserId);
     await tx.conversation.update({
       where: { id: c.id },
-      data: assignedTo(toUserId),
+      data: assignedTo(status, toUserId),
     });
     await this.decide(tx, c, toUserId, {
       mode: 'transfer',
@@ -441,12 +431,12 @@ export class ConversationTransitions {
     resolution: Resolution,
     actorUserId: string | null,
   ): Promise<DomainEvent[]> {
-    this.expect(c, 'resolve', 'assigned');
-    await this.adjustLoad(tx, c.assigneeId!, -1);
+    const status = this.move(c, 'resolve');
+    await this.capacity.release(tx, c.assigneeId!);
     const resolvedAt = new Date();
     await tx.conversation.update({
       where: { id: c.id },
-      data: { status: 'resolved', resolvedAt, resolution },
+      data: { status, resolvedAt, resolution },
     });
     await this.record(tx, c, 'conversation.resolved', { assigneeId: c.assigneeId, resolution }, actorUserId);
     return [
@@ -463,7 +453,7 @@ export class ConversationTransitions {
 
   /** A resolved conversation goes back to its queue (a customer wrote again, or an agent reopened it). */
   async reopen(tx: Tx, c: Conversation, reason: string, actorUserId: string | null): Promise<DomainEvent[]> {
-    this.expect(c, 'reopen', 'resolved');
+    const status = this.move(c, 'reopen');
     if (!c.queueId)
       throw new DomainError(
         ConversationsErrorCode.NoQueue,
@@ -472,7 +462,7 @@ export class ConversationTransitions {
       );
     await tx.conversation.update({
       where: { id: c.id },
-      data: { status: 'queued', assigneeId: null, resolvedAt: null, waitingSince: new Date() },
+      data: { status, assigneeId: null, resolvedAt: null, waitingSince: new Date() },
     });
     await this.record(
       tx,
@@ -485,29 +475,29 @@ export class ConversationTransitions {
   }
 
   async handBackToBot(tx: Tx, c: Conversation, actorUserId: string): Promise<DomainEvent[]> {
-    this.expect(c, 'hand back to the bot', 'queued', 'assigned');
+    const status = this.move(c, 'hand_back');
     const events: DomainEvent[] = [{ type: 'conversation.changed', conversationId: c.id }];
     if (c.status === 'assigned') {
-      await this.adjustLoad(tx, c.assigneeId!, -1);
+      await this.capacity.release(tx, c.assigneeId!);
       events.push(released(c, c.assigneeId!));
     }
     await tx.conversation.update({
       where: { id: c.id },
-      data: { status: 'bot', assigneeId: null, waitingSince: null, offeredToId: null, offerExpiresAt: null },
+      data: { status, assigneeId: null, waitingSince: null, offeredToId: null, offerExpiresAt: null },
     });
     await this.record(tx, c, 'conversation.handed_back', { fromUserId: c.assigneeId }, actorUserId);
     return events;
   }
 
   async close(tx: Tx, c: Conversation): Promise<DomainEvent[]> {
-    this.expect(c, 'close', 'resolved');
-    await tx.conversation.update({ where: { id: c.id }, data: { status: 'closed', closedAt: new Date() } });
+    const status = this.move(c, 'close');
+    await tx.conversation.update({ where: { id: c.id }, data: { status, closedAt: new Date() } });
     await this.record(tx, c, 'conversation.closed', {}, null);
     return [{ type: 'conversation.changed', conversationId: c.id }];
   }
 
   async setPriority(tx: Tx, c: Conversation, priority: number, actorUserId: string): Promise<DomainEvent[]> {
-    this.expect(c, 'reprioritise', 'queued', 'assigned');
+    this.move(c, 'set_priority');
     await tx.conversation.update({ where: { id: c.id }, data: { priority } });
     await this.record(
       tx,
@@ -519,5 +509,34 @@ export class ConversationTransitions {
     return c.status === 'queued'
       ? [{ type: 'conversation.queued', conversationId: c.id, queueId: c.queueId! }]
       : [{ type: 'conversation.changed', conversationId: c.id }];
+  }
+
+  /**
+   * An SLA deadline passed: if it was missed (the conversation still waits for its first answer, or
+   * for its resolution, and no newer handoff moved the deadline), the breach goes on the timeline and
+   * the audit trail, and the queue's supervisors are told. Otherwise nothing happens.
+   */
+  async recordSlaBreach(
+    tx: Tx,
+    c: Conversation,
+    kind: 'first_response' | 'resolution',
+    dueAt: string,
+  ): Promise<DomainEvent[]> {
+    if (!canMove('record_sla_breach', c.status)) return [];
+    const deadline = kind === 'first_response' ? c.firstResponseDueAt : c.resolutionDueAt;
+    // A newer handoff moved the deadline; its own check will judge.
+    if (deadline?.getTime() !== new Date(dueAt).getTime()) return [];
+    if (kind === 'first_response' && c.firstResponseAt) return [];
+    await tx.conversationEvent.create({
+      data: { conversationId: c.id, type: 'conversation.sla_breached', data: { kind, dueAt } },
+    });
+    await this.audit.record(tx, {
+      action: 'conversation.sla_breached',
+      result: 'failed',
+      actor: null,
+      target: { type: 'conversation', id: c.id },
+      data: { kind, dueAt, queueId: c.queueId, assigneeId: c.assigneeId },
+    });
+    return [{ type: 'conversation.sla_breached', conversationId: c.id, queueId: c.queueId, kind }];
   }
 }

@@ -14,16 +14,18 @@ import type {
 } from '@baton/contracts';
 import { ConversationsErrorCode, TransferErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
-import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import { Prisma, type Conversation } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
+import { AgentCapacity } from '../agents/agent-capacity.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthSession } from '../auth/session.service.js';
+import { ContactsService } from '../contacts/contacts.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 import { toConversation, toMessage, withAuthor } from './conversation.mapper.js';
 import { ConversationTransitions } from './conversation-transitions.service.js';
 import { HandoffBriefs } from './handoff-briefs.service.js';
+import { MessageLog } from './message-log.service.js';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
@@ -65,10 +67,11 @@ export class ConversationsService {
     private readonly audit: AuditService,
     private readonly events: DomainEventsService,
     private readonly briefs: HandoffBriefs,
-    private readonly encryption: DataEncryptionService,
+    private readonly messageLog: MessageLog,
+    private readonly contacts: ContactsService,
+    private readonly capacity: AgentCapacity,
   ) {}
 
-  /** Runs one transition in its own transaction and publishes its events after commit. */
   /**
    * Runs `step` on the locked conversation in one transaction and publishes its events after commit.
    * Returns them (empty when the step decided there was nothing to do).
@@ -187,22 +190,17 @@ export class ConversationsService {
   async customer(session: AuthSession, id: string): Promise<ConversationCustomer> {
     const conversation = await this.visible(session, id);
     const [contact, channel, previousConversations] = await Promise.all([
-      this.prisma.contact.findUnique({ where: { id: conversation.contactId } }),
+      this.contacts.reveal(conversation.contactId),
       this.prisma.channel.findUnique({
         where: { id: conversation.channelId },
         select: { id: true, name: true, kind: true },
       }),
       this.prisma.conversation.count({ where: { contactId: conversation.contactId, id: { not: id } } }),
     ]);
-    // Each field was encrypted bound to its contact (see the channels and the handoff API).
-    const reveal = (field: 'name' | 'email' | 'phone', ciphertext: string | null | undefined) =>
-      contact && ciphertext && contact.keyId
-        ? this.encryption.decrypt({ ciphertext, keyId: contact.keyId }, `contact-${field}:${contact.id}`)
-        : null;
     const details = {
-      name: reveal('name', contact?.nameCiphertext),
-      email: reveal('email', contact?.emailCiphertext),
-      phone: reveal('phone', contact?.phoneCiphertext),
+      name: contact?.name ?? null,
+      email: contact?.email ?? null,
+      phone: contact?.phone ?? null,
     };
     await this.audit.recordNow({
       action: 'conversation.customer_viewed',
@@ -350,16 +348,10 @@ export class ConversationsService {
         }
         this.assertAssignedTo(session, c, 'reply to the customer');
       }
-      const seq = c.lastSeq + 1;
-      const firstReply = !input.internal && c.firstResponseAt === null;
-      await tx.conversation.update({
-        where: { id },
-        data: { lastSeq: seq, ...(firstReply && { firstResponseAt: new Date() }) },
-      });
-      const row = await tx.message.create({
-        data: {
-          conversationId: id,
-          seq,
+      const { message: row, event } = await this.messageLog.append(
+        tx,
+        id,
+        {
           authorKind: 'agent',
           kind,
           authorUserId: session.userId,
@@ -367,31 +359,19 @@ export class ConversationsService {
           internal: input.internal,
           clientMessageId: input.clientMessageId,
         },
-      });
+        {
+          action:
+            mode === 'whisper'
+              ? 'conversation.whispered'
+              : mode === 'barge_in'
+                ? 'conversation.barged_in'
+                : 'message.created',
+          data: { kind, internal: input.internal, assigneeId: c.assigneeId },
+        },
+        { firstResponse: !input.internal && c.firstResponseAt === null },
+      );
       // The author is the session's user: no second read of `users` while the conversation is locked.
-      const created = { ...row, author: { displayName: session.displayName } };
-      await this.audit.record(tx, {
-        action:
-          mode === 'whisper'
-            ? 'conversation.whispered'
-            : mode === 'barge_in'
-              ? 'conversation.barged_in'
-              : 'message.created',
-        target: { type: 'conversation', id },
-        data: { seq, kind, internal: input.internal, messageId: created.id, assigneeId: c.assigneeId },
-      });
-      return {
-        message: created,
-        events: [
-          {
-            type: 'message.created',
-            conversationId: id,
-            seq,
-            internal: input.internal,
-            authorKind: 'agent',
-          },
-        ] as DomainEvent[],
-      };
+      return { message: { ...row, author: { displayName: session.displayName } }, events: [event] };
     });
     await this.events.publish(...events);
     return toMessage(message);
@@ -479,13 +459,7 @@ export class ConversationsService {
    * give work to an agent who is offline (the wall says so before they confirm), never over capacity.
    */
   private async assertCanTake(tx: Tx, userId: string, mayAssignOffline: boolean): Promise<void> {
-    const [state] = await tx.$queryRawUnsafe<{ presence: string; active_count: number; capacity: number }[]>(
-      `SELECT s.presence::text AS presence, s.active_count, s.capacity
-         FROM agent_states s JOIN users u ON u.id = s.user_id AND u.status = 'active'
-        WHERE s.user_id = $1::uuid
-        FOR UPDATE OF s`,
-      userId,
-    );
+    const state = await this.capacity.lockLoad(tx, userId);
     if (!mayAssignOffline && (!state || state.presence === 'offline')) {
       throw new DomainError(
         TransferErrorCode.ColleagueOffline,
@@ -493,10 +467,10 @@ export class ConversationsService {
         409,
       );
     }
-    if (state && state.active_count >= state.capacity) {
+    if (state && state.activeCount >= state.capacity) {
       throw new DomainError(
         TransferErrorCode.ColleagueAtCapacity,
-        `That colleague is at capacity (${state.active_count}/${state.capacity}); choose someone else or transfer to a queue.`,
+        `That colleague is at capacity (${state.activeCount}/${state.capacity}); choose someone else or transfer to a queue.`,
         409,
       );
     }

@@ -3,10 +3,10 @@ import { ConversationsErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
-import { AuditService } from '../audit/audit.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 import { withAuthor, type MessageWithAuthor } from './conversation.mapper.js';
 import { ConversationTransitions } from './conversation-transitions.service.js';
+import { MessageLog } from './message-log.service.js';
 
 /** A customer: a contact of a channel, identified by a signed visitor token (not an account). */
 export interface Visitor {
@@ -42,7 +42,7 @@ export class CustomerConversationsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly transitions: ConversationTransitions,
-    private readonly audit: AuditService,
+    private readonly messageLog: MessageLog,
     private readonly events: DomainEventsService,
   ) {}
 
@@ -62,16 +62,15 @@ export class CustomerConversationsService {
       return { conversation: c, created: false };
     }
     // Two first messages of one contact at once must not start two conversations.
-    await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', `contact:${visitor.contactId}`);
+    const lockKey = `contact:${visitor.contactId}`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${lockKey}::text))`;
     const open = await tx.conversation.findFirst({
       where: { contactId: visitor.contactId, status: { not: 'closed' } },
       orderBy: { createdAt: 'desc' },
     });
     if (open) return { conversation: open, created: false };
     await beforeCreate?.();
-    const conversation = await tx.conversation.create({
-      data: { channelId: visitor.channelId, contactId: visitor.contactId },
-    });
+    const conversation = await this.transitions.start(tx, visitor.channelId, visitor.contactId);
     return { conversation, created: true };
   }
 
@@ -109,40 +108,25 @@ export class CustomerConversationsService {
       const produced: DomainEvent[] = [];
       if (c.status === 'resolved')
         produced.push(...(await this.transitions.reopen(tx, c, 'customer wrote again', null)));
-      const seq = c.lastSeq + 1;
-      await tx.conversation.update({ where: { id: c.id }, data: { lastSeq: seq } });
-      const created = await tx.message.create({
-        data: {
-          conversationId: c.id,
-          seq,
+      const { message, event } = await this.messageLog.append(
+        tx,
+        c.id,
+        {
           authorKind: 'customer',
           kind: 'customer',
           body: input.body,
           clientMessageId: input.clientMessageId,
           externalId: options.externalId ?? null,
         },
-        include: withAuthor,
-      });
-      await this.audit.record(tx, {
-        action: 'message.created',
-        actor: null,
-        target: { type: 'conversation', id: c.id },
-        data: {
-          seq,
-          author: 'customer',
-          contactId: visitor.contactId,
-          messageId: created.id,
-          startedConversation: found.created,
+        {
+          action: 'message.created',
+          bySystem: true,
+          data: { author: 'customer', contactId: visitor.contactId, startedConversation: found.created },
         },
-      });
-      produced.push({
-        type: 'message.created',
-        conversationId: c.id,
-        seq,
-        internal: false,
-        authorKind: 'customer',
-      });
-      return { message: created, events: produced };
+      );
+      produced.push(event);
+      // A customer's message has no staff author.
+      return { message: { ...message, author: null }, events: produced };
     });
     await this.events.publish(...events);
     return toCustomerMessage(message);

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AgentCapacityModule } from '../agents/agent-capacity.module.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { ContactsModule } from '../contacts/contacts.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { RoutingModule } from '../routing/routing.module.js';
 import { CaseWebhooksService } from './case-webhooks.service.js';
@@ -8,7 +10,7 @@ import { HandoffService } from './handoff.service.js';
 
 /** The external bot handoff API and the webhooks that report back (API and worker). */
 @Module({
-  imports: [ApiKeysModule, ConversationsModule, RoutingModule],
+  imports: [ApiKeysModule, AgentCapacityModule, ContactsModule, ConversationsModule, RoutingModule],
   providers: [HandoffService, CaseWebhooksService],
   controllers: [HandoffController],
   exports: [ApiKeysModule],

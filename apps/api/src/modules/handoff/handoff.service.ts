@@ -7,15 +7,14 @@ import {
   type HandoffResponse,
 } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { emailIndex, normalizePhone, phoneIndex } from '../../common/crypto/contact-indexes.js';
-import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
 import { CommonErrorCode, DomainError, ValidationError } from '../../common/errors/domain.error.js';
 import type { ApiKey, Channel, Conversation, Prisma } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AgentCapacity } from '../agents/agent-capacity.service.js';
+import { ContactsService } from '../contacts/contacts.service.js';
 import { ConversationTransitions } from '../conversations/conversation-transitions.service.js';
 import { CustomerConversationsService } from '../conversations/customer-conversations.service.js';
+import { MessageLog } from '../conversations/message-log.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,9 +45,10 @@ export class HandoffService {
     private readonly prisma: PrismaService,
     private readonly transitions: ConversationTransitions,
     private readonly customers: CustomerConversationsService,
-    private readonly audit: AuditService,
+    private readonly messageLog: MessageLog,
+    private readonly contacts: ContactsService,
+    private readonly capacity: AgentCapacity,
     private readonly events: DomainEventsService,
-    private readonly encryption: DataEncryptionService,
   ) {}
 
   async create(key: ApiKey, idempotencyKey: string, input: HandoffRequest): Promise<HandoffResponse> {
@@ -83,29 +83,27 @@ export class HandoffService {
     const queue = await this.queue(tx, channel, input.queue);
     const agentId = await this.requestedAgent(tx, input, queue.id);
     // Contact ids are the caller's: another key's "42" is another customer.
-    const contactId = await this.contact(
-      tx,
-      channel.id,
-      key.id,
-      input.contact ?? { id: `case:${idempotencyKey}` },
-    );
+    const identity = input.contact ?? { id: `case:${idempotencyKey}` };
+    const contactId = await this.contacts.findOrCreate(tx, {
+      channelId: channel.id,
+      externalId: `${key.id}:${identity.id}`,
+      identity: { name: identity.name, email: identity.email, phone: identity.phone },
+      audit: { source: 'api' },
+    });
 
-    const conversation = await tx.conversation.create({ data: { channelId: channel.id, contactId } });
+    const conversation = await this.transitions.start(tx, channel.id, contactId);
     // The bot's transcript becomes the conversation's first messages, so the agent reads it in place.
     const transcript = input.transcript;
-    if (transcript.length > 0) {
-      await tx.message.createMany({
-        data: transcript.map((line, i) => ({
-          conversationId: conversation.id,
-          seq: i + 1,
-          authorKind: line.author,
-          kind: line.author,
-          body: line.text,
-          ...(line.at && { createdAt: new Date(line.at) }),
-        })),
-      });
-      await tx.conversation.update({ where: { id: conversation.id }, data: { lastSeq: transcript.length } });
-    }
+    await this.messageLog.appendTranscript(
+      tx,
+      conversation.id,
+      transcript.map((line) => ({
+        authorKind: line.author,
+        body: line.text,
+        ...(line.at && { createdAt: new Date(line.at) }),
+      })),
+      { author: 'external_bot', transcriptLines: transcript.length, startedConversation: true },
+    );
     await tx.externalCase.create({
       data: {
         conversationId: conversation.id,
@@ -119,11 +117,6 @@ export class HandoffService {
           contact: input.contact ? { id: input.contact.id } : undefined,
         } as Prisma.InputJsonValue,
       },
-    });
-    await this.audit.record(tx, {
-      action: 'message.created',
-      target: { type: 'conversation', id: conversation.id },
-      data: { author: 'external_bot', transcriptLines: transcript.length, startedConversation: true },
     });
     const events = await this.transitions.handoff(
       tx,
@@ -221,8 +214,7 @@ export class HandoffService {
     input: HandoffRequest,
   ): Promise<DomainEvent[]> {
     // Locked like the routing engine does, so a handoff and a routing pass never both take the last seat.
-    await tx.$executeRawUnsafe('SELECT 1 FROM agent_states WHERE user_id = $1::uuid FOR UPDATE', agentId);
-    const state = await tx.agentState.findUnique({ where: { userId: agentId } });
+    const state = await this.capacity.lock(tx, agentId);
     const available = state?.presence === 'available';
     const hasRoom = !state || state.activeCount < state.capacity;
     if (!hasRoom || (!available && !input.force_assign_if_not_available)) return [];
@@ -238,48 +230,6 @@ export class HandoffService {
       },
       null,
     );
-  }
-
-  private async contact(
-    tx: Tx,
-    channelId: string,
-    apiKeyId: string,
-    identity: { id: string; name?: string; email?: string; phone?: string },
-  ): Promise<string> {
-    const externalId = `${apiKeyId}:${identity.id}`;
-    const where = { channelId_externalId: { channelId, externalId } };
-    const found = await tx.contact.findUnique({ where, select: { id: true } });
-    if (found) return found.id;
-    const id = randomUUID();
-    const seal = (field: string, value: string | undefined) =>
-      value ? this.encryption.encrypt(value, `contact-${field}:${id}`) : null;
-    const name = seal('name', identity.name);
-    const email = seal('email', identity.email?.trim().toLowerCase());
-    const phone = seal('phone', identity.phone && normalizePhone(identity.phone));
-    const created = await tx.contact.createMany({
-      data: [
-        {
-          id,
-          channelId,
-          externalId,
-          nameCiphertext: name?.ciphertext ?? null,
-          emailCiphertext: email?.ciphertext ?? null,
-          phoneCiphertext: phone?.ciphertext ?? null,
-          emailBlindIndex: identity.email ? emailIndex(this.encryption, identity.email) : null,
-          phoneBlindIndex: identity.phone ? phoneIndex(this.encryption, identity.phone) : null,
-          keyId: name?.keyId ?? email?.keyId ?? phone?.keyId ?? null,
-        },
-      ],
-      // Two handoffs for one new customer at once: the second reuses the first's contact.
-      skipDuplicates: true,
-    });
-    if (created.count === 0) return (await tx.contact.findUniqueOrThrow({ where, select: { id: true } })).id;
-    await this.audit.record(tx, {
-      action: 'contact.created',
-      target: { type: 'contact', id },
-      data: { channelId, source: 'api' },
-    });
-    return id;
   }
 
   async state(conversationId: string, replayed: boolean): Promise<HandoffResponse> {

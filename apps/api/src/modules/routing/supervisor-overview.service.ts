@@ -1,5 +1,6 @@
 import type { SupervisorOverview } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 
 /** Live numbers for the supervisor wall, computed in a few aggregate queries. */
@@ -9,9 +10,8 @@ export class SupervisorOverviewService {
 
   /** `queueIds` limits the view to the queues a supervisor watches; omitted means all. */
   async overview(queueIds?: string[]): Promise<SupervisorOverview> {
-    const scope = queueIds ? 'AND q.id = ANY($1::uuid[])' : '';
-    const params = queueIds ? [queueIds] : [];
-    const queues = await this.prisma.$queryRawUnsafe<
+    const inScope = queueIds ? Prisma.sql`AND q.id = ANY(${queueIds}::uuid[])` : Prisma.empty;
+    const queues = await this.prisma.$queryRaw<
       {
         id: string;
         name: string;
@@ -21,22 +21,23 @@ export class SupervisorOverviewService {
         at_risk: bigint;
         breached: bigint;
       }[]
-    >(
-      `SELECT q.id, q.name,
-              count(c.id) FILTER (WHERE c.status = 'queued') AS waiting,
-              max(extract(epoch FROM now() - c.waiting_since)) FILTER (WHERE c.status = 'queued') AS longest,
-              avg(extract(epoch FROM now() - c.waiting_since)) FILTER (WHERE c.status = 'queued') AS average,
-              count(c.id) FILTER (WHERE c.first_response_at IS NULL AND c.first_response_due_at > now()
-                                    AND c.first_response_due_at - now() < (c.first_response_due_at - c.waiting_since) / 5) AS at_risk,
-              count(c.id) FILTER (WHERE c.first_response_at IS NULL AND c.first_response_due_at <= now()) AS breached
-         FROM queues q
-         LEFT JOIN conversations c ON c.queue_id = q.id AND c.status IN ('queued', 'assigned')
-        WHERE q.archived_at IS NULL ${scope}
-        GROUP BY q.id, q.name
-        ORDER BY q.priority DESC, q.name`,
-      ...params,
-    );
-    const agents = await this.prisma.$queryRawUnsafe<
+    >`
+      SELECT q.id, q.name,
+             count(c.id) FILTER (WHERE c.status = 'queued') AS waiting,
+             max(extract(epoch FROM now() - c.waiting_since)) FILTER (WHERE c.status = 'queued') AS longest,
+             avg(extract(epoch FROM now() - c.waiting_since)) FILTER (WHERE c.status = 'queued') AS average,
+             count(c.id) FILTER (WHERE c.first_response_at IS NULL AND c.first_response_due_at > now()
+                                   AND c.first_response_due_at - now() < (c.first_response_due_at - c.waiting_since) / 5) AS at_risk,
+             count(c.id) FILTER (WHERE c.first_response_at IS NULL AND c.first_response_due_at <= now()) AS breached
+        FROM queues q
+        LEFT JOIN conversations c ON c.queue_id = q.id AND c.status IN ('queued', 'assigned')
+       WHERE q.archived_at IS NULL ${inScope}
+       GROUP BY q.id, q.name
+       ORDER BY q.priority DESC, q.name`;
+    const watched = queueIds
+      ? Prisma.sql`EXISTS (SELECT 1 FROM queue_members m JOIN queues q ON q.id = m.queue_id WHERE m.user_id = s.user_id ${inScope})`
+      : Prisma.sql`TRUE`;
+    const agents = await this.prisma.$queryRaw<
       {
         user_id: string;
         display_name: string;
@@ -45,17 +46,15 @@ export class SupervisorOverviewService {
         capacity: number;
         conversation_ids: string[] | null;
       }[]
-    >(
-      `SELECT u.id AS user_id, u.display_name, s.presence::text AS presence, s.active_count, s.capacity,
-              array_remove(array_agg(c.id), NULL)::text[] AS conversation_ids
-         FROM agent_states s
-         JOIN users u ON u.id = s.user_id AND u.status = 'active'
-         LEFT JOIN conversations c ON c.assignee_id = s.user_id AND c.status = 'assigned'
-        WHERE ${queueIds ? 'EXISTS (SELECT 1 FROM queue_members m JOIN queues q ON q.id = m.queue_id WHERE m.user_id = s.user_id ' + scope + ')' : 'TRUE'}
-        GROUP BY u.id, u.display_name, s.presence, s.active_count, s.capacity
-        ORDER BY u.display_name`,
-      ...params,
-    );
+    >`
+      SELECT u.id AS user_id, u.display_name, s.presence::text AS presence, s.active_count, s.capacity,
+             array_remove(array_agg(c.id), NULL)::text[] AS conversation_ids
+        FROM agent_states s
+        JOIN users u ON u.id = s.user_id AND u.status = 'active'
+        LEFT JOIN conversations c ON c.assignee_id = s.user_id AND c.status = 'assigned'
+       WHERE ${watched}
+       GROUP BY u.id, u.display_name, s.presence, s.active_count, s.capacity
+       ORDER BY u.display_name`;
     const seconds = (value: number | null) => (value === null ? null : Math.round(Number(value)));
     return {
       at: new Date().toISOString(),

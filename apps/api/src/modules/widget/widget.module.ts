@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ContactsModule } from '../contacts/contacts.module.js';
 import { VisitorTokenService } from '../realtime/visitor-token.service.js';
 import { RoutingModule } from '../routing/routing.module.js';
 import { DemoController } from './demo.controller.js';
@@ -11,7 +12,7 @@ import { WidgetService } from './widget.service.js';
  * `/customer` gateway (RealtimeModule) uses these services, so the visitor tokens are provided here.
  */
 @Module({
-  imports: [RoutingModule],
+  imports: [ContactsModule, RoutingModule],
   providers: [VisitorTokenService, WidgetLimitsService, WidgetService],
   controllers: [WidgetController, DemoController],
   exports: [VisitorTokenService, WidgetLimitsService, WidgetService],

@@ -13,6 +13,7 @@ import { currentRequestContext } from '../../common/http/request-context.js';
 import { LOGGER } from '../../logging/logging.module.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { ContactsService } from '../contacts/contacts.service.js';
 import type { Visitor } from '../conversations/customer-conversations.service.js';
 import { VisitorTokenService } from '../realtime/visitor-token.service.js';
 import { QueuePositionsService } from '../routing/queue-positions.service.js';
@@ -40,6 +41,7 @@ export class WidgetService {
     private readonly limits: WidgetLimitsService,
     private readonly positions: QueuePositionsService,
     private readonly audit: AuditService,
+    private readonly contacts: ContactsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -117,26 +119,16 @@ export class WidgetService {
   private async returningVisitor(channelId: string, token: string | undefined): Promise<Visitor | null> {
     const visitor = token ? this.tokens.verify(token) : null;
     if (!visitor || visitor.channelId !== channelId) return null;
-    const contact = await this.prisma.contact.findUnique({
-      where: { id: visitor.contactId },
-      select: { channelId: true },
-    });
-    return contact?.channelId === channelId ? visitor : null;
+    return (await this.contacts.channelOf(visitor.contactId)) === channelId ? visitor : null;
   }
 
   private async newVisitor(channelId: string): Promise<Visitor> {
     await this.limits.newVisitor(currentRequestContext()?.ip ?? 'unknown', channelId);
-    const contact = await this.prisma.$transaction(async (tx) => {
+    const contactId = await this.prisma.$transaction((tx) =>
       // A random visitor id: nothing about the browser or the person is stored.
-      const created = await tx.contact.create({ data: { channelId, externalId: `web_${randomUUID()}` } });
-      await this.audit.record(tx, {
-        action: 'contact.created',
-        target: { type: 'contact', id: created.id },
-        data: { channelId, source: 'widget' },
-      });
-      return created;
-    });
-    return { contactId: contact.id, channelId };
+      this.contacts.create(tx, { channelId, externalId: `web_${randomUUID()}`, audit: { source: 'widget' } }),
+    );
+    return { contactId, channelId };
   }
 
   /** Same rule as sending: the newest conversation that is not closed (a resolved one reopens on a message). */

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DataEncryptionService } from '../../../common/crypto/data-encryption.service.js';
 import { RateLimiterService } from '../../../common/rate-limit/rate-limiter.service.js';
 import { ConfigService } from '../../../config/config.service.js';
 import { LOGGER } from '../../../logging/logging.module.js';
 import { PrismaService } from '../../../prisma/prisma.service.js';
 import { AuditService } from '../../audit/audit.service.js';
+import { ContactsService } from '../../contacts/contacts.service.js';
+import { MessageLog } from '../../conversations/message-log.service.js';
 import { DomainEventsService } from '../../events/domain-events.service.js';
 import { ChannelsService, type WhatsappChannel } from '../channels.service.js';
 import { RedisMutexService } from '../redis-mutex.service.js';
@@ -62,7 +63,8 @@ export class WhatsappDeliveryService {
     private readonly audit: AuditService,
     private readonly events: DomainEventsService,
     private readonly channels: ChannelsService,
-    private readonly crypto: DataEncryptionService,
+    private readonly contacts: ContactsService,
+    private readonly messageLog: MessageLog,
     private readonly limiter: RateLimiterService,
     private readonly mutex: RedisMutexService,
     private readonly api: WhatsappApiClient,
@@ -181,16 +183,8 @@ export class WhatsappDeliveryService {
 
   /** The WhatsApp number to send to (digits only), decrypted just for the call. */
   private async phoneOf(contactId: string): Promise<string | null> {
-    const contact = await this.prisma.contact.findUnique({
-      where: { id: contactId },
-      select: { phoneCiphertext: true, keyId: true },
-    });
-    if (!contact?.phoneCiphertext || !contact.keyId) return null;
-    const phone = this.crypto.decrypt(
-      { ciphertext: contact.phoneCiphertext, keyId: contact.keyId },
-      `contact-phone:${contactId}`,
-    );
-    return phone.replace(/^\+/, '');
+    const phone = await this.contacts.phoneOf(contactId);
+    return phone === null ? null : phone.replace(/^\+/, '');
   }
 
   private async markSent(head: Head, externalId: string | null): Promise<void> {
@@ -213,11 +207,8 @@ export class WhatsappDeliveryService {
     error?: Record<string, unknown>,
   ): Promise<void> {
     const settled = await this.prisma.$transaction(async (tx) => {
-      const updated = await tx.message.updateMany({
-        where: { id: head.id, deliveryStatus: 'pending' },
-        data: { ...fields, deliveryStatus: to, deliveryUpdatedAt: new Date() },
-      });
-      if (updated.count === 0) return false;
+      const moved = await this.messageLog.moveDelivery(tx, head.id, 'pending', to, new Date(), fields);
+      if (!moved) return false;
       await this.audit.record(tx, {
         action: 'message.delivery_updated',
         ...(error && { result: 'failed' as const }),

@@ -11,8 +11,10 @@ import { LOGGER } from '../../../logging/logging.module.js';
 import { PrismaService } from '../../../prisma/prisma.service.js';
 import { RedisService } from '../../../redis/redis.service.js';
 import { AuditService } from '../../audit/audit.service.js';
+import { ContactsService } from '../../contacts/contacts.service.js';
 import { ConversationTransitions } from '../../conversations/conversation-transitions.service.js';
 import { CustomerConversationsService } from '../../conversations/customer-conversations.service.js';
+import { MessageLog } from '../../conversations/message-log.service.js';
 import { DomainEventsService, type DomainEvent } from '../../events/domain-events.service.js';
 import { ChannelsService, type WhatsappChannel } from '../channels.service.js';
 import { RedisMutexService } from '../redis-mutex.service.js';
@@ -57,6 +59,8 @@ export class WhatsappInboundService {
     private readonly channels: ChannelsService,
     private readonly customers: CustomerConversationsService,
     private readonly transitions: ConversationTransitions,
+    private readonly messageLog: MessageLog,
+    private readonly contacts: ContactsService,
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
     private readonly events: DomainEventsService,
@@ -268,45 +272,16 @@ export class WhatsappInboundService {
     index: string,
     profileName: string | undefined,
   ): Promise<string> {
-    return this.prisma.$transaction(async (tx) => {
-      const found = await tx.contact.findUnique({
-        where: { channelId_externalId: { channelId, externalId: index } },
-        select: { id: true },
-      });
-      if (found) return found.id;
-      const id = randomUUID();
-      const sealedPhone = this.crypto.encrypt(phone, `contact-phone:${id}`);
-      const name = profileName?.trim().slice(0, 200);
-      const created = await tx.contact.createMany({
-        data: [
-          {
-            id,
-            channelId,
-            externalId: index,
-            phoneBlindIndex: index,
-            phoneCiphertext: sealedPhone.ciphertext,
-            nameCiphertext: name ? this.crypto.encrypt(name, `contact-name:${id}`).ciphertext : null,
-            keyId: sealedPhone.keyId,
-          },
-        ],
-        // Belt and braces (deliveries of one sender are serialised): a concurrent insert is reused.
-        skipDuplicates: true,
-      });
-      if (created.count === 0) {
-        const winner = await tx.contact.findUniqueOrThrow({
-          where: { channelId_externalId: { channelId, externalId: index } },
-          select: { id: true },
-        });
-        return winner.id;
-      }
-      await this.audit.record(tx, {
-        action: 'contact.created',
-        actor: null,
-        target: { type: 'contact', id },
-        data: { channelId, channel: 'whatsapp' },
-      });
-      return id;
-    });
+    const name = profileName?.trim().slice(0, 200);
+    return this.prisma.$transaction((tx) =>
+      this.contacts.findOrCreate(tx, {
+        channelId,
+        externalId: index,
+        identity: { phone, name },
+        audit: { channel: 'whatsapp' },
+        bySystem: true,
+      }),
+    );
   }
 
   /**
@@ -379,11 +354,8 @@ export class WhatsappInboundService {
         from !== 'read' &&
         (to === 'failed' || (RANK[to] ?? 0) > (from === null ? -1 : (RANK[from] ?? -1)));
       if (!forward) return null;
-      const updated = await tx.message.updateMany({
-        where: { id: message.id, deliveryStatus: from },
-        data: { deliveryStatus: to, deliveryUpdatedAt: at },
-      });
-      if (updated.count === 0) return null; // moved meanwhile; a redelivered status settles it
+      const moved = await this.messageLog.moveDelivery(tx, message.id, from, to, at);
+      if (!moved) return null; // moved meanwhile; a redelivered status settles it
       await this.audit.record(tx, {
         action: 'message.delivery_updated',
         result: to === 'failed' ? 'failed' : 'success',

@@ -4,6 +4,7 @@ import { JobsService } from '../../../jobs/jobs.service.js';
 import { QueueName } from '../../../jobs/queue-names.js';
 import { LOGGER } from '../../../logging/logging.module.js';
 import { PrismaService } from '../../../prisma/prisma.service.js';
+import { MessageLog } from '../../conversations/message-log.service.js';
 import { DomainEventsService, type DomainEvent } from '../../events/domain-events.service.js';
 
 export const WHATSAPP_DELIVER_JOB = 'whatsapp.deliver';
@@ -28,6 +29,7 @@ const jobId = (messageId: string) => `wa-${messageId}`; // BullMQ ids may not co
 export class WhatsappOutboundService implements OnModuleInit {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly messageLog: MessageLog,
     private readonly jobs: JobsService,
     private readonly events: DomainEventsService,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -54,18 +56,8 @@ export class WhatsappOutboundService implements OnModuleInit {
       select: { channel: { select: { kind: true } } },
     });
     if (conversation?.channel.kind !== 'whatsapp') return 0;
-    const marked = await this.prisma.message.updateManyAndReturn({
-      where: {
-        conversationId,
-        seq: { lte: seq },
-        deliveryStatus: null,
-        internal: false,
-        authorKind: { in: [...OUTBOUND_AUTHORS] },
-      },
-      data: { deliveryStatus: 'pending', deliveryUpdatedAt: new Date() },
-      select: { id: true },
-    });
-    for (const message of marked) await this.ensureQueued(message.id);
+    const marked = await this.messageLog.markPending(conversationId, seq, OUTBOUND_AUTHORS);
+    for (const messageId of marked) await this.ensureQueued(messageId);
     return marked.length;
   }
 

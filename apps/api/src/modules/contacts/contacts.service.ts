@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { emailIndex, normalizePhone, phoneIndex } from '../../common/crypto/contact-indexes.js';
+import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
+import type { Contact } from '../../generated/prisma/client.js';
+import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { contactBinding, type ContactField } from './contact-binding.js';
+
+/** Who a new contact is, in plain text; stored encrypted, with blind indexes of the email and phone. */
+export interface ContactIdentity {
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+}
+
+export interface NewContact {
+  channelId: string;
+  /** The channel-side identity (visitor id, hash of a WhatsApp number, an API caller's id). */
+  externalId: string;
+  identity?: ContactIdentity;
+  /** What the `contact.created` audit event says besides the channel. */
+  audit: Record<string, unknown>;
+  /** Recorded as done by the system rather than the request's actor (an inbound webhook). */
+  bySystem?: boolean;
+}
+
+/** A contact's details, decrypted; null where nothing is stored. */
+export interface ContactDetails {
+  id: string;
+  createdAt: Date;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+type Sealed = Pick<
+  Contact,
+  'nameCiphertext' | 'emailCiphertext' | 'phoneCiphertext' | 'emailBlindIndex' | 'phoneBlindIndex' | 'keyId'
+>;
+
+/**
+ * Customers as channels know them. The only writer of `contacts`: their personal data is encrypted
+ * here, each field bound to its contact, and decrypted here for the few readers allowed to see it.
+ */
+@Injectable()
+export class ContactsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly encryption: DataEncryptionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  private seal(id: string, identity: ContactIdentity = {}): Sealed {
+    const seal = (field: ContactField, value: string | null | undefined) =>
+      value ? this.encryption.encrypt(value, contactBinding(field, id)) : null;
+    const name = seal('name', identity.name);
+    const email = seal('email', identity.email?.trim().toLowerCase());
+    const phone = seal('phone', identity.phone && normalizePhone(identity.phone));
+    return {
+      nameCiphertext: name?.ciphertext ?? null,
+      emailCiphertext: email?.ciphertext ?? null,
+      phoneCiphertext: phone?.ciphertext ?? null,
+      emailBlindIndex: identity.email ? emailIndex(this.encryption, identity.email) : null,
+      phoneBlindIndex: identity.phone ? phoneIndex(this.encryption, identity.phone) : null,
+      keyId: name?.keyId ?? email?.keyId ?? phone?.keyId ?? null,
+    };
+  }
+
+  private async created(tx: Tx, id: string, input: NewContact): Promise<void> {
+    await this.audit.record(tx, {
+      action: 'contact.created',
+      ...(input.bySystem && { actor: null }),
+      target: { type: 'contact', id },
+      data: { channelId: input.channelId, ...input.audit },
+    });
+  }
+
+  /** A new contact (its channel-side identity is new by construction, such as a random visitor id). */
+  async create(tx: Tx, input: NewContact): Promise<string> {
+    const id = randomUUID();
+    await tx.contact.create({
+      data: {
+        id,
+        channelId: input.channelId,
+        externalId: input.externalId,
+        ...this.seal(id, input.identity),
+      },
+    });
+    await this.created(tx, id, input);
+    return id;
+  }
+
+  /**
+   * The channel's contact with this identity, created (and audited) the first time it is seen. Two
+   * first sightings at once end with one contact: the second reuses the first's.
+   */
+  async findOrCreate(tx: Tx, input: NewContact): Promise<string> {
+    const where = { channelId_externalId: { channelId: input.channelId, externalId: input.externalId } };
+    const found = await tx.contact.findUnique({ where, select: { id: true } });
+    if (found) return found.id;
+    const id = randomUUID();
+    const inserted = await tx.contact.createMany({
+      data: [
+        { id, channelId: input.channelId, externalId: input.externalId, ...this.seal(id, input.identity) },
+      ],
+      skipDuplicates: true,
+    });
+    if (inserted.count === 0) return (await tx.contact.findUniqueOrThrow({ where, select: { id: true } })).id;
+    await this.created(tx, id, input);
+    return id;
+  }
+
+  /** The channel a contact belongs to, or null when there is no such contact. */
+  async channelOf(contactId: string): Promise<string | null> {
+    const contact = await this.prisma.contact.findUnique({
+      where: { id: contactId },
+      select: { channelId: true },
+    });
+    return contact?.channelId ?? null;
+  }
+
+  /** The contact with its personal data decrypted, for this answer only (callers audit the reading). */
+  async reveal(contactId: string): Promise<ContactDetails | null> {
+    const contact = await this.prisma.contact.findUnique({ where: { id: contactId } });
+    if (!contact) return null;
+    const open = (field: ContactField, ciphertext: string | null) =>
+      ciphertext && contact.keyId
+        ? this.encryption.decrypt({ ciphertext, keyId: contact.keyId }, contactBinding(field, contact.id))
+        : null;
+    return {
+      id: contact.id,
+      createdAt: contact.createdAt,
+      name: open('name', contact.nameCiphertext),
+      email: open('email', contact.emailCiphertext),
+      phone: open('phone', contact.phoneCiphertext),
+    };
+  }
+
+  /** The contact's phone number alone, decrypted (what a channel sends to); null when none is stored. */
+  async phoneOf(contactId: string): Promise<string | null> {
+    const contact = await this.prisma.contact.findUnique({
+      where: { id: contactId },
+      select: { phoneCiphertext: true, keyId: true },
+    });
+    if (!contact?.phoneCiphertext || !contact.keyId) return null;
+    return this.encryption.decrypt(
+      { ciphertext: contact.phoneCiphertext, keyId: contact.keyId },
+      contactBinding('phone', contactId),
+    );
+  }
+
+  /** Removes a channel's contacts (only ever without conversations); returns how many. */
+  async deleteOfChannel(tx: Tx, channelId: string): Promise<number> {
+    const { count } = await tx.contact.deleteMany({ where: { channelId } });
+    return count;
+  }
+}
