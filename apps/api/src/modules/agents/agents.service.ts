@@ -154,12 +154,10 @@ export class AgentsService {
     if (minutes === 0) return [];
     const cutoff = new Date(now.getTime() - minutes * 60_000);
     const idle = await this.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRawUnsafe<{ user_id: string }[]>(
-        `UPDATE agent_states SET presence = 'away', updated_at = now()
-          WHERE presence = 'available' AND (last_activity_at IS NULL OR last_activity_at < $1)
-          RETURNING user_id`,
-        cutoff,
-      );
+      const rows = await tx.$queryRaw<{ user_id: string }[]>`
+        UPDATE agent_states SET presence = 'away', updated_at = now()
+         WHERE presence = 'available' AND (last_activity_at IS NULL OR last_activity_at < ${cutoff})
+         RETURNING user_id`;
       for (const { user_id } of rows) {
         await this.audit.record(tx, {
           action: 'agent.status_changed',

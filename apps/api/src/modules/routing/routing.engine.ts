@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../logging/logging.module.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import {
   ConversationTransitions,
@@ -146,57 +147,41 @@ export class RoutingEngine implements OnModuleInit {
 
   private async assignNext(scope: { queueId?: string; agentId?: string }): Promise<boolean> {
     const published = await this.prisma.$transaction(async (tx) => {
-      const params: unknown[] = [AGING_SECONDS, CANDIDATE_BATCH];
-      let filter = '';
-      if (scope.queueId) {
-        params.push(scope.queueId);
-        filter += ` AND c.queue_id = $${params.length}::uuid`;
-      }
-      if (scope.agentId) {
-        params.push(scope.agentId);
-        filter += ` AND c.queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = $${params.length}::uuid)`;
-      }
+      const inQueue = scope.queueId ? Prisma.sql`AND c.queue_id = ${scope.queueId}::uuid` : Prisma.empty;
+      const forAgent = scope.agentId
+        ? Prisma.sql`AND c.queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = ${scope.agentId}::uuid)`
+        : Prisma.empty;
       // Queue priority, then conversation priority aged by waiting time, then first come first served
       // (the id breaks ties, so queue positions shown to customers use exactly this order).
-      const waiting = await tx.$queryRawUnsafe<Waiting[]>(
-        `SELECT c.id, c.queue_id, q.routing_mode, q.required_skills, q.offer_timeout_seconds, c.assigned_at
-           FROM conversations c JOIN queues q ON q.id = c.queue_id
-          WHERE c.status = 'queued' AND c.offered_to_id IS NULL AND q.routing_mode <> 'manual' AND q.archived_at IS NULL
-                ${filter}
-          ORDER BY q.priority DESC,
-                   c.priority + floor(extract(epoch FROM now() - c.waiting_since) / $1) DESC,
-                   c.waiting_since ASC, c.id ASC
-          LIMIT $2
-          FOR UPDATE OF c SKIP LOCKED`,
-        ...params,
-      );
+      const waiting = await tx.$queryRaw<Waiting[]>`
+        SELECT c.id, c.queue_id, q.routing_mode, q.required_skills, q.offer_timeout_seconds, c.assigned_at
+          FROM conversations c JOIN queues q ON q.id = c.queue_id
+         WHERE c.status = 'queued' AND c.offered_to_id IS NULL AND q.routing_mode <> 'manual' AND q.archived_at IS NULL
+               ${inQueue} ${forAgent}
+         ORDER BY q.priority DESC,
+                  c.priority + floor(extract(epoch FROM now() - c.waiting_since) / ${AGING_SECONDS}) DESC,
+                  c.waiting_since ASC, c.id ASC
+         LIMIT ${CANDIDATE_BATCH}
+         FOR UPDATE OF c SKIP LOCKED`;
       for (const conversation of waiting) {
         // Whoever transferred it away does not get it straight back (least busy would pick them, as
         // letting go just freed their capacity); once someone else took it, or after a while, they may.
-        const members = await tx.$queryRawUnsafe<(Member & { transferred_away: boolean })[]>(
-          `SELECT m.user_id, m.skills, s.presence::text AS presence, s.capacity, s.active_count, s.last_assigned_at,
-                  EXISTS (SELECT 1 FROM routing_decisions d
-                           WHERE d.conversation_id = $2::uuid AND d.mode = 'transferred_away'
-                             AND d.chosen_user_id = m.user_id
-                             AND d.created_at > now() - make_interval(mins => $3)
-                             AND d.created_at > coalesce($4::timestamptz, '-infinity')) AS transferred_away
-             FROM queue_members m
-             JOIN users u ON u.id = m.user_id AND u.status = 'active'
-             LEFT JOIN agent_states s ON s.user_id = m.user_id
-            WHERE m.queue_id = $1::uuid`,
-          conversation.queue_id,
-          conversation.id,
-          TRANSFER_EXCLUSION_MINUTES,
-          conversation.assigned_at,
-        );
+        const members = await tx.$queryRaw<(Member & { transferred_away: boolean })[]>`
+          SELECT m.user_id, m.skills, s.presence::text AS presence, s.capacity, s.active_count, s.last_assigned_at,
+                 EXISTS (SELECT 1 FROM routing_decisions d
+                          WHERE d.conversation_id = ${conversation.id}::uuid AND d.mode = 'transferred_away'
+                            AND d.chosen_user_id = m.user_id
+                            AND d.created_at > now() - make_interval(mins => ${TRANSFER_EXCLUSION_MINUTES})
+                            AND d.created_at > coalesce(${conversation.assigned_at}::timestamptz, '-infinity')) AS transferred_away
+            FROM queue_members m
+            JOIN users u ON u.id = m.user_id AND u.status = 'active'
+            LEFT JOIN agent_states s ON s.user_id = m.user_id
+           WHERE m.queue_id = ${conversation.queue_id}::uuid`;
         const passedOn = conversation.offer_timeout_seconds
-          ? await tx.$queryRawUnsafe<{ chosen_user_id: string }[]>(
-              `SELECT chosen_user_id FROM routing_decisions
-                WHERE conversation_id = $1::uuid AND mode IN ('offer_declined', 'offer_expired')
-                  AND created_at > now() - make_interval(mins => $2)`,
-              conversation.id,
-              OFFER_COOLDOWN_MINUTES,
-            )
+          ? await tx.$queryRaw<{ chosen_user_id: string }[]>`
+              SELECT chosen_user_id FROM routing_decisions
+               WHERE conversation_id = ${conversation.id}::uuid AND mode IN ('offer_declined', 'offer_expired')
+                 AND created_at > now() - make_interval(mins => ${OFFER_COOLDOWN_MINUTES})`
           : [];
         const ranked = rankCandidates(
           members,
@@ -207,12 +192,10 @@ export class RoutingEngine implements OnModuleInit {
         );
         for (const candidate of ranked.filter((c) => c.eligible)) {
           // Re-checked under a row lock: the snapshot above may already be stale.
-          const locked = await tx.$queryRawUnsafe<{ user_id: string }[]>(
-            `SELECT user_id FROM agent_states
-              WHERE user_id = $1::uuid AND presence = 'available' AND active_count < capacity
-              FOR UPDATE SKIP LOCKED`,
-            candidate.userId,
-          );
+          const locked = await tx.$queryRaw<{ user_id: string }[]>`
+            SELECT user_id FROM agent_states
+             WHERE user_id = ${candidate.userId}::uuid AND presence = 'available' AND active_count < capacity
+             FOR UPDATE SKIP LOCKED`;
           if (locked.length === 0) continue;
           const row = await this.transitions.lock(tx, conversation.id);
           const note = { mode: conversation.routing_mode, reason: candidate.reason, candidates: ranked };

@@ -44,11 +44,11 @@ export class SupervisorHistoryService {
 
     // A conversation waiting at some moment of the range either had a status event since `from` or
     // has not changed since, and then it is queued now: those are the only ones worth replaying.
-    const rows = await this.prisma.$queryRawUnsafe<{ start: Date; handled: bigint; waiting: bigint }[]>(
-      `WITH candidates AS (
+    const rows = await this.prisma.$queryRaw<{ start: Date; handled: bigint; waiting: bigint }[]>`
+      WITH candidates AS (
          SELECT id AS conversation_id FROM conversations WHERE status = 'queued'
          UNION
-         SELECT conversation_id FROM conversation_events WHERE type = ANY($3::text[]) AND created_at >= $1
+         SELECT conversation_id FROM conversation_events WHERE type = ANY(${STATUS_EVENTS}::text[]) AND created_at >= ${from}
        ),
        moves AS (
          SELECT e.conversation_id, e.created_at,
@@ -64,10 +64,10 @@ export class SupervisorHistoryService {
                 END AS status,
                 CASE WHEN e.type IN ('conversation.handed_off', 'conversation.transferred')
                      THEN coalesce(e.data->>'toQueueId', e.data->>'queueId') END AS queue_id,
-                array_position($3::text[], e.type) AS tie
+                array_position(${STATUS_EVENTS}::text[], e.type) AS tie
            FROM conversation_events e
            JOIN candidates USING (conversation_id)
-          WHERE e.type = ANY($3::text[]) AND e.created_at <= $2
+          WHERE e.type = ANY(${STATUS_EVENTS}::text[]) AND e.created_at <= ${to}
        ),
        ordered AS (
          SELECT m.*,
@@ -84,12 +84,12 @@ export class SupervisorHistoryService {
            FROM ordered o
        ),
        scoped AS (
-         SELECT * FROM segments WHERE $4::text IS NULL OR queue_id = $4::text
+         SELECT * FROM segments WHERE ${queueId ?? null}::text IS NULL OR queue_id = ${queueId ?? null}::text
        ),
        buckets AS (
-         SELECT start, start + $5::int * interval '1 millisecond' AS finish,
-                least(start + $5::int * interval '1 millisecond', $2) AS at
-           FROM unnest($6::timestamptz[]) AS start
+         SELECT start, start + ${stepMs}::int * interval '1 millisecond' AS finish,
+                least(start + ${stepMs}::int * interval '1 millisecond', ${to}) AS at
+           FROM unnest(${starts}::timestamptz[]) AS start
        )
        SELECT b.start,
               (SELECT count(DISTINCT s.conversation_id) FROM scoped s
@@ -97,14 +97,7 @@ export class SupervisorHistoryService {
               (SELECT count(*) FROM scoped s
                 WHERE s.status = 'queued' AND s.since <= b.at AND (s.until IS NULL OR s.until > b.at)) AS waiting
          FROM buckets b
-        ORDER BY b.start`,
-      from,
-      to,
-      STATUS_EVENTS,
-      queueId ?? null,
-      stepMs,
-      starts,
-    );
+        ORDER BY b.start`;
     return {
       from: from.toISOString(),
       to: to.toISOString(),

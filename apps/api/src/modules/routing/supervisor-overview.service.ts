@@ -1,5 +1,6 @@
 import type { SupervisorOverview } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 
 /** Live numbers for the supervisor wall, computed in a few aggregate queries. */
@@ -9,9 +10,8 @@ export class SupervisorOverviewService {
 
   /** `queueIds` limits the view to the queues a supervisor watches; omitted means all. */
   async overview(queueIds?: string[]): Promise<SupervisorOverview> {
-    const scope = queueIds ? 'AND q.id = ANY($1::uuid[])' : '';
-    const params = queueIds ? [queueIds] : [];
-    const queues = await this.prisma.$queryRawUnsafe<
+    const scope = queueIds ? Prisma.sql`AND q.id = ANY(${queueIds}::uuid[])` : Prisma.empty;
+    const queues = await this.prisma.$queryRaw<
       {
         id: string;
         name: string;
@@ -21,8 +21,8 @@ export class SupervisorOverviewService {
         at_risk: bigint;
         breached: bigint;
       }[]
-    >(
-      `SELECT q.id, q.name,
+    >`
+      SELECT q.id, q.name,
               count(c.id) FILTER (WHERE c.status = 'queued') AS waiting,
               max(extract(epoch FROM now() - c.waiting_since)) FILTER (WHERE c.status = 'queued') AS longest,
               avg(extract(epoch FROM now() - c.waiting_since)) FILTER (WHERE c.status = 'queued') AS average,
@@ -33,10 +33,8 @@ export class SupervisorOverviewService {
          LEFT JOIN conversations c ON c.queue_id = q.id AND c.status IN ('queued', 'assigned')
         WHERE q.archived_at IS NULL ${scope}
         GROUP BY q.id, q.name
-        ORDER BY q.priority DESC, q.name`,
-      ...params,
-    );
-    const agents = await this.prisma.$queryRawUnsafe<
+        ORDER BY q.priority DESC, q.name`;
+    const agents = await this.prisma.$queryRaw<
       {
         user_id: string;
         display_name: string;
@@ -45,17 +43,20 @@ export class SupervisorOverviewService {
         capacity: number;
         conversation_ids: string[] | null;
       }[]
-    >(
-      `SELECT u.id AS user_id, u.display_name, s.presence::text AS presence, s.active_count, s.capacity,
+    >`
+      SELECT u.id AS user_id, u.display_name, s.presence::text AS presence, s.active_count, s.capacity,
               array_remove(array_agg(c.id), NULL)::text[] AS conversation_ids
          FROM agent_states s
          JOIN users u ON u.id = s.user_id AND u.status = 'active'
          LEFT JOIN conversations c ON c.assignee_id = s.user_id AND c.status = 'assigned'
-        WHERE ${queueIds ? 'EXISTS (SELECT 1 FROM queue_members m JOIN queues q ON q.id = m.queue_id WHERE m.user_id = s.user_id ' + scope + ')' : 'TRUE'}
+        WHERE ${
+          queueIds
+            ? Prisma.sql`EXISTS (SELECT 1 FROM queue_members m JOIN queues q ON q.id = m.queue_id
+                                   WHERE m.user_id = s.user_id ${scope})`
+            : Prisma.sql`TRUE`
+        }
         GROUP BY u.id, u.display_name, s.presence, s.active_count, s.capacity
-        ORDER BY u.display_name`,
-      ...params,
-    );
+        ORDER BY u.display_name`;
     const seconds = (value: number | null) => (value === null ? null : Math.round(Number(value)));
     return {
       at: new Date().toISOString(),
