@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { VisitorTokenService } from '../realtime/visitor-token.service.js';
+import { VisitorTokenService } from './visitor-token.service.js';
 import { RoutingModule } from '../routing/routing.module.js';
 import { DemoController } from './demo.controller.js';
 import { WidgetLimitsService } from './widget-limits.service.js';
