@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { ChannelsController } from './channels.controller.js';
 import { ChannelsService } from './channels.service.js';
-import { RedisMutexService } from './redis-mutex.service.js';
 import { WhatsappApiClient } from './whatsapp/whatsapp-api.client.js';
 import { WhatsappDeliveryService } from './whatsapp/whatsapp-delivery.service.js';
 import { WhatsappInboundService } from './whatsapp/whatsapp-inbound.service.js';
@@ -18,7 +17,6 @@ import { WhatsappWebhookController } from './whatsapp/whatsapp-webhook.controlle
   imports: [ConversationsModule],
   providers: [
     ChannelsService,
-    RedisMutexService,
     WhatsappApiClient,
     WhatsappInboundService,
     WhatsappOutboundService,

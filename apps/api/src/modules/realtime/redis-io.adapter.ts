@@ -4,7 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import { ConfigService } from '../../config/config.service.js';
-import { SOCKET_IO_KEY } from './socket-emitter.service.js';
+import { redisKeys } from '../../redis/redis-keys.js';
 
 /**
  * socket.io over the Redis adapter: a room emit or `fetchSockets()` on one API instance reaches the
@@ -32,7 +32,7 @@ export class RedisIoAdapter extends IoAdapter {
       this.connections.push(connection);
       return connection;
     });
-    server.adapter(createAdapter(pub!, sub!, { key: SOCKET_IO_KEY(env.REDIS_PREFIX) }));
+    server.adapter(createAdapter(pub!, sub!, { key: redisKeys(env.REDIS_PREFIX).socketIo }));
     return server;
   }
 
