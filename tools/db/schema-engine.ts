@@ -20,12 +20,7 @@ import type {
   SchemaFilter,
 } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import pg from 'pg';
-import { pgRunner } from '@baton/security';
-import {
-  listMigrations,
-  readMigrationsState,
-  type MigrationsState,
-} from '../../apps/api/src/prisma/migrations-state.js';
+import { listMigrations, pgRunner, readMigrationsState, type MigrationsState } from '@baton/security';
 
 export interface EngineOptions {
   databaseUrl: string;

@@ -1,10 +1,9 @@
-import { pgRunner } from '@baton/security';
+import { describeMigrationsProblem, pgRunner, readMigrationsState } from '@baton/security';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Env } from './config/env.schema.js';
 import { describeUrl } from './logging/logger.js';
 import { describeDatabaseRoleProblem } from './prisma/database-role.js';
-import { describeMigrationsProblem, readMigrationsState } from './prisma/migrations-state.js';
 
 const TIMEOUT_MS = 3_000;
 

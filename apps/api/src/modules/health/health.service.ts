@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DependencyCheck, Readiness } from '@baton/contracts';
+import { describeMigrationsProblem, readMigrationsState } from '@baton/security';
 import { ConfigService } from '../../config/config.service.js';
-import { describeMigrationsProblem, readMigrationsState } from '../../prisma/migrations-state.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import { prismaRunner } from '../../prisma/sql-runner.js';
 import { RedisService } from '../../redis/redis.service.js';

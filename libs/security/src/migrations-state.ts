@@ -1,7 +1,7 @@
-import type { SqlRunner } from '@baton/security';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SqlRunner } from './sql-runner.js';
 
 /**
  * Where the database stands against the committed migrations. The api and worker (preflight and

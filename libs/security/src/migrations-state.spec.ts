@@ -1,9 +1,9 @@
-import type { SqlRunner } from '@baton/security';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeMigrationsProblem, migrationChecksum, readMigrationsState } from './migrations-state.js';
+import type { SqlRunner } from './sql-runner.js';
 
 interface Row {
   name: string;
