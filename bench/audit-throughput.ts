@@ -8,7 +8,7 @@
  * (postgresql://postgres@127.0.0.1:5432/postgres).
  */
 import { PrismaPg } from '@prisma/adapter-pg';
-import { verifyAuditChain } from '@baton/security';
+import { pgRunner, verifyAuditChain } from '@baton/security';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -254,7 +254,7 @@ async function run(): Promise<Results> {
     };
 
     say('verifying the chain');
-    const chain = await verifyAuditChain(async (sql, params) => (await probe.query(sql, params)).rows);
+    const chain = await verifyAuditChain(pgRunner(probe));
     const [written] = (await probe.query<{ n: string }>('SELECT count(*) AS n FROM audit_events')).rows;
     const expected = Number(written?.n);
     if (!chain.ok || chain.checked !== expected || chain.unsealed !== 0) {

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { readCheckpointFile, readCheckpointPublicKeys, verifyAuditChain } from '@baton/security';
+import { pgRunner, readCheckpointFile, readCheckpointPublicKeys, verifyAuditChain } from '@baton/security';
 import type { ChainVerification } from '@baton/contracts';
 import { DEFAULT_DATABASE_URL } from '../start/local-services.js';
 
@@ -43,7 +43,7 @@ export async function verifyChain(
     const name = rows[0]!.name;
     const keys = await readCheckpointPublicKeys(source.publicKeyFile, source.privateKeyFile);
     const checkpoints = await readCheckpointFile(source.file, keys, name);
-    return await verifyAuditChain(async (sql, params) => (await db.query(sql, params)).rows, {
+    return await verifyAuditChain(pgRunner(db), {
       ...(checkpoints && { checkpoints }),
     });
   } finally {

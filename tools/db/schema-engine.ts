@@ -1,7 +1,7 @@
 // Thin wrapper around Prisma's WebAssembly schema engine, driven through the pg driver adapter, so that
 // migrations can be diffed and applied without the native schema-engine binary (which cannot be downloaded
 // on our machines). Semantics follow `prisma migrate deploy` / `migrate dev --create-only`.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -20,6 +20,7 @@ import type {
   SchemaFilter,
 } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import pg from 'pg';
+import { listMigrations, pgRunner, readMigrationsState, type MigrationsState } from '@baton/security';
 
 export interface EngineOptions {
   databaseUrl: string;
@@ -29,17 +30,7 @@ export interface EngineOptions {
   schemaPath: string;
 }
 
-export interface MigrationStatus {
-  /** Every migration folder on disk, in apply order. */
-  local: string[];
-  applied: string[];
-  pending: string[];
-  /** Started but never finished (and not resolved as rolled back): blocks further deploys. */
-  failed: string[];
-  /** Applied, but migration.sql changed since (checksum mismatch). */
-  edited: string[];
-  /** Recorded as applied but missing from the migrations folder. */
-  missingLocally: string[];
+export interface MigrationStatus extends MigrationsState {
   databaseExists: boolean;
 }
 
@@ -89,53 +80,24 @@ export async function markMigrationRolledBack(opts: EngineOptions, migrationName
 
 /** Compares the migrations folder with `_prisma_migrations` (read-only; does not need the engine). */
 export async function migrationStatus(opts: Omit<EngineOptions, 'schemaPath'>): Promise<MigrationStatus> {
-  const { migrationDirectories } = await readMigrations(opts.migrationsDir, false);
-  const local = migrationDirectories.map((m) => m.path);
-  const status: MigrationStatus = {
-    local,
-    applied: [],
-    pending: [],
-    failed: [],
-    edited: [],
-    missingLocally: [],
-    databaseExists: true,
-  };
   const client = new pg.Client({ connectionString: opts.databaseUrl });
   try {
     await client.connect();
   } catch (error) {
     if ((error as { code?: string }).code !== '3D000') throw error;
-    return { ...status, pending: local, databaseExists: false };
+    const local = (await listMigrations(opts.migrationsDir)).map((m) => m.name);
+    return {
+      local,
+      applied: [],
+      pending: local,
+      failed: [],
+      edited: [],
+      missingLocally: [],
+      databaseExists: false,
+    };
   }
   try {
-    const { rows: exists } = await client.query<{ t: string | null }>(
-      `SELECT to_regclass('_prisma_migrations')::text AS t`,
-    );
-    const rows = exists[0]?.t
-      ? (
-          await client.query<{ name: string; checksum: string; finished: boolean; rolled_back: boolean }>(
-            `SELECT migration_name AS name, checksum, finished_at IS NOT NULL AS finished,
-                    rolled_back_at IS NOT NULL AS rolled_back
-               FROM _prisma_migrations ORDER BY started_at`,
-          )
-        ).rows
-      : [];
-    const byName = new Map(migrationDirectories.map((m) => [m.path, m.migrationFile.content]));
-    for (const row of rows) {
-      if (row.rolled_back) continue;
-      if (!row.finished) {
-        status.failed.push(row.name);
-        continue;
-      }
-      status.applied.push(row.name);
-      const content = byName.get(row.name);
-      if (!content) status.missingLocally.push(row.name);
-      else if (content.tag === 'ok' && !checksumMatches(content.value, row.checksum))
-        status.edited.push(row.name);
-    }
-    const done = new Set([...status.applied, ...status.failed]);
-    status.pending = local.filter((name) => !done.has(name));
-    return status;
+    return { ...(await readMigrationsState(pgRunner(client), opts.migrationsDir)), databaseExists: true };
   } finally {
     await client.end();
   }
@@ -166,17 +128,6 @@ export function databaseName(databaseUrl: string): string {
   const url = new URL(databaseUrl);
   return (
     decodeURIComponent(url.pathname.replace(/^\//, '')) || decodeURIComponent(url.username) || 'postgres'
-  );
-}
-
-/** Prisma's checksum: hex sha256 of migration.sql; line-ending-only differences are tolerated like Prisma does. */
-export function migrationChecksum(script: string): string {
-  return createHash('sha256').update(script).digest('hex');
-}
-
-function checksumMatches(script: string, checksum: string): boolean {
-  return [script, script.replace(/\r\n/g, '\n'), script.replace(/\r?\n/g, '\r\n')].some(
-    (variant) => migrationChecksum(variant) === checksum,
   );
 }
 

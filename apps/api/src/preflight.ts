@@ -1,9 +1,9 @@
+import { describeMigrationsProblem, pgRunner, readMigrationsState } from '@baton/security';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Env } from './config/env.schema.js';
 import { describeUrl } from './logging/logger.js';
 import { describeDatabaseRoleProblem } from './prisma/database-role.js';
-import { describeMigrationsProblem, readMigrationsState } from './prisma/migrations-state.js';
 
 const TIMEOUT_MS = 3_000;
 
@@ -27,9 +27,9 @@ async function checkPostgres(env: Env): Promise<string | undefined> {
     return `PostgreSQL is not reachable at ${where} (${reason(error)}); start it or set DATABASE_URL.`;
   }
   try {
-    const query = async <R>(sql: string): Promise<R[]> => (await client.query(sql)).rows as R[];
-    const state = await readMigrationsState(query, env.MIGRATIONS_DIR);
-    return describeMigrationsProblem(state) ?? (await describeDatabaseRoleProblem(query));
+    const run = pgRunner(client);
+    const state = await readMigrationsState(run, env.MIGRATIONS_DIR);
+    return describeMigrationsProblem(state) ?? (await describeDatabaseRoleProblem(run));
   } finally {
     await client.end().catch(() => undefined);
   }

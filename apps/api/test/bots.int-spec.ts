@@ -13,7 +13,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
 import { BotDispatcherService } from '../src/modules/bots/bot-dispatcher.service.js';
-import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
+import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
 import { RedisService } from '../src/redis/redis.service.js';
 import { Client, createUser, eventually, signIn, startApi, type TestApi } from './support/api.js';
 import {

@@ -1,3 +1,4 @@
+import { pgRunner } from '@baton/security';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { describeDatabaseRoleProblem } from '../src/prisma/database-role.js';
@@ -213,7 +214,7 @@ describe('the runtime database role', () => {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        return await describeDatabaseRoleProblem(async (sql) => (await client.query(sql)).rows);
+        return await describeDatabaseRoleProblem(pgRunner(client));
       } finally {
         await client.end();
       }

@@ -11,7 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
-import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
+import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
 import { createUser, eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
 import {
   agentSocket,

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ConversationTransitions } from '../src/modules/conversations/conversation-transitions.service.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { DomainEventsService } from '../src/modules/events/domain-events.service.js';
-import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
+import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
 import { routingFactory, type RoutingFactory } from './factories/routing.factory.js';
 import { createUser, signIn, startApi, type Client, type TestApi } from './support/api.js';
 import { agentSocket, ask, closeSockets, connected, customerSocket, waitFor } from './support/sockets.js';

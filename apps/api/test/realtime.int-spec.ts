@@ -4,7 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
-import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
+import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
 import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
 import { Client, createUser, signIn, startApi, type TestApi } from './support/api.js';
 import { capturingLogger, testEnv } from './support/test-env.js';

@@ -2,7 +2,7 @@ import type { Conversation, CustomerConversationUpdated, Queue } from '@baton/co
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
-import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
+import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
 import { QueuePositionsService } from '../src/modules/routing/queue-positions.service.js';
 import { SecuritySettingsService } from '../src/modules/settings/security-settings.service.js';
 import { createUser, eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';

@@ -21,7 +21,7 @@ import { DataEncryptionService } from '../src/common/crypto/data-encryption.serv
 import { WhatsappDeliveryService } from '../src/modules/channels/whatsapp/whatsapp-delivery.service.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { DomainEventsService } from '../src/modules/events/domain-events.service.js';
-import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
+import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
 import { createUser, eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
 import { startFakeWhatsapp, type FakeWhatsapp } from './support/fake-whatsapp.js';
 import { agentSocket, closeSockets, collect, connected, customerSocket, waitFor } from './support/sockets.js';

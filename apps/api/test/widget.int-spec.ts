@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Prisma } from '../src/generated/prisma/client.js';
 import { RouteAccessRegistry } from '../src/modules/auth/route-access.registry.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
-import { VisitorTokenService } from '../src/modules/realtime/visitor-token.service.js';
+import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
 import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
 import { Client, createUser, signIn, startApi, uniqueIp, type Reply, type TestApi } from './support/api.js';
 import { closeSockets, connected, customerSocket, waitFor } from './support/sockets.js';

@@ -1,6 +1,7 @@
 import type { ChainVerification } from '@baton/contracts';
 import { createHash } from 'node:crypto';
 import type { CheckpointSet } from './audit-checkpoint.js';
+import type { SqlRunner } from './sql-runner.js';
 
 /** The `prev_hash` of the first sealed event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -65,8 +66,21 @@ export function chainHash(prevHash: string, row: AuditRow, chainPos: bigint | st
   return createHash('sha256').update(prevHash).update(canonicalRow(row, chainPos)).digest('hex');
 }
 
-/** Runs one parameterised query; lets the API (Prisma) and the CLI (pg) share the verifier. */
-export type SqlRunner = <T>(sql: string, params: unknown[]) => Promise<T[]>;
+/** Sealed events from chain position `from` on, in chain order (the columns are {@link AUDIT_COLUMNS}). */
+export function readSealedAuditRows(run: SqlRunner, from: bigint, limit: number): Promise<AuditRow[]> {
+  return run<AuditRow>`
+    SELECT seq, chain_pos, occurred_at, actor_id, actor_email, actor_roles, action, target_type, target_id,
+           result, ip, user_agent, request_id, data, prev_hash, hash
+      FROM audit_events WHERE chain_pos >= ${from.toString()}::bigint ORDER BY chain_pos LIMIT ${limit}`;
+}
+
+/** Unsealed events in the order the sealer chains them (the columns are {@link AUDIT_COLUMNS}). */
+export function readUnsealedAuditRows(run: SqlRunner, limit: number): Promise<AuditRow[]> {
+  return run<AuditRow>`
+    SELECT seq, chain_pos, occurred_at, actor_id, actor_email, actor_roles, action, target_type, target_id,
+           result, ip, user_agent, request_id, data, prev_hash, hash
+      FROM audit_events WHERE chain_pos IS NULL ORDER BY seq LIMIT ${limit}`;
+}
 
 export interface ChainWalkOptions {
   pageSize?: number;
@@ -101,11 +115,7 @@ export async function verifyAuditChain(
   let anchorsMatched = 0;
 
   outer: for (;;) {
-    const rows = await run<AuditRow>(
-      `SELECT ${AUDIT_COLUMNS} FROM audit_events
-        WHERE chain_pos >= $1 ORDER BY chain_pos LIMIT $2`,
-      [expectedPos.toString(), pageSize],
-    );
+    const rows = await readSealedAuditRows(run, expectedPos, pageSize);
     for (const row of rows) {
       const pos = BigInt(row.chain_pos!);
       const broken = (reason: string) => ({ seq: String(row.seq), chainPosition: String(pos), reason });
@@ -150,10 +160,8 @@ export async function verifyAuditChain(
     };
   }
 
-  const [unsealed] = await run<{ count: string | bigint; oldest: Date | null }>(
-    `SELECT count(*) AS count, min(occurred_at) AS oldest FROM audit_events WHERE chain_pos IS NULL`,
-    [],
-  );
+  const [unsealed] = await run<{ count: string | bigint; oldest: Date | null }>`
+    SELECT count(*) AS count, min(occurred_at) AS oldest FROM audit_events WHERE chain_pos IS NULL`;
   const oldest = unsealed?.oldest ?? null;
   return {
     ok: firstBroken === null && checkpointFailure === null,

@@ -5,3 +5,5 @@ export * from './audit-checkpoint-files.js';
 export * from './password.hasher.js';
 export * from './password.policy.js';
 export * from './install-secrets.js';
+export * from './migrations-state.js';
+export * from './sql-runner.js';

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { GENESIS_HASH, chainHash, verifyAuditChain, type AuditRow, type SqlRunner } from './audit-chain.js';
+import { GENESIS_HASH, chainHash, verifyAuditChain, type AuditRow } from './audit-chain.js';
 import { checkpointSet, signCheckpoint } from './audit-checkpoint.js';
 import { generateOneTimePassword, hashPassword, verifyPassword } from './password.hasher.js';
 import { passwordProblems } from './password.policy.js';
+import type { SqlRunner } from './sql-runner.js';
 
 describe('password policy', () => {
   const email = 'dana.scully@example.com';
@@ -75,8 +76,8 @@ function sealed(rows: AuditRow[]): AuditRow[] {
 
 /** Serves the verifier's two queries from memory. */
 function runner(rows: AuditRow[]): SqlRunner {
-  return (async (sql: string, params: unknown[]) => {
-    if (sql.includes('count(*)')) return [{ count: '0', oldest: null }];
+  return (async (strings: TemplateStringsArray, ...params: unknown[]) => {
+    if (strings.join('?').includes('count(*)')) return [{ count: '0', oldest: null }];
     const from = BigInt(params[0] as string);
     return rows
       .filter((r) => r.chain_pos !== null && BigInt(r.chain_pos) >= from)

@@ -1,4 +1,4 @@
-import type { RunQuery } from './migrations-state.js';
+import type { SqlRunner } from '@baton/security';
 
 /**
  * The api and worker connect as the runtime role, which owns nothing: were they connected as a
@@ -6,9 +6,9 @@ import type { RunQuery } from './migrations-state.js';
  * trail's append-only trigger, rewrite history and re-hash the chain. So they refuse to start unless
  * the role is as narrow as `db:migrate`'s grants make it (tools/db/grants.ts), in every environment.
  */
-export async function describeDatabaseRoleProblem(query: RunQuery): Promise<string | undefined> {
-  const [row] = await query<{ role: string; problems: string[] }>(
-    `SELECT current_user AS role, array_remove(ARRAY[
+export async function describeDatabaseRoleProblem(run: SqlRunner): Promise<string | undefined> {
+  const [row] = await run<{ role: string; problems: string[] }>`
+    SELECT current_user AS role, array_remove(ARRAY[
         CASE WHEN r.rolsuper THEN 'is a superuser' END,
         CASE WHEN r.rolcreaterole THEN 'may create roles' END,
         CASE WHEN r.rolbypassrls THEN 'bypasses row-level security' END,
@@ -26,8 +26,7 @@ export async function describeDatabaseRoleProblem(query: RunQuery): Promise<stri
              THEN 'may change or delete audit events' END
       ], NULL) AS problems
       FROM pg_roles r LEFT JOIN pg_class c ON c.oid = to_regclass('audit_events')
-     WHERE r.rolname = current_user`,
-  );
+     WHERE r.rolname = current_user`;
   if (!row || row.problems.length === 0) return undefined;
   // A superuser can do everything else on the list anyway.
   const problems = row.problems.includes('is a superuser') ? ['is a superuser'] : row.problems;

@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 import { ConfigService } from '../config/config.service.js';
+import { redisKeys, type RedisKeys } from './redis-keys.js';
 
 /**
  * Owns Redis connections. One shared connection serves commands and BullMQ producers; BullMQ
@@ -10,9 +11,12 @@ import { ConfigService } from '../config/config.service.js';
 export class RedisService implements OnApplicationShutdown {
   private readonly connections: Redis[] = [];
   readonly client: Redis;
+  /** The names of Baton's own keys under `REDIS_PREFIX`. */
+  readonly keys: RedisKeys;
 
   constructor(private readonly config: ConfigService) {
     this.client = this.connect('shared');
+    this.keys = redisKeys(config.env.REDIS_PREFIX);
   }
 
   get prefix(): string {

@@ -53,13 +53,14 @@ export interface WindowState {
 export class RateLimiterService {
   constructor(private readonly redis: RedisService) {}
 
-  private key(name: string): string {
-    return `${this.redis.prefix}:rl:${name}`;
-  }
-
   /** Counts one event in the window and returns the new count. */
   async hit(name: string, windowMs: number): Promise<WindowState> {
-    const [count, ttl] = (await this.redis.client.eval(HIT, 1, this.key(name), windowMs)) as [number, number];
+    const [count, ttl] = (await this.redis.client.eval(
+      HIT,
+      1,
+      this.redis.keys.rateLimit(name),
+      windowMs,
+    )) as [number, number];
     return { count, retryAfterMs: Math.max(ttl, 0) };
   }
 
@@ -71,7 +72,7 @@ export class RateLimiterService {
     const [allowed, count, retryAfterMs] = (await this.redis.client.eval(
       SLIDE,
       1,
-      this.key(`sw:${name}`),
+      this.redis.keys.slidingWindow(name),
       windowMs,
       limit,
       member,
@@ -81,25 +82,25 @@ export class RateLimiterService {
 
   /** Takes an admitted event back out of a sliding window (the action it paid for did not happen). */
   async unslide(name: string, member: string): Promise<void> {
-    await this.redis.client.zrem(this.key(`sw:${name}`), member);
+    await this.redis.client.zrem(this.redis.keys.slidingWindow(name), member);
   }
 
   /** Takes back one hit (an attempt that turned out fine); never goes below zero or revives an expired window. */
   async undo(name: string): Promise<void> {
-    await this.redis.client.eval(UNDO, 1, this.key(name));
+    await this.redis.client.eval(UNDO, 1, this.redis.keys.rateLimit(name));
   }
 
   async reset(...names: string[]): Promise<void> {
-    if (names.length > 0) await this.redis.client.del(...names.map((n) => this.key(n)));
+    if (names.length > 0) await this.redis.client.del(...names.map((n) => this.redis.keys.rateLimit(n)));
   }
 
   /** Blocks `name` for `ms`. */
   async lock(name: string, ms: number): Promise<void> {
-    await this.redis.client.set(this.key(`lock:${name}`), '1', 'PX', Math.max(1, Math.round(ms)));
+    await this.redis.client.set(this.redis.keys.rateLimitLock(name), '1', 'PX', Math.max(1, Math.round(ms)));
   }
 
   /** Milliseconds until the lock on `name` lifts; 0 when not locked. */
   async lockedFor(name: string): Promise<number> {
-    return Math.max(await this.redis.client.pttl(this.key(`lock:${name}`)), 0);
+    return Math.max(await this.redis.client.pttl(this.redis.keys.rateLimitLock(name)), 0);
   }
 }

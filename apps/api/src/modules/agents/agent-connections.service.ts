@@ -13,7 +13,7 @@ export class AgentConnectionsService {
   constructor(private readonly redis: RedisService) {}
 
   private key(userId: string): string {
-    return `${this.redis.prefix}:agent-sockets:${userId}`;
+    return this.redis.keys.agentSockets(userId);
   }
 
   async connected(userId: string, socketId: string, now = Date.now()): Promise<void> {

@@ -15,6 +15,7 @@ import { checkpointPublicKeyFile, type CheckpointSinkName } from '../../config/a
 import { ConfigService } from '../../config/config.service.js';
 import { LOGGER } from '../../logging/logging.module.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
+import { prismaRunner } from '../../prisma/sql-runner.js';
 import { loadCheckpointSigningKey, type CheckpointSigningKey } from './audit-checkpoint.key.js';
 import { AuditCheckpointSinks } from './audit-checkpoint.sinks.js';
 
@@ -76,9 +77,8 @@ export class AuditCheckpointService {
     const intervalMs = this.config.env.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000;
 
     const decision = await this.locked(async (tx) => {
-      const [head] = await tx.$queryRawUnsafe<{ chain_pos: bigint }[]>(
-        'SELECT chain_pos FROM audit_events WHERE chain_pos IS NOT NULL ORDER BY chain_pos DESC LIMIT 1',
-      );
+      const [head] = await tx.$queryRaw<{ chain_pos: bigint }[]>`
+        SELECT chain_pos FROM audit_events WHERE chain_pos IS NOT NULL ORDER BY chain_pos DESC LIMIT 1`;
       if (!head) return null;
       const last = await this.lastOwnCheckpoint(tx, key, database);
       if (!last) return { last };
@@ -121,16 +121,11 @@ export class AuditCheckpointService {
       // Another instance may have made one meanwhile; the newest checkpoint wins, none is doubled.
       const latest = await this.lastOwnCheckpoint(tx, key, database);
       if ((latest?.id ?? null) !== (decision.last?.id ?? null)) return false;
-      await tx.$executeRawUnsafe(
-        `INSERT INTO audit_checkpoints (chain_pos, hash, created_at, key_id, line, pending_sinks, next_attempt_at)
-         VALUES ($1::bigint, $2, $3::timestamptz, $4, $5, $6::text[], $3::timestamptz)`,
-        checkpoint.chainPos,
-        checkpoint.hash,
-        checkpoint.createdAt,
-        checkpoint.keyId,
-        line,
-        this.config.env.AUDIT_CHECKPOINT_SINKS,
-      );
+      await tx.$executeRaw`
+        INSERT INTO audit_checkpoints (chain_pos, hash, created_at, key_id, line, pending_sinks, next_attempt_at)
+        VALUES (${checkpoint.chainPos}::bigint, ${checkpoint.hash}, ${checkpoint.createdAt}::timestamptz,
+                ${checkpoint.keyId}, ${line}, ${this.config.env.AUDIT_CHECKPOINT_SINKS}::text[],
+                ${checkpoint.createdAt}::timestamptz)`;
       return true;
     });
     return written ? checkpoint : null;
@@ -141,16 +136,15 @@ export class AuditCheckpointService {
    * and retried with backoff; the others are not held up by it. Returns how many deliveries succeeded.
    */
   async deliverPending(now = new Date()): Promise<number> {
-    const claimed = await this.prisma.$queryRawUnsafe<CheckpointRow[]>(
-      `UPDATE audit_checkpoints SET next_attempt_at = $1::timestamptz + make_interval(secs => $2), attempts = attempts + 1
-        WHERE id IN (SELECT id FROM audit_checkpoints
-                      WHERE next_attempt_at <= $1::timestamptz AND cardinality(pending_sinks) > 0
-                      ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
-        RETURNING id, line, pending_sinks, attempts`,
-      now.toISOString(),
-      DELIVERY_LEASE_MS / 1000,
-      DELIVERY_BATCH,
-    );
+    const at = now.toISOString();
+    const claimed = await this.prisma.$queryRaw<CheckpointRow[]>`
+      UPDATE audit_checkpoints
+         SET next_attempt_at = ${at}::timestamptz + make_interval(secs => ${DELIVERY_LEASE_MS / 1000}),
+             attempts = attempts + 1
+       WHERE id IN (SELECT id FROM audit_checkpoints
+                     WHERE next_attempt_at <= ${at}::timestamptz AND cardinality(pending_sinks) > 0
+                     ORDER BY id LIMIT ${DELIVERY_BATCH} FOR UPDATE SKIP LOCKED)
+       RETURNING id, line, pending_sinks, attempts`;
     let delivered = 0;
     for (const row of claimed.sort((a, b) => (a.id < b.id ? -1 : 1))) {
       const remaining: string[] = [];
@@ -169,17 +163,12 @@ export class AuditCheckpointService {
         }
       }
       const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(row.attempts, 20));
-      await this.prisma.$executeRawUnsafe(
-        `UPDATE audit_checkpoints
-            SET pending_sinks = $2::text[],
-                next_attempt_at = CASE WHEN cardinality($2::text[]) = 0 THEN NULL
-                                       ELSE $3::timestamptz + make_interval(secs => $4) END
-          WHERE id = $1`,
-        row.id,
-        remaining,
-        now.toISOString(),
-        backoff / 1000,
-      );
+      await this.prisma.$executeRaw`
+        UPDATE audit_checkpoints
+           SET pending_sinks = ${remaining}::text[],
+               next_attempt_at = CASE WHEN cardinality(${remaining}::text[]) = 0 THEN NULL
+                                      ELSE ${at}::timestamptz + make_interval(secs => ${backoff / 1000}) END
+         WHERE id = ${row.id}`;
     }
     return delivered;
   }
@@ -212,9 +201,9 @@ export class AuditCheckpointService {
   }
 
   private databaseName(): Promise<string> {
-    this.database ??= this.prisma
-      .$queryRawUnsafe<{ name: string }[]>('SELECT current_database() AS name')
-      .then(([row]) => row!.name);
+    this.database ??= this.prisma.$queryRaw<{ name: string }[]>`SELECT current_database() AS name`.then(
+      ([row]) => row!.name,
+    );
     return this.database;
   }
 
@@ -224,10 +213,8 @@ export class AuditCheckpointService {
     key: CheckpointSigningKey,
     database: string,
   ): Promise<{ id: bigint; checkpoint: AuditCheckpoint } | null> {
-    const rows = await tx.$queryRawUnsafe<{ id: bigint; line: string }[]>(
-      'SELECT id, line FROM audit_checkpoints WHERE key_id = $1 ORDER BY id DESC LIMIT 50',
-      key.keyId,
-    );
+    const rows = await tx.$queryRaw<{ id: bigint; line: string }[]>`
+      SELECT id, line FROM audit_checkpoints WHERE key_id = ${key.keyId} ORDER BY id DESC LIMIT 50`;
     for (const row of rows) {
       const checkpoint = parseCheckpoint(row.line);
       if (
@@ -241,19 +228,17 @@ export class AuditCheckpointService {
   }
 
   private runner(): SqlRunner {
-    return (sql, params) => this.prisma.$queryRawUnsafe(sql, ...params);
+    return prismaRunner(this.prisma);
   }
 
   /** Runs `fn` holding the checkpoint lock; null at once when another instance holds it. */
   private locked<T>(fn: (tx: SqlTx) => Promise<T | null>): Promise<T | null> {
     return this.prisma.$transaction(async (tx) => {
-      const [lock] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(
-        'SELECT pg_try_advisory_xact_lock($1) AS locked',
-        CHECKPOINT_LOCK,
-      );
+      const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`
+        SELECT pg_try_advisory_xact_lock(${CHECKPOINT_LOCK}) AS locked`;
       return lock?.locked ? fn(tx) : null;
     });
   }
 }
 
-type SqlTx = Pick<PrismaService, '$queryRawUnsafe' | '$executeRawUnsafe'>;
+type SqlTx = Pick<PrismaService, '$queryRaw' | '$executeRaw'>;

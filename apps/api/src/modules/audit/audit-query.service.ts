@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { AuditEvent as AuditEventRow } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
+import { prismaRunner } from '../../prisma/sql-runner.js';
 import { AuditCheckpointService } from './audit-checkpoint.service.js';
 import { verifyAuditChain } from '@baton/security';
 
@@ -79,7 +80,7 @@ export class AuditQueryService {
   /** Re-hashes the chain and holds it against the signed checkpoints of the file sink, if there is one. */
   async verify(): Promise<ChainVerification> {
     const checkpoints = await this.checkpoints.fileCheckpoints();
-    return verifyAuditChain((sql, params) => this.prisma.$queryRawUnsafe(sql, ...params), {
+    return verifyAuditChain(prismaRunner(this.prisma), {
       ...(checkpoints && { checkpoints }),
     });
   }

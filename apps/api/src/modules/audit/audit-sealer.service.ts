@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../prisma/prisma.service.js';
-import { AUDIT_COLUMNS, GENESIS_HASH, chainHash, type AuditRow } from '@baton/security';
+import { prismaRunner } from '../../prisma/sql-runner.js';
+import { GENESIS_HASH, chainHash, readUnsealedAuditRows } from '@baton/security';
 
 // pg_advisory_xact_lock key: one sealer at a time across every worker and API instance.
 const SEALER_LOCK = 0x0ba7_0a0d;
@@ -21,22 +22,16 @@ export class AuditSealerService {
   async sealPending(limit = 5000, wait = false): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
       if (wait) {
-        await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1)', SEALER_LOCK);
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEALER_LOCK})`;
       } else {
-        const [lock] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(
-          'SELECT pg_try_advisory_xact_lock($1) AS locked',
-          SEALER_LOCK,
-        );
+        const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`
+          SELECT pg_try_advisory_xact_lock(${SEALER_LOCK}) AS locked`;
         if (!lock?.locked) return 0;
       }
-      const rows = await tx.$queryRawUnsafe<AuditRow[]>(
-        `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE chain_pos IS NULL ORDER BY seq LIMIT $1`,
-        limit,
-      );
+      const rows = await readUnsealedAuditRows(prismaRunner(tx), limit);
       if (rows.length === 0) return 0;
-      const [tip] = await tx.$queryRawUnsafe<{ chain_pos: bigint; hash: string }[]>(
-        'SELECT chain_pos, hash FROM audit_events WHERE chain_pos IS NOT NULL ORDER BY chain_pos DESC LIMIT 1',
-      );
+      const [tip] = await tx.$queryRaw<{ chain_pos: bigint; hash: string }[]>`
+        SELECT chain_pos, hash FROM audit_events WHERE chain_pos IS NOT NULL ORDER BY chain_pos DESC LIMIT 1`;
       let pos = tip ? BigInt(tip.chain_pos) : 0n;
       let prev = tip?.hash ?? GENESIS_HASH;
       const seqs: string[] = [];
@@ -52,15 +47,11 @@ export class AuditSealerService {
         hashes.push(hash);
         prev = hash;
       }
-      await tx.$executeRawUnsafe(
-        `UPDATE audit_events AS a SET chain_pos = v.pos, prev_hash = v.prev, hash = v.hash
-           FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS v(seq, pos, prev, hash)
-          WHERE a.seq = v.seq`,
-        seqs,
-        positions,
-        prevs,
-        hashes,
-      );
+      await tx.$executeRaw`
+        UPDATE audit_events AS a SET chain_pos = v.pos, prev_hash = v.prev, hash = v.hash
+          FROM unnest(${seqs}::bigint[], ${positions}::bigint[], ${prevs}::text[], ${hashes}::text[])
+               AS v(seq, pos, prev, hash)
+         WHERE a.seq = v.seq`;
       return rows.length;
     });
   }

@@ -1,6 +1,7 @@
 import type { AuditAction, AuditResult } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { currentRequestContext, type Actor } from '../../common/http/request-context.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 
 export interface AuditEntry {
@@ -37,34 +38,19 @@ export class AuditService {
   async record(db: Tx | PrismaService, ...entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const context = currentRequestContext();
-    const params: unknown[] = [];
     const rows = entries.map((entry) => {
       const actor = entry.actor === undefined ? context?.actor : entry.actor;
-      const first = params.length + 1;
-      params.push(
-        actor?.id ?? null,
-        actor?.email ?? null,
-        actor?.roles ?? [],
-        entry.action,
-        entry.result ?? 'success',
-        entry.target?.type ?? null,
-        entry.target?.id ?? null,
-        context?.ip ?? null,
-        context?.userAgent?.slice(0, 512) ?? null,
-        context?.requestId ?? null,
-        JSON.stringify(scrub(entry.data ?? {})),
-      );
-      const p = (i: number) => `$${first + i}`;
-      return `(${p(0)}::uuid, ${p(1)}, ${p(2)}::text[], ${p(3)}, ${p(4)}::"AuditResult", ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}::jsonb)`;
+      return Prisma.sql`(${actor?.id ?? null}::uuid, ${actor?.email ?? null}, ${actor?.roles ?? []}::text[],
+        ${entry.action}, ${entry.result ?? 'success'}::"AuditResult", ${entry.target?.type ?? null},
+        ${entry.target?.id ?? null}, ${context?.ip ?? null}, ${context?.userAgent?.slice(0, 512) ?? null},
+        ${context?.requestId ?? null}, ${JSON.stringify(scrub(entry.data ?? {}))}::jsonb)`;
     });
     // Hand-written SQL: on a hot path (every request writes one) Prisma's query building costs more
     // than the insert itself, and this table has no relations to manage.
-    await db.$executeRawUnsafe(
-      `INSERT INTO audit_events
-         (actor_id, actor_email, actor_roles, action, result, target_type, target_id, ip, user_agent, request_id, data)
-       VALUES ${rows.join(', ')}`,
-      ...params,
-    );
+    await db.$executeRaw`
+      INSERT INTO audit_events
+        (actor_id, actor_email, actor_roles, action, result, target_type, target_id, ip, user_agent, request_id, data)
+      VALUES ${Prisma.join(rows)}`;
   }
 
   /** For events with no surrounding change (denials, failed logins, reads of sensitive data). */

@@ -10,11 +10,11 @@ import { LOGGER } from '../../logging/logging.module.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { SecuritySettingsService } from '../settings/security-settings.service.js';
-import type { AuthenticatedRequest } from './current-session.decorator.js';
+import type { AuthenticatedRequest } from '../../common/decorators/current-session.decorator.js';
 import { CSRF_HEADER, SessionCookies } from './session-cookies.js';
 import { SESSION_ENDED_MESSAGES, sessionEndedEvent } from './session-ended.messages.js';
 import { SessionService, type AuthSession } from './session.service.js';
-import type { AgentSocket } from '../realtime/ws-session.decorator.js';
+import type { AgentSocket } from '../../common/decorators/ws-session.decorator.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

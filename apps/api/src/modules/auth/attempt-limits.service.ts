@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { RateLimitedError } from '../../common/errors/domain.error.js';
 import { RateLimiterService } from '../../common/rate-limit/rate-limiter.service.js';
+import { limitNames } from '../../redis/redis-keys.js';
 
 const MINUTE = 60_000;
 
@@ -90,13 +91,13 @@ export class AttemptLimitsService {
    */
   async beginLogin(email: string, ip: string, deviceId: string | null): Promise<LoginAttempt> {
     if (deviceId) {
-      const device = `login:device:${deviceId}`;
+      const device = limitNames.loginDevice(deviceId);
       await this.enterWindows({ name: device, ...LIMITS.loginPerDevice });
       return { kind: 'known_device', device };
     }
-    await this.enterWindows({ name: `login:ip:${ip}`, ...LIMITS.loginPerIp });
-    const accountIp = `login:acct-ip:${h(email)}:${ip}`;
-    const account = `login:acct:${h(email)}`;
+    await this.enterWindows({ name: limitNames.loginIp(ip), ...LIMITS.loginPerIp });
+    const accountIp = limitNames.loginAccountIp(h(email), ip);
+    const account = limitNames.loginAccount(h(email));
     return {
       kind: 'unknown_client',
       ip,
@@ -124,28 +125,28 @@ export class AttemptLimitsService {
       await this.limiter.undo(attempt.device);
       return;
     }
-    await this.limiter.undo(`login:ip:${attempt.ip}`);
+    await this.limiter.undo(limitNames.loginIp(attempt.ip));
     await this.limiter.reset(attempt.keys.accountIp);
     await this.limiter.undo(attempt.keys.account);
   }
 
   async beginMfa(sessionId: string, userId: string): Promise<void> {
     await this.enterWindows(
-      { name: `mfa:session:${sessionId}`, ...LIMITS.mfaPerSession },
-      { name: `mfa:user:${userId}`, ...LIMITS.mfaPerAccount },
+      { name: limitNames.mfaSession(sessionId), ...LIMITS.mfaPerSession },
+      { name: limitNames.mfaUser(userId), ...LIMITS.mfaPerAccount },
     );
   }
 
   async mfaSucceeded(sessionId: string, userId: string): Promise<void> {
-    await this.limiter.undo(`mfa:session:${sessionId}`);
-    await this.limiter.undo(`mfa:user:${userId}`);
+    await this.limiter.undo(limitNames.mfaSession(sessionId));
+    await this.limiter.undo(limitNames.mfaUser(userId));
   }
 
   async beginPasswordChange(userId: string): Promise<void> {
-    await this.enterWindows({ name: `password:user:${userId}`, ...LIMITS.passwordChangePerAccount });
+    await this.enterWindows({ name: limitNames.passwordChange(userId), ...LIMITS.passwordChangePerAccount });
   }
 
   async passwordChangeSucceeded(userId: string): Promise<void> {
-    await this.limiter.undo(`password:user:${userId}`);
+    await this.limiter.undo(limitNames.passwordChange(userId));
   }
 }

@@ -12,7 +12,7 @@ import { Public, RequireSession } from '../../common/decorators/access.decorator
 import { ZodBody } from '../../common/http/zod-params.js';
 import type { User } from '../../generated/prisma/client.js';
 import { AuthService } from './auth.service.js';
-import { CurrentSession } from './current-session.decorator.js';
+import { CurrentSession } from '../../common/decorators/current-session.decorator.js';
 import { DeviceCookies } from './device-cookies.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
 import { SessionCookies } from './session-cookies.js';

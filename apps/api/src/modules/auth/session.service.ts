@@ -7,26 +7,14 @@ import {
 } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AuthSession } from '../../common/decorators/current-session.decorator.js';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import { ConfigService } from '../../config/config.service.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { DomainEventsService } from '../events/domain-events.service.js';
 import { SecuritySettingsService } from '../settings/security-settings.service.js';
 
-/** A resolved, valid session and the user behind it, as of this request. */
-export interface AuthSession {
-  id: string;
-  userId: string;
-  email: string;
-  displayName: string;
-  roles: string[];
-  permissions: ReadonlySet<Permission>;
-  mfaEnabled: boolean;
-  mfaVerifiedAt: Date | null;
-  pending: PendingStep | null;
-  /** The idle timeout in force when the session was last resolved, so clients can warn before it. */
-  idleTimeoutMinutes: number;
-}
+export type { AuthSession };
 
 export type RevokeReason = SessionEndReason;
 

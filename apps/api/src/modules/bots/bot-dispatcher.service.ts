@@ -50,16 +50,14 @@ export class BotDispatcherService implements OnModuleInit {
   async recoverStuckTurns(): Promise<number> {
     const { BOT_TURN_TIMEOUT_MS, BOT_TURN_ATTEMPTS } = this.config.env;
     const graceMs = BOT_TURN_TIMEOUT_MS * BOT_TURN_ATTEMPTS + 30_000;
-    const stuck = await this.prisma.$queryRawUnsafe<{ id: string; seq: number }[]>(
-      `SELECT c.id, m.seq
-         FROM conversations c
-         JOIN channels ch ON ch.id = c.channel_id AND ch.kind <> 'api'
-         JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq AND m.author_kind = 'customer'
-        WHERE c.status = 'bot' AND m.created_at < now() - make_interval(secs => $1)
-          AND m.created_at > now() - interval '1 day'
-        LIMIT 200`,
-      graceMs / 1000,
-    );
+    const stuck = await this.prisma.$queryRaw<{ id: string; seq: number }[]>`
+      SELECT c.id, m.seq
+        FROM conversations c
+        JOIN channels ch ON ch.id = c.channel_id AND ch.kind <> 'api'
+        JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq AND m.author_kind = 'customer'
+       WHERE c.status = 'bot' AND m.created_at < now() - make_interval(secs => ${graceMs / 1000})
+         AND m.created_at > now() - interval '1 day'
+       LIMIT 200`;
     for (const row of stuck) await this.enqueue({ conversationId: row.id, seq: row.seq }, true);
     return stuck.length;
   }

@@ -4,8 +4,8 @@ import { Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../common/decorators/access.decorators.js';
 import { UuidParam, ZodBody } from '../../common/http/zod-params.js';
-import { CurrentSession } from '../auth/current-session.decorator.js';
-import type { AuthSession } from '../auth/session.service.js';
+import { CurrentSession } from '../../common/decorators/current-session.decorator.js';
+import type { AuthSession } from '../../common/decorators/current-session.decorator.js';
 import { CannedResponsesService } from './canned-responses.service.js';
 
 @ApiTags('canned-responses')

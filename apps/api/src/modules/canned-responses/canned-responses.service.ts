@@ -5,7 +5,7 @@ import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.j
 import type { CannedResponse } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { AuthSession } from '../auth/session.service.js';
+import type { AuthSession } from '../../common/decorators/current-session.decorator.js';
 
 function toCannedResponse(c: CannedResponse): CannedResponseDto {
   return {

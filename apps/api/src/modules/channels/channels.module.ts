@@ -3,7 +3,6 @@ import { ContactsModule } from '../contacts/contacts.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { ChannelsController } from './channels.controller.js';
 import { ChannelsService } from './channels.service.js';
-import { RedisMutexService } from './redis-mutex.service.js';
 import { WhatsappApiClient } from './whatsapp/whatsapp-api.client.js';
 import { WhatsappDeliveryService } from './whatsapp/whatsapp-delivery.service.js';
 import { WhatsappInboundService } from './whatsapp/whatsapp-inbound.service.js';
@@ -19,7 +18,6 @@ import { WhatsappWebhookController } from './whatsapp/whatsapp-webhook.controlle
   imports: [ContactsModule, ConversationsModule],
   providers: [
     ChannelsService,
-    RedisMutexService,
     WhatsappApiClient,
     WhatsappInboundService,
     WhatsappOutboundService,

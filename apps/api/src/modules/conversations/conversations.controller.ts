@@ -24,7 +24,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { RequirePermission } from '../../common/decorators/access.decorators.js';
 import { UuidParam, ZodBody, ZodQuery } from '../../common/http/zod-params.js';
-import { CurrentSession } from '../auth/current-session.decorator.js';
+import { CurrentSession } from '../../common/decorators/current-session.decorator.js';
 import type { AuthSession } from '../auth/session.service.js';
 import { ConversationsService } from './conversations.service.js';
 

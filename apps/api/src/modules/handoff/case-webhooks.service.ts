@@ -64,7 +64,7 @@ export class CaseWebhooksService implements OnModuleInit {
 
   /** Sends only when `value` differs from what this case's bot last heard for `what`. */
   private async changed(caseId: string, what: string, value: string): Promise<boolean> {
-    const key = `${this.redis.prefix}:case-webhook:${caseId}:${what}`;
+    const key = this.redis.keys.caseWebhookLastSent(caseId, what);
     const previous = await this.redis.client.set(key, value, 'EX', LAST_SENT_TTL_SECONDS, 'GET');
     return previous !== value;
   }

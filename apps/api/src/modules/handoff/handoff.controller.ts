@@ -13,7 +13,7 @@ import { RequireApiKey } from '../../common/decorators/access.decorators.js';
 import { ValidationError } from '../../common/errors/domain.error.js';
 import { openApiSchema, UuidParam, ZodBody } from '../../common/http/zod-params.js';
 import type { ApiKey } from '../../generated/prisma/client.js';
-import { CurrentApiKey } from '../auth/current-session.decorator.js';
+import { CurrentApiKey } from '../../common/decorators/current-session.decorator.js';
 import { parseHandoffBody } from './botonic-action.js';
 import { HandoffService } from './handoff.service.js';
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { DependencyCheck, Readiness } from '@baton/contracts';
+import { describeMigrationsProblem, readMigrationsState } from '@baton/security';
 import { ConfigService } from '../../config/config.service.js';
-import { describeMigrationsProblem, readMigrationsState } from '../../prisma/migrations-state.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
+import { prismaRunner } from '../../prisma/sql-runner.js';
 import { RedisService } from '../../redis/redis.service.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -49,7 +50,7 @@ export class HealthService {
   async readiness(): Promise<Readiness> {
     const checks = await Promise.all([
       timed('postgres', async () => {
-        await this.prisma.$queryRawUnsafe('SELECT 1');
+        await this.prisma.$queryRaw`SELECT 1`;
         return undefined;
       }),
       timed('redis', async () => {
@@ -58,10 +59,7 @@ export class HealthService {
       }),
       timed('migrations', async () =>
         describeMigrationsProblem(
-          await readMigrationsState(
-            (sql) => this.prisma.$queryRawUnsafe(sql),
-            this.config.env.MIGRATIONS_DIR,
-          ),
+          await readMigrationsState(prismaRunner(this.prisma), this.config.env.MIGRATIONS_DIR),
         ),
       ),
     ]);

@@ -18,9 +18,8 @@ export class KnowledgeBaseService {
    */
   private async index(): Promise<KnowledgeIndex<KnowledgeArticle>> {
     if (this.cache && Date.now() - this.cache.at < CACHE_MS) return this.cache.index;
-    const [stamp] = await this.prisma.$queryRawUnsafe<{ n: bigint; latest: Date | null }[]>(
-      'SELECT count(*) AS n, max(updated_at) AS latest FROM knowledge_articles WHERE published',
-    );
+    const [stamp] = await this.prisma.$queryRaw<{ n: bigint; latest: Date | null }[]>`
+      SELECT count(*) AS n, max(updated_at) AS latest FROM knowledge_articles WHERE published`;
     const version = `${stamp?.n ?? 0}:${stamp?.latest?.toISOString() ?? ''}`;
     if (this.cache?.version === version) {
       this.cache.at = Date.now();

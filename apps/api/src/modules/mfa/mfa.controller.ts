@@ -13,7 +13,7 @@ import type { Response } from 'express';
 import { RequireSession } from '../../common/decorators/access.decorators.js';
 import { ZodBody } from '../../common/http/zod-params.js';
 import { AuthService } from '../auth/auth.service.js';
-import { CurrentSession } from '../auth/current-session.decorator.js';
+import { CurrentSession } from '../../common/decorators/current-session.decorator.js';
 import { DeviceCookies } from '../auth/device-cookies.js';
 import { SessionCookies } from '../auth/session-cookies.js';
 import { SessionService, type AuthSession, type RotatedSession } from '../auth/session.service.js';

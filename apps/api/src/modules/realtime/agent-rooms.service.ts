@@ -15,7 +15,7 @@ import {
   Room,
   type ConversationMoved,
 } from './realtime.events.js';
-import type { AgentSocket } from './ws-session.decorator.js';
+import type { AgentSocket } from '../../common/decorators/ws-session.decorator.js';
 
 /** Sent between API instances (through the socket.io adapter) when access changed somewhere. */
 const RESYNC = 'access.resync';

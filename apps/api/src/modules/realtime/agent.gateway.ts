@@ -49,7 +49,7 @@ import { AgentRoomsService } from './agent-rooms.service.js';
 import { conversationAudience, Room } from './realtime.events.js';
 import { socketClientIp, socketRequestContext, useRequestContextPerEvent } from './socket-context.js';
 import { WsExceptionsFilter } from './ws-exceptions.filter.js';
-import { WsSession, type AgentSocket } from './ws-session.decorator.js';
+import { WsSession, type AgentSocket } from '../../common/decorators/ws-session.decorator.js';
 
 /**
  * Staff realtime: `/agent`. Authenticated at the handshake by the session cookie (a session that

@@ -41,7 +41,7 @@ import { WidgetLimitsService } from '../widget/widget-limits.service.js';
 import { WidgetService } from '../widget/widget.service.js';
 import { conversationAudience, Room } from './realtime.events.js';
 import { socketClientIp, socketRequestContext, useRequestContextPerEvent } from './socket-context.js';
-import { VisitorTokenService } from './visitor-token.service.js';
+import { VisitorTokenService } from '../widget/visitor-token.service.js';
 import { WsExceptionsFilter } from './ws-exceptions.filter.js';
 
 interface CustomerSocketData {

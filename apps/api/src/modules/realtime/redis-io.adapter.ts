@@ -2,9 +2,18 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { Server, ServerOptions } from 'socket.io';
 import { ConfigService } from '../../config/config.service.js';
-import { SOCKET_IO_KEY } from './socket-emitter.service.js';
+import { LOGGER } from '../../logging/logging.module.js';
+import { redisKeys } from '../../redis/redis-keys.js';
+
+/** Commands the Redis adapter sends without waiting for the answer. */
+const UNAWAITED = ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'publish'] as const;
+
+/** Failures that only say Redis is out of reach; they end when it is back, or the app closes. */
+const UNREACHABLE =
+  /^(Connection is closed\.|Reached the max retries per request limit|Stream isn't writeable)/;
 
 /**
  * socket.io over the Redis adapter: a room emit or `fetchSockets()` on one API instance reaches the
@@ -20,6 +29,7 @@ export class RedisIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const { env } = this.app.get(ConfigService);
+    const logger = this.app.get<Logger>(LOGGER);
     const server = super.createIOServer(port, {
       ...options,
       // The SPA and widget are served by this same origin; cross-origin browsers are refused at the handshake.
@@ -29,15 +39,46 @@ export class RedisIoAdapter extends IoAdapter {
     const [pub, sub] = ['pub', 'sub'].map((role) => {
       const connection = new Redis(env.REDIS_URL, { connectionName: `baton:socket.io:${role}` });
       connection.on('error', () => undefined);
+      handleUnawaitedRejections(connection, role, logger);
       this.connections.push(connection);
       return connection;
     });
-    server.adapter(createAdapter(pub!, sub!, { key: SOCKET_IO_KEY(env.REDIS_PREFIX) }));
+    server.adapter(createAdapter(pub!, sub!, { key: redisKeys(env.REDIS_PREFIX).socketIo }));
     return server;
   }
 
   override async close(server: Server): Promise<void> {
     await super.close(server);
     for (const connection of this.connections.splice(0)) connection.disconnect();
+  }
+}
+
+/**
+ * The adapter subscribes, unsubscribes and publishes without handling a rejection, so with Redis
+ * out of reach (or its connection closed at shutdown) each of them would be an unhandled rejection
+ * that can end the process. They are observed here: Redis being out of reach is logged once per
+ * outage, as a warning (readiness reports it too); any other failure is logged as an error every
+ * time. A caller that awaits the command still gets the rejection.
+ */
+export function handleUnawaitedRejections(connection: Redis, role: string, logger: Logger): void {
+  let warned = false;
+  connection.on('ready', () => (warned = false));
+  const observe = (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!UNREACHABLE.test(message)) {
+      logger.error({ err: error, connection: role }, 'socket.io Redis adapter command failed');
+    } else if (!warned) {
+      warned = true;
+      logger.warn({ reason: message, connection: role }, 'socket.io Redis adapter cannot reach Redis');
+    }
+  };
+  const commands = connection as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const name of UNAWAITED) {
+    const command = commands[name]!.bind(connection);
+    commands[name] = (...args: unknown[]) => {
+      const result = command(...args);
+      if (result instanceof Promise) result.catch(observe);
+      return result;
+    };
   }
 }

@@ -4,8 +4,6 @@ import { Emitter } from '@socket.io/redis-emitter';
 import { LOGGER } from '../../logging/logging.module.js';
 import { RedisService } from '../../redis/redis.service.js';
 
-export const SOCKET_IO_KEY = (prefix: string) => `${prefix}:socket.io`;
-
 /**
  * Emits to socket.io rooms from any process — API instances and workers alike — through the Redis
  * adapter's channel, so every instance delivers to its own sockets exactly once.
@@ -24,7 +22,7 @@ export class SocketEmitterService {
           logger.warn({ err }, 'socket event not published');
         }),
     };
-    this.emitter = new Emitter(publisher, { key: SOCKET_IO_KEY(redis.prefix) });
+    this.emitter = new Emitter(publisher, { key: redis.keys.socketIo });
   }
 
   /** Sends `event` to the sockets in any of `rooms` (each once), but those also in one of `except`. */

@@ -9,8 +9,8 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../common/decorators/access.decorators.js';
 import { ZodQuery } from '../../common/http/zod-params.js';
-import { CurrentSession } from '../auth/current-session.decorator.js';
-import type { AuthSession } from '../auth/session.service.js';
+import { CurrentSession } from '../../common/decorators/current-session.decorator.js';
+import type { AuthSession } from '../../common/decorators/current-session.decorator.js';
 import { SupervisorHistoryService } from './supervisor-history.service.js';
 import { SupervisorOverviewService } from './supervisor-overview.service.js';
 

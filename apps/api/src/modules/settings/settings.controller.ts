@@ -4,8 +4,8 @@ import { Controller, Get, Patch } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { RequirePermission, RequireStepUp } from '../../common/decorators/access.decorators.js';
 import { ZodBody } from '../../common/http/zod-params.js';
-import { CurrentSession } from '../auth/current-session.decorator.js';
-import type { AuthSession } from '../auth/session.service.js';
+import { CurrentSession } from '../../common/decorators/current-session.decorator.js';
+import type { AuthSession } from '../../common/decorators/current-session.decorator.js';
 import { SecuritySettingsService } from './security-settings.service.js';
 
 @ApiTags('settings')

@@ -15,7 +15,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequirePermission, RequireStepUp } from '../../common/decorators/access.decorators.js';
 import { UuidParam, ZodBody } from '../../common/http/zod-params.js';
-import { CurrentSession } from '../auth/current-session.decorator.js';
+import { CurrentSession } from '../../common/decorators/current-session.decorator.js';
 import { SessionCookies } from '../auth/session-cookies.js';
 import { SessionService, type AuthSession } from '../auth/session.service.js';
 import { UsersService } from './users.service.js';

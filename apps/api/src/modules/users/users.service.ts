@@ -98,7 +98,7 @@ export class UsersService {
   private async isLastAdmin(tx: Tx, userId: string): Promise<boolean> {
     // Serialises every change that could remove an admin: two admins disabling each other at the
     // same moment must not both see the other as still active.
-    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('baton:admins'))`);
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('baton:admins'))`;
     const isAdmin = await tx.userRole.count({ where: { userId, role: { name: BuiltInRole.Admin } } });
     if (isAdmin === 0) return false;
     const others = await tx.user.count({

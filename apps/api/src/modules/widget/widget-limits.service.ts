@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CommonErrorCode, RateLimitedError } from '../../common/errors/domain.error.js';
 import { RateLimiterService } from '../../common/rate-limit/rate-limiter.service.js';
 import { ConfigService } from '../../config/config.service.js';
+import { limitNames } from '../../redis/redis-keys.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Visitor } from '../conversations/customer-conversations.service.js';
 
@@ -48,7 +49,7 @@ export class WidgetLimitsService {
       [
         {
           name: 'new_visitors_per_ip',
-          subject: `ip:${ip}`,
+          subject: limitNames.widgetIp(ip),
           limit: this.config.env.WIDGET_CONVERSATIONS_PER_HOUR,
           windowMs: HOUR_MS,
         },
@@ -65,13 +66,13 @@ export class WidgetLimitsService {
       [
         {
           name: 'messages_per_visitor',
-          subject: `visitor:${visitor.contactId}`,
+          subject: limitNames.widgetVisitor(visitor.contactId),
           limit,
           windowMs: seconds * 1000,
         },
         {
           name: 'messages_per_ip',
-          subject: `ip:${ip}`,
+          subject: limitNames.widgetIp(ip),
           limit: limit * PER_IP_FACTOR,
           windowMs: seconds * 1000,
         },
@@ -89,13 +90,13 @@ export class WidgetLimitsService {
       [
         {
           name: 'conversations_per_visitor',
-          subject: `visitor:${visitor.contactId}`,
+          subject: limitNames.widgetVisitor(visitor.contactId),
           limit,
           windowMs: HOUR_MS,
         },
         {
           name: 'conversations_per_ip',
-          subject: `ip:${ip}`,
+          subject: limitNames.widgetIp(ip),
           limit: limit * PER_IP_FACTOR,
           windowMs: HOUR_MS,
         },
@@ -116,7 +117,7 @@ export class WidgetLimitsService {
     const member = randomUUID();
     const admitted: string[] = [];
     for (const window of windows) {
-      const key = `widget:${window.name}:${window.subject}`;
+      const key = limitNames.widget(window.name, window.subject);
       const state = await this.limiter.slide(key, window.windowMs, window.limit, member);
       if (state.allowed) {
         admitted.push(key);

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ContactsModule } from '../contacts/contacts.module.js';
-import { VisitorTokenService } from '../realtime/visitor-token.service.js';
+import { VisitorTokenService } from './visitor-token.service.js';
 import { RoutingModule } from '../routing/routing.module.js';
 import { DemoController } from './demo.controller.js';
 import { WidgetLimitsService } from './widget-limits.service.js';

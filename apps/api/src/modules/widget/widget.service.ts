@@ -15,7 +15,7 @@ import { PrismaService } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import type { Visitor } from '../conversations/customer-conversations.service.js';
-import { VisitorTokenService } from '../realtime/visitor-token.service.js';
+import { VisitorTokenService } from './visitor-token.service.js';
 import { QueuePositionsService } from '../routing/queue-positions.service.js';
 import { originAllowed, readWebchatPolicy } from './webchat-origin.policy.js';
 import { WidgetLimitsService } from './widget-limits.service.js';

@@ -10,7 +10,8 @@ import { ContactsService } from '../../contacts/contacts.service.js';
 import { MessageLog } from '../../conversations/message-log.service.js';
 import { DomainEventsService } from '../../events/domain-events.service.js';
 import { ChannelsService, type WhatsappChannel } from '../channels.service.js';
-import { RedisMutexService } from '../redis-mutex.service.js';
+import { limitNames } from '../../../redis/redis-keys.js';
+import { RedisMutexService } from '../../../redis/redis-mutex.service.js';
 import { WhatsappApiClient } from './whatsapp-api.client.js';
 import { OUTBOUND_AUTHORS } from './whatsapp-outbound.service.js';
 
@@ -30,9 +31,9 @@ const DONE: DrainResult = { status: 'done' };
 const waitMs = (ms: number): DrainResult => ({ status: 'wait', until: Date.now() + Math.max(0, ms) });
 
 /** Until then nobody sends to the recipient: a backoff after a provider error, or a full window. */
-const gateName = (contactId: string) => `wa-out-gate:${contactId}`;
-const windowName = (contactId: string) => `wa-out:${contactId}`;
-const attemptsName = (messageId: string) => `wa-attempts:${messageId}`;
+const gateName = limitNames.whatsappOutboundGate;
+const windowName = limitNames.whatsappOutbound;
+const attemptsName = limitNames.whatsappAttempts;
 
 interface Head {
   id: string;
@@ -81,7 +82,7 @@ export class WhatsappDeliveryService {
     const recipient = own.conversation.contactId;
     const gated = await this.limiter.lockedFor(gateName(recipient));
     if (gated > 0) return waitMs(gated);
-    const lease = await this.mutex.tryAcquire(`wa-out:${recipient}`, LEASE_MS);
+    const lease = await this.mutex.tryAcquire(limitNames.whatsappOutbound(recipient), LEASE_MS);
     if (!lease) return waitMs(BUSY_RETRY_MS);
     const channels = new Map<string, WhatsappChannel | null>();
     try {

@@ -17,7 +17,8 @@ import { CustomerConversationsService } from '../../conversations/customer-conve
 import { MessageLog } from '../../conversations/message-log.service.js';
 import { DomainEventsService, type DomainEvent } from '../../events/domain-events.service.js';
 import { ChannelsService, type WhatsappChannel } from '../channels.service.js';
-import { RedisMutexService } from '../redis-mutex.service.js';
+import { limitNames } from '../../../redis/redis-keys.js';
+import { RedisMutexService } from '../../../redis/redis-mutex.service.js';
 import {
   ZWhatsappChange,
   ZWhatsappInboundMessage,
@@ -211,7 +212,7 @@ export class WhatsappInboundService {
     const phone = normalizePhone(message.from);
     const phoneIndex = indexPhone(this.crypto, phone);
     const lease = await this.mutex.acquire(
-      `wa-in:${channel.id}:${phoneIndex}`,
+      limitNames.whatsappInbound(channel.id, phoneIndex),
       INBOUND_LEASE_MS,
       INBOUND_WAIT_MS,
     );
@@ -226,7 +227,7 @@ export class WhatsappInboundService {
       const contactId = await this.contact(channel.id, phone, phoneIndex, profileName);
 
       const env = this.config.env;
-      const windowName = `wa-in:${channel.id}:${contactId}`;
+      const windowName = limitNames.whatsappInbound(channel.id, contactId);
       const member = randomUUID();
       const slot = await this.limiter.slide(
         windowName,
@@ -293,7 +294,7 @@ export class WhatsappInboundService {
     const windowMs = env.CHANNEL_RATE_WINDOW_SECONDS * 1000;
     const firstInWindow =
       (await this.redis.client.set(
-        `${this.redis.prefix}:wa:throttle-notice:${contactId}`,
+        this.redis.keys.whatsappThrottleNotice(contactId),
         '1',
         'PX',
         windowMs,

@@ -1,7 +1,26 @@
+import type { Permission } from '@baton/authz';
+import type { PendingStep } from '@baton/contracts';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { ApiKey } from '../../generated/prisma/client.js';
-import type { AuthSession } from './session.service.js';
+
+/**
+ * A resolved, valid session and the user behind it, as of this request (resolved by the
+ * access guard in `modules/auth`).
+ */
+export interface AuthSession {
+  id: string;
+  userId: string;
+  email: string;
+  displayName: string;
+  roles: string[];
+  permissions: ReadonlySet<Permission>;
+  mfaEnabled: boolean;
+  mfaVerifiedAt: Date | null;
+  pending: PendingStep | null;
+  /** The idle timeout in force when the session was last resolved, so clients can warn before it. */
+  idleTimeoutMinutes: number;
+}
 
 export type AuthenticatedRequest = Request & { auth?: AuthSession; apiKey?: ApiKey };
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { RedisService } from '../../redis/redis.service.js';
+import { RedisService } from './redis.service.js';
 
 // Only the holder (same token) may release or extend: an expired holder never frees a successor's lock.
 const RELEASE = `
@@ -36,7 +36,7 @@ export class RedisMutexService {
   }
 
   async tryAcquire(name: string, leaseMs: number): Promise<MutexHandle | null> {
-    const key = `${this.redis.prefix}:mutex:${name}`;
+    const key = this.redis.keys.mutex(name);
     const token = randomUUID();
     const ok = await this.redis.client.set(key, token, 'PX', leaseMs, 'NX');
     if (ok !== 'OK') return null;

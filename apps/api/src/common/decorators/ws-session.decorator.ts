@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { DefaultEventsMap, Socket } from 'socket.io';
-import type { AuthSession } from '../auth/session.service.js';
+import type { AuthSession } from './current-session.decorator.js';
 
 export interface AgentSocketData {
   sessionId: string;
