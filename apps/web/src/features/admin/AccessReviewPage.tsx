@@ -9,9 +9,9 @@ import { downloadFile } from '../../lib/download';
 import { fileStamp } from '../../lib/format';
 import { matchesSearch } from '../../lib/text';
 import { DateTime } from '../../ui/DateTime';
+import { SearchField } from '../../ui/SearchField';
 import { ReviewTable } from './access-review/ReviewTable';
 import { VIEWS, csvOf, type Row, type ViewId } from './access-review/review-row';
-import { SearchField } from '../../ui/SearchField';
 import './people.css';
 
 export default function AccessReviewPage() {

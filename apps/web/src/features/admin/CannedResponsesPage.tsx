@@ -4,9 +4,9 @@ import { useCallback, useState } from 'react';
 import { cannedResponsesQuery, queryKeys, useListCache } from '../../lib/queries';
 import { matchesSearch } from '../../lib/text';
 import { PageHeader } from '../../ui/Page';
+import { SearchField } from '../../ui/SearchField';
 import { ResponseEditor } from './canned-responses/ResponseEditor';
 import { ResponsesTable } from './canned-responses/ResponsesTable';
-import { SearchField } from '../../ui/SearchField';
 import './setup/setup.css';
 
 type Open = { response: CannedResponse | null } | null;

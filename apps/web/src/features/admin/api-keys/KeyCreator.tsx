@@ -9,9 +9,9 @@ import { Controller } from 'react-hook-form';
 import { api } from '../../../lib/api';
 import { ContractFormDialog } from '../../../ui/ContractFormDialog';
 import { CheckboxField, Field, SelectField } from '../../../ui/forms';
+import { bindField, useContractForm } from '../../../lib/contract-form';
 import { ZApiKeyForm, dateInDays } from './api-key-form';
 import { SCOPES } from './api-key-text';
-import { bindField, useContractForm } from '../../../lib/contract-form';
 
 const FIELDS = ['name', 'scopes', 'channelId', 'webhookUrl', 'expiresAt'] as const;
 

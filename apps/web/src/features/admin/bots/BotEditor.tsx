@@ -3,10 +3,10 @@ import { Controller, useWatch } from 'react-hook-form';
 import { api } from '../../../lib/api';
 import { ContractFormDialog } from '../../../ui/ContractFormDialog';
 import { CheckboxField, Field, SelectField, TextAreaField } from '../../../ui/forms';
+import { bindField, useContractForm } from '../../../lib/contract-form';
 import { ENGINES } from './bot-engines';
 import { ZBotForm, botInput } from './bot-form';
 import { HandoffQueues } from './HandoffQueues';
-import { bindField, useContractForm } from '../../../lib/contract-form';
 
 const FIELDS = [
   'name',

@@ -12,13 +12,13 @@ import { api } from '../../../lib/api';
 import { ContractFormDialog } from '../../../ui/ContractFormDialog';
 import { CheckboxField, Field, SelectField } from '../../../ui/forms';
 import { QueuePicker } from '../queues/QueuePicker';
+import { bindField, useContractForm } from '../../../lib/contract-form';
 import { KINDS } from './channel-text';
 import { configOf, draftOf, type Draft } from './channel-draft';
 import { SERVER_FIELDS, channelForm } from './channel-form';
 import { ChannelConnection } from './ChannelConnection';
 import { WebchatFields } from './WebchatFields';
 import { WhatsappFields } from './WhatsappFields';
-import { bindField, useContractForm } from '../../../lib/contract-form';
 
 /** The request for a new channel, or the changes to an existing one (secrets only when typed in). */
 function requestOf(draft: Draft, channel: Channel | null) {

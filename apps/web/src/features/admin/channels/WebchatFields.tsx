@@ -1,7 +1,7 @@
 import { useWatch, type UseFormReturn } from 'react-hook-form';
 import { TextAreaField } from '../../../ui/forms';
-import { parseOrigins, type Draft } from './channel-draft';
 import { bindField } from '../../../lib/contract-form';
+import { parseOrigins, type Draft } from './channel-draft';
 
 export function WebchatFields({ form }: { form: UseFormReturn<Draft> }) {
   const { errors } = form.formState;

@@ -1,9 +1,9 @@
 import type { Channel } from '@baton/contracts';
 import type { UseFormReturn } from 'react-hook-form';
 import { Field } from '../../../ui/forms';
+import { bindField } from '../../../lib/contract-form';
 import type { Draft } from './channel-draft';
 import { SECRETS } from './channel-text';
-import { bindField } from '../../../lib/contract-form';
 
 export function WhatsappFields({ form, channel }: { form: UseFormReturn<Draft>; channel: Channel | null }) {
   const { errors } = form.formState;

@@ -5,10 +5,10 @@ import { knowledgeArticlesQuery, queryKeys, useListCache } from '../../../lib/qu
 import { SelectField } from '../../../ui/forms';
 import { PageHeader } from '../../../ui/Page';
 import { matchesSearch } from '../../../lib/text';
+import { SearchField } from '../../../ui/SearchField';
 import { ArticlesTable } from './ArticlesTable';
 import { ArticleEditor } from './ArticleEditor';
 import { TryQuestion } from './TryQuestion';
-import { SearchField } from '../../../ui/SearchField';
 import '../setup/setup.css';
 
 type Show = 'all' | 'published' | 'drafts';

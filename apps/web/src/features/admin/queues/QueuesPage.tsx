@@ -5,11 +5,11 @@ import { useState } from 'react';
 import { useCan } from '../../../auth/session';
 import { queryKeys, queuesQuery, useListCache } from '../../../lib/queries';
 import { PageHeader } from '../../../ui/Page';
-import '../setup/setup.css';
 import { queueOrder } from './queue-text';
 import { QueuesTable } from './QueuesTable';
 import { QueueEditor } from './QueueEditor';
 import { MembersEditor } from './MembersEditor';
+import '../setup/setup.css';
 
 type Open = { mode: 'edit'; queue: Queue | null } | { mode: 'members'; queue: Queue } | null;
 

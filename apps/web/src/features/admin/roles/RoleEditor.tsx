@@ -5,8 +5,8 @@ import { api } from '../../../lib/api';
 import { showServerFieldErrors } from '../../../lib/form-errors';
 import { ConfirmButton } from '../../../ui/ConfirmButton';
 import { ErrorMessage, Field, TextAreaField } from '../../../ui/forms';
-import { PermissionPicker } from './PermissionPicker';
 import { bindField, useContractForm } from '../../../lib/contract-form';
+import { PermissionPicker } from './PermissionPicker';
 
 const FIELDS = ['name', 'description', 'permissions'] as const;
 

@@ -16,8 +16,8 @@ import { showServerFieldErrors } from '../../../lib/form-errors';
 import { Dialog } from '../../../ui/Dialog';
 import { ErrorMessage, Field } from '../../../ui/forms';
 import { CopyButton } from '../../../ui/CopyButton';
-import { RolePicker } from './RolePicker';
 import { bindField, useContractForm } from '../../../lib/contract-form';
+import { RolePicker } from './RolePicker';
 
 const FIELDS = ['email', 'displayName', 'roles'] as const;
 const EMPTY = { email: '', displayName: '', roles: [] };

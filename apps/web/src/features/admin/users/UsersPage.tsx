@@ -8,12 +8,12 @@ import { Link, navigate, usePath } from '../../../lib/router';
 import { SelectField } from '../../../ui/forms';
 import { PageHeader } from '../../../ui/Page';
 import { matchesSearch } from '../../../lib/text';
+import { SearchField } from '../../../ui/SearchField';
 import { USERS_PATH } from './users-path';
-import '../people.css';
 import { UsersTable } from './UsersTable';
 import { UserDialog } from './UserDialog';
 import { InviteDialog } from './InviteDialog';
-import { SearchField } from '../../../ui/SearchField';
+import '../people.css';
 
 type Show = 'all' | 'active' | 'disabled' | 'mfa_off';
 
