@@ -19,16 +19,18 @@ describe('admin screens, in a browser', () => {
   let cannedAdmin: TestUser;
   let membersAdmin: TestUser;
   let keysAdmin: TestUser;
+  let rolesAdmin: TestUser;
   const membersAdminName = `Members admin ${randomBytes(3).toString('hex')}`;
 
   beforeAll(async () => {
     [product, browser] = await Promise.all([startProduct(), launchBrowser()]);
     const adminUser = (displayName?: string) =>
       createUser(product.api, { roles: ['admin'], mfa: true, displayName });
-    [viewer, cannedAdmin, membersAdmin, keysAdmin] = await Promise.all([
+    [viewer, cannedAdmin, membersAdmin, keysAdmin, rolesAdmin] = await Promise.all([
       adminUser(),
       adminUser(),
       adminUser(membersAdminName),
+      adminUser(),
       adminUser(),
     ]);
   });
@@ -176,6 +178,48 @@ describe('admin screens, in a browser', () => {
     await row.getByRole('button', { name: `Revoke ${name}` }).click();
     await page.getByRole('button', { name: 'Revoke key' }).click();
     // Revoked keys are hidden unless asked for.
+    await row.waitFor({ state: 'detached' });
+  });
+
+  it('creates a role with its name lowered as typed, renames an account, then deletes the role', async () => {
+    const { page } = await newPage(browser, product.api.base);
+    await signInThroughUi(page, rolesAdmin);
+    await open(page, 'Roles');
+    const role = `auditors-${randomBytes(3).toString('hex')}`;
+
+    await page.getByRole('button', { name: 'New role' }).click();
+    const create = page.getByRole('dialog', { name: 'New role' });
+    await create.getByLabel('Name').fill(role.toUpperCase());
+    expect(await create.getByLabel('Name').inputValue()).toBe(role);
+    await create.getByRole('checkbox', { name: 'audit:read' }).check();
+    await create.getByText('1 of').waitFor();
+    await create.getByRole('button', { name: 'Create role' }).click();
+    await create.waitFor({ state: 'hidden' });
+    const row = page.getByRole('table', { name: 'Roles' }).getByRole('row').filter({ hasText: role });
+    await row.waitFor();
+    expect(await row.getByRole('cell').nth(1).textContent()).toBe('audit:read');
+
+    // The admin's own account (a role change would sign them out, so only the name changes here).
+    await open(page, 'Users');
+    await page
+      .getByRole('table', { name: 'Users' })
+      .getByRole('row')
+      .filter({ hasText: rolesAdmin.email })
+      .getByRole('link', { name: /^Manage / })
+      .click();
+    const account = page.getByRole('dialog');
+    const renamed = `Roles admin ${randomBytes(3).toString('hex')}`;
+    await account.getByLabel('Display name').fill(renamed);
+    await account.getByRole('button', { name: 'Save name' }).click();
+    await account.getByRole('status').filter({ hasText: 'Name saved.' }).waitFor();
+    await page.getByRole('dialog', { name: renamed }).waitFor();
+    await account.getByRole('button', { name: 'Close' }).click();
+
+    await open(page, 'Roles');
+    await row.getByRole('button', { name: `Edit role ${role}` }).click();
+    const edit = page.getByRole('dialog', { name: `Edit role ${role}` });
+    await edit.getByRole('button', { name: 'Delete role' }).click();
+    await edit.getByRole('button', { name: 'Delete role' }).click();
     await row.waitFor({ state: 'detached' });
   });
 });
