@@ -1,73 +1,18 @@
 import { Permission, isPermission, mfaRequiredFor } from '@baton/authz';
-import type { AccessReviewEntry } from '@baton/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { accessReviewQuery } from '../../lib/queries';
 import { useCan } from '../../auth/session';
-import { Link } from '../../lib/router';
-import { ErrorMessage, Field, SelectField } from '../../ui/forms';
-import { Ago, Empty, Loading, PageHeader } from '../../ui/Page';
-import {
-  DateTime,
-  MfaBadge,
-  RoleBadges,
-  StatusBadge,
-  downloadFile,
-  fileStamp,
-  matchesSearch,
-  toCsv,
-} from './people-shared';
+import { ErrorMessage, SelectField } from '../../ui/forms';
+import { Empty, Loading, PageHeader } from '../../ui/Page';
+import { downloadFile } from '../../lib/download';
+import { fileStamp } from '../../lib/format';
+import { matchesSearch } from '../../lib/text';
+import { DateTime } from '../../ui/DateTime';
+import { SearchField } from '../../ui/SearchField';
+import { ReviewTable } from './access-review/ReviewTable';
+import { VIEWS, csvOf, type Row, type ViewId } from './access-review/review-row';
 import './people.css';
-
-/** An entry with whether its roles or permissions make MFA mandatory ("privileged"). */
-type Row = AccessReviewEntry & { privileged: boolean };
-
-const VIEWS = [
-  { id: 'all', label: 'Everyone', test: () => true },
-  {
-    id: 'privileged_no_mfa',
-    label: 'Privileged without MFA',
-    test: (r: Row) => r.privileged && !r.mfaEnabled,
-  },
-  { id: 'dormant', label: 'Dormant', test: (r: Row) => r.dormant },
-  { id: 'disabled', label: 'Disabled', test: (r: Row) => r.status === 'disabled' },
-  { id: 'mfa_off', label: 'MFA off', test: (r: Row) => !r.mfaEnabled },
-  { id: 'no_roles', label: 'No roles', test: (r: Row) => r.roles.length === 0 },
-] as const;
-type ViewId = (typeof VIEWS)[number]['id'];
-
-const CSV_HEADER = [
-  'email',
-  'displayName',
-  'status',
-  'roles',
-  'permissions',
-  'mfaEnabled',
-  'mfaRequired',
-  'lastLoginAt',
-  'dormant',
-  'disabledAt',
-  'createdAt',
-] as const;
-
-function csvOf(rows: Row[]): string {
-  return toCsv(
-    CSV_HEADER,
-    rows.map((r) => [
-      r.email,
-      r.displayName,
-      r.status,
-      r.roles.join(' '),
-      r.permissions.join(' '),
-      r.mfaEnabled,
-      r.privileged,
-      r.lastLoginAt,
-      r.dormant,
-      r.disabledAt,
-      r.createdAt,
-    ]),
-  );
-}
 
 export default function AccessReviewPage() {
   const review = useQuery(accessReviewQuery());
@@ -155,13 +100,7 @@ export default function AccessReviewPage() {
               })}
             </div>
             <div className="people-toolbar">
-              <Field
-                label="Search"
-                type="search"
-                placeholder="Name or email"
-                value={search}
-                onChange={(e) => setSearch(e.target.value)}
-              />
+              <SearchField label="Search" placeholder="Name or email" value={search} onChange={setSearch} />
               <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value)}>
                 <option value="">Any role</option>
                 {roleNames.map((name) => (
@@ -185,89 +124,5 @@ export default function AccessReviewPage() {
         )
       )}
     </section>
-  );
-}
-
-function ReviewTable({ rows, linkUsers }: { rows: Row[]; linkUsers: boolean }) {
-  return (
-    <div className="table-wrap">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">User</th>
-            <th scope="col">Status</th>
-            <th scope="col">Roles</th>
-            <th scope="col">Permissions</th>
-            <th scope="col">MFA</th>
-            <th scope="col">Last sign-in</th>
-            <th scope="col">Flags</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.id}>
-              <td>
-                {linkUsers ? (
-                  <Link to={`/admin/users/${r.id}`}>{r.displayName}</Link>
-                ) : (
-                  <strong>{r.displayName}</strong>
-                )}
-                <div className="muted">{r.email}</div>
-              </td>
-              <td>
-                <StatusBadge status={r.status} />
-                {r.disabledAt && (
-                  <div className="muted people-small people-nowrap">
-                    since <DateTime at={r.disabledAt} />
-                  </div>
-                )}
-              </td>
-              <td>
-                <RoleBadges roles={r.roles} />
-              </td>
-              <td>
-                {r.permissions.length === 0 ? (
-                  <span className="muted">None</span>
-                ) : (
-                  <details>
-                    <summary>
-                      {r.permissions.length} permission{r.permissions.length === 1 ? '' : 's'}
-                    </summary>
-                    <ul className="people-plain-list">
-                      {r.permissions.map((p) => (
-                        <li key={p}>
-                          <code>{p}</code>
-                        </li>
-                      ))}
-                    </ul>
-                  </details>
-                )}
-              </td>
-              <td>
-                <MfaBadge enabled={r.mfaEnabled} required={r.privileged} />
-              </td>
-              <td>
-                {r.lastLoginAt ? (
-                  <>
-                    <Ago at={r.lastLoginAt} />
-                    <div className="muted people-small people-nowrap">
-                      <DateTime at={r.lastLoginAt} />
-                    </div>
-                  </>
-                ) : (
-                  <span className="muted">Never</span>
-                )}
-              </td>
-              <td>
-                <span className="people-badges">
-                  {r.privileged && <span className="badge badge--info">privileged</span>}
-                  {r.dormant && <span className="badge badge--warn">dormant</span>}
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }

@@ -1,15 +1,16 @@
-import { ZCannedResponse, type CannedResponse, type CannedResponseRequest } from '@baton/contracts';
+import type { CannedResponse } from '@baton/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
-import { api } from '../../lib/api';
+import { useCallback, useState } from 'react';
 import { cannedResponsesQuery, queryKeys, useListCache } from '../../lib/queries';
-import { Field, TextAreaField } from '../../ui/forms';
-import { Ago, Empty, PageHeader } from '../../ui/Page';
-import { EditDeleteActions, FormDialog, Listing, matches } from './setup-shared';
+import { matchesSearch } from '../../lib/text';
+import { PageHeader } from '../../ui/Page';
+import { SearchField } from '../../ui/SearchField';
+import { ResponseEditor } from './canned-responses/ResponseEditor';
+import { ResponsesTable } from './canned-responses/ResponsesTable';
+import './setup/setup.css';
 
 type Open = { response: CannedResponse | null } | null;
 
-const SHORTCUT = /^[a-z0-9_-]{1,32}$/;
 const byShortcut = (a: CannedResponse, b: CannedResponse) => a.shortcut.localeCompare(b.shortcut);
 
 export default function CannedResponsesPage() {
@@ -17,6 +18,13 @@ export default function CannedResponsesPage() {
   const cache = useListCache<CannedResponse>(queryKeys.cannedResponses);
   const [search, setSearch] = useState('');
   const [open, setOpen] = useState<Open>(null);
+  const needle = search.trim().replace(/^\//, '');
+  const shown = responses.data?.filter((r) => matchesSearch(needle, r.shortcut, r.title, r.body));
+  const editing = open?.response?.id;
+  const taken = useCallback(
+    (shortcut: string) => (responses.data ?? []).some((r) => r.shortcut === shortcut && r.id !== editing),
+    [responses.data, editing],
+  );
 
   return (
     <section className="stack">
@@ -30,180 +38,31 @@ export default function CannedResponsesPage() {
         the shortcut to insert one, then edits it before sending.
       </p>
       <div className="setup-toolbar" role="search" aria-label="Filter canned responses">
-        <Field
+        <SearchField
           label="Search canned responses"
-          type="search"
           placeholder="Shortcut, title or text"
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          onChange={setSearch}
         />
       </div>
-      <Listing load={responses} what="canned responses" empty="No canned responses yet.">
-        {(list) => {
-          const needle = search.trim().replace(/^\//, '');
-          const shown = list.filter((r) => matches(needle, r.shortcut, r.title, r.body));
-          return shown.length === 0 ? (
-            <Empty>No canned response matches this search.</Empty>
-          ) : (
-            <ResponsesTable
-              responses={shown}
-              onEdit={(response) => setOpen({ response })}
-              onDeleted={cache.remove}
-            />
-          );
-        }}
-      </Listing>
+      <ResponsesTable
+        load={{ data: shown, isLoading: responses.isLoading, error: responses.error }}
+        empty={
+          responses.data?.length === 0
+            ? 'No canned responses yet.'
+            : 'No canned response matches this search.'
+        }
+        onEdit={(response) => setOpen({ response })}
+        onDeleted={cache.remove}
+      />
       {open && (
         <ResponseEditor
           response={open.response}
-          taken={(shortcut) =>
-            (responses.data ?? []).some((r) => r.shortcut === shortcut && r.id !== open.response?.id)
-          }
+          taken={taken}
           onSaved={(response) => cache.upsert(response, byShortcut)}
           onDone={() => setOpen(null)}
         />
       )}
     </section>
-  );
-}
-
-function ResponsesTable({
-  responses,
-  onEdit,
-  onDeleted,
-}: {
-  responses: CannedResponse[];
-  onEdit: (response: CannedResponse) => void;
-  onDeleted: (id: string) => void;
-}) {
-  return (
-    <div className="table-wrap">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Shortcut</th>
-            <th scope="col">Title</th>
-            <th scope="col">Text</th>
-            <th scope="col">Updated</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {responses.map((response) => (
-            <tr key={response.id}>
-              <td>
-                <code>/{response.shortcut}</code>
-              </td>
-              <td>{response.title}</td>
-              <td className="setup-wide-cell">
-                <div className="setup-clamp setup-pre">{response.body}</div>
-              </td>
-              <td>
-                <Ago at={response.updatedAt} />
-              </td>
-              <td>
-                <EditDeleteActions
-                  name={`/${response.shortcut}`}
-                  deleteTitle={`Delete /${response.shortcut}?`}
-                  confirmLabel="Delete canned response"
-                  onEdit={() => onEdit(response)}
-                  onDelete={async () => {
-                    await api.delete(`/canned-responses/${response.id}`);
-                    onDeleted(response.id);
-                  }}
-                >
-                  <p>
-                    &ldquo;{response.title}&rdquo; disappears from every agent&rsquo;s composer. Messages
-                    already sent with it stay as they are. This cannot be undone.
-                  </p>
-                </EditDeleteActions>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function ResponseEditor({
-  response,
-  taken,
-  onSaved,
-  onDone,
-}: {
-  response: CannedResponse | null;
-  /** Whether another canned response already uses this shortcut (the server has the last word). */
-  taken: (shortcut: string) => boolean;
-  onSaved: (response: CannedResponse) => void;
-  onDone: () => void;
-}) {
-  const [shortcut, setShortcut] = useState(response?.shortcut ?? '');
-  const [title, setTitle] = useState(response?.title ?? '');
-  const [body, setBody] = useState(response?.body ?? '');
-
-  // Stored lower-case without the slash; typing "/Refund" is forgiven.
-  const normalised = shortcut.trim().replace(/^\//, '').toLowerCase();
-  const problem =
-    normalised === ''
-      ? null
-      : !SHORTCUT.test(normalised)
-        ? 'Use 1 to 32 lower-case letters, digits, dashes or underscores.'
-        : taken(normalised)
-          ? `/${normalised} is already used by another canned response.`
-          : null;
-
-  const submit = async () => {
-    if (problem) throw new Error(problem);
-    const request: CannedResponseRequest = { shortcut: normalised, title, body };
-    onSaved(
-      response
-        ? await api.put(`/canned-responses/${response.id}`, request, ZCannedResponse)
-        : await api.post('/canned-responses', request, ZCannedResponse),
-    );
-  };
-
-  return (
-    <FormDialog
-      title={response ? `Edit /${response.shortcut}` : 'New canned response'}
-      submitLabel={response ? 'Save' : 'Create'}
-      wide
-      onSubmit={submit}
-      onDone={onDone}
-    >
-      <div className="form-grid">
-        <Field
-          label="Shortcut"
-          required
-          maxLength={33}
-          spellCheck={false}
-          autoCapitalize="off"
-          placeholder="refund"
-          value={shortcut}
-          onChange={(e) => setShortcut(e.target.value)}
-          error={problem}
-          hint={normalised ? `Agents type /${normalised}` : 'What agents type after /, e.g. refund.'}
-        />
-        <Field
-          label="Title"
-          required
-          maxLength={200}
-          value={title}
-          onChange={(e) => setTitle(e.target.value)}
-          hint="Shown in the composer’s list to tell responses apart."
-        />
-      </div>
-      <TextAreaField
-        label="Text"
-        required
-        rows={8}
-        maxLength={5000}
-        value={body}
-        onChange={(e) => setBody(e.target.value)}
-        hint="Inserted into the reply as is; the agent can edit it before sending."
-      />
-    </FormDialog>
   );
 }

@@ -4,7 +4,7 @@ import { useCallback, useMemo, useRef } from 'react';
 import { useCan, useSession } from '../../auth/session';
 import { navigate, useSearchParam } from '../../lib/router';
 import { ErrorMessage } from '../../ui/forms';
-import { GettingStarted } from '../admin/GettingStarted';
+import { GettingStarted } from '../admin/setup/GettingStarted';
 import { Loading, PageHeader } from '../../ui/Page';
 import { AgentsTable } from './AgentsTable';
 import { ConversationPanel } from './ConversationPanel';

@@ -6,11 +6,11 @@ import { useCan } from '../../../auth/session';
 import { apiKeysQuery, channelsQuery, queryKeys, useListCache } from '../../../lib/queries';
 import { CheckboxField } from '../../../ui/forms';
 import { PageHeader } from '../../../ui/Page';
-import { Listing } from '../setup-shared';
 import { newestFirst } from './api-key-text';
 import { KeysTable } from './KeysTable';
 import { KeyCreator } from './KeyCreator';
 import { CreatedKey } from './CreatedKey';
+import '../setup/setup.css';
 
 export default function ApiKeysPage() {
   const keys = useQuery(apiKeysQuery());
@@ -26,6 +26,8 @@ export default function ApiKeysPage() {
 
   // Parsing as a listed key drops a new key's secret: it is shown once and never cached.
   const replace = (key: ApiKey) => cache.upsert(ZApiKey.parse(key), newestFirst);
+  const hidden = keys.data?.filter((k) => k.revokedAt !== null).length ?? 0;
+  const shown = showRevoked ? keys.data : keys.data?.filter((k) => k.revokedAt === null);
   const channelName = (id: string | null) =>
     id === null ? null : (channels.data?.find((c) => c.id === id)?.name ?? `Channel ${id.slice(0, 8)}…`);
 
@@ -41,28 +43,19 @@ export default function ApiKeysPage() {
         channel. Creating a key asks for your authentication code; revoking one takes effect on the
         key&rsquo;s next call.
       </p>
-      <Listing load={keys} what="API keys" empty="No API keys yet.">
-        {(list) => {
-          const hidden = list.filter((k) => k.revokedAt !== null).length;
-          const shown = showRevoked ? list : list.filter((k) => k.revokedAt === null);
-          return (
-            <>
-              {hidden > 0 && (
-                <CheckboxField
-                  label={`Show revoked keys (${hidden})`}
-                  checked={showRevoked}
-                  onChange={(e) => setShowRevoked(e.target.checked)}
-                />
-              )}
-              {shown.length === 0 ? (
-                <p className="empty">No active API keys.</p>
-              ) : (
-                <KeysTable keys={shown} channelName={channelName} onRevoked={replace} />
-              )}
-            </>
-          );
-        }}
-      </Listing>
+      {hidden > 0 && (
+        <CheckboxField
+          label={`Show revoked keys (${hidden})`}
+          checked={showRevoked}
+          onChange={(e) => setShowRevoked(e.target.checked)}
+        />
+      )}
+      <KeysTable
+        load={{ data: shown, isLoading: keys.isLoading, error: keys.error }}
+        empty={keys.data?.length === 0 ? 'No API keys yet.' : 'No active API keys.'}
+        channelName={channelName}
+        onRevoked={replace}
+      />
 
       {creating && !channelsPending && (
         <KeyCreator

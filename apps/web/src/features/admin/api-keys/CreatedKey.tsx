@@ -1,22 +1,18 @@
 import type { CreatedApiKey } from '@baton/contracts';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { CopyableValue } from '../../../ui/CopyableValue';
 import { Dialog } from '../../../ui/Dialog';
 import { CheckboxField } from '../../../ui/forms';
-import { CopyableValue, useFocusFirstField } from '../setup-shared';
+import { useAfterClose } from '../../../ui/use-after-close';
+import { useFocusFirstField } from '../../../ui/use-focus-first-field';
 
 /** The only time the key (and webhook secret) can be seen: Baton keeps a hash of the key only. */
 export function CreatedKey({ created, onDone }: { created: CreatedApiKey; onDone: () => void }) {
   const [open, setOpen] = useState(true);
   const [stored, setStored] = useState(false);
   const ref = useFocusFirstField<HTMLDivElement>('.setup-copyable button');
-  const done = useRef(onDone);
-  useEffect(() => {
-    done.current = onDone;
-  });
   // Unmounted only once the dialog has closed, so focus returns to the "New API key" button.
-  useEffect(() => {
-    if (!open) done.current();
-  }, [open]);
+  useAfterClose(open, onDone);
   const [nag, setNag] = useState(false);
   // Closing by mistake (Escape, ×) would lose the key for good, so it needs the box ticked first.
   const close = () => (stored ? setOpen(false) : setNag(true));

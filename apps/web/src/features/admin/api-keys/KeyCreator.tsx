@@ -2,22 +2,18 @@ import {
   ZApiKeyScope,
   ZCreatedApiKey,
   type ApiKeyRequest,
-  type ApiKeyScope,
   type Channel,
   type CreatedApiKey,
 } from '@baton/contracts';
-import { useState } from 'react';
+import { Controller } from 'react-hook-form';
 import { api } from '../../../lib/api';
+import { ContractFormDialog } from '../../../ui/ContractFormDialog';
 import { CheckboxField, Field, SelectField } from '../../../ui/forms';
-import { FormDialog, isUuid } from '../setup-shared';
+import { bindField, useContractForm } from '../../../lib/contract-form';
+import { ZApiKeyForm, dateInDays } from './api-key-form';
 import { SCOPES } from './api-key-text';
 
-/** Today plus `days`, as the value of a date input (local calendar date). */
-function dateInDays(days: number): string {
-  const d = new Date();
-  d.setDate(d.getDate() + days);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
+const FIELDS = ['name', 'scopes', 'channelId', 'webhookUrl', 'expiresAt'] as const;
 
 export function KeyCreator({
   channels,
@@ -29,68 +25,74 @@ export function KeyCreator({
   onDone: () => void;
 }) {
   const apiChannels = channels?.filter((c) => c.kind === 'api') ?? null;
-  const [name, setName] = useState('');
-  const [scopes, setScopes] = useState<ApiKeyScope[]>(['handoff:write']);
-  const [channelId, setChannelId] = useState('');
-  const [webhookUrl, setWebhookUrl] = useState('');
-  // A year by default: keys that never expire outlive the people who know where they are used.
-  const [expires, setExpires] = useState(dateInDays(365));
+  const form = useContractForm(ZApiKeyForm, {
+    name: '',
+    scopes: ['handoff:write'],
+    channelId: '',
+    webhookUrl: '',
+    // A year by default: keys that never expire outlive the people who know where they are used.
+    expiresAt: dateInDays(365),
+  });
 
-  const submit = async () => {
-    if (scopes.length === 0) throw new Error('Choose at least one scope.');
-    if (channelId && !isUuid(channelId)) throw new Error('The channel id is not a valid id.');
-    const request: ApiKeyRequest = {
-      name,
-      scopes,
-      channelId: channelId || null,
-      webhookUrl: webhookUrl.trim() || null,
-      // The key works through the whole chosen day, local time.
-      expiresAt: expires ? new Date(`${expires}T23:59:59`).toISOString() : null,
-    };
+  const save = async (request: ApiKeyRequest) => {
     onCreated(await api.post('/api-keys', request, ZCreatedApiKey));
   };
 
   return (
-    <FormDialog title="New API key" submitLabel="Create key" wide onSubmit={submit} onDone={onDone}>
+    <ContractFormDialog
+      title="New API key"
+      submitLabel="Create key"
+      form={form}
+      fields={FIELDS}
+      onSubmit={save}
+      onDone={onDone}
+    >
       <div className="form-grid">
         <Field
           label="Name"
           required
           maxLength={100}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
+          {...bindField(form, 'name')}
           hint="Who uses it and where, e.g. “Support bot (production)”."
         />
         <Field
           label="Expires on"
           type="date"
           min={dateInDays(1)}
-          value={expires}
-          onChange={(e) => setExpires(e.target.value)}
+          {...bindField(form, 'expiresAt')}
           hint="The key stops working after this day. Empty: never expires."
         />
       </div>
-      <fieldset className="setup-fieldset">
-        <legend>Scopes</legend>
-        {ZApiKeyScope.options.map((scope) => (
-          <CheckboxField
-            key={scope}
-            checked={scopes.includes(scope)}
-            onChange={(e) =>
-              setScopes(e.target.checked ? [...scopes, scope] : scopes.filter((s) => s !== scope))
-            }
-            label={
-              <span>
-                <code>{scope}</code> — {SCOPES[scope]}
-              </span>
-            }
-          />
-        ))}
-      </fieldset>
+      <Controller
+        control={form.control}
+        name="scopes"
+        render={({ field, fieldState }) => (
+          <fieldset className="setup-fieldset">
+            <legend>Scopes</legend>
+            {ZApiKeyScope.options.map((scope) => (
+              <CheckboxField
+                key={scope}
+                checked={field.value.includes(scope)}
+                onChange={(e) =>
+                  field.onChange(
+                    e.target.checked ? [...field.value, scope] : field.value.filter((s) => s !== scope),
+                  )
+                }
+                label={
+                  <span>
+                    <code>{scope}</code> — {SCOPES[scope]}
+                  </span>
+                }
+              />
+            ))}
+            {fieldState.error && <p className="field__error">{fieldState.error.message}</p>}
+          </fieldset>
+        )}
+      />
       <div className="form-grid">
         {apiChannels ? (
           <div className="stack setup-tight">
-            <SelectField label="Channel" value={channelId} onChange={(e) => setChannelId(e.target.value)}>
+            <SelectField label="Channel" {...form.register('channelId')}>
               <option value="">The default “API” channel</option>
               {apiChannels.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -106,10 +108,9 @@ export function KeyCreator({
         ) : (
           <Field
             label="Channel (API channel id)"
-            value={channelId}
             spellCheck={false}
             placeholder="Leave empty for the default “API” channel"
-            onChange={(e) => setChannelId(e.target.value.trim())}
+            {...bindField(form, 'channelId')}
             hint="You cannot list channels, so type an API channel’s id, or leave it empty."
           />
         )}
@@ -119,11 +120,10 @@ export function KeyCreator({
           maxLength={2000}
           spellCheck={false}
           placeholder="https://bot.example/baton-events"
-          value={webhookUrl}
-          onChange={(e) => setWebhookUrl(e.target.value)}
+          {...bindField(form, 'webhookUrl')}
           hint="Optional. Where Baton sends case events (status, queue position, agent messages), signed. HTTPS to a public host in production."
         />
       </div>
-    </FormDialog>
+    </ContractFormDialog>
   );
 }

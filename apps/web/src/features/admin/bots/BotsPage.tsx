@@ -5,9 +5,11 @@ import { useState } from 'react';
 import { useCan } from '../../../auth/session';
 import { botsQuery, channelsQuery, queryKeys, useListCache } from '../../../lib/queries';
 import { PageHeader } from '../../../ui/Page';
-import { Listing, byName, useQueueOptions } from '../setup-shared';
+import { byName } from '../../../lib/text';
+import { useQueueOptions } from '../queues/use-queue-options';
 import { BotsTable } from './BotsTable';
 import { BotEditor } from './BotEditor';
+import '../setup/setup.css';
 
 type Open = { bot: Bot | null } | null;
 
@@ -32,25 +34,17 @@ export default function BotsPage() {
         help, when the customer asks for a person, or after too many unhelpful answers. Attach a bot to a
         channel on the Channels screen.
       </p>
-      <Listing
+      <BotsTable
         load={bots}
-        what="bots"
-        empty="No bots yet. Without one, every conversation goes straight to a queue."
-      >
-        {(list) => (
-          <BotsTable
-            bots={list}
-            queues={queues}
-            channels={channels.data ?? null}
-            onEdit={(bot) => setOpen({ bot })}
-            onDeleted={(id) => {
-              cache.remove(id);
-              // Deleting a bot detaches it from its channels.
-              void client.invalidateQueries({ queryKey: queryKeys.channels });
-            }}
-          />
-        )}
-      </Listing>
+        queues={queues}
+        channels={channels.data ?? null}
+        onEdit={(bot) => setOpen({ bot })}
+        onDeleted={(id) => {
+          cache.remove(id);
+          // Deleting a bot detaches it from its channels.
+          void client.invalidateQueries({ queryKey: queryKeys.channels });
+        }}
+      />
       {open && !pending && (
         <BotEditor
           bot={open.bot}

@@ -1,7 +1,8 @@
 import type { BotEngineKind, Queue } from '@baton/contracts';
 import { useState } from 'react';
 import { CheckboxField, TextAreaField } from '../../../ui/forms';
-import { QueuePicker, isUuid, splitList } from '../setup-shared';
+import { isUuid, splitList } from '../../../lib/text';
+import { QueuePicker } from '../queues/QueuePicker';
 
 /**
  * The queues a bot may hand off to, default first. A knowledge-base bot always uses the default; an
@@ -13,11 +14,13 @@ export function HandoffQueues({
   engine,
   value,
   onChange,
+  error,
 }: {
   queues: Queue[] | null;
   engine: BotEngineKind;
   value: string[];
   onChange: (ids: string[]) => void;
+  error?: string;
 }) {
   const [typed, setTyped] = useState(value.join('\n'));
   if (!queues) {
@@ -34,6 +37,7 @@ export function HandoffQueues({
             onChange(splitList(e.target.value).filter(isUuid));
           }}
           hint="One per line; the first is the default. You cannot list queues, so type their ids."
+          error={error}
         />
       </fieldset>
     );
@@ -51,6 +55,7 @@ export function HandoffQueues({
         onChange={setDefault}
         noneLabel="None: use the channel’s default queue"
         hint="Where conversations go when the bot hands off."
+        error={error}
       />
       {value.length === 0 && (
         <p className="alert alert--warn">

@@ -1,5 +1,5 @@
 import type { Channel } from '@baton/contracts';
-import { CopyableValue } from '../setup-shared';
+import { CopyableValue } from '../../../ui/CopyableValue';
 import { webhookUrl, widgetSnippet } from './channel-text';
 import { OriginsSummary } from './OriginsSummary';
 

@@ -2,19 +2,45 @@ import {
   ZChannel,
   type Bot,
   type Channel,
-  type ChannelKind,
-  type ChannelSecretName,
   type CreateChannelRequest,
   type Queue,
   type UpdateChannelRequest,
 } from '@baton/contracts';
-import { useState } from 'react';
+import { useMemo } from 'react';
+import { Controller, useWatch } from 'react-hook-form';
 import { api } from '../../../lib/api';
-import { CheckboxField, Field, SelectField, TextAreaField } from '../../../ui/forms';
-import { FormDialog, QueuePicker } from '../setup-shared';
-import { KINDS, SECRETS } from './channel-text';
-import { configOf, draftOf, parseOrigins, type Draft } from './channel-draft';
+import { ContractFormDialog } from '../../../ui/ContractFormDialog';
+import { CheckboxField, Field, SelectField } from '../../../ui/forms';
+import { QueuePicker } from '../queues/QueuePicker';
+import { bindField, useContractForm } from '../../../lib/contract-form';
+import { KINDS } from './channel-text';
+import { configOf, draftOf, type Draft } from './channel-draft';
+import { SERVER_FIELDS, channelForm } from './channel-form';
 import { ChannelConnection } from './ChannelConnection';
+import { WebchatFields } from './WebchatFields';
+import { WhatsappFields } from './WhatsappFields';
+
+/** The request for a new channel, or the changes to an existing one (secrets only when typed in). */
+function requestOf(draft: Draft, channel: Channel | null) {
+  const common = { name: draft.name, enabled: draft.enabled, botConfigId: draft.botConfigId || null };
+  const config = configOf(draft);
+  if (!channel) {
+    return {
+      kind: draft.kind,
+      ...common,
+      config,
+      ...(draft.kind === 'whatsapp' && { secrets: draft.secrets }),
+    } as CreateChannelRequest;
+  }
+  // Only the secrets typed in are sent: the others are kept as they are.
+  const replaced = Object.fromEntries(Object.entries(draft.secrets).filter(([, value]) => value !== ''));
+  return {
+    kind: channel.kind,
+    ...common,
+    config,
+    ...(channel.kind === 'whatsapp' && Object.keys(replaced).length > 0 && { secrets: replaced }),
+  } as UpdateChannelRequest;
+}
 
 export function ChannelEditor({
   channel,
@@ -29,43 +55,26 @@ export function ChannelEditor({
   onSaved: (channel: Channel) => void;
   onDone: () => void;
 }) {
-  const [draft, setDraft] = useState<Draft>(() => draftOf(channel));
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-  const setSecret = (name: ChannelSecretName, value: string) =>
-    setDraft((d) => ({ ...d, secrets: { ...d.secrets, [name]: value } }));
+  const schema = useMemo(() => channelForm(channel), [channel]);
+  const form = useContractForm(schema, draftOf(channel));
+  const { errors } = form.formState;
+  const kind = useWatch({ control: form.control, name: 'kind' }) ?? 'webchat';
 
-  const submit = async () => {
-    const common = { name: draft.name, enabled: draft.enabled, botConfigId: draft.botConfigId || null };
-    const config = configOf(draft);
-    if (!channel) {
-      const body = {
-        kind: draft.kind,
-        ...common,
-        config,
-        ...(draft.kind === 'whatsapp' && { secrets: draft.secrets }),
-      };
-      onSaved(await api.post('/channels', body as CreateChannelRequest, ZChannel));
-      return;
-    }
-    // Only the secrets typed in are sent: the others are kept as they are.
-    const replaced = Object.fromEntries(Object.entries(draft.secrets).filter(([, value]) => value !== ''));
-    const body = {
-      kind: channel.kind,
-      ...common,
-      config,
-      ...(channel.kind === 'whatsapp' && Object.keys(replaced).length > 0 && { secrets: replaced }),
-    };
-    onSaved(await api.patch(`/channels/${channel.id}`, body as UpdateChannelRequest, ZChannel));
+  const save = async (draft: Draft) => {
+    onSaved(
+      channel
+        ? await api.patch(`/channels/${channel.id}`, requestOf(draft, channel), ZChannel)
+        : await api.post('/channels', requestOf(draft, null), ZChannel),
+    );
   };
 
-  const { invalid } = draft.kind === 'webchat' ? parseOrigins(draft.origins) : { invalid: [] };
-
   return (
-    <FormDialog
+    <ContractFormDialog
       title={channel ? `Edit ${channel.name}` : 'New channel'}
       submitLabel={channel ? 'Save channel' : 'Create channel'}
-      wide
-      onSubmit={submit}
+      form={form}
+      fields={SERVER_FIELDS}
+      onSubmit={save}
       onDone={onDone}
     >
       {channel && channel.kind !== 'api' && (
@@ -84,42 +93,29 @@ export function ChannelEditor({
           />
         ) : (
           <div className="stack setup-tight">
-            <SelectField
-              label="Kind"
-              value={draft.kind}
-              onChange={(e) => set('kind', e.target.value as ChannelKind)}
-            >
-              {Object.entries(KINDS).map(([kind, { label }]) => (
-                <option key={kind} value={kind}>
+            <SelectField label="Kind" {...form.register('kind')}>
+              {Object.entries(KINDS).map(([value, { label }]) => (
+                <option key={value} value={value}>
                   {label}
                 </option>
               ))}
             </SelectField>
-            <div className="field__hint">{KINDS[draft.kind].hint}</div>
+            <div className="field__hint">{KINDS[kind].hint}</div>
           </div>
         )}
         <Field
           label="Name"
           required
           maxLength={80}
-          value={draft.name}
-          onChange={(e) => set('name', e.target.value)}
+          {...bindField(form, 'name')}
           hint="Agents see it next to each conversation."
         />
       </div>
-      <CheckboxField
-        label="Enabled: accepts new conversations"
-        checked={draft.enabled}
-        onChange={(e) => set('enabled', e.target.checked)}
-      />
+      <CheckboxField label="Enabled: accepts new conversations" {...form.register('enabled')} />
       <div className="form-grid">
         {bots ? (
           <div className="stack setup-tight">
-            <SelectField
-              label="Bot"
-              value={draft.botConfigId}
-              onChange={(e) => set('botConfigId', e.target.value)}
-            >
+            <SelectField label="Bot" {...form.register('botConfigId')}>
               <option value="">No bot: straight to a person</option>
               {bots.map((b) => (
                 <option key={b.id} value={b.id}>
@@ -128,108 +124,39 @@ export function ChannelEditor({
                 </option>
               ))}
             </SelectField>
-            <div className="field__hint">
-              The bot answers first and hands over to a person when it cannot help.
+            <div className={errors.botConfigId ? 'field__error' : 'field__hint'}>
+              {errors.botConfigId?.message ??
+                'The bot answers first and hands over to a person when it cannot help.'}
             </div>
           </div>
         ) : (
           <Field
             label="Bot (bot id)"
-            value={draft.botConfigId}
             spellCheck={false}
             placeholder="Leave empty for no bot"
-            onChange={(e) => set('botConfigId', e.target.value.trim())}
+            {...bindField(form, 'botConfigId', { setValueAs: (value: string) => value.trim() })}
             hint="You cannot list bots, so type the bot’s id."
           />
         )}
-        <QueuePicker
-          label="Default queue"
-          queues={queues}
-          value={draft.defaultQueueId}
-          onChange={(id) => set('defaultQueueId', id)}
-          noneLabel="None"
-          hint="Where conversations go when no bot picks a queue."
+        <Controller
+          control={form.control}
+          name="defaultQueueId"
+          render={({ field, fieldState }) => (
+            <QueuePicker
+              label="Default queue"
+              queues={queues}
+              value={field.value}
+              onChange={field.onChange}
+              noneLabel="None"
+              hint="Where conversations go when no bot picks a queue."
+              error={fieldState.error?.message}
+            />
+          )}
         />
       </div>
 
-      {draft.kind === 'webchat' && (
-        <fieldset className="setup-fieldset">
-          <legend>Web chat</legend>
-          <TextAreaField
-            label="Allowed sites (origins)"
-            rows={4}
-            spellCheck={false}
-            placeholder={'https://www.shop.example\nhttps://shop.example'}
-            value={draft.origins}
-            onChange={(e) => set('origins', e.target.value)}
-            hint="One per line: scheme and host (and port), no path. The chat only opens on these sites."
-          />
-          {invalid.length > 0 && <p className="field__error">Not an origin: {invalid.join(', ')}</p>}
-          {draft.origins.trim() === '' && (
-            <p className="alert alert--warn">
-              With no allowed sites, <strong>any website</strong> can embed this chat and open conversations
-              with your team.
-            </p>
-          )}
-          <TextAreaField
-            label="Greeting"
-            rows={2}
-            maxLength={500}
-            value={draft.greeting}
-            onChange={(e) => set('greeting', e.target.value)}
-            hint="The first message the visitor sees. Optional."
-          />
-        </fieldset>
-      )}
-
-      {draft.kind === 'whatsapp' && (
-        <fieldset className="setup-fieldset">
-          <legend>WhatsApp</legend>
-          <Field
-            label="Phone number id"
-            required
-            maxLength={64}
-            pattern="[A-Za-z0-9_\-]{1,64}"
-            spellCheck={false}
-            value={draft.phoneNumberId}
-            onChange={(e) => set('phoneNumberId', e.target.value)}
-            hint="The number’s id in Meta’s WhatsApp API set-up (not the phone number itself)."
-          />
-          <p className="muted setup-note">
-            Secrets are stored encrypted and never shown again.
-            {channel ? ' Type a new value only to replace one; leave a field empty to keep it.' : ''}
-          </p>
-          <div className="form-grid">
-            {SECRETS.map((secret) => {
-              const isSet = channel?.secretsSet.includes(secret.name) ?? false;
-              return (
-                <Field
-                  key={secret.name}
-                  label={isSet ? `New ${secret.label.toLowerCase()}` : secret.label}
-                  type={secret.visible ? 'text' : 'password'}
-                  autoComplete="off"
-                  spellCheck={false}
-                  required={!channel || !isSet}
-                  minLength={secret.minLength}
-                  value={draft.secrets[secret.name]}
-                  onChange={(e) => setSecret(secret.name, e.target.value)}
-                  placeholder={isSet ? 'Leave empty to keep' : undefined}
-                  hint={
-                    <>
-                      {channel && (
-                        <span className={isSet ? 'badge badge--ok' : 'badge badge--danger'}>
-                          {isSet ? 'set' : 'not set'}
-                        </span>
-                      )}{' '}
-                      {secret.hint}
-                    </>
-                  }
-                />
-              );
-            })}
-          </div>
-        </fieldset>
-      )}
-    </FormDialog>
+      {kind === 'webchat' && <WebchatFields form={form} />}
+      {kind === 'whatsapp' && <WhatsappFields form={form} channel={channel} />}
+    </ContractFormDialog>
   );
 }

@@ -5,10 +5,12 @@ import { useState } from 'react';
 import { useCan } from '../../../auth/session';
 import { botsQuery, channelsQuery, queryKeys, useListCache } from '../../../lib/queries';
 import { PageHeader } from '../../../ui/Page';
-import { Listing, byName, useQueueOptions } from '../setup-shared';
+import { byName } from '../../../lib/text';
+import { useQueueOptions } from '../queues/use-queue-options';
 import { CreatedNotice } from './CreatedNotice';
 import { ChannelsTable } from './ChannelsTable';
 import { ChannelEditor } from './ChannelEditor';
+import '../setup/setup.css';
 
 type Open = { channel: Channel | null } | null;
 
@@ -45,25 +47,17 @@ export default function ChannelsPage() {
 
       {created && <CreatedNotice channel={created} onDismiss={() => setCreated(null)} />}
 
-      <Listing
+      <ChannelsTable
         load={channels}
-        what="channels"
-        empty="No channels yet. Create a web chat channel to put a chat on your site."
-      >
-        {(list) => (
-          <ChannelsTable
-            channels={list}
-            bots={bots.data ?? null}
-            queues={queues}
-            onEdit={(channel) => setOpen({ channel })}
-            onDeleted={(id) => {
-              cache.remove(id);
-              void client.invalidateQueries({ queryKey: queryKeys.bots });
-              if (created?.id === id) setCreated(null);
-            }}
-          />
-        )}
-      </Listing>
+        bots={bots.data ?? null}
+        queues={queues}
+        onEdit={(channel) => setOpen({ channel })}
+        onDeleted={(id) => {
+          cache.remove(id);
+          void client.invalidateQueries({ queryKey: queryKeys.bots });
+          if (created?.id === id) setCreated(null);
+        }}
+      />
 
       {open && !pending && !botsPending && (
         <ChannelEditor

@@ -2,12 +2,14 @@ import type { KnowledgeArticle } from '@baton/contracts';
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { knowledgeArticlesQuery, queryKeys, useListCache } from '../../../lib/queries';
-import { Field, SelectField } from '../../../ui/forms';
-import { Empty, PageHeader } from '../../../ui/Page';
-import { Listing, matches } from '../setup-shared';
+import { SelectField } from '../../../ui/forms';
+import { PageHeader } from '../../../ui/Page';
+import { matchesSearch } from '../../../lib/text';
+import { SearchField } from '../../../ui/SearchField';
 import { ArticlesTable } from './ArticlesTable';
 import { ArticleEditor } from './ArticleEditor';
 import { TryQuestion } from './TryQuestion';
+import '../setup/setup.css';
 
 type Show = 'all' | 'published' | 'drafts';
 type Open = { article: KnowledgeArticle | null } | null;
@@ -21,12 +23,12 @@ export default function KnowledgePage() {
   const [show, setShow] = useState<Show>('all');
   const [open, setOpen] = useState<Open>(null);
 
-  const visible = (list: KnowledgeArticle[]) =>
-    list.filter(
-      (a) =>
-        (show === 'all' || a.published === (show === 'published')) &&
-        matches(search, a.title, a.body, ...a.tags),
-    );
+  const list = articles.data;
+  const shown = list?.filter(
+    (a) =>
+      (show === 'all' || a.published === (show === 'published')) &&
+      matchesSearch(search, a.title, a.body, ...a.tags),
+  );
 
   return (
     <section className="stack">
@@ -43,12 +45,11 @@ export default function KnowledgePage() {
       <TryQuestion onOpen={(article) => setOpen({ article })} />
 
       <div className="setup-toolbar" role="search" aria-label="Filter articles">
-        <Field
+        <SearchField
           label="Search articles"
-          type="search"
           placeholder="Title, text or tag"
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          onChange={setSearch}
         />
         <SelectField label="Show" value={show} onChange={(e) => setShow(e.target.value as Show)}>
           <option value="all">All articles</option>
@@ -57,31 +58,23 @@ export default function KnowledgePage() {
         </SelectField>
       </div>
 
-      <Listing
-        load={articles}
-        what="articles"
-        empty="No articles yet. Bots without articles hand every question to a person."
-      >
-        {(list) => {
-          const shown = visible(list);
-          return shown.length === 0 ? (
-            <Empty>No article matches this search.</Empty>
-          ) : (
-            <>
-              <p className="muted setup-count" aria-live="polite">
-                {shown.length === list.length
-                  ? `${list.length} articles`
-                  : `${shown.length} of ${list.length} articles`}
-              </p>
-              <ArticlesTable
-                articles={shown}
-                onEdit={(article) => setOpen({ article })}
-                onDeleted={cache.remove}
-              />
-            </>
-          );
-        }}
-      </Listing>
+      {list && shown && shown.length > 0 && (
+        <p className="muted setup-count" aria-live="polite">
+          {shown.length === list.length
+            ? `${list.length} articles`
+            : `${shown.length} of ${list.length} articles`}
+        </p>
+      )}
+      <ArticlesTable
+        load={{ data: shown, isLoading: articles.isLoading, error: articles.error }}
+        empty={
+          list?.length === 0
+            ? 'No articles yet. Bots without articles hand every question to a person.'
+            : 'No article matches this search.'
+        }
+        onEdit={(article) => setOpen({ article })}
+        onDeleted={cache.remove}
+      />
 
       {open && (
         <ArticleEditor

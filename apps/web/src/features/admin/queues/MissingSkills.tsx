@@ -1,4 +1,4 @@
-import { splitList } from '../setup-shared';
+import { splitList } from '../../../lib/text';
 
 /** Flags a member who would never get this queue's conversations for lack of a required skill. */
 export function MissingSkills({ required, typed }: { required: string[]; typed: string }) {

@@ -1,14 +1,14 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { QueuesErrorCode, ZQueue, ZQueueRequest, type Queue, type QueueRequest } from '@baton/contracts';
 import { useId } from 'react';
-import { Controller, useForm, useWatch } from 'react-hook-form';
+import { Controller, useWatch } from 'react-hook-form';
 import { z } from 'zod';
 import { api } from '../../../lib/api';
-import { showServerFieldErrors } from '../../../lib/form-errors';
+import { bindField, useContractForm } from '../../../lib/contract-form';
+import { splitList } from '../../../lib/text';
+import { ContractFormDialog } from '../../../ui/ContractFormDialog';
 import { Field, SelectField, TextAreaField } from '../../../ui/forms';
-import { FormDialog, splitList } from '../setup-shared';
-import { ROUTING } from './queue-text';
 import { DurationField } from './DurationField';
+import { ROUTING } from './queue-text';
 
 /** The contract's schema, with the skills typed as one comma-separated text. */
 const ZQueueForm = ZQueueRequest.extend({
@@ -17,7 +17,6 @@ const ZQueueForm = ZQueueRequest.extend({
     .transform((text) => splitList(text.toLowerCase()))
     .pipe(ZQueueRequest.shape.requiredSkills.unwrap()),
 });
-type QueueInput = z.input<typeof ZQueueForm>;
 
 const FIELDS = [
   'name',
@@ -29,8 +28,6 @@ const FIELDS = [
   'slaFirstResponseSeconds',
   'slaResolutionSeconds',
 ] as const;
-
-const FIX_FIELDS = 'Some fields need a change: see the notes beside them.';
 
 /** Empty means "not set" for the optional numbers. */
 const numberOrNull = (value: unknown) => (value === '' || value === null ? null : Number(value));
@@ -57,39 +54,27 @@ export function QueueEditor({
       }
     : // The contract's defaults, so a new queue starts as the API would fill it in.
       { ...ZQueueRequest.parse({ name: 'new' }), name: '' };
-  const form = useForm<QueueInput, unknown, QueueRequest>({
-    resolver: zodResolver(ZQueueForm),
-    defaultValues: { ...initial, requiredSkills: initial.requiredSkills.join(', ') },
+  const form = useContractForm(ZQueueForm, {
+    ...initial,
+    requiredSkills: initial.requiredSkills.join(', '),
   });
-  const { errors } = form.formState;
   const routingMode = useWatch({ control: form.control, name: 'routingMode' });
   const routingHint = useId();
 
-  const submit = async () => {
-    let body: QueueRequest | null = null;
-    await form.handleSubmit((parsed) => {
-      body = parsed;
-    })();
-    if (!body) throw new Error(FIX_FIELDS);
-    try {
-      onSaved(
-        queue ? await api.put(`/queues/${queue.id}`, body, ZQueue) : await api.post('/queues', body, ZQueue),
-      );
-    } catch (error) {
-      const besideField = showServerFieldErrors(error, FIELDS, form.setError, {
-        [QueuesErrorCode.NameTaken]: 'name',
-      });
-      throw besideField ? new Error(FIX_FIELDS) : error;
-    }
+  const save = async (body: QueueRequest) => {
+    onSaved(
+      queue ? await api.put(`/queues/${queue.id}`, body, ZQueue) : await api.post('/queues', body, ZQueue),
+    );
   };
 
   return (
-    <FormDialog
+    <ContractFormDialog
       title={queue ? `Edit ${queue.name}` : 'New queue'}
       submitLabel={queue ? 'Save queue' : 'Create queue'}
-      wide
-      onSubmit={submit}
-      besideFields={FIELDS}
+      form={form}
+      fields={FIELDS}
+      fieldByCode={{ [QueuesErrorCode.NameTaken]: 'name' }}
+      onSubmit={save}
       onDone={onDone}
     >
       <div className="form-grid">
@@ -97,8 +82,7 @@ export function QueueEditor({
           label="Name"
           required
           maxLength={80}
-          {...form.register('name')}
-          error={errors.name?.message}
+          {...bindField(form, 'name')}
           hint="Shown to agents and supervisors, and in transfer menus."
         />
         <Field
@@ -108,8 +92,7 @@ export function QueueEditor({
           min={-100}
           max={100}
           step={1}
-          {...form.register('priority', { valueAsNumber: true })}
-          error={errors.priority?.message}
+          {...bindField(form, 'priority', { valueAsNumber: true })}
           hint="−100 to 100. Conversations in higher-priority queues are served first; 0 is normal."
         />
       </div>
@@ -117,8 +100,7 @@ export function QueueEditor({
         label="Description"
         maxLength={500}
         rows={2}
-        {...form.register('description')}
-        error={errors.description?.message}
+        {...bindField(form, 'description')}
         hint="For other admins and supervisors: what belongs in this queue."
       />
       <fieldset className="setup-fieldset">
@@ -147,14 +129,12 @@ export function QueueEditor({
             max={600}
             step={1}
             placeholder="Assign directly"
-            {...form.register('offerTimeoutSeconds', { setValueAs: numberOrNull })}
-            error={errors.offerTimeoutSeconds?.message}
+            {...bindField(form, 'offerTimeoutSeconds', { setValueAs: numberOrNull })}
             hint="5–600. When set, the agent is offered the conversation and must accept within this time, or it moves on to the next agent. Empty: assigned without asking."
           />
           <Field
             label="Required skills"
-            {...form.register('requiredSkills')}
-            error={errors.requiredSkills?.message}
+            {...bindField(form, 'requiredSkills')}
             placeholder="e.g. billing, spanish"
             spellCheck={false}
             hint="Comma-separated. Only members having every one of these skills get conversations from this queue."
@@ -196,6 +176,6 @@ export function QueueEditor({
           />
         </div>
       </fieldset>
-    </FormDialog>
+    </ContractFormDialog>
   );
 }

@@ -5,11 +5,11 @@ import { useState } from 'react';
 import { useCan } from '../../../auth/session';
 import { queryKeys, queuesQuery, useListCache } from '../../../lib/queries';
 import { PageHeader } from '../../../ui/Page';
-import { Listing } from '../setup-shared';
 import { queueOrder } from './queue-text';
 import { QueuesTable } from './QueuesTable';
 import { QueueEditor } from './QueueEditor';
 import { MembersEditor } from './MembersEditor';
+import '../setup/setup.css';
 
 type Open = { mode: 'edit'; queue: Queue | null } | { mode: 'members'; queue: Queue } | null;
 
@@ -46,19 +46,15 @@ export default function QueuesPage() {
           create one.
         </p>
       )}
-      <Listing load={queues} what="queues" empty="No queues yet. Create one, then add its members.">
-        {(list) => (
-          <QueuesTable
-            queues={list}
-            onEdit={(queue) => setOpen({ mode: 'edit', queue })}
-            onMembers={(queue) => setOpen({ mode: 'members', queue })}
-            onArchived={(id) => {
-              cache.remove(id);
-              void client.invalidateQueries({ queryKey: queryKeys.supervisorOverview });
-            }}
-          />
-        )}
-      </Listing>
+      <QueuesTable
+        load={queues}
+        onEdit={(queue) => setOpen({ mode: 'edit', queue })}
+        onMembers={(queue) => setOpen({ mode: 'members', queue })}
+        onArchived={(id) => {
+          cache.remove(id);
+          void client.invalidateQueries({ queryKey: queryKeys.supervisorOverview });
+        }}
+      />
 
       {open?.mode === 'edit' && (
         <QueueEditor queue={open.queue} onSaved={saved} onDone={() => setOpen(null)} />

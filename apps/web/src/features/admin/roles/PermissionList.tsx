@@ -1,4 +1,4 @@
-import { groupPermissions } from '../people-shared';
+import { groupPermissions } from './group-permissions';
 import { needsMfa } from './needs-mfa';
 
 export function PermissionList({ permissions }: { permissions: readonly string[] }) {

@@ -1,10 +1,14 @@
-import { ZRole, type Role, type RoleRequest } from '@baton/contracts';
+import { ZRole, ZRoleRequest, type Role, type RoleRequest } from '@baton/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { Controller } from 'react-hook-form';
 import { api } from '../../../lib/api';
+import { showServerFieldErrors } from '../../../lib/form-errors';
+import { ConfirmButton } from '../../../ui/ConfirmButton';
 import { ErrorMessage, Field, TextAreaField } from '../../../ui/forms';
-import { ConfirmButton, groupPermissions } from '../people-shared';
-import { needsMfa } from './needs-mfa';
+import { bindField, useContractForm } from '../../../lib/contract-form';
+import { PermissionPicker } from './PermissionPicker';
+
+const FIELDS = ['name', 'description', 'permissions'] as const;
 
 export function RoleEditor({
   role,
@@ -23,37 +27,27 @@ export function RoleEditor({
   onRemoved: (id: string) => void;
   onCancel: () => void;
 }) {
-  const [name, setName] = useState(role?.name ?? (from ? `${from.name}-copy` : ''));
-  const [description, setDescription] = useState(role?.description ?? from?.description ?? '');
-  const [chosen, setChosen] = useState<Set<string>>(new Set(role?.permissions ?? from?.permissions ?? []));
+  const form = useContractForm(ZRoleRequest, {
+    name: role?.name ?? (from ? `${from.name}-copy` : ''),
+    description: role?.description ?? from?.description ?? '',
+    permissions: allPermissions.filter((p) => (role ?? from)?.permissions.includes(p)),
+  });
   const save = useMutation({
     mutationFn: (body: RoleRequest) =>
       role ? api.put(`/roles/${role.id}`, body, ZRole) : api.post('/roles', body, ZRole),
     onSuccess: onSaved,
+    onError: (error) => showServerFieldErrors(error, FIELDS, form.setError),
   });
   const remove = useMutation({
     mutationFn: (id: string) => api.delete(`/roles/${id}`),
     onSuccess: (_answer, id) => onRemoved(id),
   });
-
-  const setMany = (permissions: string[], on: boolean) =>
-    setChosen((current) => {
-      const next = new Set(current);
-      for (const p of permissions) {
-        if (on) next.add(p);
-        else next.delete(p);
-      }
-      return next;
-    });
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const body: RoleRequest = { name, description, permissions: allPermissions.filter((p) => chosen.has(p)) };
-    save.mutate(body);
-  };
+  const submit = form.handleSubmit((body) => save.mutate(body));
+  // Role names are lower case: typed capitals are lowered as they are typed.
+  const name = bindField(form, 'name');
 
   return (
-    <form className="stack" onSubmit={submit}>
+    <form className="stack" onSubmit={(e) => void submit(e)}>
       <div className="form-grid">
         <Field
           label="Name"
@@ -61,65 +55,41 @@ export function RoleEditor({
           pattern="[a-z][a-z0-9_\-]{1,39}"
           maxLength={40}
           hint="Lower-case letters, digits, dash or underscore; 2–40 characters, starting with a letter."
-          value={name}
-          onChange={(e) => setName(e.target.value.toLowerCase())}
+          {...name}
+          onChange={(e) => {
+            e.target.value = e.target.value.toLowerCase();
+            return name.onChange(e);
+          }}
         />
       </div>
-      <TextAreaField
-        label="Description"
-        maxLength={500}
-        rows={2}
-        value={description}
-        onChange={(e) => setDescription(e.target.value)}
+      <TextAreaField label="Description" maxLength={500} rows={2} {...bindField(form, 'description')} />
+      <Controller
+        control={form.control}
+        name="permissions"
+        render={({ field, fieldState }) => (
+          <>
+            <div className="row">
+              <h3 className="people-grow">Permissions</h3>
+              <span className="muted">
+                {field.value.length} of {allPermissions.length} selected
+              </span>
+            </div>
+            <p className="muted">
+              Permissions marked <span className="badge badge--warn">needs MFA</span> make MFA mandatory for
+              everyone holding the role.
+            </p>
+            {fieldState.error && <p className="field__error">{fieldState.error.message}</p>}
+            <PermissionPicker all={allPermissions} value={field.value} onChange={field.onChange} />
+          </>
+        )}
       />
-      <div className="row">
-        <h3 className="people-grow">Permissions</h3>
-        <span className="muted">
-          {chosen.size} of {allPermissions.length} selected
-        </span>
-      </div>
-      <p className="muted">
-        Permissions marked <span className="badge badge--warn">needs MFA</span> make MFA mandatory for
-        everyone holding the role.
-      </p>
-      <div className="people-permission-groups">
-        {groupPermissions(allPermissions).map(([resource, list]) => {
-          const all = list.every((p) => chosen.has(p));
-          return (
-            <fieldset key={resource} className="people-permission-group">
-              <legend>{resource}</legend>
-              {list.map((p) => (
-                <label key={p} className="checkbox">
-                  <input
-                    type="checkbox"
-                    checked={chosen.has(p)}
-                    onChange={(e) => setMany([p], e.target.checked)}
-                  />
-                  <code>{p}</code>
-                  {needsMfa(p) && <span className="badge badge--warn">needs MFA</span>}
-                </label>
-              ))}
-              {list.length > 1 && (
-                <button
-                  type="button"
-                  className="button button--link button--small"
-                  aria-label={`${all ? 'Clear' : 'Select all'} ${resource} permissions`}
-                  onClick={() => setMany(list, !all)}
-                >
-                  {all ? 'Clear' : 'Select all'}
-                </button>
-              )}
-            </fieldset>
-          );
-        })}
-      </div>
       {role && role.userCount > 0 && (
         <p className="muted">
           {role.userCount} user{role.userCount === 1 ? ' holds' : 's hold'} this role; changes apply to them
           at once.
         </p>
       )}
-      <ErrorMessage error={save.error ?? remove.error} />
+      <ErrorMessage error={save.error ?? remove.error} besideFields={FIELDS} />
       <div className="actions">
         <button type="submit" className="button button--primary" disabled={save.isPending}>
           {save.isPending ? 'Saving…' : role ? 'Save role' : 'Create role'}

@@ -6,7 +6,7 @@ import { useCan } from '../../../auth/session';
 import { permissionsQuery, queryKeys, rolesQuery, useListCache } from '../../../lib/queries';
 import { Dialog } from '../../../ui/Dialog';
 import { ErrorMessage } from '../../../ui/forms';
-import { Empty, Loading, PageHeader } from '../../../ui/Page';
+import { PageHeader } from '../../../ui/Page';
 import { RolesTable } from './RolesTable';
 import { RoleView } from './RoleView';
 import { RoleEditor } from './RoleEditor';
@@ -51,14 +51,8 @@ export default function RolesPage() {
         A user&rsquo;s rights are the union of their roles&rsquo; permissions. Built-in roles are defined by
         Baton and cannot be changed; create a custom role for a different set.
       </p>
-      <ErrorMessage error={roles.error ?? permissions.error} />
-      {roles.isLoading && !roles.data ? (
-        <Loading what="roles" />
-      ) : roles.data?.length === 0 ? (
-        <Empty>No roles yet.</Empty>
-      ) : (
-        roles.data && <RolesTable roles={roles.data} canManage={canManage} onOpen={setOpen} />
-      )}
+      <ErrorMessage error={permissions.error} />
+      <RolesTable load={roles} canManage={canManage} onOpen={setOpen} />
 
       {open && (
         <Dialog

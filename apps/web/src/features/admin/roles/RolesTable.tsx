@@ -1,66 +1,64 @@
 import type { Role } from '@baton/contracts';
+import { DataTable, type Column, type TableLoad } from '../../../ui/DataTable';
 import type { Open } from './open-role';
 
+const COLUMNS: Column<Role>[] = [
+  {
+    header: 'Role',
+    className: 'people-role-cell',
+    cell: (role) => (
+      <>
+        <strong>{role.name}</strong> {role.builtIn && <span className="badge">built-in</span>}
+        {role.description && <div className="muted">{role.description}</div>}
+      </>
+    ),
+  },
+  {
+    header: 'Permissions',
+    cell: (role) =>
+      role.permissions.length === 0 ? (
+        <span className="muted">None</span>
+      ) : (
+        <span className="people-chips">
+          {role.permissions.map((p) => (
+            <code key={p} className="people-chip">
+              {p}
+            </code>
+          ))}
+        </span>
+      ),
+  },
+  { header: 'Users', cell: (role) => role.userCount },
+];
+
 export function RolesTable({
-  roles,
+  load,
   canManage,
   onOpen,
 }: {
-  roles: Role[];
+  load: TableLoad<Role>;
   canManage: boolean;
   onOpen: (open: Open) => void;
 }) {
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Role</th>
-            <th scope="col">Permissions</th>
-            <th scope="col">Users</th>
-            <th scope="col">
-              <span className="people-sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {roles.map((role) => {
-            const editable = canManage && !role.builtIn;
-            return (
-              <tr key={role.id}>
-                <td className="people-role-cell">
-                  <strong>{role.name}</strong> {role.builtIn && <span className="badge">built-in</span>}
-                  {role.description && <div className="muted">{role.description}</div>}
-                </td>
-                <td>
-                  {role.permissions.length === 0 ? (
-                    <span className="muted">None</span>
-                  ) : (
-                    <span className="people-chips">
-                      {role.permissions.map((p) => (
-                        <code key={p} className="people-chip">
-                          {p}
-                        </code>
-                      ))}
-                    </span>
-                  )}
-                </td>
-                <td>{role.userCount}</td>
-                <td className="people-row-action">
-                  <button
-                    type="button"
-                    className="button button--small"
-                    aria-label={`${editable ? 'Edit' : 'View'} role ${role.name}`}
-                    onClick={() => onOpen({ mode: editable ? 'edit' : 'view', role })}
-                  >
-                    {editable ? 'Edit' : 'View'}
-                  </button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Roles"
+      columns={COLUMNS}
+      load={load}
+      empty="No roles yet."
+      actions={(role) => {
+        const editable = canManage && !role.builtIn;
+        return (
+          <button
+            type="button"
+            className="button button--small"
+            aria-label={`${editable ? 'Edit' : 'View'} role ${role.name}`}
+            onClick={() => onOpen({ mode: editable ? 'edit' : 'view', role })}
+          >
+            {editable ? 'Edit' : 'View'}
+          </button>
+        );
+      }}
+    />
   );
 }

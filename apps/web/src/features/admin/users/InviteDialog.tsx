@@ -1,13 +1,26 @@
 import { Permission } from '@baton/authz';
-import { ZCreatedUser, type CreatedUser, type Role, type UserSummary } from '@baton/contracts';
+import {
+  ZCreatedUser,
+  ZCreateUserRequest,
+  type CreatedUser,
+  type CreateUserRequest,
+  type Role,
+  type UserSummary,
+} from '@baton/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { Controller } from 'react-hook-form';
 import { useCan } from '../../../auth/session';
 import { api } from '../../../lib/api';
+import { showServerFieldErrors } from '../../../lib/form-errors';
 import { Dialog } from '../../../ui/Dialog';
 import { ErrorMessage, Field } from '../../../ui/forms';
 import { CopyButton } from '../../../ui/CopyButton';
+import { bindField, useContractForm } from '../../../lib/contract-form';
 import { RolePicker } from './RolePicker';
+
+const FIELDS = ['email', 'displayName', 'roles'] as const;
+const EMPTY = { email: '', displayName: '', roles: [] };
 
 export function InviteDialog({
   open,
@@ -21,17 +34,16 @@ export function InviteDialog({
   onClose: () => void;
 }) {
   const canGrantRoles = useCan(Permission.RoleManage);
-  const [email, setEmail] = useState('');
-  const [displayName, setDisplayName] = useState('');
-  const [chosen, setChosen] = useState<string[]>([]);
+  const form = useContractForm(ZCreateUserRequest, EMPTY);
   const [created, setCreated] = useState<CreatedUser | null>(null);
   const action = useMutation({
-    mutationFn: () =>
-      api.post('/users', { email, displayName, roles: canGrantRoles ? chosen : [] }, ZCreatedUser),
+    mutationFn: (body: CreateUserRequest) =>
+      api.post('/users', { ...body, roles: canGrantRoles ? body.roles : [] }, ZCreatedUser),
     onSuccess: (result) => {
       onCreated(result.user);
       setCreated(result);
     },
+    onError: (error) => showServerFieldErrors(error, FIELDS, form.setError),
     // The answer holds the one-time password: the mutation cache drops it as soon as the dialog resets.
     gcTime: 0,
   });
@@ -39,17 +51,12 @@ export function InviteDialog({
   const close = () => {
     // The one-time password must not linger in memory once the dialog is gone.
     setCreated(null);
-    setEmail('');
-    setDisplayName('');
-    setChosen([]);
+    form.reset(EMPTY);
     action.reset();
     onClose();
   };
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    action.mutate();
-  };
+  const submit = form.handleSubmit((body) => action.mutate(body));
 
   return (
     <Dialog title={created ? 'User invited' : 'Invite user'} open={open} onClose={close} wide>
@@ -78,7 +85,7 @@ export function InviteDialog({
           </div>
         </div>
       ) : (
-        <form className="stack" onSubmit={submit}>
+        <form className="stack" onSubmit={(e) => void submit(e)}>
           <div className="form-grid">
             <Field
               label="Email"
@@ -87,27 +94,34 @@ export function InviteDialog({
               maxLength={320}
               autoComplete="off"
               autoFocus
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
+              {...bindField(form, 'email')}
             />
             <Field
               label="Display name"
               required
               maxLength={120}
               autoComplete="off"
-              value={displayName}
-              onChange={(e) => setDisplayName(e.target.value)}
+              {...bindField(form, 'displayName')}
             />
           </div>
           {canGrantRoles && roles ? (
-            <RolePicker roles={roles} value={chosen} onChange={setChosen} />
+            <Controller
+              control={form.control}
+              name="roles"
+              render={({ field, fieldState }) => (
+                <>
+                  <RolePicker roles={roles} value={field.value ?? []} onChange={field.onChange} />
+                  {fieldState.error && <p className="field__error">{fieldState.error.message}</p>}
+                </>
+              )}
+            />
           ) : (
             <p className="muted">The user starts without roles; someone with role:manage can grant them.</p>
           )}
           <p className="muted">
             Baton generates a one-time password to hand over. Inviting needs a fresh authentication code.
           </p>
-          <ErrorMessage error={action.error} />
+          <ErrorMessage error={action.error} besideFields={FIELDS} />
           <div className="actions">
             <button type="submit" className="button button--primary" disabled={action.isPending}>
               {action.isPending ? 'Inviting…' : 'Invite'}

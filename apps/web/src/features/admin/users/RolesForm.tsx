@@ -1,5 +1,7 @@
-import type { Role, UserSummary } from '@baton/contracts';
-import { useState } from 'react';
+import { ZSetUserRolesRequest, type Role, type UserSummary } from '@baton/contracts';
+import { Controller, useWatch } from 'react-hook-form';
+import { useContractForm } from '../../../lib/contract-form';
+import { showServerFieldErrors } from '../../../lib/form-errors';
 import { RolePicker } from './RolePicker';
 
 export function RolesForm({
@@ -11,19 +13,31 @@ export function RolesForm({
   user: UserSummary;
   roles: Role[];
   busy: boolean;
-  onSave: (roles: string[]) => Promise<void>;
+  /** Rejects with the server's refusal, whose field error then shows beside the roles. */
+  onSave: (roles: string[]) => Promise<unknown>;
 }) {
-  const [chosen, setChosen] = useState<string[]>(user.roles);
+  const form = useContractForm(ZSetUserRolesRequest, { roles: user.roles });
+  const chosen = useWatch({ control: form.control, name: 'roles' }) ?? [];
   const changed = chosen.join(' ') !== user.roles.join(' ');
+  const submit = form.handleSubmit(async ({ roles: names }) => {
+    try {
+      await onSave(names);
+    } catch (error) {
+      showServerFieldErrors(error, ['roles'], form.setError);
+    }
+  });
   return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void onSave(chosen);
-      }}
-    >
-      <RolePicker roles={roles} value={chosen} onChange={setChosen} />
+    <form className="stack" onSubmit={(e) => void submit(e)}>
+      <Controller
+        control={form.control}
+        name="roles"
+        render={({ field, fieldState }) => (
+          <>
+            <RolePicker roles={roles} value={field.value} onChange={field.onChange} />
+            {fieldState.error && <p className="field__error">{fieldState.error.message}</p>}
+          </>
+        )}
+      />
       <p className="muted">
         Saving a role change signs the user out everywhere, so the new rights apply from their next sign-in.
         It needs a fresh authentication code.
@@ -33,7 +47,7 @@ export function RolesForm({
           Save roles
         </button>
         {changed && (
-          <button type="button" className="button button--link" onClick={() => setChosen(user.roles)}>
+          <button type="button" className="button button--link" onClick={() => form.reset()}>
             Undo changes
           </button>
         )}

@@ -7,8 +7,12 @@ import { useCan, useSession } from '../../../auth/session';
 import { api } from '../../../lib/api';
 import { Link } from '../../../lib/router';
 import { Dialog } from '../../../ui/Dialog';
+import { ConfirmButton } from '../../../ui/ConfirmButton';
+import { DateTime } from '../../../ui/DateTime';
 import { ErrorMessage } from '../../../ui/forms';
-import { ConfirmButton, DateTime, MfaBadge, RoleBadges, StatusBadge } from '../people-shared';
+import { Tags } from '../../../ui/Tags';
+import { MfaBadge } from './MfaBadge';
+import { StatusBadge } from './StatusBadge';
 import { RenameForm } from './RenameForm';
 import { RolesForm } from './RolesForm';
 
@@ -45,11 +49,14 @@ export function UserDialog({
   });
   const action = { busy: change.isPending || end.isPending, error: change.error ?? end.error };
 
-  const apply = async (request: () => Promise<UserSummary>, done: string) => {
+  /** Runs one change; the returned promise rejects with the server's refusal (also shown in the alert). */
+  const save = (request: () => Promise<UserSummary>, done: string) => {
     setNotice('');
     end.reset();
-    await change.mutateAsync({ request, done }).catch(() => undefined);
+    return change.mutateAsync({ request, done });
   };
+  const apply = (request: () => Promise<UserSummary>, done: string) =>
+    save(request, done).catch(() => undefined);
 
   const endSessions = async () => {
     setNotice('');
@@ -73,7 +80,7 @@ export function UserDialog({
           </dd>
           <dt>Roles</dt>
           <dd>
-            <RoleBadges roles={user.roles} />
+            <Tags values={user.roles} empty="No roles" />
           </dd>
           <dt>Last sign-in</dt>
           <dd>{user.lastLoginAt ? <DateTime at={user.lastLoginAt} /> : 'Never'}</dd>
@@ -89,7 +96,7 @@ export function UserDialog({
         <p role="status" className={notice ? 'alert alert--ok people-status' : 'people-status'}>
           {notice}
         </p>
-        <ErrorMessage error={action.error} />
+        <ErrorMessage error={action.error} besideFields={['displayName', 'roles']} />
 
         {canManage && (
           <RenameForm
@@ -97,7 +104,7 @@ export function UserDialog({
             user={user}
             busy={action.busy}
             onSave={(displayName) =>
-              apply(() => api.patch(`/users/${user.id}`, { displayName }, ZUserSummary), 'Name saved.')
+              save(() => api.patch(`/users/${user.id}`, { displayName }, ZUserSummary), 'Name saved.')
             }
           />
         )}
@@ -109,7 +116,7 @@ export function UserDialog({
             roles={roles}
             busy={action.busy}
             onSave={(names) =>
-              apply(
+              save(
                 () => api.put(`/users/${user.id}/roles`, { roles: names }, ZUserSummary),
                 'Roles saved. The user was signed out everywhere and gets the new rights at the next sign-in.',
               )

@@ -5,14 +5,15 @@ import { useState } from 'react';
 import { useCan } from '../../../auth/session';
 import { queryKeys, rolesQuery, useListCache, usersQuery } from '../../../lib/queries';
 import { Link, navigate, usePath } from '../../../lib/router';
-import { ErrorMessage, Field, SelectField } from '../../../ui/forms';
-import { Empty, Loading, PageHeader } from '../../../ui/Page';
-import { matchesSearch } from '../people-shared';
+import { SelectField } from '../../../ui/forms';
+import { PageHeader } from '../../../ui/Page';
+import { matchesSearch } from '../../../lib/text';
+import { SearchField } from '../../../ui/SearchField';
 import { USERS_PATH } from './users-path';
-import '../people.css';
 import { UsersTable } from './UsersTable';
 import { UserDialog } from './UserDialog';
 import { InviteDialog } from './InviteDialog';
+import '../people.css';
 
 type Show = 'all' | 'active' | 'disabled' | 'mfa_off';
 
@@ -58,13 +59,7 @@ export default function UsersPage() {
       </PageHeader>
 
       <div className="people-toolbar">
-        <Field
-          label="Search"
-          type="search"
-          placeholder="Name, email or role"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
+        <SearchField label="Search" placeholder="Name, email or role" value={search} onChange={setSearch} />
         <SelectField label="Show" value={show} onChange={(e) => setShow(e.target.value as Show)}>
           <option value="all">All users</option>
           <option value="active">Active</option>
@@ -73,23 +68,17 @@ export default function UsersPage() {
         </SelectField>
       </div>
 
-      <ErrorMessage error={users.error} />
-      {users.isLoading && !users.data ? (
-        <Loading what="users" />
-      ) : users.data && visible.length === 0 ? (
-        <Empty>{list.length === 0 ? 'No users yet.' : 'No user matches this search.'}</Empty>
-      ) : (
-        users.data && (
-          <>
-            <p className="muted people-count">
-              {visible.length === list.length
-                ? `${list.length} users`
-                : `${visible.length} of ${list.length} users`}
-            </p>
-            <UsersTable users={visible} />
-          </>
-        )
+      {users.data && visible.length > 0 && (
+        <p className="muted people-count">
+          {visible.length === list.length
+            ? `${list.length} users`
+            : `${visible.length} of ${list.length} users`}
+        </p>
       )}
+      <UsersTable
+        load={{ data: users.data && visible, isLoading: users.isLoading, error: users.error }}
+        empty={list.length === 0 ? 'No users yet.' : 'No user matches this search.'}
+      />
 
       {selected && (
         <UserDialog

@@ -1,111 +1,16 @@
-import { ZAuditAction, ZAuditResult, type AuditFilter } from '@baton/contracts';
-import { useId, useMemo, useState, type FormEvent } from 'react';
-import { query } from '../../lib/api';
-import { useSearch } from '../../lib/router';
-import { Field, SelectField } from '../../ui/forms';
-
-/**
- * The audit log's filters live in the URL (/admin/audit?action=…&targetId=…), so a search can be
- * bookmarked, shared with a colleague, and linked to from other screens.
- */
-const KEYS = ['action', 'result', 'actor', 'targetType', 'targetId', 'from', 'to'] as const;
-export type AuditFilters = Record<(typeof KEYS)[number], string>;
-
-export const AUDIT_PATH = '/admin/audit';
-const EMPTY: AuditFilters = {
-  action: '',
-  result: '',
-  actor: '',
-  targetType: '',
-  targetId: '',
-  from: '',
-  to: '',
-};
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-// Suggestions only (the field accepts any type): the target types the API records today.
-const TARGET_TYPES = [
-  'api_key',
-  'audit',
-  'bot',
-  'canned_response',
-  'channel',
-  'contact',
-  'conversation',
-  'knowledge_article',
-  'queue',
-  'role',
-  'route',
-  'settings',
-  'socket',
-  'user',
-];
-
-/** The moment `hours` ago, as the API's ISO time (read when a period button is pressed). */
-function hoursAgo(hours: number): string {
-  return new Date(Date.now() - hours * 3_600_000).toISOString();
-}
-
-export function useAuditFilters(): AuditFilters {
-  const search = useSearch();
-  // One object per address, so effects and queries depending on it change only when a filter does.
-  return useMemo(() => {
-    const params = new URLSearchParams(search);
-    return Object.fromEntries(KEYS.map((key) => [key, params.get(key) ?? ''])) as AuditFilters;
-  }, [search]);
-}
-
-/** The page URL for these filters. */
-export function auditHref(filters: Partial<AuditFilters>): string {
-  return AUDIT_PATH + query(filters);
-}
-
-/** The API's filter: an actor that looks like a user id is matched by id, anything else by email. */
-export function toApiFilter(filters: AuditFilters): Partial<Record<keyof AuditFilter, string>> {
-  const actor = filters.actor.trim();
-  return {
-    action: filters.action || undefined,
-    result: filters.result || undefined,
-    actorId: UUID.test(actor) ? actor : undefined,
-    actorEmail: actor && !UUID.test(actor) ? actor : undefined,
-    targetType: filters.targetType.trim() || undefined,
-    targetId: filters.targetId.trim() || undefined,
-    from: filters.from || undefined,
-    to: filters.to || undefined,
-  };
-}
-
-export function hasFilters(filters: AuditFilters): boolean {
-  return KEYS.some((key) => filters[key] !== '');
-}
-
-/** ISO instant → the value a datetime-local input shows (local time, to the minute). */
-function toLocalInput(iso: string): string {
-  const date = new Date(iso);
-  if (!iso || Number.isNaN(date.getTime())) return '';
-  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
-
-function fromLocalInput(value: string): string {
-  const date = new Date(value);
-  return value && !Number.isNaN(date.getTime()) ? date.toISOString() : '';
-}
-
-/** Actions grouped by what they are about ("auth", "user", …) for a readable select. */
-const ACTION_GROUPS = (() => {
-  const groups = new Map<string, string[]>();
-  for (const action of ZAuditAction.options) {
-    const prefix = action.split('.')[0] ?? action;
-    groups.set(prefix, [...(groups.get(prefix) ?? []), action]);
-  }
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
-})();
-
-const PERIODS = [
-  { label: 'Last hour', hours: 1 },
-  { label: 'Last 24 hours', hours: 24 },
-  { label: 'Last 7 days', hours: 24 * 7 },
-];
+import { ZAuditResult } from '@baton/contracts';
+import { useId, useState, type FormEvent } from 'react';
+import { Field, SelectField } from '../../../ui/forms';
+import {
+  ACTION_GROUPS,
+  EMPTY_FILTERS,
+  PERIODS,
+  TARGET_TYPES,
+  fromLocalInput,
+  hoursAgo,
+  toLocalInput,
+  type AuditFilters,
+} from './audit-filters';
 
 /**
  * The filter form. It edits a draft; nothing is searched until "Apply filters", because every search
@@ -132,10 +37,10 @@ export function AuditFilterForm({
     onApply({ ...draft, from: fromLocalInput(from), to: fromLocalInput(to) });
   };
   const clear = () => {
-    setDraft(EMPTY);
+    setDraft(EMPTY_FILTERS);
     setFrom('');
     setTo('');
-    onApply(EMPTY);
+    onApply(EMPTY_FILTERS);
   };
   // A period applies at once: it is the quickest way to narrow a busy log.
   const period = (hours: number) => {

@@ -1,37 +1,11 @@
-import type { AuditEvent, AuditResult } from '@baton/contracts';
-import type { ReactNode } from 'react';
-import { Dialog } from '../../ui/Dialog';
+import type { AuditEvent } from '@baton/contracts';
+import { CopyButton } from '../../../ui/CopyButton';
+import { DateTime } from '../../../ui/DateTime';
+import { Dialog } from '../../../ui/Dialog';
 import { auditHref } from './audit-filters';
-import { CopyButton } from '../../ui/CopyButton';
-import { DateTime } from './people-shared';
-
-const RESULT_CLASS: Record<AuditResult, string> = {
-  success: 'badge badge--ok',
-  denied: 'badge badge--danger',
-  failed: 'badge badge--warn',
-};
-
-export function ResultBadge({ result }: { result: AuditResult }) {
-  return <span className={RESULT_CLASS[result]}>{result}</span>;
-}
-
-/** Who acted: an email when known; events without an actor come from Baton itself (jobs, sweeps). */
-export function actorLabel(event: AuditEvent): string {
-  return event.actor.email ?? event.actor.id ?? 'system';
-}
-
-function Mono({ value }: { value: string | null }) {
-  return value ? <code className="audit-mono">{value}</code> : <span className="muted">—</span>;
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <>
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </>
-  );
-}
+import { Fact } from './Fact';
+import { Mono } from './Mono';
+import { ResultBadge } from './ResultBadge';
 
 /**
  * Every field of one event. Previous/next walk the loaded list so an investigation can follow a

@@ -1,9 +1,9 @@
 import { Permission } from '@baton/authz';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useCan, useSession } from '../../auth/session';
-import { channelsQuery, queuesQuery, usersQuery } from '../../lib/queries';
-import { Link } from '../../lib/router';
+import { useCan, useSession } from '../../../auth/session';
+import { channelsQuery, queuesQuery, usersQuery } from '../../../lib/queries';
+import { Link } from '../../../lib/router';
 import './getting-started.css';
 
 const dismissedKey = (userId: string) => `baton.getting-started.dismissed.${userId}`;
