@@ -1,4 +1,4 @@
-import { ZBot, type Bot, type BotRequest, type Queue } from '@baton/contracts';
+import { BotsErrorCode, ZBot, type Bot, type BotRequest, type Queue } from '@baton/contracts';
 import { Controller, useWatch } from 'react-hook-form';
 import { api } from '../../../lib/api';
 import { ContractFormDialog } from '../../../ui/ContractFormDialog';
@@ -43,6 +43,7 @@ export function BotEditor({
       submitLabel={bot ? 'Save bot' : 'Create bot'}
       form={form}
       fields={FIELDS}
+      fieldByCode={{ [BotsErrorCode.NameTaken]: 'name' }}
       onSubmit={save}
       onDone={onDone}
     >

@@ -1,4 +1,9 @@
-import { ZCannedResponse, type CannedResponse, type CannedResponseRequest } from '@baton/contracts';
+import {
+  CannedResponsesErrorCode,
+  ZCannedResponse,
+  type CannedResponse,
+  type CannedResponseRequest,
+} from '@baton/contracts';
 import { useMemo } from 'react';
 import { useWatch } from 'react-hook-form';
 import { api } from '../../../lib/api';
@@ -45,6 +50,7 @@ export function ResponseEditor({
       submitLabel={response ? 'Save' : 'Create'}
       form={form}
       fields={FIELDS}
+      fieldByCode={{ [CannedResponsesErrorCode.ShortcutTaken]: 'shortcut' }}
       onSubmit={save}
       onDone={onDone}
     >

@@ -1,4 +1,5 @@
 import {
+  ChannelsErrorCode,
   ZChannel,
   type Bot,
   type Channel,
@@ -74,6 +75,7 @@ export function ChannelEditor({
       submitLabel={channel ? 'Save channel' : 'Create channel'}
       form={form}
       fields={SERVER_FIELDS}
+      fieldByCode={{ [ChannelsErrorCode.NameTaken]: 'name' }}
       onSubmit={save}
       onDone={onDone}
     >
