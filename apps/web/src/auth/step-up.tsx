@@ -9,7 +9,8 @@ import {
 } from 'react';
 import { api } from '../lib/api';
 import { Dialog } from '../ui/Dialog';
-import { ErrorMessage, Field } from '../ui/forms';
+import { ErrorMessage } from '../ui/forms';
+import { CodeField } from './CodeField';
 
 type Ask = (message: string) => Promise<boolean>;
 const StepUpContext = createContext<Ask>(async () => false);
@@ -62,17 +63,7 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
       <Dialog title="Confirm it's you" open={message !== null} onClose={() => finish(false)}>
         <form onSubmit={submit} className="stack">
           <p>{message}</p>
-          <Field
-            label="Authentication code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="\d{6}"
-            maxLength={6}
-            required
-            autoFocus
-            value={code}
-            onChange={(e) => setCode(e.target.value.trim())}
-          />
+          <CodeField autoFocus value={code} onChange={setCode} />
           <ErrorMessage error={error} />
           <div className="actions">
             <button type="button" className="button" onClick={() => finish(false)}>

@@ -1,5 +1,5 @@
 import type { AgentState, Presence } from '@baton/contracts';
-import { AgentClientEvent } from '@baton/contracts';
+import { AgentClientEvent, ZConversationAck, ZSetPresenceAck } from '@baton/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ask } from '../../lib/agent-socket';
 import { navigate, usePath } from '../../lib/router';
@@ -59,7 +59,7 @@ export default function InboxPage() {
 
   const setPresence = async (presence: Presence) => {
     try {
-      const result = await ask<{ state: AgentState }>(AgentClientEvent.SetPresence, { presence });
+      const result = await ask(AgentClientEvent.SetPresence, { presence }, ZSetPresenceAck);
       setAgent(result.state);
       setError(null);
     } catch (err) {
@@ -83,7 +83,7 @@ export default function InboxPage() {
       if (e.key === 'a' && offers[0]) {
         e.preventDefault();
         const id = offers[0].conversation.id;
-        ask(AgentClientEvent.AcceptOffer, { conversationId: id }).then(
+        ask(AgentClientEvent.AcceptOffer, { conversationId: id }, ZConversationAck).then(
           () => navigate(`/inbox/${id}`),
           setError,
         );

@@ -5,7 +5,9 @@ import type {
   Presence,
   SupervisorOverview,
 } from '@baton/contracts';
+import { ZMessage } from '@baton/contracts';
 import { useSyncExternalStore } from 'react';
+import { z } from 'zod';
 import { api, ApiError } from '../../lib/api';
 
 export type OverviewQueue = SupervisorOverview['queues'][number];
@@ -125,8 +127,9 @@ export async function fetchMessagesAfter(conversationId: string, afterSeq: numbe
   const pageSize = 500;
   const all: Message[] = [];
   for (let after = afterSeq; ;) {
-    const page = await api.get<Message[]>(
+    const page = await api.get(
       `/conversations/${conversationId}/messages?afterSeq=${after}&limit=${pageSize}`,
+      z.array(ZMessage),
     );
     all.push(...page);
     const last = page.at(-1);
