@@ -209,8 +209,7 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
 }
 
 export function lastSeq(state: InboxState, conversationId: string): number {
-  const list = state.messages[conversationId];
-  return list && list.length > 0 ? list[list.length - 1]!.seq : 0;
+  return state.messages[conversationId]?.at(-1)?.seq ?? 0;
 }
 
 const outboxKey = (userId: string) => `baton.outbox.${userId}`;
