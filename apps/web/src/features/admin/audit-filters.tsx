@@ -1,6 +1,7 @@
 import { ZAuditAction, ZAuditResult, type AuditFilter } from '@baton/contracts';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { query } from '../../lib/api';
+import { isUuid } from '../../lib/format';
 import { useSearch } from '../../lib/router';
 import { Field, SelectField } from '../../ui/forms';
 
@@ -21,7 +22,6 @@ const EMPTY: AuditFilters = {
   from: '',
   to: '',
 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Suggestions only (the field accepts any type): the target types the API records today.
 const TARGET_TYPES = [
@@ -66,8 +66,8 @@ export function toApiFilter(filters: AuditFilters): Partial<Record<keyof AuditFi
   return {
     action: filters.action || undefined,
     result: filters.result || undefined,
-    actorId: UUID.test(actor) ? actor : undefined,
-    actorEmail: actor && !UUID.test(actor) ? actor : undefined,
+    actorId: isUuid(actor) ? actor : undefined,
+    actorEmail: actor && !isUuid(actor) ? actor : undefined,
     targetType: filters.targetType.trim() || undefined,
     targetId: filters.targetId.trim() || undefined,
     from: filters.from || undefined,

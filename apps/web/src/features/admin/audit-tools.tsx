@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { useStepUp } from '../../auth/step-up';
 import { api, ApiError, query } from '../../lib/api';
 import { ErrorMessage, SelectField } from '../../ui/forms';
-import { formatDuration } from '../../ui/Page';
+import { formatDuration } from '../../lib/format';
 import { toApiFilter, type AuditFilters } from './audit-filters';
 import { downloadFile, fileStamp } from './people-shared';
 

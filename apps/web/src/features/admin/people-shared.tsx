@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { useFocusWhen } from '../../ui/focus';
 
 /**
  * Helpers shared by the people, security and audit screens of the admin console (users, roles,
@@ -91,10 +92,7 @@ export function ConfirmButton({
   onConfirm: () => Promise<unknown>;
 }) {
   const [asking, setAsking] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (asking) confirmRef.current?.focus();
-  }, [asking]);
+  const confirmRef = useFocusWhen<HTMLButtonElement>(asking);
   if (!asking) {
     return (
       <button type="button" className="button button--danger" onClick={() => setAsking(true)}>

@@ -7,6 +7,7 @@ import { queuesQuery } from '../../lib/queries';
 import { CopyButton } from '../../ui/CopyButton';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorMessage, Field, SelectField } from '../../ui/forms';
+import { useFocusFirstField, useFocusWhen } from '../../ui/focus';
 import { Empty, Loading } from '../../ui/Page';
 import './setup.css';
 
@@ -107,21 +108,6 @@ export function FormDialog({
   );
 }
 
-const FIRST_FIELD = 'input:not([type="hidden"]):not(:disabled):not([readonly]), select, textarea';
-
-/**
- * Focuses the first field (or `selector`) inside a dialog. The native dialog would focus its close
- * button; the timeout lets `showModal()` (run in the dialog's own effect) happen first.
- */
-export function useFocusFirstField<T extends HTMLElement>(selector = FIRST_FIELD) {
-  const ref = useRef<T>(null);
-  useEffect(() => {
-    const timer = window.setTimeout(() => ref.current?.querySelector<HTMLElement>(selector)?.focus());
-    return () => window.clearTimeout(timer);
-  }, [selector]);
-  return ref;
-}
-
 /** A table row's Edit and Delete buttons, named after the row for screen readers. */
 export function EditDeleteActions({
   name,
@@ -189,13 +175,8 @@ export function ConfirmAction({
       });
     },
   });
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    // The safe choice has the focus, so Enter on a confirmation changes nothing by accident.
-    const timer = window.setTimeout(() => cancelRef.current?.focus());
-    return () => window.clearTimeout(timer);
-  }, [open]);
+  // The safe choice has the focus, so Enter on a confirmation changes nothing by accident.
+  const cancelRef = useFocusWhen<HTMLButtonElement>(open);
 
   return (
     <>
@@ -295,11 +276,6 @@ export function splitList(text: string): string[] {
 
 export const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
 
-/** 0.35 → "35%". */
-export function percent(fraction: number): string {
-  return `${Math.round(fraction * 100)}%`;
-}
-
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** An absolute local date and time (for dates in the future too, which `Ago` cannot say). */
@@ -312,9 +288,6 @@ export function matches(search: string, ...fields: (string | null | undefined)[]
   const needle = search.trim().toLowerCase();
   return !needle || fields.some((field) => field?.toLowerCase().includes(needle));
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string) => UUID.test(value.trim());
 
 /**
  * The active queues, for pickers on other screens. Listing queues needs `queue:read`; without it

@@ -12,7 +12,7 @@ import './inbox.css';
 import { isMuted, setMuted } from './notify';
 import { OfferCard } from './OfferCard';
 import { useInbox } from './use-inbox';
-import { useNow } from './use-now';
+import { useNow } from '../../lib/use-now';
 
 const PRESENCE_LABEL: Record<Presence, string> = {
   available: 'Available',
@@ -28,7 +28,7 @@ export default function InboxPage() {
   const { state, dispatch, open, send, retry, me } = useInbox(
     useCallback((s: AgentState) => setAgent(s), []),
   );
-  const now = useNow(1000);
+  const now = useNow();
   const path = usePath();
   const selectedId = path.startsWith('/inbox/') ? path.slice('/inbox/'.length) : null;
 

@@ -2,7 +2,8 @@ import type { CreatedApiKey } from '@baton/contracts';
 import { useEffect, useRef, useState } from 'react';
 import { Dialog } from '../../../ui/Dialog';
 import { CheckboxField } from '../../../ui/forms';
-import { CopyableValue, useFocusFirstField } from '../setup-shared';
+import { useFocusFirstField } from '../../../ui/focus';
+import { CopyableValue } from '../setup-shared';
 
 /** The only time the key (and webhook secret) can be seen: Baton keeps a hash of the key only. */
 export function CreatedKey({ created, onDone }: { created: CreatedApiKey; onDone: () => void }) {

@@ -9,7 +9,8 @@ import {
 import { useState } from 'react';
 import { api } from '../../../lib/api';
 import { CheckboxField, Field, SelectField } from '../../../ui/forms';
-import { FormDialog, isUuid } from '../setup-shared';
+import { isUuid } from '../../../lib/format';
+import { FormDialog } from '../setup-shared';
 import { SCOPES } from './api-key-text';
 
 /** Today plus `days`, as the value of a date input (local calendar date). */

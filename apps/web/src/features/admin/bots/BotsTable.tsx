@@ -1,6 +1,7 @@
 import type { Bot, Channel, Queue } from '@baton/contracts';
 import { api } from '../../../lib/api';
-import { EditDeleteActions, OnOffBadge, percent, queueLabel } from '../setup-shared';
+import { percent } from '../../../lib/format';
+import { EditDeleteActions, OnOffBadge, queueLabel } from '../setup-shared';
 import { ENGINES } from './bot-engines';
 import { NoDefaultQueueWarning } from './NoDefaultQueueWarning';
 

@@ -1,7 +1,8 @@
 import type { BotEngineKind, Queue } from '@baton/contracts';
 import { useState } from 'react';
 import { CheckboxField, TextAreaField } from '../../../ui/forms';
-import { QueuePicker, isUuid, splitList } from '../setup-shared';
+import { isUuid } from '../../../lib/format';
+import { QueuePicker, splitList } from '../setup-shared';
 
 /**
  * The queues a bot may hand off to, default first. A knowledge-base bot always uses the default; an

@@ -7,7 +7,7 @@ import { useCan } from '../../../auth/session';
 import { api, query } from '../../../lib/api';
 import { botsQuery } from '../../../lib/queries';
 import { ErrorMessage, Field } from '../../../ui/forms';
-import { percent } from '../setup-shared';
+import { percent } from '../../../lib/format';
 import { confidenceClass, excerpt } from './knowledge-text';
 
 /** Asks the knowledge base a question the way a bot does, to tune articles and thresholds. */

@@ -7,7 +7,8 @@ import { useCan } from '../../../auth/session';
 import { api, ApiError } from '../../../lib/api';
 import { CheckboxField, Field, SelectField } from '../../../ui/forms';
 import { Loading } from '../../../ui/Page';
-import { FormDialog, isUuid, splitList } from '../setup-shared';
+import { isUuid } from '../../../lib/format';
+import { FormDialog, splitList } from '../setup-shared';
 import { MissingSkills } from './MissingSkills';
 
 interface MemberDraft {

@@ -1,6 +1,6 @@
 import { ZQueue, type Queue } from '@baton/contracts';
 import { api } from '../../../lib/api';
-import { formatDuration } from '../../../ui/Page';
+import { formatDuration } from '../../../lib/format';
 import { ConfirmAction, Tags } from '../setup-shared';
 import { ROUTING } from './queue-text';
 
