@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 
 /** Runs a form submit with a busy flag and the error kept for display. */
 export function useSubmit() {
@@ -16,5 +16,7 @@ export function useSubmit() {
       setBusy(false);
     }
   };
-  return { busy, error, run };
+  /** Forgets the last error, for a form shown afresh. */
+  const reset = useCallback(() => setError(null), []);
+  return { busy, error, run, reset };
 }

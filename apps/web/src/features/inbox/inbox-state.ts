@@ -1,4 +1,5 @@
 import type { Conversation, ConversationListItem, HandoffBrief, Message } from '@baton/contracts';
+import { z } from 'zod';
 
 /** A message this tab sent that the server has not stored yet (kept across reloads until it is). */
 export interface PendingMessage {
@@ -214,11 +215,22 @@ export function lastSeq(state: InboxState, conversationId: string): number {
 
 const outboxKey = (userId: string) => `baton.outbox.${userId}`;
 
+/** What an earlier page of this tab stored; anything else (another version, an edit by hand) is dropped. */
+const ZStoredOutbox = z.array(
+  z.object({
+    clientMessageId: z.string(),
+    conversationId: z.string(),
+    body: z.string(),
+    internal: z.boolean(),
+  }),
+);
+
 /** Unsent messages survive a reload: they are stored per user until the server has them. */
 export function loadOutbox(userId: string): PendingMessage[] {
   try {
     const raw = localStorage.getItem(outboxKey(userId));
-    return raw ? (JSON.parse(raw) as PendingMessage[]).map((p) => ({ ...p, failed: null })) : [];
+    const stored = raw ? ZStoredOutbox.safeParse(JSON.parse(raw)) : null;
+    return stored?.success ? stored.data.map((p) => ({ ...p, failed: null })) : [];
   } catch {
     return [];
   }
