@@ -51,26 +51,6 @@ export default tseslint.config(
     ...reactHooks.configs.flat.recommended,
   },
   {
-    // Exceptions, each checked by hand, until these live-socket hooks move to the query cache:
-    // the scroller writes scroll positions through the caller's ref (DOM, not React state); the
-    // composer's cleanup runs on leaving a conversation only, with that render's sender; the wall
-    // and the watched conversation reload and track the last message seq the pre-compiler way.
-    files: ['apps/web/src/features/inbox/use-stick-to-bottom.ts'],
-    rules: { 'react-hooks/immutability': 'off', 'react-hooks/preserve-manual-memoization': 'off' },
-  },
-  {
-    files: ['apps/web/src/features/inbox/Composer.tsx'],
-    rules: { 'react-hooks/exhaustive-deps': 'off' },
-  },
-  {
-    files: ['apps/web/src/features/supervisor/use-supervisor-wall.ts'],
-    rules: { 'react-hooks/set-state-in-effect': 'off' },
-  },
-  {
-    files: ['apps/web/src/features/supervisor/use-watched-conversation.ts'],
-    rules: { 'react-hooks/refs': 'off' },
-  },
-  {
     // libs/* are framework-free: no NestJS, Prisma or React.
     files: ['libs/**/*.ts'],
     rules: {

@@ -2,6 +2,7 @@ import './lib/zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import './ui/tokens.css';
 import './app/app.css';
 
 const root = document.getElementById('root');

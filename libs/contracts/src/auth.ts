@@ -86,6 +86,14 @@ export type MfaEnrolment = z.infer<typeof ZMfaEnrolment>;
 export const ZMfaActivation = z.object({ recoveryCodes: z.array(z.string()).length(10) });
 export type MfaActivation = z.infer<typeof ZMfaActivation>;
 
+/** Answer of `POST /auth/mfa/activation`: the recovery codes, shown once, and the session that follows. */
+export const ZMfaActivated = ZMfaActivation.extend({ session: ZSessionState });
+export type MfaActivated = z.infer<typeof ZMfaActivated>;
+
+/** Answer of `POST /auth/mfa/recovery`: the session, and how many unused recovery codes are left. */
+export const ZRecoveryVerified = ZSessionState.extend({ remainingRecoveryCodes: z.number().int().min(0) });
+export type RecoveryVerified = z.infer<typeof ZRecoveryVerified>;
+
 export const ZSessionInfo = z.object({
   id: z.string(),
   current: z.boolean(),

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { safeText } from './text.js';
-import { ZConversationStatus, ZDeliveryStatus, ZPresence, ZSendMessageRequest } from './conversations.js';
+import {
+  ZAgentState,
+  ZConversation,
+  ZConversationStatus,
+  ZDeliveryStatus,
+  ZHandoffBrief,
+  ZMessage,
+  ZPresence,
+  ZSendMessageRequest,
+} from './conversations.js';
 
 /** Client → server events on the `/agent` namespace, each acknowledged with `{ ok: true, ... }` or `{ error }`. */
 export const AgentClientEvent = {
@@ -82,6 +91,55 @@ export const ZSocketError = z.object({
   }),
 });
 export type SocketError = z.infer<typeof ZSocketError>;
+
+/*
+ * What `/agent` acknowledgements carry when the event succeeded (a refusal is `ZSocketError`), and what
+ * the server pushes on `/agent`: the SPA parses each with these rather than trusting the wire.
+ */
+
+/** `message.send`: the stored message (the same one again for a repeated `clientMessageId`). */
+export const ZSendMessageAck = z.object({ ok: z.literal(true), message: ZMessage });
+export type SendMessageAck = z.infer<typeof ZSendMessageAck>;
+
+/** `conversation.join`, `offer.accept`, `offer.decline`: the conversation as it is now. */
+export const ZConversationAck = z.object({ ok: z.literal(true), conversation: ZConversation });
+export type ConversationAck = z.infer<typeof ZConversationAck>;
+
+/** `messages.fetch`: the messages after `afterSeq`, in order. */
+export const ZFetchMessagesAck = z.object({ ok: z.literal(true), messages: z.array(ZMessage) });
+export type FetchMessagesAck = z.infer<typeof ZFetchMessagesAck>;
+
+/** `presence.set`: the agent's state after the change. */
+export const ZSetPresenceAck = z.object({ ok: z.literal(true), state: ZAgentState });
+export type SetPresenceAck = z.infer<typeof ZSetPresenceAck>;
+
+/** Events that answer nothing but success (`typing.set`). */
+export const ZOkAck = z.object({ ok: z.literal(true) });
+export type OkAck = z.infer<typeof ZOkAck>;
+
+/** `message.created` on `/agent`. */
+export const ZMessageCreated = z.object({ message: ZMessage });
+export type MessageCreated = z.infer<typeof ZMessageCreated>;
+
+/** `conversation.updated` on `/agent`. */
+export const ZConversationUpdated = z.object({ conversation: ZConversation });
+export type ConversationUpdated = z.infer<typeof ZConversationUpdated>;
+
+/** `conversation.assigned`: to the new assignee, with why it came and what was said before. */
+export const ZConversationAssigned = z.object({ conversation: ZConversation, handoff: ZHandoffBrief });
+export type ConversationAssigned = z.infer<typeof ZConversationAssigned>;
+
+/** `conversation.offered`: to the agent offered it, who accepts or declines before `expiresAt`. */
+export const ZConversationOffered = ZConversationAssigned.extend({ expiresAt: z.iso.datetime() });
+export type ConversationOffered = z.infer<typeof ZConversationOffered>;
+
+/** `agent.status_changed`: to the supervisors of the agent's queues. */
+export const ZAgentStatusChanged = z.object({ userId: z.uuid(), presence: ZPresence });
+export type AgentStatusChanged = z.infer<typeof ZAgentStatusChanged>;
+
+/** `access.changed` carries nothing. */
+export const ZAccessChanged = z.object({});
+export type AccessChanged = z.infer<typeof ZAccessChanged>;
 
 /** Client → server events on the `/customer` namespace (the widget). */
 export const CustomerClientEvent = {

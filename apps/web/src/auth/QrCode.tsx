@@ -17,8 +17,8 @@ export default function QrCode({ value, label }: { value: string; label: string 
       viewBox={`0 0 ${size} ${size}`}
       shapeRendering="crispEdges"
     >
-      <rect width={size} height={size} fill="#fff" />
-      <path d={cells.join('')} fill="#000" />
+      <rect className="qr__light" width={size} height={size} />
+      <path className="qr__dark" d={cells.join('')} />
     </svg>
   );
 }

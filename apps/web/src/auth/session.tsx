@@ -1,4 +1,4 @@
-import { AuthErrorCode, type SessionProbe, type SessionState } from '@baton/contracts';
+import { AuthErrorCode, ZSessionProbe, type SessionState } from '@baton/contracts';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, setApiHooks, setCsrfToken } from '../lib/api';
 import { onSessionEnded, signedOut } from '../lib/session-events';
@@ -69,7 +69,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     // `/auth/session` answers 200 for a visitor too, so an anonymous start logs no failed request.
     api
-      .get<SessionProbe>('/auth/session')
+      .get('/auth/session', ZSessionProbe)
       .then(({ session, ended }) =>
         // A reload after the session ended elsewhere still says why.
         session ? setSession(session) : setState({ status: 'signed_out', notice: ended?.message ?? null }),

@@ -9,7 +9,9 @@ import {
 } from 'react';
 import { api } from '../lib/api';
 import { Dialog } from '../ui/Dialog';
-import { ErrorMessage, Field } from '../ui/forms';
+import { ErrorMessage } from '../ui/forms';
+import { CodeField } from './CodeField';
+import { useSubmit } from './use-submit';
 
 type Ask = (message: string) => Promise<boolean>;
 const StepUpContext = createContext<Ask>(async () => false);
@@ -21,8 +23,7 @@ const StepUpContext = createContext<Ask>(async () => false);
 export function StepUpProvider({ children }: { children: ReactNode }) {
   const [message, setMessage] = useState<string | null>(null);
   const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, reset } = useSubmit();
   const settle = useRef<((ok: boolean) => void) | null>(null);
 
   const ask = useCallback<Ask>(
@@ -31,10 +32,10 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
         settle.current?.(false);
         settle.current = resolve;
         setCode('');
-        setError(null);
+        reset();
         setMessage(text);
       }),
-    [],
+    [reset],
   );
 
   const finish = (ok: boolean) => {
@@ -43,18 +44,11 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
     setMessage(null);
   };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
       await api.post('/auth/mfa/verify', { code });
       finish(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <StepUpContext.Provider value={ask}>
@@ -62,17 +56,7 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
       <Dialog title="Confirm it's you" open={message !== null} onClose={() => finish(false)}>
         <form onSubmit={submit} className="stack">
           <p>{message}</p>
-          <Field
-            label="Authentication code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="\d{6}"
-            maxLength={6}
-            required
-            autoFocus
-            value={code}
-            onChange={(e) => setCode(e.target.value.trim())}
-          />
+          <CodeField autoFocus value={code} onChange={setCode} />
           <ErrorMessage error={error} />
           <div className="actions">
             <button type="button" className="button" onClick={() => finish(false)}>

@@ -54,6 +54,15 @@ describe('the typed client', () => {
       code: 'auth.forbidden',
     });
   });
+
+  it('reads an error answer of another shape as a plain HTTP failure, never as its fields', async () => {
+    answer(502, { error: 'Bad gateway' });
+    await expect(api.get('/queues', z.array(ZQueue))).rejects.toMatchObject({
+      status: 502,
+      code: 'http_error',
+      message: 'The server answered 502.',
+    });
+  });
 });
 
 describe('the query layer', () => {

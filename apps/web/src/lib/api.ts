@@ -1,5 +1,5 @@
-import { AuthErrorCode, type ErrorBody } from '@baton/contracts';
-import type { z } from 'zod';
+import { AuthErrorCode, ZErrorBody } from '@baton/contracts';
+import { z } from 'zod';
 
 /** A refused or failed request, with the server's error code and message (never a stack). */
 export class ApiError extends Error {
@@ -64,20 +64,25 @@ function csrfFromCookie(): string | null {
   return value ? decodeURIComponent(value) : null;
 }
 
+/** The error part of `ZErrorBody`: a refusal is read even from a layer that adds no request id. */
+const ZErrorAnswer = z.object({ error: ZErrorBody.shape.error });
+
 async function errorOf(res: Response): Promise<ApiError> {
   const retryAfter = Number(res.headers.get('Retry-After')) || null;
   try {
-    const body = (await res.json()) as ErrorBody;
-    return new ApiError(
-      res.status,
-      body.error.code,
-      body.error.message,
-      body.error.details ?? [],
-      retryAfter,
-    );
+    const body = ZErrorAnswer.safeParse(await res.json());
+    if (body.success)
+      return new ApiError(
+        res.status,
+        body.data.error.code,
+        body.data.error.message,
+        body.data.error.details ?? [],
+        retryAfter,
+      );
   } catch {
-    return new ApiError(res.status, 'http_error', `The server answered ${res.status}.`, [], retryAfter);
+    // Not JSON (a proxy's page): answered below like any other unreadable error.
   }
+  return new ApiError(res.status, 'http_error', `The server answered ${res.status}.`, [], retryAfter);
 }
 
 async function request(method: Method, path: string, body?: unknown, retried = false): Promise<unknown> {
@@ -127,18 +132,17 @@ async function send(method: Method, path: string, body: unknown, schema?: z.ZodT
 /** GET and DELETE carry no body. */
 interface Read {
   <S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>>;
-  <T = unknown>(path: string): Promise<T>;
+  (path: string): Promise<unknown>;
 }
 interface Write {
   <S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>>;
-  <T = unknown>(path: string, body?: unknown): Promise<T>;
+  (path: string, body?: unknown): Promise<unknown>;
 }
 
 /**
  * The one HTTP client of the SPA. With a schema (from `@baton/contracts`) the answer is parsed and
  * typed by it, and a mismatch is a `ResponseShapeError`; without one the answer is `unknown` for
- * callers that do not read it (a 204, a ping). The `<T>` form is an unchecked cast kept only for the
- * inbox and supervisor-wall hooks that have not moved to the query layer yet; new code passes a schema.
+ * callers that do not read it (a 204, a ping).
  */
 export const api = {
   get: ((path: string, schema?: z.ZodType) => send('GET', path, undefined, schema)) as Read,

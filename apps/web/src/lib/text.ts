@@ -18,7 +18,4 @@ export function matchesSearch(search: string, ...fields: (string | null | undefi
   return !needle || fields.some((field) => field?.toLowerCase().includes(needle));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string) => UUID.test(value.trim());
-
 export const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);

@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Dialog } from './Dialog';
+import { useFocusWhen } from './focus';
 import { ErrorMessage } from './forms';
 
 /**
@@ -35,13 +36,8 @@ export function ConfirmAction({
       });
     },
   });
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    // The safe choice has the focus, so Enter on a confirmation changes nothing by accident.
-    const timer = window.setTimeout(() => cancelRef.current?.focus());
-    return () => window.clearTimeout(timer);
-  }, [open]);
+  // The safe choice has the focus, so Enter on a confirmation changes nothing by accident.
+  const cancelRef = useFocusWhen<HTMLButtonElement>(open);
 
   return (
     <>

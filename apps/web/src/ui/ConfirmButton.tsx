@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { useFocusWhen } from './focus';
 
 /**
  * A destructive action asked twice: the first click shows what will happen and a confirm button,
@@ -19,10 +20,7 @@ export function ConfirmButton({
   onConfirm: () => Promise<unknown>;
 }) {
   const [asking, setAsking] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (asking) confirmRef.current?.focus();
-  }, [asking]);
+  const confirmRef = useFocusWhen<HTMLButtonElement>(asking);
   if (!asking) {
     return (
       <button type="button" className="button button--danger" onClick={() => setAsking(true)}>

@@ -3,7 +3,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { Dialog } from './Dialog';
 import { ErrorMessage } from './forms';
 import { useAfterClose } from './use-after-close';
-import { useFocusFirstField } from './use-focus-first-field';
+import { useFocusFirstField } from './focus';
 
 /**
  * A modal form. It closes itself once `onSubmit` succeeds, then calls

@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { formatDuration } from '../lib/format';
 
 /** A screen's heading, with its main actions on the right. */
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
@@ -32,12 +33,4 @@ export function Ago({ at, now }: { at: string | null; now?: number }) {
       {formatDuration((now - new Date(at).getTime()) / 1000)} ago
     </time>
   );
-}
-
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min`;
-  if (s < 86_400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
-  return `${Math.floor(s / 86_400)} d`;
 }

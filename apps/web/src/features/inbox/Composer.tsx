@@ -1,5 +1,5 @@
 import { Permission } from '@baton/authz';
-import { AgentClientEvent } from '@baton/contracts';
+import { AgentClientEvent, ZOkAck } from '@baton/contracts';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useCan } from '../../auth/session';
 import { ask } from '../../lib/agent-socket';
@@ -7,6 +7,11 @@ import { useQuery } from '@tanstack/react-query';
 import { cannedResponsesQuery } from '../../lib/queries';
 
 const TYPING_IDLE_MS = 3000;
+
+/** Typing indicators are best effort: a lost one is corrected by the next, or by the idle timeout. */
+function sendTyping(conversationId: string, typing: boolean): void {
+  void ask(AgentClientEvent.SetTyping, { conversationId, typing }, ZOkAck).catch(() => undefined);
+}
 
 /**
  * Reply or internal note. Typing `/` at the start lists canned responses; ↑/↓ pick, Enter or Tab
@@ -32,15 +37,13 @@ export function Composer({
   const suggestions =
     query === undefined ? [] : (canned.data ?? []).filter((c) => c.shortcut.startsWith(query)).slice(0, 8);
 
-  const setTyping = (typing: boolean) => {
-    void ask(AgentClientEvent.SetTyping, { conversationId, typing }).catch(() => undefined);
-  };
+  const setTyping = (typing: boolean) => sendTyping(conversationId, typing);
 
   // Leaving the conversation stops "typing…" there.
   useEffect(
     () => () => {
       window.clearTimeout(typingTimer.current);
-      if (typingSince.current !== null) setTyping(false);
+      if (typingSince.current !== null) sendTyping(conversationId, false);
     },
     [conversationId],
   );
@@ -90,7 +93,8 @@ export function Composer({
       }
       if (e.key === 'Enter' || e.key === 'Tab') {
         e.preventDefault();
-        insert(suggestions[pick]!.body);
+        const chosen = suggestions[pick];
+        if (chosen) insert(chosen.body);
         return;
       }
     }

@@ -1,6 +1,6 @@
 import type { Conversation } from '@baton/contracts';
 import { navigate } from '../../lib/router';
-import { formatDuration } from '../../ui/Page';
+import { clockTime, formatDuration } from '../../lib/format';
 import type { Preview } from './inbox-state';
 
 const AUTHOR_PREFIX = { customer: '', bot: 'Bot: ', agent: 'Agent: ', system: '' } as const;
@@ -10,7 +10,7 @@ function when(iso: string, now: number): string {
   const minutes = Math.floor((now - Date.parse(iso)) / 60_000);
   if (minutes < 1) return 'now';
   if (minutes < 60) return `${minutes} min`;
-  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return clockTime(iso);
 }
 
 /**

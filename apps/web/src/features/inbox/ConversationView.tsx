@@ -1,6 +1,6 @@
 import { Permission } from '@baton/authz';
 import type { Conversation, HandoffBrief, Message } from '@baton/contracts';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useCan } from '../../auth/session';
 import { api } from '../../lib/api';
 import { ErrorMessage } from '../../ui/forms';
@@ -43,9 +43,8 @@ export function ConversationView({
   const canReply = useCan(Permission.ConversationReply);
   const canClaim = useCan(Permission.ConversationClaim);
   const [error, setError] = useState<unknown>(null);
-  const scroller = useRef<HTMLDivElement>(null);
   const mine = !withdrawn && conversation.status === 'assigned' && conversation.assigneeId === me;
-  const { unseen, toEnd } = useStickToBottom(scroller, messages.length + pending.length);
+  const { scroller, unseen, toEnd } = useStickToBottom<HTMLDivElement>(messages.length + pending.length);
 
   const claim = async () => {
     try {

@@ -1,5 +1,5 @@
 import type { AgentState, Presence } from '@baton/contracts';
-import { AgentClientEvent } from '@baton/contracts';
+import { AgentClientEvent, ZConversationAck, ZSetPresenceAck } from '@baton/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ask } from '../../lib/agent-socket';
 import { navigate, usePath } from '../../lib/router';
@@ -12,7 +12,7 @@ import './inbox.css';
 import { isMuted, setMuted } from './notify';
 import { OfferCard } from './OfferCard';
 import { useInbox } from './use-inbox';
-import { useNow } from './use-now';
+import { useNow } from '../../lib/use-now';
 
 const PRESENCE_LABEL: Record<Presence, string> = {
   available: 'Available',
@@ -28,7 +28,7 @@ export default function InboxPage() {
   const { state, dispatch, open, send, retry, me } = useInbox(
     useCallback((s: AgentState) => setAgent(s), []),
   );
-  const now = useNow(1000);
+  const now = useNow();
   const path = usePath();
   const selectedId = path.startsWith('/inbox/') ? path.slice('/inbox/'.length) : null;
 
@@ -59,7 +59,7 @@ export default function InboxPage() {
 
   const setPresence = async (presence: Presence) => {
     try {
-      const result = await ask<{ state: AgentState }>(AgentClientEvent.SetPresence, { presence });
+      const result = await ask(AgentClientEvent.SetPresence, { presence }, ZSetPresenceAck);
       setAgent(result.state);
       setError(null);
     } catch (err) {
@@ -83,7 +83,7 @@ export default function InboxPage() {
       if (e.key === 'a' && offers[0]) {
         e.preventDefault();
         const id = offers[0].conversation.id;
-        ask(AgentClientEvent.AcceptOffer, { conversationId: id }).then(
+        ask(AgentClientEvent.AcceptOffer, { conversationId: id }, ZConversationAck).then(
           () => navigate(`/inbox/${id}`),
           setError,
         );

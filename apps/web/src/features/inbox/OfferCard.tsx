@@ -1,4 +1,4 @@
-import { AgentClientEvent } from '@baton/contracts';
+import { AgentClientEvent, ZConversationAck } from '@baton/contracts';
 import { useState } from 'react';
 import { ask } from '../../lib/agent-socket';
 import { ErrorMessage } from '../../ui/forms';
@@ -21,9 +21,11 @@ export function OfferCard({
   const left = Math.max(1, Math.round((Date.parse(offer.expiresAt) - now) / 1000));
   const answer = async (accept: boolean) => {
     try {
-      await ask(accept ? AgentClientEvent.AcceptOffer : AgentClientEvent.DeclineOffer, {
-        conversationId: id,
-      });
+      await ask(
+        accept ? AgentClientEvent.AcceptOffer : AgentClientEvent.DeclineOffer,
+        { conversationId: id },
+        ZConversationAck,
+      );
       onGone(id);
       if (accept) onAccepted(id);
     } catch (err) {

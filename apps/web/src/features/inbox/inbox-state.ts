@@ -1,4 +1,5 @@
 import type { Conversation, ConversationListItem, HandoffBrief, Message } from '@baton/contracts';
+import { z } from 'zod';
 
 /** A message this tab sent that the server has not stored yet (kept across reloads until it is). */
 export interface PendingMessage {
@@ -209,17 +210,27 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
 }
 
 export function lastSeq(state: InboxState, conversationId: string): number {
-  const list = state.messages[conversationId];
-  return list && list.length > 0 ? list[list.length - 1]!.seq : 0;
+  return state.messages[conversationId]?.at(-1)?.seq ?? 0;
 }
 
 const outboxKey = (userId: string) => `baton.outbox.${userId}`;
+
+/** What an earlier page of this tab stored; anything else (another version, an edit by hand) is dropped. */
+const ZStoredOutbox = z.array(
+  z.object({
+    clientMessageId: z.string(),
+    conversationId: z.string(),
+    body: z.string(),
+    internal: z.boolean(),
+  }),
+);
 
 /** Unsent messages survive a reload: they are stored per user until the server has them. */
 export function loadOutbox(userId: string): PendingMessage[] {
   try {
     const raw = localStorage.getItem(outboxKey(userId));
-    return raw ? (JSON.parse(raw) as PendingMessage[]).map((p) => ({ ...p, failed: null })) : [];
+    const stored = raw ? ZStoredOutbox.safeParse(JSON.parse(raw)) : null;
+    return stored?.success ? stored.data.map((p) => ({ ...p, failed: null })) : [];
   } catch {
     return [];
   }

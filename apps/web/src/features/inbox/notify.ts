@@ -17,15 +17,15 @@ let audio: AudioContext | null = null;
 /** A short two-tone chime, synthesised so no sound file has to be loaded. */
 function chime(): void {
   try {
-    audio ??= new AudioContext();
-    const start = audio.currentTime;
+    const context = (audio ??= new AudioContext());
+    const start = context.currentTime;
     [880, 1175].forEach((frequency, i) => {
-      const osc = audio!.createOscillator();
-      const gain = audio!.createGain();
+      const osc = context.createOscillator();
+      const gain = context.createGain();
       osc.frequency.value = frequency;
       gain.gain.setValueAtTime(0.15, start + i * 0.15);
       gain.gain.exponentialRampToValueAtTime(0.001, start + i * 0.15 + 0.3);
-      osc.connect(gain).connect(audio!.destination);
+      osc.connect(gain).connect(context.destination);
       osc.start(start + i * 0.15);
       osc.stop(start + i * 0.15 + 0.3);
     });

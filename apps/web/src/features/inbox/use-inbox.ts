@@ -1,16 +1,29 @@
-import type {
-  AgentState,
-  Conversation,
-  ConversationListItem,
-  ConversationWithdrawn,
-  HandoffBrief,
-  Message,
-  MessageDeliveryChanged,
+import {
+  AgentClientEvent,
+  AgentServerEvent,
+  CommonErrorCode,
+  ZAccessChanged,
+  ZAgentState,
+  ZConversationAck,
+  ZConversationAssigned,
+  ZConversationListItem,
+  ZConversationOffered,
+  ZConversationUpdated,
+  ZConversationWithdrawn,
+  ZFetchMessagesAck,
+  ZHandoffBrief,
+  ZMessageCreated,
+  ZMessageDeliveryChanged,
+  ZSendMessageAck,
+  ZTypingChanged,
+  type AgentState,
+  type Conversation,
+  type ConversationAssigned,
 } from '@baton/contracts';
-import { AgentClientEvent, AgentServerEvent, CommonErrorCode } from '@baton/contracts';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { useSession } from '../../auth/session';
-import { agentSocket, ask, SocketRequestError } from '../../lib/agent-socket';
+import { agentSocket, ask, onAgentEvent, SocketRequestError } from '../../lib/agent-socket';
+import { z } from 'zod';
 import { api, clientMessageId } from '../../lib/api';
 import {
   inboxReducer,
@@ -38,19 +51,19 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
   useEffect(() => saveOutbox(me, state.pending), [me, state.pending]);
 
   const loadLists = useCallback(async () => {
-    const conversations = await api.get<ConversationListItem[]>('/conversations');
+    const conversations = await api.get('/conversations', z.array(ZConversationListItem));
     dispatch({ type: 'conversations.loaded', conversations, me });
-    onAgentState(await api.get<AgentState>('/agents/me/state'));
+    onAgentState(await api.get('/agents/me/state', ZAgentState));
   }, [me, onAgentState]);
 
   const backfill = useCallback(async (conversationId: string) => {
     for (;;) {
       const after = lastSeq(stateRef.current, conversationId);
-      const { messages } = await ask<{ messages: Message[] }>(AgentClientEvent.FetchMessages, {
-        conversationId,
-        afterSeq: after,
-        limit: 200,
-      });
+      const { messages } = await ask(
+        AgentClientEvent.FetchMessages,
+        { conversationId, afterSeq: after, limit: 200 },
+        ZFetchMessagesAck,
+      );
       dispatch({ type: 'messages.added', conversationId, messages });
       // Keep the ref current for the next page before React re-renders.
       stateRef.current = inboxReducer(stateRef.current, { type: 'messages.added', conversationId, messages });
@@ -60,12 +73,16 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
 
   const deliver = useCallback(async (p: PendingMessage) => {
     try {
-      const { message } = await ask<{ message: Message }>(AgentClientEvent.SendMessage, {
-        conversationId: p.conversationId,
-        body: p.body,
-        clientMessageId: p.clientMessageId,
-        internal: p.internal,
-      });
+      const { message } = await ask(
+        AgentClientEvent.SendMessage,
+        {
+          conversationId: p.conversationId,
+          body: p.body,
+          clientMessageId: p.clientMessageId,
+          internal: p.internal,
+        },
+        ZSendMessageAck,
+      );
       dispatch({ type: 'messages.added', conversationId: p.conversationId, messages: [message] });
     } catch (error) {
       // A lost connection is not a failure: the message is resent when the socket is back.
@@ -80,13 +97,15 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
 
   const open = useCallback(
     async (conversationId: string) => {
-      const { conversation } = await ask<{ conversation: Conversation }>(AgentClientEvent.JoinConversation, {
-        conversationId,
-      });
+      const { conversation } = await ask(
+        AgentClientEvent.JoinConversation,
+        { conversationId },
+        ZConversationAck,
+      );
       dispatch({ type: 'conversation.changed', conversation, me });
       await backfill(conversationId);
       if (!stateRef.current.briefs[conversationId]) {
-        const brief = await api.get<HandoffBrief>(`/conversations/${conversationId}/handoff`);
+        const brief = await api.get(`/conversations/${conversationId}/handoff`, ZHandoffBrief);
         dispatch({ type: 'brief.loaded', conversationId, brief });
       }
     },
@@ -94,7 +113,6 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
   );
 
   useEffect(() => {
-    const socket = agentSocket();
     /** Re-reads the lists and the open conversation (and re-joins it, if still mine to see). */
     const reread = () => {
       void loadLists().catch(() => undefined);
@@ -109,16 +127,7 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
       reread();
       for (const p of stateRef.current.pending) if (!p.failed) void deliver(p);
     };
-    const onWithdrawn = ({ conversationId }: ConversationWithdrawn) =>
-      dispatch({ type: 'conversation.withdrawn', conversationId });
-    const onMessage = ({ message }: { message: Message }) =>
-      dispatch({
-        type: 'messages.added',
-        conversationId: message.conversationId,
-        messages: [message],
-        fromServerPush: true,
-      });
-    const onAssigned = ({ conversation, handoff }: { conversation: Conversation; handoff: HandoffBrief }) => {
+    const onAssigned = ({ conversation, handoff }: ConversationAssigned) => {
       dispatch({ type: 'conversation.changed', conversation, me });
       dispatch({ type: 'brief.loaded', conversationId: conversation.id, brief: handoff });
       dispatch({ type: 'offer.gone', conversationId: conversation.id });
@@ -130,53 +139,54 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
         handoff.summary ?? handoff.reason ?? 'A customer is waiting for you.',
       );
     };
-    const onOffered = (offer: { conversation: Conversation; handoff: HandoffBrief; expiresAt: string }) => {
-      dispatch({ type: 'offer.received', offer });
-      notifyAgent('Conversation offered', offer.handoff.summary ?? 'Accept or decline the offer.');
-    };
     const onUpdated = ({ conversation }: { conversation: Conversation }) => {
       const before = stateRef.current.conversations[conversation.id];
       const held = (c: Conversation | undefined) => c?.status === 'assigned' && c.assigneeId === me;
       dispatch({ type: 'conversation.changed', conversation, me });
       // Taking or letting go of a conversation changes my load: re-read it rather than guess.
       if (held(before) !== held(conversation))
-        void api.get<AgentState>('/agents/me/state').then(onAgentState, () => undefined);
+        void api.get('/agents/me/state', ZAgentState).then(onAgentState, () => undefined);
     };
-    const onTyping = (t: { conversationId: string; author: string; typing: boolean }) => {
-      if (t.author === 'customer')
-        dispatch({ type: 'typing', conversationId: t.conversationId, typing: t.typing });
-    };
-    const onDelivery = (d: MessageDeliveryChanged) => {
-      const m = stateRef.current.messages[d.conversationId]?.find((x) => x.seq === d.seq);
-      if (m)
+    const socket = agentSocket();
+    socket.on('connect', onConnect);
+    const unsubscribe = [
+      () => socket.off('connect', onConnect),
+      onAgentEvent(AgentServerEvent.MessageCreated, ZMessageCreated, ({ message }) =>
         dispatch({
           type: 'messages.added',
-          conversationId: d.conversationId,
-          messages: [{ ...m, deliveryStatus: d.deliveryStatus }],
-        });
-    };
-    socket.on('connect', onConnect);
-    socket.on(AgentServerEvent.MessageCreated, onMessage);
-    socket.on(AgentServerEvent.ConversationAssigned, onAssigned);
-    socket.on(AgentServerEvent.ConversationOffered, onOffered);
-    socket.on(AgentServerEvent.ConversationUpdated, onUpdated);
-    socket.on(AgentServerEvent.TypingChanged, onTyping);
-    socket.on(AgentServerEvent.MessageDeliveryChanged, onDelivery);
-    socket.on(AgentServerEvent.AgentStateChanged, onAgentState);
-    socket.on(AgentServerEvent.ConversationWithdrawn, onWithdrawn);
-    socket.on(AgentServerEvent.AccessChanged, reread);
+          conversationId: message.conversationId,
+          messages: [message],
+          fromServerPush: true,
+        }),
+      ),
+      onAgentEvent(AgentServerEvent.ConversationAssigned, ZConversationAssigned, onAssigned),
+      onAgentEvent(AgentServerEvent.ConversationOffered, ZConversationOffered, (offer) => {
+        dispatch({ type: 'offer.received', offer });
+        notifyAgent('Conversation offered', offer.handoff.summary ?? 'Accept or decline the offer.');
+      }),
+      onAgentEvent(AgentServerEvent.ConversationUpdated, ZConversationUpdated, onUpdated),
+      onAgentEvent(AgentServerEvent.TypingChanged, ZTypingChanged, (t) => {
+        if (t.author === 'customer')
+          dispatch({ type: 'typing', conversationId: t.conversationId, typing: t.typing });
+      }),
+      onAgentEvent(AgentServerEvent.MessageDeliveryChanged, ZMessageDeliveryChanged, (d) => {
+        const m = stateRef.current.messages[d.conversationId]?.find((x) => x.seq === d.seq);
+        if (m)
+          dispatch({
+            type: 'messages.added',
+            conversationId: d.conversationId,
+            messages: [{ ...m, deliveryStatus: d.deliveryStatus }],
+          });
+      }),
+      onAgentEvent(AgentServerEvent.AgentStateChanged, ZAgentState, onAgentState),
+      onAgentEvent(AgentServerEvent.ConversationWithdrawn, ZConversationWithdrawn, ({ conversationId }) =>
+        dispatch({ type: 'conversation.withdrawn', conversationId }),
+      ),
+      onAgentEvent(AgentServerEvent.AccessChanged, ZAccessChanged, reread),
+    ];
     if (socket.connected) onConnect();
     return () => {
-      socket.off('connect', onConnect);
-      socket.off(AgentServerEvent.MessageCreated, onMessage);
-      socket.off(AgentServerEvent.ConversationAssigned, onAssigned);
-      socket.off(AgentServerEvent.ConversationOffered, onOffered);
-      socket.off(AgentServerEvent.ConversationUpdated, onUpdated);
-      socket.off(AgentServerEvent.TypingChanged, onTyping);
-      socket.off(AgentServerEvent.MessageDeliveryChanged, onDelivery);
-      socket.off(AgentServerEvent.AgentStateChanged, onAgentState);
-      socket.off(AgentServerEvent.ConversationWithdrawn, onWithdrawn);
-      socket.off(AgentServerEvent.AccessChanged, reread);
+      for (const off of unsubscribe) off();
     };
   }, [loadLists, open, deliver, me, onAgentState]);
 

@@ -1,15 +1,22 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 /** Closer than this to the end counts as "reading the newest" (a line of slack for rounding and margins). */
 const NEAR_END_PX = 48;
+
+/** Scroll positions are the DOM's, written outside React's state. */
+function scrollToEnd(el: HTMLElement): void {
+  el.scrollTop = el.scrollHeight;
+}
 
 /**
  * Keeps a scrolling message list on its newest entry while the reader is there: new entries, a
  * taller reply box or a late-loading brief all keep the end in view (the reply box is sticky at the
  * scroller's bottom, so "the end" is just above it). Once the reader scrolls up,
- * the list stays where they are and `unseen` turns on until they come back to the end.
+ * the list stays where they are and `unseen` turns on until they come back to the end. `scroller` goes
+ * on the scrolling element.
  */
-export function useStickToBottom(scroller: RefObject<HTMLElement | null>, count: number) {
+export function useStickToBottom<E extends HTMLElement>(count: number) {
+  const scroller = useRef<E>(null);
   const atEnd = useRef(true);
   const seenCount = useRef(count);
   const [unseen, setUnseen] = useState(false);
@@ -17,7 +24,7 @@ export function useStickToBottom(scroller: RefObject<HTMLElement | null>, count:
   const toEnd = useCallback(() => {
     const el = scroller.current;
     if (!el) return;
-    el.scrollTop = el.scrollHeight;
+    scrollToEnd(el);
     atEnd.current = true;
     setUnseen(false);
   }, [scroller]);
@@ -30,7 +37,7 @@ export function useStickToBottom(scroller: RefObject<HTMLElement | null>, count:
       if (atEnd.current) setUnseen(false);
     };
     const stick = () => {
-      if (atEnd.current) el.scrollTop = el.scrollHeight;
+      if (atEnd.current) scrollToEnd(el);
     };
     // Size changes (the window, a taller reply box, a longer list) do not fire `scroll`. The handoff
     // brief is left out: opening its transcript must not pull the reader away from it.
@@ -63,5 +70,5 @@ export function useStickToBottom(scroller: RefObject<HTMLElement | null>, count:
     else if (grew) setUnseen(true);
   }, [count, toEnd]);
 
-  return { unseen, toEnd };
+  return { scroller, unseen, toEnd };
 }

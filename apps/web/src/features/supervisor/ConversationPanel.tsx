@@ -7,7 +7,8 @@ import { ErrorMessage } from '../../ui/forms';
 import { Loading } from '../../ui/Page';
 import { RoutingDecisions } from './RoutingDecisions';
 import { BargeIn, PriorityForm, ReassignForm, WhisperForm } from './SupervisorControls';
-import { clockTime, isOpen, shortId, STATUS, type WallState } from './supervisor-utils';
+import { clockTime } from '../../lib/format';
+import { isOpen, shortId, STATUS, type WallState } from './supervisor-utils';
 import { useWatchedConversation } from './use-watched-conversation';
 import { SinceClock, SlaDue } from './wall-parts';
 

@@ -1,5 +1,6 @@
 import { Empty } from '../../ui/Page';
-import { fairnessOf, percent, utilisation, type OverviewAgent } from './supervisor-utils';
+import { percent } from '../../lib/format';
+import { fairnessOf, utilisation, type OverviewAgent } from './supervisor-utils';
 import { LoadBar } from './wall-parts';
 
 function verdict(index: number): { label: string; badge: string } {

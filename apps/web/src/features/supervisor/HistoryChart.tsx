@@ -5,7 +5,8 @@ import { ApiError } from '../../lib/api';
 import { supervisorHistoryQuery } from '../../lib/queries';
 import { ErrorMessage, SelectField } from '../../ui/forms';
 import { Loading } from '../../ui/Page';
-import { clockTime, type LiveQueue } from './supervisor-utils';
+import { clockTime } from '../../lib/format';
+import type { LiveQueue } from './supervisor-utils';
 
 const RANGES = [4, 8, 24] as const;
 const REFRESH_MS = 60_000;

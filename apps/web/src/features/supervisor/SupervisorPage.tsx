@@ -47,7 +47,7 @@ export default function SupervisorPage() {
     const queued = Object.values(conversations)
       .filter((c) => c.status === 'queued' && c.queueId)
       .sort((a, b) => b.priority - a.priority || (a.waitingSince ?? '').localeCompare(b.waitingSince ?? ''));
-    for (const c of queued) (byQueue[c.queueId as string] ??= []).push(c);
+    for (const c of queued) if (c.queueId) (byQueue[c.queueId] ??= []).push(c);
     return byQueue;
   }, [conversations]);
 

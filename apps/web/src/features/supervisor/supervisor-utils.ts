@@ -5,8 +5,10 @@ import type {
   Presence,
   SupervisorOverview,
 } from '@baton/contracts';
-import { useSyncExternalStore } from 'react';
+import { ZMessage } from '@baton/contracts';
+import { z } from 'zod';
 import { api, ApiError } from '../../lib/api';
+import { replaceUuids } from '../../lib/format';
 
 export type OverviewQueue = SupervisorOverview['queues'][number];
 export type OverviewAgent = SupervisorOverview['agents'][number];
@@ -84,10 +86,6 @@ export function fairnessOf(agents: OverviewAgent[]): Fairness {
   };
 }
 
-export function percent(ratio: number): string {
-  return `${Math.round(ratio * 100)} %`;
-}
-
 /** How a conversation is named on the wall: stable, short, and the same everywhere it appears. */
 export function shortId(id: string): string {
   return `#${id.slice(0, 6)}`;
@@ -125,8 +123,9 @@ export async function fetchMessagesAfter(conversationId: string, afterSeq: numbe
   const pageSize = 500;
   const all: Message[] = [];
   for (let after = afterSeq; ;) {
-    const page = await api.get<Message[]>(
+    const page = await api.get(
       `/conversations/${conversationId}/messages?afterSeq=${after}&limit=${pageSize}`,
+      z.array(ZMessage),
     );
     all.push(...page);
     const last = page.at(-1);
@@ -145,40 +144,7 @@ export function conversationError(error: unknown): unknown {
   return error;
 }
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-
 /** Server-written reasons name people by id ("transferred by <uuid>"); show their names instead. */
 export function withNames(text: string, nameOf: (id: string) => string | undefined): string {
-  return text.replace(UUID, (id) => nameOf(id) ?? shortId(id));
-}
-
-// One shared one-second clock: only the components showing a ticking value re-render.
-let now = Date.now();
-let timer: ReturnType<typeof setInterval> | undefined;
-const listeners = new Set<() => void>();
-
-function subscribeClock(listener: () => void): () => void {
-  listeners.add(listener);
-  if (!timer) {
-    now = Date.now();
-    timer = setInterval(() => {
-      now = Date.now();
-      for (const l of listeners) l();
-    }, 1000);
-  }
-  return () => {
-    listeners.delete(listener);
-    if (listeners.size === 0 && timer) {
-      clearInterval(timer);
-      timer = undefined;
-    }
-  };
-}
-
-export function useNow(): number {
-  return useSyncExternalStore(subscribeClock, () => now);
-}
-
-export function clockTime(at: string | number): string {
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return replaceUuids(text, (id) => nameOf(id) ?? shortId(id));
 }

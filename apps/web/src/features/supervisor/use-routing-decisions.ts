@@ -1,7 +1,7 @@
-import { AgentServerEvent, type Conversation } from '@baton/contracts';
+import { AgentServerEvent, ZConversationUpdated } from '@baton/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { agentSocket } from '../../lib/agent-socket';
+import { agentSocket, onAgentEvent } from '../../lib/agent-socket';
 import { queryKeys, routingDecisionsQuery } from '../../lib/queries';
 
 /**
@@ -18,13 +18,16 @@ export function useRoutingDecisions(conversationId: string) {
     const socket = agentSocket();
     const reload = () =>
       void client.invalidateQueries({ queryKey: queryKeys.routingDecisions(conversationId) });
-    const onUpdated = ({ conversation }: { conversation: Conversation }) => {
-      if (conversation.id === conversationId) reload();
-    };
-    socket.on(AgentServerEvent.ConversationUpdated, onUpdated);
+    const offUpdated = onAgentEvent(
+      AgentServerEvent.ConversationUpdated,
+      ZConversationUpdated,
+      ({ conversation }) => {
+        if (conversation.id === conversationId) reload();
+      },
+    );
     socket.on('connect', reload);
     return () => {
-      socket.off(AgentServerEvent.ConversationUpdated, onUpdated);
+      offUpdated();
       socket.off('connect', reload);
     };
   }, [client, conversationId]);

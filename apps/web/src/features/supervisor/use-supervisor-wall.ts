@@ -1,19 +1,22 @@
 import { Permission } from '@baton/authz';
 import {
   AgentServerEvent,
+  ZAccessChanged,
+  ZAgentStatusChanged,
+  ZConversation,
+  ZConversationUpdated,
+  ZQueue,
+  ZSupervisorOverview,
   type Conversation,
-  type Presence,
-  type Queue,
-  type SupervisorOverview,
 } from '@baton/contracts';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { z } from 'zod';
 import { useCan } from '../../auth/session';
-import { agentSocket } from '../../lib/agent-socket';
+import { agentSocket, onAgentEvent, socketLink, subscribeSocketLink } from '../../lib/agent-socket';
 import { api } from '../../lib/api';
 import { fromOverview, isOpen, mergeOverview, withPresence, type WallState } from './supervisor-utils';
 
-/** The socket's state, as the wall shows it. */
-export type SocketLink = 'connecting' | 'live' | 'reconnecting';
+export type { SocketLink } from '../../lib/agent-socket';
 
 // SLA "at risk" changes with time alone, and no event announces it: re-read the snapshot now and then.
 const SNAPSHOT_REFRESH_MS = 30_000;
@@ -28,35 +31,40 @@ export function useSupervisorWall() {
   const canReadQueues = useCan(Permission.QueueRead);
   const [wall, setWall] = useState<WallState | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [link, setLink] = useState<SocketLink>(() => (agentSocket().connected ? 'live' : 'connecting'));
+  const link = useSyncExternalStore(subscribeSocketLink, socketLink);
   const [conversations, setConversations] = useState<Record<string, Conversation>>({});
   const [detailsError, setDetailsError] = useState<unknown>(null);
   const [members, setMembers] = useState<Record<string, string[]> | null>(null);
 
-  const loadOverview = useCallback(async () => {
-    try {
-      setWall(fromOverview(await api.get<SupervisorOverview>('/supervisor/overview')));
-      setError(null);
-    } catch (err) {
-      setError(err);
-    }
-  }, []);
+  // Each load settles state only once its answers are in, never while an effect runs.
+  const loadOverview = useCallback(
+    () =>
+      api.get('/supervisor/overview', ZSupervisorOverview).then(
+        (overview) => {
+          setWall(fromOverview(overview));
+          setError(null);
+        },
+        (err: unknown) => setError(err),
+      ),
+    [],
+  );
 
-  const loadDetails = useCallback(async () => {
-    try {
-      if (canReadConversations) {
-        const list = await api.get<Conversation[]>('/conversations');
-        setConversations(Object.fromEntries(list.map((c) => [c.id, c])));
-      }
-      if (canReadQueues) {
-        const queues = await api.get<Queue[]>('/queues');
-        setMembers(Object.fromEntries(queues.map((q) => [q.id, q.members.map((m) => m.userId)])));
-      }
-      setDetailsError(null);
-    } catch (err) {
-      setDetailsError(err);
-    }
-  }, [canReadConversations, canReadQueues]);
+  const loadDetails = useCallback(
+    () =>
+      Promise.all([
+        canReadConversations ? api.get('/conversations', z.array(ZConversation)) : null,
+        canReadQueues ? api.get('/queues', z.array(ZQueue)) : null,
+      ]).then(
+        ([list, queues]) => {
+          if (list) setConversations(Object.fromEntries(list.map((c) => [c.id, c])));
+          if (queues)
+            setMembers(Object.fromEntries(queues.map((q) => [q.id, q.members.map((m) => m.userId)])));
+          setDetailsError(null);
+        },
+        (err: unknown) => setDetailsError(err),
+      ),
+    [canReadConversations, canReadQueues],
+  );
 
   const reload = useCallback(async () => {
     await Promise.all([loadOverview(), loadDetails()]);
@@ -74,35 +82,26 @@ export function useSupervisorWall() {
   useEffect(() => {
     void reload();
     const socket = agentSocket();
-    const onConnect = () => {
-      setLink('live');
-      void reload();
-    };
-    const onDisconnect = () => setLink('reconnecting');
-    const onOverview = (partial: SupervisorOverview) => setWall((w) => w && mergeOverview(w, partial));
-    const onStatus = ({ userId, presence }: { userId: string; presence: Presence }) =>
-      setWall((w) => w && withPresence(w, userId, presence));
-    const onConversation = ({ conversation }: { conversation: Conversation }) =>
-      setConversations((all) => upsert(all, conversation));
+    const onConnect = () => void reload();
     socket.on('connect', onConnect);
-    socket.on('disconnect', onDisconnect);
-    socket.on(AgentServerEvent.SupervisorOverviewChanged, onOverview);
-    socket.on(AgentServerEvent.AgentStatusChanged, onStatus);
-    socket.on(AgentServerEvent.ConversationUpdated, onConversation);
-    // The queues I supervise changed: what the wall shows is re-read, not patched.
-    const onAccess = () => void reload();
-    socket.on(AgentServerEvent.AccessChanged, onAccess);
-    // It may have connected between the first render and this subscription.
-    if (socket.connected) setLink('live');
+    const unsubscribe = [
+      () => socket.off('connect', onConnect),
+      onAgentEvent(AgentServerEvent.SupervisorOverviewChanged, ZSupervisorOverview, (partial) =>
+        setWall((w) => w && mergeOverview(w, partial)),
+      ),
+      onAgentEvent(AgentServerEvent.AgentStatusChanged, ZAgentStatusChanged, ({ userId, presence }) =>
+        setWall((w) => w && withPresence(w, userId, presence)),
+      ),
+      onAgentEvent(AgentServerEvent.ConversationUpdated, ZConversationUpdated, ({ conversation }) =>
+        setConversations((all) => upsert(all, conversation)),
+      ),
+      // The queues I supervise changed: what the wall shows is re-read, not patched.
+      onAgentEvent(AgentServerEvent.AccessChanged, ZAccessChanged, () => void reload()),
+    ];
     const refresh = setInterval(() => void loadOverview(), SNAPSHOT_REFRESH_MS);
     return () => {
       clearInterval(refresh);
-      socket.off('connect', onConnect);
-      socket.off('disconnect', onDisconnect);
-      socket.off(AgentServerEvent.SupervisorOverviewChanged, onOverview);
-      socket.off(AgentServerEvent.AgentStatusChanged, onStatus);
-      socket.off(AgentServerEvent.ConversationUpdated, onConversation);
-      socket.off(AgentServerEvent.AccessChanged, onAccess);
+      for (const off of unsubscribe) off();
     };
   }, [reload, loadOverview]);
 

@@ -1,12 +1,16 @@
 import {
   AgentClientEvent,
   AgentServerEvent,
+  ZConversation,
+  ZConversationAck,
+  ZConversationUpdated,
+  ZConversationWithdrawn,
+  ZMessageCreated,
   type Conversation,
-  type ConversationWithdrawn,
   type Message,
 } from '@baton/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { agentSocket, ask } from '../../lib/agent-socket';
+import { agentSocket, ask, onAgentEvent } from '../../lib/agent-socket';
 import { api } from '../../lib/api';
 import { conversationError, fetchMessagesAfter, mergeMessages } from './supervisor-utils';
 
@@ -21,10 +25,11 @@ export function useWatchedConversation(id: string) {
   const [error, setError] = useState<unknown>(null);
   const [watching, setWatching] = useState(false);
   const [watchError, setWatchError] = useState<unknown>(null);
+  // The highest `seq` shown, kept beside the list for the socket handlers: a push beyond it has a gap.
   const lastSeq = useRef(0);
-  lastSeq.current = messages.at(-1)?.seq ?? 0;
 
   const addMessages = useCallback((incoming: Message[]) => {
+    for (const m of incoming) lastSeq.current = Math.max(lastSeq.current, m.seq);
     setMessages((current) => mergeMessages(current, incoming));
   }, []);
 
@@ -34,7 +39,7 @@ export function useWatchedConversation(id: string) {
 
   useEffect(() => {
     let cancelled = false;
-    Promise.all([api.get<Conversation>(`/conversations/${id}`), fetchMessagesAfter(id, 0)]).then(
+    Promise.all([api.get(`/conversations/${id}`, ZConversation), fetchMessagesAfter(id, 0)]).then(
       ([c, list]) => {
         if (cancelled) return;
         setConversation(c);
@@ -51,21 +56,26 @@ export function useWatchedConversation(id: string) {
 
   // Status, assignee and priority changes reach supervisors through their queues' rooms.
   useEffect(() => {
-    const socket = agentSocket();
-    const onUpdated = ({ conversation: c }: { conversation: Conversation }) => {
-      if (c.id === id) setConversation(c);
-    };
+    const offUpdated = onAgentEvent(
+      AgentServerEvent.ConversationUpdated,
+      ZConversationUpdated,
+      ({ conversation: c }) => {
+        if (c.id === id) setConversation(c);
+      },
+    );
     // It moved to a queue I do not belong to: nothing more about it will come.
-    const onWithdrawn = ({ conversationId }: ConversationWithdrawn) => {
-      if (conversationId !== id) return;
-      setWatching(false);
-      setWatchError(new Error('This conversation has left your queues: you can no longer follow it.'));
-    };
-    socket.on(AgentServerEvent.ConversationUpdated, onUpdated);
-    socket.on(AgentServerEvent.ConversationWithdrawn, onWithdrawn);
+    const offWithdrawn = onAgentEvent(
+      AgentServerEvent.ConversationWithdrawn,
+      ZConversationWithdrawn,
+      ({ conversationId }) => {
+        if (conversationId !== id) return;
+        setWatching(false);
+        setWatchError(new Error('This conversation has left your queues: you can no longer follow it.'));
+      },
+    );
     return () => {
-      socket.off(AgentServerEvent.ConversationUpdated, onUpdated);
-      socket.off(AgentServerEvent.ConversationWithdrawn, onWithdrawn);
+      offUpdated();
+      offWithdrawn();
     };
   }, [id]);
 
@@ -74,7 +84,7 @@ export function useWatchedConversation(id: string) {
     const socket = agentSocket();
     // Joining again after a reconnect: the new socket is in no room yet.
     const join = () =>
-      ask<{ conversation: Conversation }>(AgentClientEvent.JoinConversation, { conversationId: id })
+      ask(AgentClientEvent.JoinConversation, { conversationId: id }, ZConversationAck)
         .then(({ conversation: c }) => {
           setConversation(c);
           return catchUp();
@@ -83,18 +93,17 @@ export function useWatchedConversation(id: string) {
           () => setWatchError(null),
           (err: unknown) => setWatchError(conversationError(err)),
         );
-    const onMessage = ({ message }: { message: Message }) => {
+    const offMessage = onAgentEvent(AgentServerEvent.MessageCreated, ZMessageCreated, ({ message }) => {
       if (message.conversationId !== id) return;
       const gap = message.seq > lastSeq.current + 1;
       addMessages([message]);
       if (gap) void catchUp().catch((err: unknown) => setWatchError(err));
-    };
+    });
     socket.on('connect', join);
-    socket.on(AgentServerEvent.MessageCreated, onMessage);
     if (socket.connected) void join();
     return () => {
       socket.off('connect', join);
-      socket.off(AgentServerEvent.MessageCreated, onMessage);
+      offMessage();
     };
   }, [watching, id, catchUp, addMessages]);
 

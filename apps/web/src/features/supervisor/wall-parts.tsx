@@ -1,14 +1,7 @@
 import type { Conversation } from '@baton/contracts';
-import { formatDuration } from '../../ui/Page';
-import { clockTime, shortId, ticked, useNow } from './supervisor-utils';
-
-/** Seconds as a wait: to the second under an hour, so a ticking clock visibly moves. */
-export function formatWait(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return formatDuration(s);
-}
+import { clockTime, formatWait } from '../../lib/format';
+import { useNow } from '../../lib/use-now';
+import { shortId, ticked } from './supervisor-utils';
 
 /** A wait measured by the server at `at` (epoch ms), running on every second here. */
 export function WaitClock({ seconds, at }: { seconds: number | null; at: number }) {

@@ -4,7 +4,7 @@ import { CopyableValue } from '../../../ui/CopyableValue';
 import { Dialog } from '../../../ui/Dialog';
 import { CheckboxField } from '../../../ui/forms';
 import { useAfterClose } from '../../../ui/use-after-close';
-import { useFocusFirstField } from '../../../ui/use-focus-first-field';
+import { useFocusFirstField } from '../../../ui/focus';
 
 /** The only time the key (and webhook secret) can be seen: Baton keeps a hash of the key only. */
 export function CreatedKey({ created, onDone }: { created: CreatedApiKey; onDone: () => void }) {

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../../ui/Page';
+import { formatDuration } from '../../../lib/format';
 
 /** The sealer runs continuously; events unsealed for longer than this suggest the worker is down. */
 const STALE_UNSEALED_SECONDS = 60;

@@ -2,7 +2,7 @@ import { ZAuditAction, type AuditFilter } from '@baton/contracts';
 import { useMemo } from 'react';
 import { query } from '../../../lib/api';
 import { useSearch } from '../../../lib/router';
-import { isUuid } from '../../../lib/text';
+import { isUuid } from '../../../lib/format';
 
 /**
  * The audit log's filters live in the URL (/admin/audit?action=…&targetId=…), so a search can be

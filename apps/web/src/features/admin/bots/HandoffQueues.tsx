@@ -1,7 +1,8 @@
 import type { BotEngineKind, Queue } from '@baton/contracts';
 import { useState } from 'react';
 import { CheckboxField, TextAreaField } from '../../../ui/forms';
-import { isUuid, splitList } from '../../../lib/text';
+import { isUuid } from '../../../lib/format';
+import { splitList } from '../../../lib/text';
 import { QueuePicker } from '../queues/QueuePicker';
 
 /**

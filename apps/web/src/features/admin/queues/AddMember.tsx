@@ -1,6 +1,6 @@
 import type { UserSummary } from '@baton/contracts';
 import { useState } from 'react';
-import { isUuid } from '../../../lib/text';
+import { isUuid } from '../../../lib/format';
 import { Field, SelectField } from '../../../ui/forms';
 import { Loading } from '../../../ui/Page';
 

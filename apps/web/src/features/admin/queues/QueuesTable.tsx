@@ -2,7 +2,7 @@ import { ZQueue, type Queue } from '@baton/contracts';
 import { api } from '../../../lib/api';
 import { ConfirmAction } from '../../../ui/ConfirmAction';
 import { DataTable, type Column, type TableLoad } from '../../../ui/DataTable';
-import { formatDuration } from '../../../ui/Page';
+import { formatDuration } from '../../../lib/format';
 import { Tags } from '../../../ui/Tags';
 import { ROUTING } from './queue-text';
 
