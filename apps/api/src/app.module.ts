@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import type { Env } from './config/env.schema.js';
 import { CoreModule } from './core.module.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
+import { AgentDeparturesModule } from './modules/conversations/agent-departures.module.js';
 import { AuditHttpModule } from './modules/audit/audit-http.module.js';
 import { AuthHttpModule } from './modules/auth/auth-http.module.js';
 import { BotsModule } from './modules/bots/bots.module.js';
 import { CannedResponsesModule } from './modules/canned-responses/canned-responses.module.js';
 import { ChannelsModule } from './modules/channels/channels.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
-import { HandoffModule } from './modules/handoff/handoff.module.js';
+import { ExternalCasesModule } from './modules/external-cases/external-cases.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { KnowledgeModule } from './modules/knowledge/knowledge.module.js';
 import { MfaModule } from './modules/mfa/mfa.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         AuditHttpModule,
         QueuesModule,
         AgentsModule,
+        AgentDeparturesModule,
         ConversationsModule,
         RoutingModule,
         RealtimeModule,
@@ -43,7 +45,7 @@ export class AppModule {
         KnowledgeModule,
         CannedResponsesModule,
         BotsModule,
-        HandoffModule,
+        ExternalCasesModule,
       ],
     };
   }

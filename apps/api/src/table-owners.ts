@@ -16,28 +16,32 @@ export const TABLE_OWNERS: readonly TableOwner[] = [
   {
     table: 'users',
     owner: 'users',
-    readers: ['agents', 'auth', 'conversations', 'handoff', 'queues', 'realtime', 'routing'],
+    readers: ['agents', 'auth', 'conversations', 'external-cases', 'queues', 'realtime', 'routing'],
   },
   { table: 'roles', owner: 'users', readers: ['auth'] },
   { table: 'user_roles', owner: 'users', readers: ['auth'] },
   { table: 'sessions', owner: 'auth', readers: [] },
   { table: 'mfa_factors', owner: 'mfa', readers: [] },
   { table: 'recovery_codes', owner: 'mfa', readers: [] },
-  { table: 'api_keys', owner: 'api-keys', readers: ['handoff'] },
+  { table: 'api_keys', owner: 'api-keys', readers: ['external-cases'] },
   { table: 'settings', owner: 'settings', readers: [] },
   { table: 'audit_events', owner: 'audit', readers: [] },
   { table: 'audit_checkpoints', owner: 'audit', readers: [] },
   {
     table: 'queues',
     owner: 'queues',
-    readers: ['bots', 'channels', 'conversations', 'handoff', 'realtime', 'routing'],
+    readers: ['bots', 'channels', 'conversations', 'external-cases', 'realtime', 'routing'],
   },
-  { table: 'queue_members', owner: 'queues', readers: ['conversations', 'handoff', 'realtime', 'routing'] },
+  {
+    table: 'queue_members',
+    owner: 'queues',
+    readers: ['conversations', 'external-cases', 'realtime', 'routing'],
+  },
   { table: 'agent_states', owner: 'agents', readers: ['conversations', 'realtime', 'routing'] },
   {
     table: 'channels',
     owner: 'channels',
-    readers: ['api-keys', 'bots', 'conversations', 'handoff', 'realtime', 'widget'],
+    readers: ['api-keys', 'bots', 'conversations', 'external-cases', 'realtime', 'widget'],
   },
   { table: 'contacts', owner: 'contacts', readers: ['realtime'] },
   { table: 'inbound_receipts', owner: 'channels', readers: [] },
@@ -47,12 +51,12 @@ export const TABLE_OWNERS: readonly TableOwner[] = [
   {
     table: 'conversations',
     owner: 'conversations',
-    readers: ['agents', 'bots', 'channels', 'handoff', 'queues', 'realtime', 'routing', 'widget'],
+    readers: ['agents', 'bots', 'channels', 'external-cases', 'queues', 'realtime', 'routing', 'widget'],
   },
-  { table: 'messages', owner: 'conversations', readers: ['bots', 'channels', 'handoff', 'realtime'] },
+  { table: 'messages', owner: 'conversations', readers: ['bots', 'channels', 'external-cases', 'realtime'] },
   { table: 'conversation_events', owner: 'conversations', readers: ['routing'] },
   { table: 'routing_decisions', owner: 'conversations', readers: ['routing'] },
-  { table: 'external_cases', owner: 'handoff', readers: [] },
+  { table: 'external_cases', owner: 'external-cases', readers: [] },
 ];
 
 /** A file outside the owner that still writes the table, and why that is allowed. Keep this short. */

@@ -5,7 +5,6 @@ import { CoreModule } from './core.module.js';
 import { WorkerModule } from './jobs/jobs.module.js';
 import { AgentIdleLoop } from './modules/agents/agent-idle.loop.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
-import { DisconnectGraceHandler } from './modules/agents/disconnect-grace.handler.js';
 import { AuditCheckpointLoop } from './modules/audit/audit-checkpoint.loop.js';
 import { AuditSealerLoop } from './modules/audit/audit-sealer.loop.js';
 import { BotTurnHandler } from './modules/bots/bot-turn.handler.js';
@@ -14,14 +13,16 @@ import { BotsModule } from './modules/bots/bots.module.js';
 import { ChannelsModule } from './modules/channels/channels.module.js';
 import { WhatsappDeliveryHandler } from './modules/channels/whatsapp/whatsapp-delivery.handler.js';
 import { WhatsappPendingLoop } from './modules/channels/whatsapp/whatsapp-pending.loop.js';
+import { AgentDeparturesModule } from './modules/conversations/agent-departures.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
+import { DisconnectGraceHandler } from './modules/conversations/disconnect-grace.handler.js';
 import {
   CloseResolvedHandler,
   OfferTimeoutHandler,
   SlaCheckHandler,
 } from './modules/conversations/conversation-timers.handlers.js';
-import { CaseWebhookHandler } from './modules/handoff/case-webhook.handler.js';
-import { HandoffModule } from './modules/handoff/handoff.module.js';
+import { CaseWebhookHandler } from './modules/external-cases/case-webhook.handler.js';
+import { ExternalCasesModule } from './modules/external-cases/external-cases.module.js';
 import { HealthPingHandler } from './modules/health/health-ping.handler.js';
 import { RealtimeFanoutModule } from './modules/realtime/realtime-fanout.module.js';
 import { RoutingModule } from './modules/routing/routing.module.js';
@@ -38,21 +39,24 @@ export class WorkerAppModule {
         CoreModule.forRoot(env, logger),
         RoutingModule,
         AgentsModule,
+        // Sessions ended here (dormant accounts) send their agents offline here too.
+        AgentDeparturesModule,
         // Changes made here (the routing sweep, dormant accounts) reach sockets like any API change.
         RealtimeFanoutModule,
         // Bot replies are created here: their delivery jobs are queued here too.
         ChannelsModule,
         // Case webhooks follow changes made here; lost bot turns are recovered here.
-        HandoffModule,
+        ExternalCasesModule,
         BotsModule,
         WorkerModule.register({
           imports: [
             UsersModule,
             AgentsModule,
+            AgentDeparturesModule,
             ConversationsModule,
             ChannelsModule,
             BotsModule,
-            HandoffModule,
+            ExternalCasesModule,
           ],
           handlers: [
             HealthPingHandler,

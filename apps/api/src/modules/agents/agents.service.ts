@@ -3,11 +3,9 @@ import { AgentsErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../../config/config.service.js';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
-import { PrismaService } from '../../prisma/prisma.service.js';
+import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
-import { ConversationTransitions } from '../conversations/conversation-transitions.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
-import { AgentConnectionsService } from './agent-connections.service.js';
 
 @Injectable()
 export class AgentsService {
@@ -15,8 +13,6 @@ export class AgentsService {
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
     private readonly events: DomainEventsService,
-    private readonly transitions: ConversationTransitions,
-    private readonly connections: AgentConnectionsService,
     private readonly config: ConfigService,
   ) {}
 
@@ -60,57 +56,24 @@ export class AgentsService {
   }
 
   /**
-   * The grace period after an agent's last socket dropped has passed. Unless a tab came back, the
-   * agent goes offline and their conversations return to the queue at their original place.
+   * Sets the agent offline inside the caller's transaction (audited); the events to publish after
+   * commit. Returning what they held to the queue is the caller's part (`AgentDepartures`).
    */
-  async goOfflineAfterDisconnect(userId: string): Promise<{ released: number }> {
-    if ((await this.connections.liveCount(userId)) > 0) return { released: 0 };
-    return this.goOffline(userId, 'disconnected');
-  }
-
-  /**
-   * The agent is offline (their last session ended on purpose, or the grace period after a lost
-   * connection ran out): presence, the conversations they hold and the offers made to them all end
-   * in one transaction, each audited. Conversations keep `waiting_since`, so they are served from
-   * their original place; an offer goes to someone else.
-   */
-  async goOffline(userId: string, reason: 'disconnected' | SessionEndReason): Promise<{ released: number }> {
-    const events = await this.prisma.$transaction(async (tx) => {
-      const produced: DomainEvent[] = [];
-      const before = await tx.agentState.findUnique({ where: { userId } });
-      if (before && before.presence !== 'offline') {
-        await tx.agentState.update({ where: { userId }, data: { presence: 'offline' } });
-        await this.audit.record(tx, {
-          action: 'agent.status_changed',
-          actor: null,
-          target: { type: 'user', id: userId },
-          data: { from: before.presence, to: 'offline', reason },
-        });
-        produced.push({ type: 'agent.status_changed', userId, presence: 'offline' });
-      }
-      const held = await tx.conversation.findMany({
-        where: {
-          OR: [
-            { assigneeId: userId, status: 'assigned' },
-            { offeredToId: userId, status: 'queued' },
-          ],
-        },
-        select: { id: true },
-        orderBy: { id: 'asc' },
-      });
-      for (const { id } of held) {
-        const c = await this.transitions.lock(tx, id);
-        if (c.status === 'assigned' && c.assigneeId === userId) {
-          const why = reason === 'disconnected' ? 'agent_disconnected' : reason;
-          produced.push(...(await this.transitions.unassign(tx, c, why, null)));
-        } else if (c.status === 'queued' && c.offeredToId === userId) {
-          produced.push(...(await this.transitions.withdrawOffer(tx, c, 'withdrawn', null)));
-        }
-      }
-      return produced;
+  async markOffline(
+    tx: Tx,
+    userId: string,
+    reason: 'disconnected' | SessionEndReason,
+  ): Promise<DomainEvent[]> {
+    const before = await tx.agentState.findUnique({ where: { userId } });
+    if (!before || before.presence === 'offline') return [];
+    await tx.agentState.update({ where: { userId }, data: { presence: 'offline' } });
+    await this.audit.record(tx, {
+      action: 'agent.status_changed',
+      actor: null,
+      target: { type: 'user', id: userId },
+      data: { from: before.presence, to: 'offline', reason },
     });
-    await this.events.publish(...events);
-    return { released: events.filter((e) => e.type === 'conversation.released').length };
+    return [{ type: 'agent.status_changed', userId, presence: 'offline' }];
   }
 
   /** Sets one agent's capacity; lowering it below what they hold now is refused (409). */

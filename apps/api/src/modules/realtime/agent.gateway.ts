@@ -40,7 +40,7 @@ import { JobsService } from '../../jobs/jobs.service.js';
 import { QueueName } from '../../jobs/queue-names.js';
 import { AgentConnectionsService, CONNECTION_STALE_MS } from '../agents/agent-connections.service.js';
 import { AgentsService } from '../agents/agents.service.js';
-import { DISCONNECT_GRACE_JOB } from '../agents/disconnect-grace.handler.js';
+import { DISCONNECT_GRACE_JOB } from '../conversations/disconnect-grace.handler.js';
 import { AuditService } from '../audit/audit.service.js';
 import { SessionCookies } from '../auth/session-cookies.js';
 import { SessionService, type AuthSession } from '../auth/session.service.js';

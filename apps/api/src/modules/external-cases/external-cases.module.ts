@@ -5,14 +5,14 @@ import { ContactsModule } from '../contacts/contacts.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { RoutingModule } from '../routing/routing.module.js';
 import { CaseWebhooksService } from './case-webhooks.service.js';
-import { HandoffController } from './handoff.controller.js';
-import { HandoffService } from './handoff.service.js';
+import { ExternalCasesController } from './external-cases.controller.js';
+import { ExternalCasesService } from './external-cases.service.js';
 
 /** The external bot handoff API and the webhooks that report back (API and worker). */
 @Module({
   imports: [ApiKeysModule, AgentCapacityModule, ContactsModule, ConversationsModule, RoutingModule],
-  providers: [HandoffService, CaseWebhooksService],
-  controllers: [HandoffController],
+  providers: [ExternalCasesService, CaseWebhooksService],
+  controllers: [ExternalCasesController],
   exports: [ApiKeysModule],
 })
-export class HandoffModule {}
+export class ExternalCasesModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { JobHandler } from '../../jobs/job-handler.js';
 import { QueueName } from '../../jobs/queue-names.js';
-import { AgentsService } from './agents.service.js';
+import { AgentDepartures } from './agent-departures.service.js';
 
 export const DISCONNECT_GRACE_JOB = 'agents.disconnect_grace';
 
@@ -12,9 +12,9 @@ export class DisconnectGraceHandler implements JobHandler<{ userId: string }, { 
   readonly queue = QueueName.System;
   readonly jobName = DISCONNECT_GRACE_JOB;
 
-  constructor(private readonly agents: AgentsService) {}
+  constructor(private readonly departures: AgentDepartures) {}
 
   handle(job: Job<{ userId: string }>): Promise<{ released: number }> {
-    return this.agents.goOfflineAfterDisconnect(job.data.userId);
+    return this.departures.leaveAfterDisconnect(job.data.userId);
   }
 }

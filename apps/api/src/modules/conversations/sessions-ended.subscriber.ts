@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../../logging/logging.module.js';
 import { SessionService } from '../auth/session.service.js';
 import { DomainEventsService } from '../events/domain-events.service.js';
-import { AgentsService } from './agents.service.js';
+import { AgentDepartures } from './agent-departures.service.js';
 
 /**
  * An agent whose last session was ended on purpose (disabled, signed out, ended by an admin, a
@@ -16,7 +16,7 @@ export class SessionsEndedSubscriber implements OnModuleInit {
   constructor(
     private readonly events: DomainEventsService,
     private readonly sessions: SessionService,
-    private readonly agents: AgentsService,
+    private readonly departures: AgentDepartures,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -25,7 +25,7 @@ export class SessionsEndedSubscriber implements OnModuleInit {
       if (event.type !== 'sessions.revoked') return;
       // Signed out in one browser but still signed in in another: still at work.
       if (await this.sessions.hasLive(event.userId)) return;
-      const { released } = await this.agents.goOffline(event.userId, event.reason);
+      const { released } = await this.departures.leave(event.userId, event.reason);
       if (released > 0)
         this.logger.info({ userId: event.userId, released, reason: event.reason }, 'agent went offline');
     });

@@ -15,15 +15,15 @@ import { openApiSchema, UuidParam, ZodBody } from '../../common/http/zod-params.
 import type { ApiKey } from '../../generated/prisma/client.js';
 import { CurrentApiKey } from '../../common/decorators/current-session.decorator.js';
 import { parseHandoffBody } from './botonic-action.js';
-import { HandoffService } from './handoff.service.js';
+import { ExternalCasesService } from './external-cases.service.js';
 
 const ZIdempotencyKey = z.string().trim().min(1).max(200);
 
 /** External bots hand conversations to people here (docs/HANDOFF.md). */
 @ApiTags('handoff')
 @Controller('v1/handoff')
-export class HandoffController {
-  constructor(private readonly handoffs: HandoffService) {}
+export class ExternalCasesController {
+  constructor(private readonly cases: ExternalCasesService) {}
 
   /**
    * Creates a case (201), or returns the one this `Idempotency-Key` already created (200). The body is
@@ -45,7 +45,7 @@ export class HandoffController {
         { path: 'Idempotency-Key', message: 'header required (1 to 200 characters)' },
       ]);
     }
-    const result = await this.handoffs.create(key, parsedKey.data, parseHandoffBody(body));
+    const result = await this.cases.create(key, parsedKey.data, parseHandoffBody(body));
     res.status(result.replayed ? 200 : 201);
     return result;
   }
@@ -53,8 +53,8 @@ export class HandoffController {
   @Get(':caseId')
   @RequireApiKey('handoff:write')
   async get(@CurrentApiKey() key: ApiKey, @UuidParam('caseId') caseId: string): Promise<HandoffResponse> {
-    await this.handoffs.ownCase(key, caseId);
-    return this.handoffs.state(caseId, false);
+    await this.cases.ownCase(key, caseId);
+    return this.cases.state(caseId, false);
   }
 
   /** The customer's next message, relayed by the bot; idempotent on `messageId`. */
@@ -65,6 +65,6 @@ export class HandoffController {
     @UuidParam('caseId') caseId: string,
     @ZodBody(ZCaseMessageRequest) body: CaseMessageRequest,
   ): Promise<CustomerMessage> {
-    return this.handoffs.addMessage(key, caseId, body);
+    return this.cases.addMessage(key, caseId, body);
   }
 }

@@ -40,7 +40,7 @@ const notFound = () => new DomainError(CommonErrorCode.NotFound, 'No such case.'
  * conversation with the bot's transcript, and the queued case; an idempotency key makes retries safe.
  */
 @Injectable()
-export class HandoffService {
+export class ExternalCasesService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly transitions: ConversationTransitions,

@@ -8,7 +8,7 @@ import { RedisService } from '../../redis/redis.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 import { QueuePositionsService } from '../routing/queue-positions.service.js';
 import { WEBHOOK_JOB, type WebhookDelivery } from './case-webhook.handler.js';
-import { caseStatusOf } from './handoff.service.js';
+import { caseStatusOf } from './external-cases.service.js';
 
 /** Remembered per case so a bot hears each change once, however many events led to it. */
 const LAST_SENT_TTL_SECONDS = 7 * 86_400;
