@@ -84,6 +84,12 @@ export default tseslint.config(
           message: 'Use an error code constant from @baton/contracts (e.g. CommonErrorCode.RateLimited).',
         },
       ],
+      // SQL is written as tagged templates ($queryRaw`…`, Prisma.sql), so values never enter its text.
+      'no-restricted-properties': [
+        'error',
+        { property: '$queryRawUnsafe', message: 'Use tx.$queryRaw`…` (or Prisma.sql) with typed rows.' },
+        { property: '$executeRawUnsafe', message: 'Use tx.$executeRaw`…` (or Prisma.sql).' },
+      ],
     },
   },
   {
