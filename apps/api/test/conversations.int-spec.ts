@@ -10,11 +10,13 @@ import {
   OfferTimeoutHandler,
   SlaCheckHandler,
 } from '../src/modules/conversations/conversation-timers.handlers.js';
+import { CLOSE_JOB } from '../src/modules/conversations/conversation-timers.service.js';
 import { AgentsService } from '../src/modules/agents/agents.service.js';
 import { QueuePositionsService } from '../src/modules/routing/queue-positions.service.js';
 import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
 import { createUser, signIn, startApi, type Client, type TestApi, type TestUser } from './support/api.js';
 import { routingFactory, type RoutingFactory } from './factories/routing.factory.js';
+import { drainQueues } from './support/queues.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
 const tag = () => randomBytes(4).toString('hex');
@@ -482,9 +484,10 @@ describe('conversations, queues and routing', () => {
         expect((await client.post(`/api/v1/conversations/${c.id}/resolve`)).status).toBe(200);
       }
       expect((await client.post(`/api/v1/conversations/${reopened.id}/reopen`)).status).toBe(200);
-      for (let i = 0; i < 50 && (await current(stays.id)).status !== 'closed'; i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      // Both close timers have run out and run.
+      await drainQueues(worker, [QueueName.System], {
+        only: (job) => job.name === CLOSE_JOB && [stays.id, reopened.id].includes(job.data.conversationId),
+      });
       expect((await current(stays.id)).status).toBe('closed');
       expect((await current(reopened.id)).status).not.toBe('closed');
     });

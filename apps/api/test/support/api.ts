@@ -183,16 +183,27 @@ export async function forgetLastTotpStep(api: TestApi, userId: string): Promise<
   await api.prisma.mfaFactor.update({ where: { userId }, data: { lastUsedStep: null } });
 }
 
-/** Reads until `ok` holds or `timeoutMs` passes, then returns the last value read (for the assertion). */
+/** How long `eventually` keeps reading, and how often. */
+export interface EventuallyOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+}
+
+/**
+ * Reads until `ok` holds or the time is up, then returns the last value read, so the caller's
+ * assertion on it fails with what was actually seen. The one polling function of the test suites.
+ */
 export async function eventually<T>(
   read: () => T | Promise<T>,
   ok: (value: T) => boolean,
-  timeoutMs = 8_000,
+  options: number | EventuallyOptions = {},
 ): Promise<T> {
+  const { timeoutMs = 8_000, intervalMs = 50 } =
+    typeof options === 'number' ? { timeoutMs: options } : options;
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (ok(value) || Date.now() > until) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
