@@ -26,7 +26,7 @@ import { conversationIn, visitor, whatsappContact } from './factories/conversati
 import { tag } from './factories/names.js';
 import { queueWith } from './factories/queues.factory.js';
 import { createUser, eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
-import { startFakeWhatsapp, type FakeWhatsapp } from './support/fake-whatsapp.js';
+import { startFakeWhatsapp, whatsappNotification, type FakeWhatsapp } from './support/fake-whatsapp.js';
 import { agentSocket, closeSockets, collect, connected, customerSocket, waitFor } from './support/sockets.js';
 
 const PHONE_NUMBER_ID = `1${String(Math.floor(Math.random() * 1e14)).padStart(14, '0')}`;
@@ -315,31 +315,13 @@ describe('server support for the staff app', () => {
     }
 
     async function statusWebhook(wamid: string, phone: string, status: string): Promise<number> {
-      const raw = JSON.stringify({
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: '102290129340398',
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
-                  statuses: [
-                    {
-                      id: wamid,
-                      status,
-                      timestamp: String(Math.floor(Date.now() / 1000)),
-                      recipient_id: phone,
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-      });
+      const raw = JSON.stringify(
+        whatsappNotification(PHONE_NUMBER_ID, {
+          statuses: [
+            { id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: phone },
+          ],
+        }),
+      );
       const signature = createHmac('sha256', APP_SECRET).update(raw).digest('hex');
       const response = await fetch(`${api.base}/api/v1/channels/${channel.id}/whatsapp/webhook`, {
         method: 'POST',

@@ -21,7 +21,7 @@ import {
   type TestApi,
   type TestUser,
 } from './support/api.js';
-import { startFakeWhatsapp, type FakeWhatsapp } from './support/fake-whatsapp.js';
+import { startFakeWhatsapp, whatsappNotification, type FakeWhatsapp } from './support/fake-whatsapp.js';
 import { drainQueues } from './support/queues.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
@@ -43,26 +43,7 @@ function textMessage(from: string, id: string, body: string) {
 }
 
 /** The provider's notification envelope around one change. */
-function notification(value: Record<string, unknown>) {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
-              ...value,
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
+const notification = (value: Record<string, unknown>) => whatsappNotification(PHONE_NUMBER_ID, value);
 
 const inbound = (from: string, messages: unknown[], name = 'Ana Cliente') =>
   notification({ contacts: [{ profile: { name }, wa_id: from }], messages });

@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
+import { afterAll, beforeAll } from 'vitest';
 import { createApi } from '../../src/bootstrap.js';
 import { DataEncryptionService } from '../../src/common/crypto/data-encryption.service.js';
 import { AuditSealerService } from '../../src/modules/audit/audit-sealer.service.js';
@@ -33,6 +34,26 @@ export async function startApi(overrides: NodeJS.ProcessEnv = {}): Promise<TestA
     sealAll: () => app.get(AuditSealerService).sealAll(),
     close: () => app.close(),
   };
+}
+
+/**
+ * One API instance for the enclosing `describe` (or file): started before its tests, closed after
+ * them. The returned value stands for that instance, so tests use it like `startApi`'s result.
+ */
+export function useApi(overrides: NodeJS.ProcessEnv = {}): TestApi {
+  let started: TestApi | undefined;
+  beforeAll(async () => {
+    started = await startApi(overrides);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return new Proxy({} as TestApi, {
+    get: (_target, key: keyof TestApi) => {
+      if (!started) throw new Error('The API starts in beforeAll: use it in hooks and tests.');
+      return started[key];
+    },
+  });
 }
 
 export interface Reply<T = Record<string, unknown>> {
