@@ -1,19 +1,13 @@
 import { Controller, Get, Module, Post } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Public, RequirePermission } from '../src/common/decorators/access.decorators.js';
 import { RouteAccessRegistry } from '../src/modules/auth/route-access.registry.js';
-import { Client, createUser, signIn, startApi, type TestApi } from './support/api.js';
+import { Client, createUser, signIn, useApi } from './support/api.js';
 
 describe('every route declares who may call it', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi();
 
   it('has no undeclared route, and the route → permission table is reviewed on every change', async () => {
     const routes = api.app.get(RouteAccessRegistry).list();
@@ -76,13 +70,7 @@ describe('every route declares who may call it', () => {
 });
 
 describe('denials', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi();
 
   it('an agent calling an admin route gets 403, and the denial is audited', async () => {
     const agent = await createUser(api, { roles: ['agent'] });

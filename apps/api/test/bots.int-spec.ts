@@ -4,17 +4,23 @@ import type {
   CustomerMessage,
   HandoffBrief,
   Message,
-  Queue,
   WidgetSessionResponse,
 } from '@baton/contracts';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { INestApplicationContext } from '@nestjs/common';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Queue as JobQueue } from 'bullmq';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
+import { QueueName } from '../src/jobs/queue-names.js';
 import { BotDispatcherService } from '../src/modules/bots/bot-dispatcher.service.js';
 import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
 import { RedisService } from '../src/redis/redis.service.js';
+import { createContact, strandedCustomerMessage } from './factories/conversations.factory.js';
+import { webchatChannel } from './factories/channels.factory.js';
+import { tag } from './factories/names.js';
+import { createQueue, queueWith } from './factories/queues.factory.js';
+import { signedInAdmin } from './factories/users.factory.js';
 import { Client, createUser, eventually, signIn, startApi, type TestApi } from './support/api.js';
 import {
   startFakeOpenAi,
@@ -25,7 +31,6 @@ import {
 import { agentSocket, ask, closeSockets, connected, customerSocket, waitFor } from './support/sockets.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
-const tag = () => randomBytes(4).toString('hex');
 const TIMEOUT_MS = 1_500;
 
 type Assigned = { conversation: Conversation; handoff: HandoffBrief };
@@ -49,7 +54,7 @@ describe('bots answer first and hand off to people with context', () => {
     };
     api = await startApi(env);
     worker = await createWorker(testEnv(env), capturingLogger('warn').logger);
-    admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
+    admin = await signedInAdmin(api);
     for (const article of [
       {
         title: `Reset your ${product} password`,
@@ -73,9 +78,8 @@ describe('bots answer first and hand off to people with context', () => {
 
   /** A queue with one available agent connected over a socket, and a bot on a web chat channel. */
   async function setup(engine: 'knowledge_base' | 'llm') {
-    const queue = (await admin.post<Queue>('/api/v1/queues', { name: `Support ${tag()}` })).body;
     const agent = await createUser(api, { roles: ['agent'] });
-    await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, { members: [{ userId: agent.id }] });
+    const queue = await queueWith(admin, [{ userId: agent.id }], { name: `Support ${tag()}` });
     const bot = await admin.post<Bot>('/api/v1/bots', {
       name: `bot-${tag()}`,
       engine,
@@ -83,9 +87,7 @@ describe('bots answer first and hand off to people with context', () => {
       allowedQueueIds: [queue.id],
     });
     expect(bot.status).toBe(201);
-    const channel = await api.prisma.channel.create({
-      data: { kind: 'webchat', name: `web-${tag()}`, botConfigId: bot.body.id },
-    });
+    const channel = await webchatChannel(api, { botConfigId: bot.body.id });
     const agentSock = agentSocket(api, await signIn(api, agent));
     await connected(agentSock);
     await ask(agentSock, 'presence.set', { presence: 'available' });
@@ -250,10 +252,8 @@ describe('bots answer first and hand off to people with context', () => {
   });
 
   it("without a bot, hands straight to the channel's default queue; with no queue either, says so honestly", async () => {
-    const queue = (await admin.post<Queue>('/api/v1/queues', { name: `Direct ${tag()}` })).body;
-    const direct = await api.prisma.channel.create({
-      data: { kind: 'webchat', name: `direct-${tag()}`, config: { defaultQueueId: queue.id } },
-    });
+    const queue = await createQueue(admin);
+    const direct = await webchatChannel(api, { config: { defaultQueueId: queue.id } });
     const web = await customer(direct.id);
     await web.say('Hello, anyone there?');
     const queued = await eventually(
@@ -262,7 +262,7 @@ describe('bots answer first and hand off to people with context', () => {
     );
     expect(queued).toMatchObject({ status: 'queued', queueId: queue.id, handoffReason: 'no_bot' });
 
-    const nowhere = await api.prisma.channel.create({ data: { kind: 'webchat', name: `nowhere-${tag()}` } });
+    const nowhere = await webchatChannel(api);
     const lonely = await customer(nowhere.id);
     const note = lonely.nextFrom('system');
     await lonely.say('Hello?');
@@ -285,16 +285,12 @@ describe('bots answer first and hand off to people with context', () => {
     const c = await api.prisma.conversation.create({
       data: { channelId: channel.id, contactId, lastSeq: 1 },
     });
-    await api.prisma.message.create({
-      data: {
-        conversationId: c.id,
-        seq: 1,
-        authorKind: 'customer',
-        kind: 'customer',
-        body: `How do I reset my ${product} password?`,
-        createdAt: new Date(Date.now() - 10 * 60_000),
-      },
-    });
+    await strandedCustomerMessage(
+      api,
+      c.id,
+      `How do I reset my ${product} password?`,
+      new Date(Date.now() - 10 * 60_000),
+    );
     const answer = web.nextFrom('bot');
     expect(await worker.get(BotDispatcherService).recoverStuckTurns()).toBeGreaterThanOrEqual(1);
     expect((await answer).message).toMatchObject({ conversationId: c.id, seq: 2 });
@@ -399,45 +395,55 @@ describe('bots answer first and hand off to people with context', () => {
 
   it('lets the turn a worker is running finish, and be recorded done, when the worker shuts down', async () => {
     const { channel } = await setup('llm');
+    // The model answers only when the test says so: the turn is surely running when shutdown begins.
+    let answer: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (answer = resolve));
     fake.reset(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await held;
       return textCompletion('Slow but sure.');
     });
     // A worker of its own (its own Redis prefix), so this turn can only run there.
-    const own = await createWorker(
-      testEnv({ ...env, REDIS_PREFIX: `${testEnv().REDIS_PREFIX}-stop` }),
-      capturingLogger('warn').logger,
-    );
-    const contact = await api.prisma.contact.create({
-      data: { channelId: channel.id, externalId: randomUUID() },
-    });
-    const c = await api.prisma.conversation.create({
-      data: { channelId: channel.id, contactId: contact.id, lastSeq: 1 },
-    });
-    await api.prisma.message.create({
-      data: {
-        conversationId: c.id,
-        seq: 1,
-        authorKind: 'customer',
-        kind: 'customer',
-        body: 'Is anyone there?',
-      },
-    });
-    await own.get(BotDispatcherService).enqueue({ conversationId: c.id, seq: 1 });
-    await eventually(
-      () => fake.requests.length,
-      (n) => n > 0,
-    );
-    const started = Date.now();
-    await own.close();
-    // Well under SHUTDOWN_TIMEOUT_MS (10 s): the job finished instead of being cut off.
-    expect(Date.now() - started).toBeLessThan(5_000);
-    const reply = await api.prisma.message.findFirst({ where: { conversationId: c.id, authorKind: 'bot' } });
-    expect(reply?.body).toBe('Slow but sure.');
-    // And Redis was still open to record it done: otherwise it would stall and run a second time.
-    const job = await api.app
-      .get(RedisService)
-      .client.hget(`${testEnv().REDIS_PREFIX}-stop:bots:bot-turn-${c.id}-1`, 'finishedOn');
-    expect(job).not.toBeNull();
+    const prefix = `${testEnv().REDIS_PREFIX}-stop`;
+    const own = await createWorker(testEnv({ ...env, REDIS_PREFIX: prefix }), capturingLogger('warn').logger);
+    const bots = new JobQueue(QueueName.Bots, { connection: { url: inject('redisUrl') }, prefix });
+    try {
+      const contact = await createContact(api, channel.id);
+      const c = await api.prisma.conversation.create({
+        data: { channelId: channel.id, contactId: contact.id, lastSeq: 1 },
+      });
+      await strandedCustomerMessage(api, c.id, 'Is anyone there?');
+      await own.get(BotDispatcherService).enqueue({ conversationId: c.id, seq: 1 });
+      await eventually(
+        () => fake.requests.length,
+        (n) => n > 0,
+      );
+      expect(await bots.getWorkers()).toHaveLength(1);
+
+      const closing = own.close();
+      // Shutdown has begun: the worker stopped taking jobs (it left the queue) while its turn still waits.
+      expect(
+        await eventually(
+          () => bots.getWorkers(),
+          (workers) => workers.length === 0,
+        ),
+      ).toHaveLength(0);
+      answer();
+      const started = Date.now();
+      await closing;
+      // Well under SHUTDOWN_TIMEOUT_MS (10 s): the job finished instead of being cut off.
+      expect(Date.now() - started).toBeLessThan(5_000);
+      const reply = await api.prisma.message.findFirst({
+        where: { conversationId: c.id, authorKind: 'bot' },
+      });
+      expect(reply?.body).toBe('Slow but sure.');
+      // And Redis was still open to record it done: otherwise it would stall and run a second time.
+      const job = await api.app
+        .get(RedisService)
+        .client.hget(`${prefix}:bots:bot-turn-${c.id}-1`, 'finishedOn');
+      expect(job).not.toBeNull();
+    } finally {
+      answer();
+      await bots.close();
+    }
   });
 });

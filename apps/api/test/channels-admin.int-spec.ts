@@ -1,23 +1,22 @@
 import type { Channel } from '@baton/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ChannelsService } from '../src/modules/channels/channels.service.js';
 import {
+  useApi,
   createUser,
   forgetLastTotpStep,
   signIn,
-  startApi,
   totp,
   type Client,
-  type TestApi,
   type TestUser,
 } from './support/api.js';
+import { tag } from './factories/names.js';
 
 interface ErrorReply {
   error: { code: string; message: string; details?: { path: string; message: string }[] };
 }
 
-const tag = () => randomBytes(4).toString('hex');
 const secrets = () => ({
   verifyToken: `verify-${randomBytes(8).toString('hex')}`,
   appSecret: `app-secret-${randomBytes(12).toString('hex')}`,
@@ -25,17 +24,13 @@ const secrets = () => ({
 });
 
 describe('channels admin API', () => {
-  let api: TestApi;
+  const api = useApi();
   let adminUser: TestUser;
   let admin: Client;
 
   beforeAll(async () => {
-    api = await startApi();
     adminUser = await createUser(api, { roles: ['admin'], mfa: true });
     admin = await signIn(api, adminUser);
-  });
-  afterAll(async () => {
-    await api?.close();
   });
 
   it('creates a WhatsApp channel whose secrets are stored encrypted and never returned or audited', async () => {

@@ -1,5 +1,5 @@
 import type { Conversation, ConversationListItem, Message } from '@baton/contracts';
-import { randomBytes } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Job } from 'bullmq';
@@ -10,14 +10,16 @@ import {
   OfferTimeoutHandler,
   SlaCheckHandler,
 } from '../src/modules/conversations/conversation-timers.handlers.js';
+import { CLOSE_JOB } from '../src/modules/conversations/conversation-timers.service.js';
 import { AgentsService } from '../src/modules/agents/agents.service.js';
 import { QueuePositionsService } from '../src/modules/routing/queue-positions.service.js';
 import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
 import { createUser, signIn, startApi, type Client, type TestApi, type TestUser } from './support/api.js';
-import { routingFactory, type RoutingFactory } from './factories/routing.factory.js';
+import { webchatChannel } from './factories/channels.factory.js';
+import { routingFactory } from './factories/routing.factory.js';
+import { signedInAdmin } from './factories/users.factory.js';
+import { drainQueues } from './support/queues.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
-
-const tag = () => randomBytes(4).toString('hex');
 
 describe('conversations, queues and routing', () => {
   let api: TestApi;
@@ -26,11 +28,7 @@ describe('conversations, queues and routing', () => {
   let quick: TestApi;
   let admin: Client;
   let channelId: string;
-  let queue: RoutingFactory['queue'];
-  let members: RoutingFactory['members'];
-  let agent: RoutingFactory['agent'];
-  let setPresence: RoutingFactory['setPresence'];
-  let handedOff: RoutingFactory['handedOff'];
+  const { queue, members, agent, setPresence, handedOff } = routingFactory(() => ({ api, admin, channelId }));
 
   beforeAll(async () => {
     [api, other, quick] = await Promise.all([
@@ -38,9 +36,8 @@ describe('conversations, queues and routing', () => {
       startApi(),
       startApi({ CONVERSATION_CLOSE_AFTER_SECONDS: '1' }),
     ]);
-    admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
-    channelId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: `web-${tag()}` } })).id;
-    ({ queue, members, agent, setPresence, handedOff } = routingFactory(api, admin, channelId));
+    admin = await signedInAdmin(api);
+    channelId = (await webchatChannel(api)).id;
   });
   afterAll(async () => {
     await Promise.all([api?.close(), other?.close(), quick?.close()]);
@@ -482,9 +479,10 @@ describe('conversations, queues and routing', () => {
         expect((await client.post(`/api/v1/conversations/${c.id}/resolve`)).status).toBe(200);
       }
       expect((await client.post(`/api/v1/conversations/${reopened.id}/reopen`)).status).toBe(200);
-      for (let i = 0; i < 50 && (await current(stays.id)).status !== 'closed'; i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      // Both close timers have run out and run.
+      await drainQueues(worker, [QueueName.System], {
+        only: (job) => job.name === CLOSE_JOB && [stays.id, reopened.id].includes(job.data.conversationId),
+      });
       expect((await current(stays.id)).status).toBe('closed');
       expect((await current(reopened.id)).status).not.toBe('closed');
     });

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { REPO_ROOT } from '../src/paths.js';
+import { eventually } from './support/api.js';
 import { TEST_SECRETS } from './support/test-secrets.js';
 
 // These tests run the built processes exactly as `npm start` and production do. `npm test` builds first.
@@ -53,18 +54,18 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(url: string, timeoutMs = 20_000): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) return response;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Waits until `url` answers 2xx (connection refused meanwhile: not up yet). */
+async function waitFor(url: string, timeoutMs = 20_000): Promise<void> {
+  const up = await eventually(
+    () =>
+      fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      ),
+    Boolean,
+    { timeoutMs, intervalMs: 100 },
+  );
+  if (!up) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
 beforeAll(() => {
@@ -161,7 +162,8 @@ describe('running product', () => {
     await fetch(`${base}/api/health/ready`, {
       headers: { 'x-request-id': 'entry-trace-0001', cookie: 'sid=topsecret' },
     });
-    await new Promise((r) => setTimeout(r, 200));
+    // The response's line is written once the response has gone: wait for it, then read every line.
+    await eventually(api.stdout, (out) => out.includes('entry-trace-0001'));
     const lines = api
       .stdout()
       .trim()

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Client, startApi, totp, type TestApi } from './support/api.js';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { Client, totp, useApi } from './support/api.js';
 import { TEST_SECRETS } from './support/test-secrets.js';
 
 /** Codes from Debian's oathtool: an RFC 6238 implementation independent of ours. */
@@ -14,19 +14,15 @@ function oathtool(secret: string, offsetSeconds = 0): string {
 }
 
 describe('first sign-in of the seeded admin', () => {
-  let api: TestApi;
+  const api = useApi();
   const admin = inject('seededAdmin');
   const newPassword = 'correct horse battery staple 42';
   let client: Client;
   let secret: string;
   let recoveryCodes: string[];
 
-  beforeAll(async () => {
-    api = await startApi();
+  beforeAll(() => {
     client = new Client(api.base);
-  });
-  afterAll(async () => {
-    await api.close();
   });
 
   it('signs in with the one-time password and must change it before anything else', async () => {

@@ -1,8 +1,11 @@
-import type { CreatedApiKey, HandoffResponse, Queue } from '@baton/contracts';
+import type { CreatedApiKey, Queue } from '@baton/contracts';
 import type { INestApplicationContext } from '@nestjs/common';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
+import { createApiKey, externalHandoff } from './factories/api-keys.factory.js';
+import { queueWith } from './factories/queues.factory.js';
+import { signedInAdmin } from './factories/users.factory.js';
 import {
   createUser,
   eventually,
@@ -15,8 +18,7 @@ import {
 import { agentSocket, ask, closeSockets, connected } from './support/sockets.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
-
-const tag = () => randomBytes(4).toString('hex');
+import { tag } from './factories/names.js';
 
 describe('external bot handoff API (POST /api/v1/handoff)', () => {
   let api: TestApi;
@@ -31,16 +33,10 @@ describe('external bot handoff API (POST /api/v1/handoff)', () => {
     hooks = await startWebhookReceiver();
     api = await startApi();
     worker = await createWorker(testEnv(), capturingLogger('warn').logger);
-    admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
-    queue = (await admin.post<Queue>('/api/v1/queues', { name: `Billing ${tag()}` })).body;
+    admin = await signedInAdmin(api);
     agent = await createUser(api, { roles: ['agent'], email: `ana-${tag()}@example.test` });
-    await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, { members: [{ userId: agent.id }] });
-    const created = await admin.post<CreatedApiKey>('/api/v1/api-keys', {
-      name: `botonic-${tag()}`,
-      webhookUrl: hooks.url,
-    });
-    expect(created.status).toBe(201);
-    key = created.body;
+    queue = await queueWith(admin, [{ userId: agent.id }], { name: `Billing ${tag()}` });
+    key = await createApiKey(admin, { webhookUrl: hooks.url });
   });
   afterAll(async () => {
     closeSockets();
@@ -48,21 +44,8 @@ describe('external bot handoff API (POST /api/v1/handoff)', () => {
     await hooks?.close();
   });
 
-  const handoff = (body: unknown, options: { key?: string; idempotencyKey?: string | null } = {}) => {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${options.key ?? key.key}`,
-      'content-type': typeof body === 'string' ? 'text/plain' : 'application/json',
-    };
-    if (options.idempotencyKey !== null) headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
-    return fetch(`${api.base}/api/v1/handoff`, {
-      method: 'POST',
-      headers,
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    }).then(async (r) => ({
-      status: r.status,
-      body: (await r.json()) as HandoffResponse & { error?: { code: string } },
-    }));
-  };
+  const handoff = (body: unknown, options: { key?: string; idempotencyKey?: string | null } = {}) =>
+    externalHandoff(api.base, options.key ?? key.key, body, options);
 
   it('shows the key once, stores only its hash, and needs step-up to create one', async () => {
     expect(key.key).toMatch(/^bk_[a-z0-9]{12}_/);

@@ -1,17 +1,20 @@
-import { ZErrorBody, type CreatedApiKey, type HandoffResponse, type Queue } from '@baton/contracts';
+import { ZErrorBody, type CreatedApiKey, type HandoffResponse } from '@baton/contracts';
 import fc from 'fast-check';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey, externalHandoff } from './factories/api-keys.factory.js';
+import { queueWith } from './factories/queues.factory.js';
+import { signedInAdmin } from './factories/users.factory.js';
 import { createUser, signIn, startApi, type Client, type TestApi, type TestUser } from './support/api.js';
 import { agentSocket, ask, closeSockets, connected, customerSocket } from './support/sockets.js';
+import { tag } from './factories/names.js';
 
 /**
  * Malformed text must be refused at the edge with a 400 (or a `validation_failed` acknowledgement),
  * never reach PostgreSQL (which rejects NUL and invalid UTF-8 with an error the caller would see as a
  * 500), and never leave anything stored.
  */
-const tag = () => randomBytes(4).toString('hex');
 
 /** Strings PostgreSQL cannot store or that are not Unicode: each must be refused wherever it appears. */
 const poison = fc.constantFrom('\u0000', 'a\u0000b', '\ud800', 'x\udfff', '\udc00\ud800', '\ud83d');
@@ -81,31 +84,18 @@ describe('hostile input never reaches the database', () => {
   let customer: Socket;
   let staff: Socket;
 
-  const handoff = async (body: unknown): Promise<Reply & { body: HandoffResponse }> => {
-    const r = await fetch(`${api.base}/api/v1/handoff`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${key.key}`,
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-      },
-      body: JSON.stringify(body),
-    });
-    return { status: r.status, body: (await r.json()) as HandoffResponse };
-  };
+  const handoff = (body: unknown): Promise<Reply & { body: HandoffResponse }> =>
+    externalHandoff(api.base, key.key, body);
   const messageCount = () => api.prisma.message.count();
   const conversationCount = () => api.prisma.conversation.count();
 
   beforeAll(async () => {
     api = await startApi({ WIDGET_MESSAGES_PER_WINDOW: '10000' });
-    admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
-    const queue = (await admin.post<Queue>('/api/v1/queues', { name: `Hostile ${tag()}` })).body;
-    queueName = queue.name;
+    admin = await signedInAdmin(api);
     agentUser = await createUser(api, { roles: ['agent'], email: `hostile-${tag()}@example.test` });
-    await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, {
-      members: [{ userId: agentUser.id }],
-    });
-    key = (await admin.post<CreatedApiKey>('/api/v1/api-keys', { name: `bot-${tag()}` })).body;
+    const queue = await queueWith(admin, [{ userId: agentUser.id }]);
+    queueName = queue.name;
+    key = await createApiKey(admin);
     const created = await handoff({ queue: queue.name, agent_email: agentUser.email, note: 'first' });
     expect(created.status).toBe(201);
     conversationId = created.body.caseId;

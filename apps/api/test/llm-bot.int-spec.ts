@@ -21,6 +21,7 @@ import {
   type FakeOpenAi,
 } from './support/fake-openai.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
+import { eventually } from './support/api.js';
 
 const API_KEY = `sk-test-${randomBytes(12).toString('hex')}`;
 // A word no other test's article contains, so the ranking over the shared database finds ours first.
@@ -352,7 +353,7 @@ describe('LLM bot engine against an OpenAI-compatible server', () => {
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(2_000);
     // The connection itself is closed, not just the promise given up on.
-    await expect.poll(() => fake.requests[0]?.abandoned, { timeout: 1_000 }).toBe(true);
+    expect(await eventually(() => fake.requests[0]?.abandoned, Boolean, 1_000)).toBe(true);
   });
 
   it('refuses to run without an API key and says so', async () => {

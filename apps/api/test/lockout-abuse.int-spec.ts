@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createUser, startApi, totp, type TestApi } from './support/api.js';
+import { describe, expect, it } from 'vitest';
+import { Client, createUser, totp, useApi } from './support/api.js';
 
 /**
  * A distributed guesser must not be able to lock the owner out: the browser that signed in before
  * keeps signing in, while unknown clients are throttled.
  */
 describe('account lockout cannot be used against the owner', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi();
 
   /** Wrong passwords from several IPs, 4 each (under the per-IP and per-account+IP limits), until the account-wide limit answers. */
   async function attackFromManyIps(email: string): Promise<number[]> {

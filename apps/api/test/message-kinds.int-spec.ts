@@ -1,18 +1,15 @@
-import {
-  ZCustomerMessage,
-  ZMessage,
-  type CreatedApiKey,
-  type CustomerMessage,
-  type HandoffResponse,
-  type Message,
-  type Queue,
-} from '@baton/contracts';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ZCustomerMessage, ZMessage, type CustomerMessage, type Message } from '@baton/contracts';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
-import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
-import { createUser, eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
+
+import { createApiKey, externalHandoff } from './factories/api-keys.factory.js';
+import { webchatChannel } from './factories/channels.factory.js';
+import { visitor as newVisitor } from './factories/conversations.factory.js';
+import { queueWith } from './factories/queues.factory.js';
+import { createAgent, signedInAdmin } from './factories/users.factory.js';
+import { useApi, createUser, eventually, signIn, type Client } from './support/api.js';
 import {
   agentSocket,
   ask,
@@ -24,8 +21,7 @@ import {
 } from './support/sockets.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
-
-const tag = () => randomBytes(4).toString('hex');
+import { tag } from './factories/names.js';
 
 /**
  * Every message says what it is and who really wrote it: a supervisor's whisper and barge-in carry
@@ -33,30 +29,23 @@ const tag = () => randomBytes(4).toString('hex');
  * never receives a note or a whisper.
  */
 describe('message kinds and real authors', () => {
-  let api: TestApi;
+  const api = useApi();
   let admin: Client;
   let channelId: string;
 
   beforeAll(async () => {
-    api = await startApi();
-    admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
-    channelId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: `kinds-${tag()}` } })).id;
+    admin = await signedInAdmin(api);
+    channelId = (await webchatChannel(api)).id;
   });
   afterEach(() => closeSockets());
-  afterAll(async () => {
-    await api?.close();
-  });
 
   it('labels replies, notes, whispers and barge-ins with their kind and real author, everywhere', async () => {
-    const queue = (await admin.post<Queue>('/api/v1/queues', { name: `kinds-${tag()}` })).body;
-    const agent = await createUser(api, { roles: ['agent'] });
-    const supervisor = await createUser(api, { roles: ['supervisor'], mfa: true });
-    await api.prisma.user.update({ where: { id: agent.id }, data: { displayName: 'Ana Lima' } });
-    await api.prisma.user.update({ where: { id: supervisor.id }, data: { displayName: 'Sam Reyes' } });
-    await api.prisma.agentState.create({ data: { userId: agent.id, capacity: 3 } });
-    await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, {
-      members: [{ userId: agent.id }, { userId: supervisor.id, isSupervisor: true }],
-    });
+    const agent = await createAgent(api, { capacity: 3, displayName: 'Ana Lima' });
+    const supervisor = await createUser(api, { roles: ['supervisor'], mfa: true, displayName: 'Sam Reyes' });
+    const queue = await queueWith(admin, [
+      { userId: agent.id },
+      { userId: supervisor.id, isSupervisor: true },
+    ]);
     const agentClient = await signIn(api, agent);
     const boss = await signIn(api, supervisor);
 
@@ -65,11 +54,7 @@ describe('message kinds and real authors', () => {
     await ask(staffSocket, 'presence.set', { presence: 'available' });
     const staffSeen = collect<{ message: Message }>(staffSocket, 'message.created');
 
-    const contact = await api.prisma.contact.create({ data: { channelId, externalId: randomUUID() } });
-    const visitor = customerSocket(
-      api,
-      api.app.get(VisitorTokenService).issue({ contactId: contact.id, channelId }),
-    );
+    const visitor = customerSocket(api, (await newVisitor(api, channelId)).token);
     await connected(visitor);
     const customerSeen = collect<{ message: CustomerMessage }>(visitor, 'message.created');
     const first = await ask<{ message: { conversationId: string } }>(visitor, 'message.send', {
@@ -189,32 +174,28 @@ describe('message kinds and real authors', () => {
     const hooks = await startWebhookReceiver();
     const worker = await createWorker(testEnv(), capturingLogger('warn').logger);
     try {
-      const queue = (await admin.post<Queue>('/api/v1/queues', { name: `kinds-api-${tag()}` })).body;
-      const agent = await createUser(api, { roles: ['agent'], email: `ana-${tag()}@example.test` });
-      const supervisor = await createUser(api, { roles: ['supervisor'], mfa: true });
-      await api.prisma.user.update({ where: { id: agent.id }, data: { displayName: 'Ana Lima' } });
-      await api.prisma.user.update({ where: { id: supervisor.id }, data: { displayName: 'Sam Reyes' } });
-      await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, {
-        members: [{ userId: agent.id }, { userId: supervisor.id, isSupervisor: true }],
+      const agent = await createUser(api, {
+        roles: ['agent'],
+        email: `ana-${tag()}@example.test`,
+        displayName: 'Ana Lima',
       });
-      const key = (
-        await admin.post<CreatedApiKey>('/api/v1/api-keys', { name: `bot-${tag()}`, webhookUrl: hooks.url })
-      ).body;
-      const created = await fetch(`${api.base}/api/v1/handoff`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${key.key}`,
-          'content-type': 'application/json',
-          'idempotency-key': randomUUID(),
-        },
-        body: JSON.stringify({
-          queue: queue.id,
-          agent_email: agent.email,
-          subscribe_helpdesk_events: ['agent_message_created'],
-          contact: { id: `crm-${tag()}` },
-        }),
+      const supervisor = await createUser(api, {
+        roles: ['supervisor'],
+        mfa: true,
+        displayName: 'Sam Reyes',
       });
-      const caseId = ((await created.json()) as HandoffResponse).caseId;
+      const queue = await queueWith(admin, [
+        { userId: agent.id },
+        { userId: supervisor.id, isSupervisor: true },
+      ]);
+      const key = await createApiKey(admin, { webhookUrl: hooks.url });
+      const created = await externalHandoff(api.base, key.key, {
+        queue: queue.id,
+        agent_email: agent.email,
+        subscribe_helpdesk_events: ['agent_message_created'],
+        contact: { id: `crm-${tag()}` },
+      });
+      const caseId = created.body.caseId;
 
       const path = `/api/v1/conversations/${caseId}`;
       const agentClient = await signIn(api, agent);

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createUser, startApi, type TestApi } from './support/api.js';
+import { describe, expect, it } from 'vitest';
+import { Client, createUser, useApi } from './support/api.js';
 
 describe('brute-force limits', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi();
 
   it('throttles 20 wrong passwords from one IP with Retry-After, and audits every attempt', async () => {
     const victim = await createUser(api);

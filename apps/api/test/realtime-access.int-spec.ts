@@ -1,16 +1,18 @@
 import type { Conversation, Role, SupervisorOverview } from '@baton/contracts';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConversationTransitions } from '../src/modules/conversations/conversation-transitions.service.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { DomainEventsService } from '../src/modules/events/domain-events.service.js';
-import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
-import { routingFactory, type RoutingFactory } from './factories/routing.factory.js';
+
+import { webchatChannel } from './factories/channels.factory.js';
+import { handedOff, visitor } from './factories/conversations.factory.js';
+import { routingFactory } from './factories/routing.factory.js';
+import { signedInAdmin } from './factories/users.factory.js';
 import { createUser, signIn, startApi, type Client, type TestApi } from './support/api.js';
 import { agentSocket, ask, closeSockets, connected, customerSocket, waitFor } from './support/sockets.js';
-
-const tag = () => randomBytes(4).toString('hex');
+import { tag } from './factories/names.js';
 
 interface Received {
   event: string;
@@ -31,13 +33,12 @@ describe('socket rooms follow access, on every instance', () => {
   let admin: Client;
   let adminSocket: Socket;
   let channelId: string;
-  let f: RoutingFactory;
+  const f = routingFactory(() => ({ api: a, admin, channelId }));
 
   beforeAll(async () => {
     [a, b] = await Promise.all([startApi(), startApi()]);
-    admin = await signIn(a, await createUser(a, { roles: ['admin'], mfa: true }));
-    channelId = (await a.prisma.channel.create({ data: { kind: 'webchat', name: `access-${tag()}` } })).id;
-    f = routingFactory(a, admin, channelId);
+    admin = await signedInAdmin(a);
+    channelId = (await webchatChannel(a)).id;
   });
   afterEach(() => closeSockets());
   afterAll(async () => {
@@ -75,17 +76,11 @@ describe('socket rooms follow access, on every instance', () => {
 
   /** A customer conversation in `queueId` with a visitor socket (on `a`) to write and type in it. */
   async function withCustomer(queueId: string) {
-    const contact = await a.prisma.contact.create({ data: { channelId, externalId: randomUUID() } });
-    const created = await a.prisma.conversation.create({ data: { channelId, contactId: contact.id } });
-    const conversation = await a.app
-      .get(ConversationsService)
-      .handoff(created.id, { queueId, reason: 'customer_asked' });
-    const visitor = customerSocket(
-      a,
-      a.app.get(VisitorTokenService).issue({ contactId: contact.id, channelId }),
-    );
-    await connected(visitor);
-    return { conversation, visitor };
+    const customer = await visitor(a, channelId);
+    const conversation = await handedOff(a, channelId, queueId, { contactId: customer.contact.id });
+    const socket = customerSocket(a, customer.token);
+    await connected(socket);
+    return { conversation, visitor: socket };
   }
 
   const current = (id: string) => a.prisma.conversation.findUniqueOrThrow({ where: { id } });

@@ -1,15 +1,29 @@
-import type { Conversation, Message, Queue, SupervisorOverview } from '@baton/contracts';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { io, type Socket } from 'socket.io-client';
+import type { Conversation, Message, SupervisorOverview } from '@baton/contracts';
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
+import { JobsService } from '../src/jobs/jobs.service.js';
+import { QueueName } from '../src/jobs/queue-names.js';
+import { AgentConnectionsService } from '../src/modules/agents/agent-connections.service.js';
+import { DISCONNECT_GRACE_JOB } from '../src/modules/conversations/disconnect-grace.handler.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
-import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
 import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
-import { Client, createUser, signIn, startApi, type TestApi } from './support/api.js';
+import { webchatChannel } from './factories/channels.factory.js';
+import { createContact, handedOff, visitor } from './factories/conversations.factory.js';
+import { createQueue, queueWith, setMembers } from './factories/queues.factory.js';
+import { createAgent, signedInAdmin } from './factories/users.factory.js';
+import { Client, createUser, eventually, signIn, startApi, type TestApi } from './support/api.js';
+import { drainQueues } from './support/queues.js';
+import {
+  agentSocket as connect,
+  ask,
+  closeSockets,
+  connected,
+  customerSocket,
+  waitFor,
+} from './support/sockets.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
-
-const tag = () => randomBytes(4).toString('hex');
 
 describe('realtime gateway (/agent)', () => {
   let a: TestApi;
@@ -18,7 +32,6 @@ describe('realtime gateway (/agent)', () => {
   let c: TestApi;
   let admin: Client;
   let channelId: string;
-  const sockets: Socket[] = [];
 
   beforeAll(async () => {
     [a, b, c] = await Promise.all([
@@ -26,56 +39,24 @@ describe('realtime gateway (/agent)', () => {
       startApi(),
       startApi({ AGENT_DISCONNECT_GRACE_SECONDS: '1' }),
     ]);
-    admin = await signIn(a, await createUser(a, { roles: ['admin'], mfa: true }));
-    channelId = (await a.prisma.channel.create({ data: { kind: 'webchat', name: `rt-${tag()}` } })).id;
+    admin = await signedInAdmin(a);
+    channelId = (await webchatChannel(a)).id;
   });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.disconnect();
-  });
+  afterEach(() => closeSockets());
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close(), c?.close()]);
   });
 
-  /** A socket.io client carrying the browser's cookies, connected to one API instance. */
-  function connect(api: TestApi, client?: Client, headers: Record<string, string> = {}): Socket {
-    const socket = io(`${api.base}/agent`, {
-      transports: ['websocket'],
-      reconnection: false,
-      extraHeaders: { ...(client && { cookie: client.cookieHeader() }), ...headers },
-    });
-    sockets.push(socket);
-    return socket;
-  }
-
-  const connected = (socket: Socket) =>
-    new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
   const next = <T>(socket: Socket, event: string, timeoutMs = 3_000) =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
-      socket.once(event, (payload: T) => {
-        clearTimeout(timer);
-        resolve(payload);
-      });
-    });
-  const ask = <T>(socket: Socket, event: string, payload: unknown) =>
-    socket.timeout(3_000).emitWithAck(event, payload) as Promise<T>;
+    waitFor<T>(socket, event, () => true, timeoutMs);
 
   async function agentInQueue() {
-    const queue = (await admin.post<Queue>('/api/v1/queues', { name: `rt-queue-${tag()}` })).body;
-    const user = await createUser(a, { roles: ['agent'] });
-    await a.prisma.agentState.create({ data: { userId: user.id, capacity: 3 } });
-    await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, { members: [{ userId: user.id }] });
+    const user = await createAgent(a, { capacity: 3 });
+    const queue = await queueWith(admin, [{ userId: user.id }]);
     return { queue, user, client: await signIn(a, user) };
   }
 
-  async function handoff(queueId: string): Promise<Conversation> {
-    const contact = await a.prisma.contact.create({ data: { channelId, externalId: randomUUID() } });
-    const created = await a.prisma.conversation.create({ data: { channelId, contactId: contact.id } });
-    return a.app.get(ConversationsService).handoff(created.id, { queueId, reason: 'customer_asked' });
-  }
+  const handoff = (queueId: string) => handedOff(a, channelId, queueId);
 
   it('refuses a handshake without a signed-in session, from another origin, or before MFA', async () => {
     const refused = (socket: Socket) =>
@@ -204,7 +185,7 @@ describe('realtime gateway (/agent)', () => {
       await connected(socket);
       await ask(socket, 'presence.set', { presence: 'available' });
       // Queued behind the engine's back: no domain event, so only the worker's sweep can find it.
-      const contact = await a.prisma.contact.create({ data: { channelId, externalId: randomUUID() } });
+      const contact = await createContact(a, channelId);
       const assigned = next<{ conversation: Conversation }>(socket, 'conversation.assigned');
       const silent = await a.prisma.conversation.create({
         data: {
@@ -236,8 +217,27 @@ describe('realtime gateway (/agent)', () => {
       expect(conversation.assigneeId).toBe(user.id);
       const before = await a.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
 
+      const graceJobs = async () =>
+        (
+          await worker
+            .get(JobsService)
+            .queue(QueueName.System)
+            .getJobs(['completed', 'failed', 'active', 'waiting', 'delayed'])
+        ).filter((job) => job.name === DISCONNECT_GRACE_JOB && job.data.userId === user.id);
+
       tab1.disconnect();
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      // The instance has taken the tab off the agent's live sockets, and any grace period that
+      // started has run out: none did, since the other tab is still open.
+      const connections = c.app.get(AgentConnectionsService);
+      expect(
+        await eventually(
+          () => connections.liveCount(user.id),
+          (n) => n === 1,
+        ),
+      ).toBe(1);
+      await drainQueues(worker, [QueueName.System], {
+        only: (job) => job.name === DISCONNECT_GRACE_JOB && job.data.userId === user.id,
+      });
       expect(await a.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).toMatchObject(
         {
           status: 'assigned',
@@ -245,11 +245,8 @@ describe('realtime gateway (/agent)', () => {
         },
       );
 
-      const colleague = await createUser(a, { roles: ['agent'] });
-      await a.prisma.agentState.create({ data: { userId: colleague.id, capacity: 2 } });
-      await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, {
-        members: [{ userId: user.id }, { userId: colleague.id }],
-      });
+      const colleague = await createAgent(a, { capacity: 2 });
+      await setMembers(admin, queue.id, [{ userId: user.id }, { userId: colleague.id }]);
       const colleagueSocket = connect(c, await signIn(a, colleague));
       await connected(colleagueSocket);
       await ask(colleagueSocket, 'presence.set', { presence: 'available' });
@@ -272,6 +269,8 @@ describe('realtime gateway (/agent)', () => {
           where: { action: 'agent.status_changed', targetId: user.id, actorId: null },
         }),
       ).toMatchObject({ data: { to: 'offline', reason: 'disconnected' } });
+      // One grace period, started by the last tab; closing the first one started none.
+      expect(await graceJobs()).toHaveLength(1);
     } finally {
       await worker.close();
     }
@@ -291,9 +290,10 @@ describe('realtime gateway (/agent)', () => {
     const { queue, user: agentUser } = await agentInQueue();
     const other = await agentInQueue();
     const supervisor = await createUser(a, { roles: ['supervisor'], mfa: true });
-    await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, {
-      members: [{ userId: agentUser.id }, { userId: supervisor.id, isSupervisor: true }],
-    });
+    await setMembers(admin, queue.id, [
+      { userId: agentUser.id },
+      { userId: supervisor.id, isSupervisor: true },
+    ]);
     await handoff(queue.id); // nobody available: it waits
     const late = await handoff(queue.id);
     await a.prisma.conversation.update({
@@ -329,25 +329,14 @@ describe('realtime gateway (/agent)', () => {
 
   describe('customers (/customer)', () => {
     async function customer(api: TestApi) {
-      const contact = await a.prisma.contact.create({ data: { channelId, externalId: randomUUID() } });
-      const token = a.app.get(VisitorTokenService).issue({ contactId: contact.id, channelId });
-      const socket = io(`${api.base}/customer`, {
-        transports: ['websocket'],
-        reconnection: false,
-        auth: { token },
-      });
-      sockets.push(socket);
+      const { contact, token } = await visitor(a, channelId);
+      const socket = customerSocket(api, token);
       await connected(socket);
       return { contact, socket };
     }
 
     it('refuses a forged visitor token', async () => {
-      const socket = io(`${a.base}/customer`, {
-        transports: ['websocket'],
-        reconnection: false,
-        auth: { token: 'v1.e30.forged' },
-      });
-      sockets.push(socket);
+      const socket = customerSocket(a, 'v1.e30.forged');
       const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
       expect(error.message).toBe('invalid_visitor_token');
     });
@@ -454,9 +443,10 @@ describe('realtime gateway (/agent)', () => {
     it('shows typing both ways, and lets a supervisor whisper to the agent or barge in to the customer', async () => {
       const { queue, user: agentUser, client } = await agentInQueue();
       const supervisor = await createUser(a, { roles: ['supervisor'], mfa: true });
-      await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, {
-        members: [{ userId: agentUser.id }, { userId: supervisor.id, isSupervisor: true }],
-      });
+      await setMembers(admin, queue.id, [
+        { userId: agentUser.id },
+        { userId: supervisor.id, isSupervisor: true },
+      ]);
       const agentSocket = connect(a, client);
       await connected(agentSocket);
       await ask(agentSocket, 'presence.set', { presence: 'available' });
@@ -511,7 +501,7 @@ describe('realtime gateway (/agent)', () => {
     });
 
     it('tells waiting customers their place in the queue, and updates it as the queue moves', async () => {
-      const queue = (await admin.post<Queue>('/api/v1/queues', { name: `rt-wait-${tag()}` })).body;
+      const queue = await createQueue(admin);
       const waiting: { socket: Socket; conversationId: string }[] = [];
       for (let i = 0; i < 3; i += 1) {
         const { socket } = await customer(a);
@@ -529,18 +519,9 @@ describe('realtime gateway (/agent)', () => {
         expect((await mine).position).toBe(waiting.indexOf(w) + 1);
       }
 
-      const agentUser = await createUser(a, { roles: ['agent'] });
-      await a.prisma.agentState.create({
-        data: { userId: agentUser.id, capacity: 1, presence: 'available' },
-      });
+      const agentUser = await createAgent(a, { capacity: 1, presence: 'available' });
       const moved = [positions(waiting[1]!.socket), positions(waiting[2]!.socket)];
-      expect(
-        (
-          await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, {
-            members: [{ userId: agentUser.id }],
-          })
-        ).status,
-      ).toBe(200);
+      await setMembers(admin, queue.id, [{ userId: agentUser.id }]);
       expect((await Promise.all(moved)).map((p) => p.position)).toEqual([1, 2]);
     });
   });

@@ -1,11 +1,14 @@
-import type { Conversation, CustomerConversationUpdated, Queue } from '@baton/contracts';
-import { randomBytes, randomUUID } from 'node:crypto';
+import type { Conversation, CustomerConversationUpdated } from '@baton/contracts';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
-import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
+
 import { QueuePositionsService } from '../src/modules/routing/queue-positions.service.js';
 import { SecuritySettingsService } from '../src/modules/settings/security-settings.service.js';
-import { createUser, eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
+import { webchatChannel } from './factories/channels.factory.js';
+import { handedOff, visitor } from './factories/conversations.factory.js';
+import { queueWith } from './factories/queues.factory.js';
+import { createAgent, signedInAdmin } from './factories/users.factory.js';
+import { eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
 import {
   agentSocket,
   ask,
@@ -15,8 +18,6 @@ import {
   customerSocket,
   waitFor,
 } from './support/sockets.js';
-
-const tag = () => randomBytes(4).toString('hex');
 
 /**
  * A deliberate end of a session (disabled, signed out, ended by an admin) is not a lost connection:
@@ -34,8 +35,8 @@ describe('a session ended on purpose', () => {
 
   beforeAll(async () => {
     [a, b] = await Promise.all([startApi(grace), startApi(grace)]);
-    admin = await signIn(a, await createUser(a, { roles: ['admin'], mfa: true }));
-    channelId = (await a.prisma.channel.create({ data: { kind: 'webchat', name: `end-${tag()}` } })).id;
+    admin = await signedInAdmin(a);
+    channelId = (await webchatChannel(a)).id;
   });
   afterEach(() => closeSockets());
   afterAll(async () => {
@@ -43,12 +44,9 @@ describe('a session ended on purpose', () => {
   });
 
   async function handoff(queueId: string) {
-    const contact = await a.prisma.contact.create({ data: { channelId, externalId: randomUUID() } });
-    const created = await a.prisma.conversation.create({ data: { channelId, contactId: contact.id } });
-    const conversation = await a.app
-      .get(ConversationsService)
-      .handoff(created.id, { queueId, reason: 'customer_asked' });
-    return { conversation, contact };
+    const customer = await visitor(a, channelId);
+    const conversation = await handedOff(a, channelId, queueId, { contactId: customer.contact.id });
+    return { conversation, token: customer.token };
   }
 
   /**
@@ -56,22 +54,15 @@ describe('a session ended on purpose', () => {
    * second, handed off later, waits behind it. The customer of the first watches the widget.
    */
   async function agentHoldingAConversation(queueSettings: Record<string, unknown> = {}) {
-    const queue = (
-      await admin.post<Queue>('/api/v1/queues', { name: `end-queue-${tag()}`, ...queueSettings })
-    ).body;
-    const user = await createUser(a, { roles: ['agent'] });
-    await a.prisma.agentState.create({ data: { userId: user.id, capacity: 1 } });
-    await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, { members: [{ userId: user.id }] });
+    const user = await createAgent(a, { capacity: 1 });
+    const queue = await queueWith(admin, [{ userId: user.id }], queueSettings);
     const client = await signIn(a, user);
     const socket = agentSocket(b, client);
     await connected(socket);
     await ask(socket, 'presence.set', { presence: 'available' });
     const held = await handoff(queue.id);
     const later = await handoff(queue.id);
-    const customer = customerSocket(
-      a,
-      a.app.get(VisitorTokenService).issue({ contactId: held.contact.id, channelId }),
-    );
+    const customer = customerSocket(a, held.token);
     await connected(customer);
     return { queue, user, client, socket, held: held.conversation, later: later.conversation, customer };
   }

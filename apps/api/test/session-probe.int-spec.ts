@@ -1,17 +1,10 @@
 import type { SessionProbe } from '@baton/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createUser, signIn, startApi, type TestApi } from './support/api.js';
+import { describe, expect, it } from 'vitest';
+import { Client, createUser, signIn, useApi } from './support/api.js';
 
 /** The SPA's first request on every load: it answers 200 whether or not anyone is signed in. */
 describe('GET /auth/session', () => {
-  let api: TestApi;
-
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi();
 
   it('answers no session for a visitor, while the rest still refuses them', async () => {
     const visitor = new Client(api.base);

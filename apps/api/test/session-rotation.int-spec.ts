@@ -1,15 +1,7 @@
 import { AgentServerEvent } from '@baton/contracts';
 import { createHash, createHmac } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Client,
-  createUser,
-  forgetLastTotpStep,
-  signIn,
-  startApi,
-  totp,
-  type TestApi,
-} from './support/api.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useApi, Client, createUser, forgetLastTotpStep, signIn, totp } from './support/api.js';
 import { ConfigService } from '../src/config/config.service.js';
 import { agentSocket, closeSockets, collect, connected } from './support/sockets.js';
 
@@ -18,15 +10,8 @@ import { agentSocket, closeSockets, collect, connected } from './support/sockets
  * before (planted before sign-in, read from a log) never gains the rights won after it.
  */
 describe('session token rotation', () => {
-  let api: TestApi;
-
-  beforeAll(async () => {
-    api = await startApi();
-  });
+  const api = useApi();
   afterEach(() => closeSockets());
-  afterAll(async () => {
-    await api.close();
-  });
 
   const sessionCookie = (client: Client) => /baton_session=([^;]+)/.exec(client.cookieHeader())?.[1];
 

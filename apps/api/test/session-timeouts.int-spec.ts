@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, signIn, startApi, type TestApi } from './support/api.js';
+import { describe, expect, it } from 'vitest';
+import { createUser, signIn, useApi } from './support/api.js';
 
 describe('session lifetime', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi();
 
   it('ends a session idle for longer than the idle timeout (30 minutes by default)', async () => {
     const user = await createUser(api);

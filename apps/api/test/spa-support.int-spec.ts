@@ -21,12 +21,14 @@ import { DataEncryptionService } from '../src/common/crypto/data-encryption.serv
 import { WhatsappDeliveryService } from '../src/modules/channels/whatsapp/whatsapp-delivery.service.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { DomainEventsService } from '../src/modules/events/domain-events.service.js';
-import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
+import { webchatChannel } from './factories/channels.factory.js';
+import { conversationIn, visitor, whatsappContact } from './factories/conversations.factory.js';
+import { tag } from './factories/names.js';
+import { queueWith } from './factories/queues.factory.js';
 import { createUser, eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
-import { startFakeWhatsapp, type FakeWhatsapp } from './support/fake-whatsapp.js';
+import { startFakeWhatsapp, whatsappNotification, type FakeWhatsapp } from './support/fake-whatsapp.js';
 import { agentSocket, closeSockets, collect, connected, customerSocket, waitFor } from './support/sockets.js';
 
-const tag = () => randomBytes(4).toString('hex');
 const PHONE_NUMBER_ID = `1${String(Math.floor(Math.random() * 1e14)).padStart(14, '0')}`;
 const APP_SECRET = `app-secret-${randomBytes(12).toString('hex')}`;
 
@@ -61,7 +63,7 @@ describe('server support for the staff app', () => {
     ]);
     supervisorId = supervisorUser.id;
     agentId = agentUser.id;
-    webchatId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: `web-${tag()}` } })).id;
+    webchatId = (await webchatChannel(api)).id;
   });
   afterEach(() => closeSockets());
   afterAll(async () => {
@@ -70,31 +72,15 @@ describe('server support for the staff app', () => {
   });
 
   /** A queue nobody is available in (so handoffs wait), with the file's agent as a member. */
-  async function queue(overrides: Record<string, unknown> = {}): Promise<Queue> {
-    const created = await admin.post<Queue>('/api/v1/queues', {
-      name: `spa-${tag()}`,
-      priority: -100,
-      ...overrides,
-    });
-    expect(created.status).toBe(201);
-    const members = await admin.request('PUT', `/api/v1/queues/${created.body.id}/members`, {
-      members: [{ userId: agentId }],
-    });
-    expect(members.status).toBe(200);
-    return created.body;
-  }
+  const queue = (settings: Record<string, unknown> = {}): Promise<Queue> =>
+    queueWith(admin, [{ userId: agentId }], { priority: -100, ...settings });
 
   async function handedOff(
     queueId: string,
     contactId?: string,
     context?: Record<string, unknown>,
   ): Promise<Conversation> {
-    const contact =
-      contactId ??
-      (await api.prisma.contact.create({ data: { channelId: webchatId, externalId: randomUUID() } })).id;
-    const created = await api.prisma.conversation.create({
-      data: { channelId: webchatId, contactId: contact },
-    });
+    const created = await conversationIn(api, 'bot', { channelId: webchatId, contactId });
     return api.app.get(ConversationsService).handoff(created.id, {
       queueId,
       reason: 'customer_asked',
@@ -319,58 +305,23 @@ describe('server support for the staff app', () => {
 
     /** A WhatsApp customer whose conversation the file's agent holds. */
     async function whatsappConversation(phone: string): Promise<string> {
-      const crypto = api.app.get(DataEncryptionService);
-      const contactId = randomUUID();
-      const sealed = crypto.encrypt(`+${phone}`, `contact-phone:${contactId}`);
-      const index = crypto.blindIndex(`+${phone}`, 'contact-phone');
-      await api.prisma.contact.create({
-        data: {
-          id: contactId,
-          channelId: channel.id,
-          externalId: index,
-          phoneBlindIndex: index,
-          phoneCiphertext: sealed.ciphertext,
-          keyId: sealed.keyId,
-        },
-      });
-      const conversation = await api.prisma.conversation.create({
-        data: {
-          channelId: channel.id,
-          contactId,
-          status: 'assigned',
-          assigneeId: agentId,
-          assignedAt: new Date(),
-        },
+      const contact = await whatsappContact(api, channel.id, phone);
+      const conversation = await conversationIn(api, 'assigned', {
+        channelId: channel.id,
+        contactId: contact.id,
+        assigneeId: agentId,
       });
       return conversation.id;
     }
 
     async function statusWebhook(wamid: string, phone: string, status: string): Promise<number> {
-      const raw = JSON.stringify({
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: '102290129340398',
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
-                  statuses: [
-                    {
-                      id: wamid,
-                      status,
-                      timestamp: String(Math.floor(Date.now() / 1000)),
-                      recipient_id: phone,
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-      });
+      const raw = JSON.stringify(
+        whatsappNotification(PHONE_NUMBER_ID, {
+          statuses: [
+            { id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: phone },
+          ],
+        }),
+      );
       const signature = createHmac('sha256', APP_SECRET).update(raw).digest('hex');
       const response = await fetch(`${api.base}/api/v1/channels/${channel.id}/whatsapp/webhook`, {
         method: 'POST',
@@ -450,29 +401,29 @@ describe('server support for the staff app', () => {
       expect(await delivered).toMatchObject({ conversationId, seq: sent.body.seq });
       expect((await messagesOf(conversationId))[0]!.deliveryStatus).toBe('delivered');
 
-      // A late "sent" changes nothing, so nobody is told anything.
+      // A late "sent" changes nothing, so nobody is told anything: the "read" after it arrives next.
       expect(await statusWebhook(externalId!, phone, 'sent')).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const read = waitFor<MessageDeliveryChanged>(
+        socket,
+        AgentServerEvent.MessageDeliveryChanged,
+        (e) => e.messageId === sent.body.id && e.deliveryStatus === 'read',
+      );
+      expect(await statusWebhook(externalId!, phone, 'read')).toBe(200);
+      await read;
       expect(changes.filter((e) => e.messageId === sent.body.id).map((e) => e.deliveryStatus)).toEqual([
         'sent',
         'delivered',
+        'read',
       ]);
     });
 
     it('never tells the customer', async () => {
-      const contact = await api.prisma.contact.create({
-        data: { channelId: webchatId, externalId: randomUUID() },
+      const { contact, token } = await visitor(api, webchatId);
+      const conversation = await conversationIn(api, 'assigned', {
+        channelId: webchatId,
+        contactId: contact.id,
+        assigneeId: agentId,
       });
-      const conversation = await api.prisma.conversation.create({
-        data: {
-          channelId: webchatId,
-          contactId: contact.id,
-          status: 'assigned',
-          assigneeId: agentId,
-          assignedAt: new Date(),
-        },
-      });
-      const token = api.app.get(VisitorTokenService).issue({ contactId: contact.id, channelId: webchatId });
       const customer = customerSocket(api, token);
       const staff = agentSocket(api, agent);
       await Promise.all([connected(customer), connected(staff)]);

@@ -1,30 +1,21 @@
 import type { Conversation, RoutingDecision, TransferColleague } from '@baton/contracts';
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
-import { createUser, signIn, startApi, type Client, type TestApi } from './support/api.js';
-import { routingFactory, type RoutingFactory } from './factories/routing.factory.js';
 
-const tag = () => randomBytes(4).toString('hex');
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
+import { createUser, signIn, type Client, useApi } from './support/api.js';
+import { webchatChannel } from './factories/channels.factory.js';
+import { routingFactory } from './factories/routing.factory.js';
+import { signedInAdmin } from './factories/users.factory.js';
 
 describe('transfers: no boomerang, to a colleague, and "why routed" names everyone', () => {
-  let api: TestApi;
+  const api = useApi();
   let admin: Client;
   let channelId: string;
-  let queue: RoutingFactory['queue'];
-  let members: RoutingFactory['members'];
-  let agent: RoutingFactory['agent'];
-  let setPresence: RoutingFactory['setPresence'];
-  let handedOff: RoutingFactory['handedOff'];
+  const { queue, members, agent, setPresence, handedOff } = routingFactory(() => ({ api, admin, channelId }));
 
   beforeAll(async () => {
-    api = await startApi();
-    admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
-    channelId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: `web-${tag()}` } })).id;
-    ({ queue, members, agent, setPresence, handedOff } = routingFactory(api, admin, channelId));
-  });
-  afterAll(async () => {
-    await api?.close();
+    admin = await signedInAdmin(api);
+    channelId = (await webchatChannel(api)).id;
   });
 
   const current = (id: string) => api.prisma.conversation.findUniqueOrThrow({ where: { id } });

@@ -4,10 +4,14 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
 import { DataEncryptionService } from '../src/common/crypto/data-encryption.service.js';
-import { JobsService } from '../src/jobs/jobs.service.js';
 import { QueueName } from '../src/jobs/queue-names.js';
 import { THROTTLE_NOTICE } from '../src/modules/channels/whatsapp/whatsapp-inbound.service.js';
 import { WhatsappOutboundService } from '../src/modules/channels/whatsapp/whatsapp-outbound.service.js';
+import { RedisService } from '../src/redis/redis.service.js';
+import { conversationIn, whatsappContact } from './factories/conversations.factory.js';
+import { tag } from './factories/names.js';
+import { queueWith } from './factories/queues.factory.js';
+import { signedInAdmin } from './factories/users.factory.js';
 import {
   createUser,
   eventually,
@@ -17,7 +21,8 @@ import {
   type TestApi,
   type TestUser,
 } from './support/api.js';
-import { startFakeWhatsapp, type FakeWhatsapp } from './support/fake-whatsapp.js';
+import { startFakeWhatsapp, whatsappNotification, type FakeWhatsapp } from './support/fake-whatsapp.js';
+import { drainQueues } from './support/queues.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
 // Long enough that posting 20 replies fits well inside half a window on a loaded 2-core machine.
@@ -30,51 +35,15 @@ const VERIFY_TOKEN = `verify-${randomBytes(8).toString('hex')}`;
 const APP_SECRET = `app-secret-${randomBytes(12).toString('hex')}`;
 const ACCESS_TOKEN = `EAAG-${randomBytes(24).toString('hex')}`;
 
-const tag = () => randomBytes(4).toString('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A WhatsApp number of its own for each test, so counts never mix. */
 const newPhone = () => `1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 function textMessage(from: string, id: string, body: string) {
   return { from, id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body } };
 }
 
 /** The provider's notification envelope around one change. */
-function notification(value: Record<string, unknown>) {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
-              ...value,
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
+const notification = (value: Record<string, unknown>) => whatsappNotification(PHONE_NUMBER_ID, value);
 
 const inbound = (from: string, messages: unknown[], name = 'Ana Cliente') =>
   notification({ contacts: [{ profile: { name }, wa_id: from }], messages });
@@ -103,20 +72,11 @@ describe('WhatsApp channel', () => {
     worker = await createWorker(testEnv(overrides), capturingLogger('warn').logger);
     await worker.init();
 
-    admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
-    // Lowest priority, nobody available: handoffs of this file's customers wait here, out of other files' way.
-    const created = await admin.post<Queue>('/api/v1/queues', { name: `wa-${tag()}`, priority: -100 });
-    expect(created.status).toBe(201);
-    queue = created.body;
+    admin = await signedInAdmin(api);
     const user = await createUser(api, { roles: ['agent'] });
     agent = { user, client: await signIn(api, user) };
-    expect(
-      (
-        await admin.request('PUT', `/api/v1/queues/${queue.id}/members`, {
-          members: [{ userId: user.id }],
-        })
-      ).status,
-    ).toBe(200);
+    // Lowest priority, nobody available: handoffs of this file's customers wait here, out of other files' way.
+    queue = await queueWith(admin, [{ userId: user.id }], { name: `wa-${tag()}`, priority: -100 });
 
     const reply = await admin.post<Channel>('/api/v1/channels', {
       kind: 'whatsapp',
@@ -132,13 +92,7 @@ describe('WhatsApp channel', () => {
     // Let delivery jobs still waiting on a busy recipient finish: the worker stops its BullMQ consumers
     // only after its connections close, so a job caught mid-run holds shutdown until its timeout.
     if (worker) {
-      const outbound = worker.get(JobsService).queue(QueueName.Outbound);
-      await waitFor(
-        'the outbound queue to settle',
-        () => outbound.getJobCounts('active', 'waiting', 'delayed'),
-        (counts) => Object.values(counts).every((n) => n === 0),
-        5_000,
-      ).catch(() => undefined);
+      await drainQueues(worker, [QueueName.Outbound], { timeoutMs: 5_000 }).catch(() => undefined);
     }
     await worker?.close();
     await api?.close();
@@ -170,31 +124,12 @@ describe('WhatsApp channel', () => {
 
   /** A customer on WhatsApp whose conversation the test's agent already holds. */
   async function assignedConversation(phone: string) {
-    const crypto = api.app.get(DataEncryptionService);
-    const contactId = randomUUID();
-    const e164 = `+${phone}`;
-    const sealed = crypto.encrypt(e164, `contact-phone:${contactId}`);
-    const index = crypto.blindIndex(e164, 'contact-phone');
-    await api.prisma.contact.create({
-      data: {
-        id: contactId,
-        channelId: channel.id,
-        externalId: index,
-        phoneBlindIndex: index,
-        phoneCiphertext: sealed.ciphertext,
-        keyId: sealed.keyId,
-      },
-    });
-    const conversation = await api.prisma.conversation.create({
-      data: {
-        channelId: channel.id,
-        contactId,
-        status: 'assigned',
-        queueId: queue.id,
-        assigneeId: agent.user.id,
-        assignedAt: new Date(),
-        waitingSince: new Date(),
-      },
+    const contactId = (await whatsappContact(api, channel.id, phone)).id;
+    const conversation = await conversationIn(api, 'assigned', {
+      channelId: channel.id,
+      contactId,
+      queueId: queue.id,
+      assigneeId: agent.user.id,
     });
     return { conversationId: conversation.id, contactId };
   }
@@ -206,6 +141,18 @@ describe('WhatsApp channel', () => {
     );
     expect(reply.status).toBe(201);
     return reply.body;
+  }
+
+  /**
+   * Moves the oldest entry of a sliding window (`RateLimiterService.slide`, scored by Redis's clock)
+   * `ms` into the past: for that sender, as if that much time had passed since their first message.
+   */
+  async function ageOldestInWindow(name: string, ms: number): Promise<void> {
+    const redis = api.app.get(RedisService);
+    const key = `${redis.prefix}:rl:sw:${name}`;
+    const [member, score] = await redis.client.zrange(key, '0', '0', 'WITHSCORES');
+    // On a slow machine the whole window may have passed already: then there is nothing left to age.
+    if (member !== undefined) await redis.client.zadd(key, 'XX', String(Number(score) - ms), member);
   }
 
   const deliveryAudits = (messageId: string) =>
@@ -351,8 +298,7 @@ describe('WhatsApp channel', () => {
     // Replying never waits for the window: the held-back ones are sent later, by the worker.
     expect(Date.now() - started).toBeLessThan(WINDOW_MS);
 
-    const delivered = await waitFor(
-      'all 25 replies to reach the provider',
+    const delivered = await eventually(
       () => fake.sentTo(phone),
       (list) => list.length >= 25,
       20_000,
@@ -408,7 +354,6 @@ describe('WhatsApp channel', () => {
   it('refuses a sender over the inbound limit politely: not stored, audited, told once per window', async () => {
     const phone = newPhone();
     const ids = Array.from({ length: INBOUND_PER_SENDER + 3 }, (_, i) => `wamid.flood-${i}-${tag()}`);
-    const firstAt = Date.now();
     for (const [i, id] of ids.entries()) {
       expect((await deliver(inbound(phone, [textMessage(phone, id, `message ${i + 1}`)]))).status).toBe(200);
     }
@@ -435,37 +380,34 @@ describe('WhatsApp channel', () => {
       ids.slice(INBOUND_PER_SENDER),
     );
 
-    // One polite answer for the whole burst, sent like any reply.
-    await waitFor(
-      'the throttle notice to reach the provider',
-      () => fake.sentTo(phone),
-      (list) => list.some((r) => r.body.text?.body === THROTTLE_NOTICE),
-    );
-    await sleep(300);
+    // A sliding window: once the first message is older than the window, the sender is heard again.
+    // Time passes for this sender only: the oldest entry of their window ages by a window.
+    await ageOldestInWindow(`wa-in:${channel.id}:${contact.id}`, WINDOW_MS + 1);
+    expect(
+      (await deliver(inbound(phone, [textMessage(phone, `wamid.later-${tag()}`, 'still there?')]))).status,
+    ).toBe(200);
+    expect((await customerMessages()).at(-1)?.body).toBe('still there?');
+
+    // One polite answer for the whole burst, sent like any reply (once every delivery queued so far is done).
+    await drainQueues(worker, [QueueName.Outbound]);
     expect(fake.sentTo(phone).filter((r) => r.body.text?.body === THROTTLE_NOTICE)).toHaveLength(1);
     expect(
       await api.prisma.message.count({
         where: { conversation: { contactId: contact.id }, authorKind: 'system', body: THROTTLE_NOTICE },
       }),
     ).toBe(1);
-
-    // A sliding window: once the first message is older than the window, the sender is heard again.
-    await sleep(Math.max(0, firstAt + WINDOW_MS + 200 - Date.now()));
-    expect(
-      (await deliver(inbound(phone, [textMessage(phone, `wamid.later-${tag()}`, 'still there?')]))).status,
-    ).toBe(200);
-    expect((await customerMessages()).at(-1)?.body).toBe('still there?');
   });
 
   it('records delivery statuses, never moving backwards, and a failure with its error', async () => {
     const phone = newPhone();
     const { conversationId } = await assignedConversation(phone);
     const first = await agentReply(conversationId, 'status one');
-    const sentRow = await waitFor(
-      'the reply to be sent',
+    const sentRow = await eventually(
       () => api.prisma.message.findUniqueOrThrow({ where: { id: first.id } }),
       (m) => m.deliveryStatus === 'sent',
+      10_000,
     );
+    expect(sentRow.deliveryStatus).toBe('sent');
     const wamid = sentRow.externalId!;
     const status = (s: string, extra: Record<string, unknown> = {}) => ({
       id: wamid,
@@ -490,11 +432,12 @@ describe('WhatsApp channel', () => {
     expect(moves).toEqual(['pending→sent system', 'sent→delivered system', 'delivered→read system']);
 
     const second = await agentReply(conversationId, 'status two');
-    const secondRow = await waitFor(
-      'the second reply to be sent',
+    const secondRow = await eventually(
       () => api.prisma.message.findUniqueOrThrow({ where: { id: second.id } }),
       (m) => m.deliveryStatus === 'sent',
+      10_000,
     );
+    expect(secondRow.deliveryStatus).toBe('sent');
     const failed = {
       id: secondRow.externalId,
       status: 'failed',
@@ -530,11 +473,12 @@ describe('WhatsApp channel', () => {
     fake.failNext(1, 400);
     const doomed = await agentReply(conversationId, 'refused');
     const after = await agentReply(conversationId, 'accepted');
-    await waitFor(
-      'the next reply to be sent',
+    const next = await eventually(
       () => api.prisma.message.findUniqueOrThrow({ where: { id: after.id } }),
       (m) => m.deliveryStatus === 'sent',
+      10_000,
     );
+    expect(next.deliveryStatus).toBe('sent');
     expect(
       fake.requests.filter((r) => r.body.to === phone).map((r) => `${r.status} ${r.body.text?.body}`),
     ).toEqual(['400 refused', '200 accepted']);
@@ -568,15 +512,16 @@ describe('WhatsApp channel', () => {
         deliveryUpdatedAt: new Date(),
       },
     });
-    await sleep(300);
+    // No event, no job: with every queued delivery done, nothing went out for them.
+    await drainQueues(worker, [QueueName.Outbound]);
     expect(fake.sentTo(phone)).toHaveLength(0);
 
     // What the worker's loop does every few seconds, run as if 20 s had passed.
     await worker.get(WhatsappOutboundService).sweep(Date.now() + 20_000);
-    const delivered = await waitFor(
-      'the swept replies to reach the provider',
+    const delivered = await eventually(
       () => fake.sentTo(phone),
       (list) => list.length >= 2,
+      10_000,
     );
     expect(delivered.map((r) => r.body.text?.body)).toEqual(['lost before marking', 'lost before queueing']);
   });

@@ -7,6 +7,7 @@ import { AuditService } from '../src/modules/audit/audit.service.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
 import { QueueName } from '../src/jobs/queue-names.js';
 import { HEALTH_PING_JOB, type HealthPong } from '../src/modules/health/health-ping.handler.js';
+import { eventually } from './support/api.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
 describe('worker', () => {
@@ -50,13 +51,12 @@ describe('worker', () => {
     await worker
       .get(AuditService)
       .recordNow({ action: 'user.updated', target: { type: 'user', id: marker } });
-    let sealed = false;
-    while (!sealed && Date.now() - started < 5_000) {
-      const row = await prisma.auditEvent.findFirst({ where: { targetId: marker } });
-      sealed = Boolean(row?.hash) && row?.chainPos !== null && row?.chainPos !== undefined;
-      if (!sealed) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(sealed).toBe(true);
+    const row = await eventually(
+      () => prisma.auditEvent.findFirst({ where: { targetId: marker } }),
+      (event) => Boolean(event?.hash) && event?.chainPos !== null && event?.chainPos !== undefined,
+      5_000,
+    );
+    expect(row).toMatchObject({ hash: expect.any(String), chainPos: expect.anything() });
     // Typically a few hundred milliseconds; the bound leaves room for a busy CI machine.
     expect(Date.now() - started).toBeLessThan(3_000);
   });

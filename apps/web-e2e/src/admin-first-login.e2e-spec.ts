@@ -1,20 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, newPage, screenshot } from './support/browser.js';
-import { startProduct, type Product } from './support/product.js';
+import { describe, expect, inject, it } from 'vitest';
+import { newPage, screenshot } from './support/browser.js';
+import { useProductInBrowser } from './support/product.js';
 import { freshTotp } from './support/sign-in.js';
 
 describe('the first admin, in a browser', () => {
-  let product: Product;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [product, browser] = await Promise.all([startProduct(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await product?.close();
-  });
+  const { product, browser } = useProductInBrowser();
 
   it('signs in with the one-time password, chooses a password, enrols MFA, then reads and verifies the audit log', async () => {
     const admin = inject('seededAdmin');

@@ -1,8 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../api/test/support/api.js';
-import { launchBrowser, newPage } from './support/browser.js';
-import { startProduct, type Product } from './support/product.js';
+import { newPage } from './support/browser.js';
+import { useProductInBrowser } from './support/product.js';
 import { signInThroughUi } from './support/sign-in.js';
 
 /**
@@ -10,21 +9,15 @@ import { signInThroughUi } from './support/sign-in.js';
  * whose code cannot be downloaded says so instead of leaving the page blank.
  */
 describe('admin forms and failing screens, in a browser', () => {
-  let product: Product;
-  let browser: Browser;
+  const { product, browser } = useProductInBrowser();
   // One admin per flow: an authenticator code is single-use, and the flows sign in seconds apart.
   let queueAdmin: TestUser;
   let settingsAdmin: TestUser;
   let admin: TestUser;
 
   beforeAll(async () => {
-    [product, browser] = await Promise.all([startProduct(), launchBrowser()]);
     const adminUser = () => createUser(product.api, { roles: ['admin'], mfa: true });
     [queueAdmin, settingsAdmin, admin] = await Promise.all([adminUser(), adminUser(), adminUser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await product?.close();
   });
 
   it('creates and edits a queue through its form, skills and targets as typed', async () => {

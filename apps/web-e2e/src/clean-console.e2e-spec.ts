@@ -1,9 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../api/test/support/api.js';
-import { launchBrowser, newPage } from './support/browser.js';
+import { newPage } from './support/browser.js';
 import { openSupervisorWall } from './support/inbox.js';
-import { startProduct, type Product } from './support/product.js';
+import { useProductInBrowser } from './support/product.js';
 import { signInThroughUi } from './support/sign-in.js';
 
 /**
@@ -30,20 +30,13 @@ async function watchConsole(page: Page): Promise<string[]> {
 }
 
 describe('browser console on first use', () => {
-  let product: Product;
-  let browser: Browser;
+  const { product, browser } = useProductInBrowser();
   let agent: TestUser;
   let supervisor: TestUser;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    product = await startProduct();
     agent = await createUser(product.api, { roles: ['agent'] });
     supervisor = await createUser(product.api, { roles: ['supervisor'], mfa: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await product?.close();
   });
 
   it('stays clean for an anonymous visitor on the sign-in page', async () => {

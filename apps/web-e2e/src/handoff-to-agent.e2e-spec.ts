@@ -1,9 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../api/test/support/api.js';
-import { launchBrowser, newPage, screenshot } from './support/browser.js';
+import { newPage, screenshot } from './support/browser.js';
 import { goAvailable, myConversations, openSupervisorWall } from './support/inbox.js';
-import { startProduct, type Product } from './support/product.js';
+import { useProductInBrowser } from './support/product.js';
 import { signInThroughUi } from './support/sign-in.js';
 
 /**
@@ -12,8 +11,7 @@ import { signInThroughUi } from './support/sign-in.js';
  * answer, and a supervisor moves the conversation to another agent from the wall.
  */
 describe('handoff from the widget to an agent, in browsers', () => {
-  let product: Product;
-  let browser: Browser;
+  const { product, browser } = useProductInBrowser();
   let agent: TestUser;
   let colleague: TestUser;
   let supervisor: TestUser;
@@ -21,8 +19,6 @@ describe('handoff from the widget to an agent, in browsers', () => {
   const displayName = (user: TestUser) => names.get(user)!;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    product = await startProduct();
     const { api } = product;
     const general = await api.prisma.queue.findUniqueOrThrow({ where: { name: 'General' } });
     const staff = async (roles: string[], name: string) => {
@@ -40,10 +36,6 @@ describe('handoff from the widget to an agent, in browsers', () => {
         { queueId: general.id, userId: supervisor.id, isSupervisor: true },
       ],
     });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await product?.close();
   });
 
   it('an agent answers a handed-off widget conversation, live, and a supervisor reassigns it', async () => {

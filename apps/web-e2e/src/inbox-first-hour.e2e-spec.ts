@@ -1,14 +1,14 @@
 import type { Conversation } from '@baton/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AgentsService } from '../../api/src/modules/agents/agents.service.js';
 import { ConversationsService } from '../../api/src/modules/conversations/conversations.service.js';
 import { CustomerConversationsService } from '../../api/src/modules/conversations/customer-conversations.service.js';
 import { createUser, eventually, type TestUser } from '../../api/test/support/api.js';
-import { launchBrowser, newPage } from './support/browser.js';
+import { newPage } from './support/browser.js';
 import { goAvailable, myConversations } from './support/inbox.js';
-import { startProduct, type Product } from './support/product.js';
+import { useProductInBrowser } from './support/product.js';
 import { signInThroughUi } from './support/sign-in.js';
 
 /**
@@ -16,21 +16,14 @@ import { signInThroughUi } from './support/sign-in.js';
  * the reply box, load and lists that follow the live state, and screens that work on a phone.
  */
 describe('the inbox in its first hour, in a browser', () => {
-  let product: Product;
-  let browser: Browser;
+  const { product, browser } = useProductInBrowser();
   let queue: { id: string };
   let channelId: string;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    product = await startProduct();
     const { api } = product;
     queue = await api.prisma.queue.create({ data: { name: `first-hour-${randomBytes(3).toString('hex')}` } });
     channelId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: 'Shop chat' } })).id;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await product?.close();
   });
 
   async function agentInQueue(): Promise<TestUser> {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConversationsService } from '../../api/src/modules/conversations/conversations.service.js';
 import { createUser, signIn, type Client, type TestUser } from '../../api/test/support/api.js';
-import { launchBrowser, newPage } from './support/browser.js';
-import { startProduct, type Product } from './support/product.js';
+import { newPage } from './support/browser.js';
+import { useProductInBrowser } from './support/product.js';
 import { signInThroughUi } from './support/sign-in.js';
 
 /**
@@ -12,17 +11,14 @@ import { signInThroughUi } from './support/sign-in.js';
  * (replies spinning, a customer waiting on nobody). It returns to the sign-in screen, saying why.
  */
 describe('a disabled agent’s open tab, in a browser', () => {
-  let product: Product;
-  let browser: Browser;
+  // A long grace period: nothing here may depend on it.
+  const { product, browser } = useProductInBrowser({ AGENT_DISCONNECT_GRACE_SECONDS: '3600' });
   let agent: TestUser;
   let admin: Client;
   let queueId: string;
   let channelId: string;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    // A long grace period: nothing here may depend on it.
-    product = await startProduct({ AGENT_DISCONNECT_GRACE_SECONDS: '3600' });
     const { api } = product;
     admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
     agent = await createUser(api, { roles: ['agent'], displayName: 'Ana Lima' });
@@ -33,10 +29,6 @@ describe('a disabled agent’s open tab, in a browser', () => {
         data: { kind: 'webchat', name: `Account chat ${randomUUID().slice(0, 8)}` },
       })
     ).id;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await product?.close();
   });
 
   it('shows the sign-in screen with the reason at once, without a reload', async () => {

@@ -1,8 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createUser, forgetLastTotpStep } from '../../api/test/support/api.js';
-import { launchBrowser, newPage } from './support/browser.js';
-import { startProduct, type Product } from './support/product.js';
+import { newPage } from './support/browser.js';
+import { useProductInBrowser } from './support/product.js';
 import { goAvailable } from './support/inbox.js';
 import { signInThroughUi, totpNow } from './support/sign-in.js';
 
@@ -12,16 +11,7 @@ import { signInThroughUi, totpNow } from './support/sign-in.js';
  * inbox's socket, closed because it was opened with the old token, comes back by itself.
  */
 describe('a step-up confirmation, in a browser', () => {
-  let product: Product;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [product, browser] = await Promise.all([startProduct(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await product?.close();
-  });
+  const { product, browser } = useProductInBrowser();
 
   it('lets an admin invite a user after confirming with a code, on the rotated session', async () => {
     const admin = await createUser(product.api, { roles: ['admin', 'agent'], mfa: true });

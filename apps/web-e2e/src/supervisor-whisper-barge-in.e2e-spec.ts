@@ -1,9 +1,9 @@
-import type { Browser, Locator } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../api/test/support/api.js';
-import { launchBrowser, newPage } from './support/browser.js';
+import { newPage } from './support/browser.js';
 import { openSupervisorWall } from './support/inbox.js';
-import { startProduct, type Product } from './support/product.js';
+import { useProductInBrowser } from './support/product.js';
 import { signInThroughUi } from './support/sign-in.js';
 
 /**
@@ -12,14 +12,11 @@ import { signInThroughUi } from './support/sign-in.js';
  * not the agent's. Three browsers at 1280×800: the agent's inbox, the wall and the demo shop's chat.
  */
 describe('supervisor whisper and barge-in, in browsers', () => {
-  let product: Product;
-  let browser: Browser;
+  const { product, browser } = useProductInBrowser();
   let agent: TestUser;
   let supervisor: TestUser;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    product = await startProduct();
     const { api } = product;
     const general = await api.prisma.queue.findUniqueOrThrow({ where: { name: 'General' } });
     agent = await createUser(api, { roles: ['agent'], displayName: 'Ana Lima' });
@@ -30,10 +27,6 @@ describe('supervisor whisper and barge-in, in browsers', () => {
         { queueId: general.id, userId: supervisor.id, isSupervisor: true },
       ],
     });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await product?.close();
   });
 
   /** The message whose body is `body`, in a list of messages. */

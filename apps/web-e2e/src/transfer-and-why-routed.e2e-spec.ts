@@ -1,11 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConversationsService } from '../../api/src/modules/conversations/conversations.service.js';
 import { createUser, type TestUser } from '../../api/test/support/api.js';
-import { launchBrowser, newPage } from './support/browser.js';
+import { newPage } from './support/browser.js';
 import { goAvailable, myConversations, openSupervisorWall } from './support/inbox.js';
-import { startProduct, type Product } from './support/product.js';
+import { useProductInBrowser } from './support/product.js';
 import { signInThroughUi } from './support/sign-in.js';
 
 /**
@@ -14,8 +14,7 @@ import { signInThroughUi } from './support/sign-in.js';
  * watching "why was this routed here?" sees each step arrive, with every queue member named.
  */
 describe('transfers and "why routed", in browsers', () => {
-  let product: Product;
-  let browser: Browser;
+  const { product, browser } = useProductInBrowser();
   let ana: TestUser;
   let bruno: TestUser;
   let sam: TestUser;
@@ -24,8 +23,6 @@ describe('transfers and "why routed", in browsers', () => {
   const adminName = 'Alex Admin';
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    product = await startProduct();
     const { api } = product;
     ana = await createUser(api, { roles: ['agent'], displayName: 'Ana Lima' });
     bruno = await createUser(api, { roles: ['agent'], displayName: 'Bruno Costa' });
@@ -41,10 +38,6 @@ describe('transfers and "why routed", in browsers', () => {
         { queueId, userId: sam.id, isSupervisor: true },
       ],
     });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await product?.close();
   });
 
   const openTransfer = async (page: Page) => {

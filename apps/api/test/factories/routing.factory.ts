@@ -1,53 +1,35 @@
-import type { Conversation, Queue } from '@baton/contracts';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
-import { ConversationsService } from '../../src/modules/conversations/conversations.service.js';
-import { createUser, signIn, type Client, type TestApi } from '../support/api.js';
+import type { Conversation } from '@baton/contracts';
+import type { Client, TestApi } from '../support/api.js';
+import { handedOff } from './conversations.factory.js';
+import { createQueue, setMembers, type MemberSpec } from './queues.factory.js';
+import { setPresence, signedInAgent } from './users.factory.js';
 
-const tag = () => randomBytes(4).toString('hex');
+/** What routing builders act on; read when a builder runs, so it may be set up in `beforeAll`. */
+export interface RoutingContext {
+  api: TestApi;
+  admin: Client;
+  channelId: string;
+}
 
 /**
  * Builders for routing scenarios: queues and members set up through the admin API, agents signed
- * in with a capacity, and customer conversations handed off to a queue.
+ * in with a capacity, and customer conversations handed off. Declared once per describe block:
+ * `const { queue, agent } = routingFactory(() => ({ api, admin, channelId }))`.
  */
-export function routingFactory(api: TestApi, admin: Client, channelId: string) {
-  const setPresence = async (client: Client, presence: string): Promise<void> => {
-    expect((await client.request('PUT', '/api/v1/agents/me/presence', { presence })).status).toBe(200);
-  };
+export function routingFactory(context: () => RoutingContext) {
   return {
     setPresence,
-
-    async queue(overrides: Record<string, unknown> = {}): Promise<Queue> {
-      const reply = await admin.post<Queue>('/api/v1/queues', { name: `queue-${tag()}`, ...overrides });
-      expect(reply.status).toBe(201);
-      return reply.body;
-    },
-
-    async members(
-      queueId: string,
-      list: { userId: string; skills?: string[]; isSupervisor?: boolean }[],
-    ): Promise<void> {
-      const reply = await admin.request('PUT', `/api/v1/queues/${queueId}/members`, { members: list });
-      expect(reply.status).toBe(200);
-    },
-
+    queue: (settings: Record<string, unknown> = {}) => createQueue(context().admin, settings),
+    members: (queueId: string, list: MemberSpec[]) => setMembers(context().admin, queueId, list),
     /** An agent signed in, with capacity, and (unless told otherwise) available. */
-    async agent(capacity = 2, presence: 'available' | 'away' | 'offline' = 'available') {
-      const user = await createUser(api, { roles: ['agent'] });
-      await api.prisma.agentState.create({ data: { userId: user.id, capacity } });
-      const client = await signIn(api, user);
-      await setPresence(client, presence);
-      return { user, client };
-    },
-
+    agent: (capacity = 2, presence: 'available' | 'away' | 'offline' = 'available') =>
+      signedInAgent(context().api, capacity, presence),
     /** A customer conversation the bot is handling, then handed off to `queueId` (through `via`). */
-    async handedOff(queueId: string, priority = 0, via: TestApi = api): Promise<Conversation> {
-      const contact = await api.prisma.contact.create({ data: { channelId, externalId: randomUUID() } });
-      const created = await api.prisma.conversation.create({ data: { channelId, contactId: contact.id } });
-      return via.app.get(ConversationsService).handoff(created.id, {
-        queueId,
+    handedOff: (queueId: string, priority = 0, via?: TestApi): Promise<Conversation> => {
+      const { api, channelId } = context();
+      return handedOff(api, channelId, queueId, {
         priority,
-        reason: 'customer_asked',
+        via: via ?? api,
         summary: 'Wants a refund',
         intent: 'refund',
       });

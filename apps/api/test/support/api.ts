@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
+import { afterAll, beforeAll } from 'vitest';
 import { createApi } from '../../src/bootstrap.js';
 import { DataEncryptionService } from '../../src/common/crypto/data-encryption.service.js';
 import { AuditSealerService } from '../../src/modules/audit/audit-sealer.service.js';
@@ -33,6 +34,26 @@ export async function startApi(overrides: NodeJS.ProcessEnv = {}): Promise<TestA
     sealAll: () => app.get(AuditSealerService).sealAll(),
     close: () => app.close(),
   };
+}
+
+/**
+ * One API instance for the enclosing `describe` (or file): started before its tests, closed after
+ * them. The returned value stands for that instance, so tests use it like `startApi`'s result.
+ */
+export function useApi(overrides: NodeJS.ProcessEnv = {}): TestApi {
+  let started: TestApi | undefined;
+  beforeAll(async () => {
+    started = await startApi(overrides);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return new Proxy({} as TestApi, {
+    get: (_target, key: keyof TestApi) => {
+      if (!started) throw new Error('The API starts in beforeAll: use it in hooks and tests.');
+      return started[key];
+    },
+  });
 }
 
 export interface Reply<T = Record<string, unknown>> {
@@ -183,16 +204,27 @@ export async function forgetLastTotpStep(api: TestApi, userId: string): Promise<
   await api.prisma.mfaFactor.update({ where: { userId }, data: { lastUsedStep: null } });
 }
 
-/** Reads until `ok` holds or `timeoutMs` passes, then returns the last value read (for the assertion). */
+/** How long `eventually` keeps reading, and how often. */
+export interface EventuallyOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+}
+
+/**
+ * Reads until `ok` holds or the time is up, then returns the last value read, so the caller's
+ * assertion on it fails with what was actually seen. The one polling function of the test suites.
+ */
 export async function eventually<T>(
   read: () => T | Promise<T>,
   ok: (value: T) => boolean,
-  timeoutMs = 8_000,
+  options: number | EventuallyOptions = {},
 ): Promise<T> {
+  const { timeoutMs = 8_000, intervalMs = 50 } =
+    typeof options === 'number' ? { timeoutMs: options } : options;
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (ok(value) || Date.now() > until) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

@@ -115,3 +115,25 @@ export async function startFakeWhatsapp(): Promise<FakeWhatsapp> {
       }),
   };
 }
+
+/** The provider's webhook notification around one change (messages or statuses) for a business number. */
+export function whatsappNotification(phoneNumberId: string, value: Record<string, unknown>) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
+              ...value,
+            },
+          },
+        ],
+      },
+    ],
+  };
+}

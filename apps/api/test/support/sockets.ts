@@ -4,12 +4,16 @@ import type { Client, TestApi } from './api.js';
 /** Sockets opened through these helpers; `closeSockets()` in afterEach/afterAll disconnects them. */
 const open: Socket[] = [];
 
-/** A staff socket on `/agent` carrying the signed-in client's cookies. */
-export function agentSocket(api: TestApi, client: Client): Socket {
+/** A staff socket on `/agent` carrying the signed-in client's cookies (none without a client). */
+export function agentSocket(
+  api: TestApi,
+  client?: Client,
+  extraHeaders: Record<string, string> = {},
+): Socket {
   const socket = io(`${api.base}/agent`, {
     transports: ['websocket'],
     reconnection: false,
-    extraHeaders: { cookie: client.cookieHeader() },
+    extraHeaders: { ...(client && { cookie: client.cookieHeader() }), ...extraHeaders },
   });
   open.push(socket);
   return socket;

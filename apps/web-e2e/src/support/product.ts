@@ -1,9 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { inject } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { seedDemoContent } from '../../../../tools/db/demo-content.js';
 import { createWorker } from '../../../api/src/bootstrap.js';
 import { startApi, type TestApi } from '../../../api/test/support/api.js';
 import { capturingLogger, testEnv } from '../../../api/test/support/test-env.js';
+import { launchBrowser } from './browser.js';
 
 export interface Product {
   api: TestApi;
@@ -40,5 +42,37 @@ export async function startProduct(
       });
       await Promise.all([api.close(), worker.close()]);
     },
+  };
+}
+
+/** Stands for what `current` returns once it exists; methods run on the real object. */
+function standIn<T extends object>(current: () => T | undefined, what: string): T {
+  return new Proxy({} as T, {
+    get: (_target, key) => {
+      const target = current();
+      if (!target) throw new Error(`${what} starts in beforeAll: use it in hooks and flows.`);
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * The product (see {@link startProduct}) and a browser for the enclosing describe block: both
+ * started before its flows and closed after them.
+ */
+export function useProductInBrowser(env: NodeJS.ProcessEnv = {}): { product: Product; browser: Browser } {
+  let product: Product | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [product, browser] = await Promise.all([startProduct(env), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await product?.close();
+  });
+  return {
+    product: standIn(() => product, 'The product'),
+    browser: standIn(() => browser, 'The browser'),
   };
 }

@@ -1,5 +1,6 @@
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
+import { eventually } from '../../../api/test/support/api.js';
 
 /** The current TOTP code, computed as an authenticator app would. */
 export function totpNow(secret: string): Promise<string> {
@@ -11,14 +12,14 @@ export function totpNow(secret: string): Promise<string> {
  * as a person would wait for the app to show a new code.
  */
 export async function freshTotp(secret: string, used: Set<string>): Promise<string> {
-  for (;;) {
-    const code = await totpNow(secret);
-    if (!used.has(code)) {
-      used.add(code);
-      return code;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+  const code = await eventually(
+    () => totpNow(secret),
+    (candidate) => !used.has(candidate),
+    { timeoutMs: 31_000, intervalMs: 1_000 },
+  );
+  if (used.has(code)) throw new Error('no new authenticator code within one 30-second step');
+  used.add(code);
+  return code;
 }
 
 /** Signs in through the login form, answering the MFA prompt when the account has MFA. */
