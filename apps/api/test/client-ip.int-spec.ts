@@ -93,7 +93,9 @@ describe('client address behind a trusted proxy', () => {
     const rows = await direct.prisma.auditEvent.findMany({
       where: { action: 'access.denied', userAgent: headers['user-agent'] },
     });
-    expect(new Set(rows.map((row) => row.targetId))).toEqual(new Set(['GET /api/v1/roles', '/agent connect']));
+    expect(new Set(rows.map((row) => row.targetId))).toEqual(
+      new Set(['GET /api/v1/roles', '/agent connect']),
+    );
     expect(rows.every((row) => row.ip === '127.0.0.1')).toBe(true);
   });
 });
@@ -124,7 +126,13 @@ describe('the default namespace', () => {
     });
     expect(outcome).toBe('refused: namespace_not_served');
     expect(
-      await api.prisma.auditEvent.findFirst({ where: { action: 'access.denied', targetId: '/ connect', ip } }),
-    ).toMatchObject({ result: 'denied', actorId: null, data: { status: 404, reason: 'namespace_not_served' } });
+      await api.prisma.auditEvent.findFirst({
+        where: { action: 'access.denied', targetId: '/ connect', ip },
+      }),
+    ).toMatchObject({
+      result: 'denied',
+      actorId: null,
+      data: { status: 404, reason: 'namespace_not_served' },
+    });
   });
 });
