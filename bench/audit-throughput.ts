@@ -137,22 +137,13 @@ async function run(): Promise<Results> {
     const plainInsert = (i: number) => {
       const e = entry(i);
       const context = requestContext();
-      return prisma.$transaction((tx) =>
-        tx.$executeRawUnsafe(
-          `INSERT INTO bench_plain_events
-             (actor_id, actor_email, actor_roles, action, result, target_type, target_id, ip, user_agent, request_id, data)
-           VALUES ($1::uuid, $2, $3::text[], $4, 'success', $5, $6, $7, $8, $9, $10::jsonb)`,
-          actor.id,
-          actor.email,
-          actor.roles,
-          e.action,
-          e.target.type,
-          e.target.id,
-          context.ip,
-          context.userAgent,
-          context.requestId,
-          JSON.stringify(e.data),
-        ),
+      return prisma.$transaction(
+        (tx) =>
+          tx.$executeRaw`
+          INSERT INTO bench_plain_events
+            (actor_id, actor_email, actor_roles, action, result, target_type, target_id, ip, user_agent, request_id, data)
+          VALUES (${actor.id}::uuid, ${actor.email}, ${actor.roles}::text[], ${e.action}, 'success', ${e.target.type},
+                  ${e.target.id}, ${context.ip}, ${context.userAgent}, ${context.requestId}, ${JSON.stringify(e.data)}::jsonb)`,
       );
     };
     const auditedWrite = (i: number) =>

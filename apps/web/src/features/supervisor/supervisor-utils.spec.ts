@@ -2,6 +2,7 @@ import type { Conversation, Message, SupervisorOverview } from '@baton/contracts
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/api';
+import { percent } from '../../lib/format';
 import {
   conversationError,
   fairnessOf,
@@ -9,7 +10,6 @@ import {
   isOpen,
   mergeMessages,
   mergeOverview,
-  percent,
   shortId,
   ticked,
   utilisation,
@@ -107,7 +107,7 @@ describe('supervisor wall', () => {
     it('measures load as a share of capacity (none for an agent without capacity)', () => {
       expect(utilisation({ activeCount: 2, capacity: 4 })).toBe(0.5);
       expect(utilisation({ activeCount: 1, capacity: 0 })).toBe(0);
-      expect(percent(2 / 3)).toBe('67 %');
+      expect(percent(2 / 3)).toBe('67%');
     });
 
     it('scores an even spread 1 and one agent carrying everything 1/n, counting only available agents', () => {
