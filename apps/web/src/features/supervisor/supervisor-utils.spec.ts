@@ -88,7 +88,7 @@ describe('supervisor wall', () => {
 
     it('changes an agent’s presence, and leaves the state untouched when nothing changes', () => {
       const state = fromOverview(overview('2026-01-01T12:00:00.000Z', [], [agent('Ana'), agent('Ben')]));
-      const ana = state.agents[0]!.userId;
+      const [{ userId: ana }] = state.agents as [OverviewAgent, ...OverviewAgent[]];
       const away = withPresence(state, ana, 'away');
       expect(away.agents.map((a) => a.presence)).toEqual(['away', 'available']);
       expect(withPresence(away, ana, 'away')).toBe(away);
@@ -147,10 +147,10 @@ describe('supervisor wall', () => {
       fc.assert(
         fc.property(team, (agents) => {
           const { index, spread } = fairnessOf(agents);
-          expect(index!).toBeGreaterThanOrEqual(1 / agents.length - 1e-9);
-          expect(index!).toBeLessThanOrEqual(1 + 1e-9);
-          expect(spread!).toBeGreaterThanOrEqual(0);
-          expect(spread!).toBeLessThanOrEqual(1);
+          expect(index).toBeGreaterThanOrEqual(1 / agents.length - 1e-9);
+          expect(index).toBeLessThanOrEqual(1 + 1e-9);
+          expect(spread).toBeGreaterThanOrEqual(0);
+          expect(spread).toBeLessThanOrEqual(1);
         }),
       );
     });
