@@ -9,8 +9,8 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import { pgRunner, verifyAuditChain } from '@baton/security';
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,7 @@ import { PrismaClient } from '../apps/api/src/generated/prisma/client.js';
 import { AuditSealerService } from '../apps/api/src/modules/audit/audit-sealer.service.js';
 import { AuditService, type AuditEntry } from '../apps/api/src/modules/audit/audit.service.js';
 import type { PrismaService } from '../apps/api/src/prisma/prisma.service.js';
+import { benchDatabase, runInBenchDatabase, wasInterrupted } from './bench-database.js';
 import { positiveInt } from './bench-env.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,32 +37,19 @@ const SEAL_BATCH = 5000;
 const SEAL_IDLE_MS = 200;
 const LAG_SAMPLE_MS = 100;
 
-const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
-const database = `baton_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString();
+const { database, databaseUrl } = benchDatabase();
 
-let interrupted = false;
 /** A connection to the bench database; dropping the database on Ctrl-C cuts it, which is expected then. */
 function benchClient(): pg.Client {
   const client = new pg.Client({ connectionString: databaseUrl });
   client.on('error', (error) => {
-    if (!interrupted) throw error;
+    if (!wasInterrupted()) throw error;
   });
   return client;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (line: string) => console.log(`bench: ${line}`);
-
-async function withAdmin(sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
 
 /** Runs `task(0..count-1)` with at most `concurrency` in flight; returns the elapsed seconds. */
 async function timed(
@@ -309,47 +297,11 @@ function table(r: Results): string {
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
 }
 
-let cleanedUp = false;
-async function dropDatabase(): Promise<void> {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  await withAdmin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    say(`${signal}: dropping ${database}`);
-    void dropDatabase().finally(() => process.exit(130));
-  });
-}
-
-let exitCode = 0;
-try {
-  await withAdmin(`CREATE DATABASE "${database}"`);
-  const migrate = spawnSync(
-    path.join(root, 'node_modules', '.bin', 'tsx'),
-    ['--conditions=@baton/source', path.join(root, 'tools', 'db', 'migrate.ts'), 'deploy'],
-    { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: 'utf8' },
-  );
-  if (migrate.status !== 0)
-    throw new Error(`migrating ${database} failed:\n${migrate.stderr}${migrate.stdout}`);
-
+await runInBenchDatabase(root, { database, databaseUrl }, async () => {
   const results = await run();
   console.log(`\n${table(results)}\n`);
   const out = path.join(root, 'bench', 'results', 'audit-throughput.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   say(`results written to ${path.relative(root, out)}`);
-} catch (error) {
-  // After Ctrl-C the database is gone under the running queries; the signal handler reports that.
-  if (!interrupted) console.error('bench: failed:', error);
-  exitCode = 1;
-} finally {
-  try {
-    await dropDatabase();
-  } catch (error) {
-    console.error(`bench: could not drop ${database}:`, error);
-    exitCode = 1;
-  }
-}
-process.exit(exitCode);
+});
