@@ -16,12 +16,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { PrismaClient } from '../apps/api/src/generated/prisma/client.js';
 import type { AuditCheckpointService } from '../apps/api/src/modules/audit/audit-checkpoint.service.js';
 import { AuditQueryService } from '../apps/api/src/modules/audit/audit-query.service.js';
 import type { PrismaService } from '../apps/api/src/prisma/prisma.service.js';
-import { benchDatabase, runInBenchDatabase } from './bench-database.js';
+import { benchDatabase, runInBenchDatabase, runSql } from './bench-database.js';
 import { positiveInt } from './bench-env.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -154,23 +153,12 @@ async function run(databaseUrl: string) {
     const baseline = await timeFilters(search);
     say('searching with the candidate indexes');
     const buildStarted = performance.now();
-    await ddl(databaseUrl, [...CANDIDATE, 'ANALYZE audit_events']);
+    await runSql(databaseUrl, [...CANDIDATE, 'ANALYZE audit_events']);
     const candidateBuildSeconds = Math.round((performance.now() - buildStarted) / 100) / 10;
     const candidate = await timeFilters(search);
     return { loadSeconds, candidateBuildSeconds, baseline, candidate };
   } finally {
     await prisma.$disconnect();
-  }
-}
-
-/** Fixed index statements, run as written (no values in them). */
-async function ddl(databaseUrl: string, statements: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    for (const sql of statements) await client.query(sql);
-  } finally {
-    await client.end();
   }
 }
 

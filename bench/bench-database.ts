@@ -7,14 +7,14 @@ import pg from 'pg';
 export const adminUrl =
   process.env.BENCH_DATABASE_ADMIN_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-/** Runs one statement on the admin database (CREATE/DROP DATABASE). */
-export async function withAdmin(sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
+/** Runs fixed statements (no values in them) on one connection to `url`. */
+export async function runSql(url: string, statements: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
   try {
-    await admin.query(sql);
+    for (const sql of statements) await client.query(sql);
   } finally {
-    await admin.end();
+    await client.end();
   }
 }
 
@@ -26,7 +26,7 @@ export function benchDatabase(): { database: string; databaseUrl: string } {
 
 /** Creates the database and applies the migrations with the command operators run. */
 async function createAndMigrate(root: string, database: string, databaseUrl: string): Promise<void> {
-  await withAdmin(`CREATE DATABASE "${database}"`);
+  await runSql(adminUrl, [`CREATE DATABASE "${database}"`]);
   const migrate = spawnSync(
     path.join(root, 'node_modules', '.bin', 'tsx'),
     ['--conditions=@baton/source', path.join(root, 'tools', 'db', 'migrate.ts'), 'deploy'],
@@ -53,7 +53,7 @@ export async function runInBenchDatabase(
   const drop = async () => {
     if (dropped) return;
     dropped = true;
-    await withAdmin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await runSql(adminUrl, [`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`]);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

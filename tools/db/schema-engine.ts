@@ -97,7 +97,10 @@ export async function migrationStatus(opts: Omit<EngineOptions, 'schemaPath'>): 
     };
   }
   try {
-    return { ...(await readMigrationsState(pgRunner(client), opts.migrationsDir)), databaseExists: true };
+    return {
+      ...(await readMigrationsState(pgRunner(client), opts.migrationsDir, { checksums: true })),
+      databaseExists: true,
+    };
   } finally {
     await client.end();
   }

@@ -25,7 +25,8 @@ import { AuditCheckpointSinks } from '../src/modules/audit/audit-checkpoint.sink
 import { AuditCheckpointService } from '../src/modules/audit/audit-checkpoint.service.js';
 import { AuditService } from '../src/modules/audit/audit.service.js';
 import { REPO_ROOT } from '../src/paths.js';
-import { createUser, eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
+import { eventually, startApi, type Client, type TestApi } from './support/api.js';
+import { signedInAdmin } from './factories/users.factory.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
 
@@ -205,7 +206,7 @@ describe('signed audit checkpoints outside the database', () => {
       }).toString(),
     });
     await db.connect();
-    admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
+    admin = await signedInAdmin(api);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createUser, signIn, startApi, uniqueIp, type TestApi } from './support/api.js';
+import { Client, startApi, uniqueIp, type TestApi } from './support/api.js';
+import { signedInAdmin } from './factories/users.factory.js';
 import { closeSockets, customerSocket } from './support/sockets.js';
 
 /**
@@ -70,7 +71,7 @@ describe('client address behind a trusted proxy', () => {
   });
 
   it('/agent: an event refused for a missing permission is audited with the forwarded client', async () => {
-    const admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
+    const admin = await signedInAdmin(api);
     const socket = socketOn(api, '/agent', { cookie: admin.cookieHeader(), 'x-forwarded-for': admin.ip });
     await connected(socket);
     const reply = (await socket.timeout(3_000).emitWithAck('presence.set', { presence: 'available' })) as {

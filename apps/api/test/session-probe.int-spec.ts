@@ -1,6 +1,7 @@
 import type { SessionProbe } from '@baton/contracts';
 import { describe, expect, it } from 'vitest';
 import { Client, createUser, signIn, useApi } from './support/api.js';
+import { signedInAdmin } from './factories/users.factory.js';
 
 /** The SPA's first request on every load: it answers 200 whether or not anyone is signed in. */
 describe('GET /auth/session', () => {
@@ -34,7 +35,7 @@ describe('GET /auth/session', () => {
   it('tells a reloaded tab why its session ended', async () => {
     const user = await createUser(api, { roles: ['agent'] });
     const client = await signIn(api, user);
-    const admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
+    const admin = await signedInAdmin(api);
     expect((await admin.post(`/api/v1/users/${user.id}/disable`)).status).toBe(200);
     expect((await client.get<SessionProbe>('/api/v1/auth/session')).body).toEqual({
       session: null,

@@ -2,6 +2,7 @@ import { AgentServerEvent } from '@baton/contracts';
 import { createHash, createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useApi, Client, createUser, forgetLastTotpStep, signIn, totp } from './support/api.js';
+import { signedInAdmin } from './factories/users.factory.js';
 import { ConfigService } from '../src/config/config.service.js';
 import { agentSocket, closeSockets, collect, connected } from './support/sockets.js';
 
@@ -127,7 +128,7 @@ describe('session token rotation', () => {
   });
 
   it("when an admin changes someone else's roles, that user's sessions end (as before)", async () => {
-    const admin = await signIn(api, await createUser(api, { roles: ['admin'], mfa: true }));
+    const admin = await signedInAdmin(api);
     const user = await createUser(api, { roles: ['agent'], mfa: true });
     const client = await signIn(api, user);
     const changed = await admin.request('PUT', `/api/v1/users/${user.id}/roles`, { roles: ['supervisor'] });

@@ -4,7 +4,7 @@ import type {
   CustomerMessage,
   WidgetSessionResponse,
 } from '@baton/contracts';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Prisma } from '../src/generated/prisma/client.js';
@@ -12,10 +12,10 @@ import { RouteAccessRegistry } from '../src/modules/auth/route-access.registry.j
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
 import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
+import { tag } from './factories/names.js';
 import { Client, createUser, signIn, startApi, uniqueIp, type Reply, type TestApi } from './support/api.js';
 import { closeSockets, connected, customerSocket, waitFor } from './support/sockets.js';
 
-const tag = () => randomBytes(4).toString('hex');
 const SHOP = 'https://shop.example';
 
 type Ack<T> = T | { error: { code: string; message: string; retryAfterSeconds?: number } };

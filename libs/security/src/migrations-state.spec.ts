@@ -67,6 +67,7 @@ describe('migration status', () => {
         { name: '20241231000000_gone', checksum: 'x', finished: true, rolled_back: false },
       ]),
       dir,
+      { checksums: true },
     );
     expect(state).toMatchObject({
       applied: ['20250101000000_first', '20250102000000_second', '20241231000000_gone'],
@@ -78,6 +79,15 @@ describe('migration status', () => {
     expect(describeMigrationsProblem(state)).toBe(
       'Migration 20250103000000_third failed part-way; fix the database, then run `npm run db:migrate`.',
     );
+  });
+
+  it('reads no script unless asked to compare checksums (start-up and readiness need only failed and pending)', async () => {
+    const only = await migration('20250101000000_only');
+    const state = await readMigrationsState(
+      database([{ ...only, checksum: migrationChecksum('changed') }]),
+      dir,
+    );
+    expect(state).toMatchObject({ applied: ['20250101000000_only'], edited: [] });
   });
 
   it('has nothing to say when the schema is current', async () => {

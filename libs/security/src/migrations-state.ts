@@ -15,7 +15,7 @@ export interface MigrationsState {
   pending: string[];
   /** Started but never finished (a failed `deploy`) and not resolved as rolled back; needs an operator. */
   failed: string[];
-  /** Applied, but migration.sql changed since (checksum mismatch). */
+  /** Applied, but migration.sql changed since (checksum mismatch); only with `checksums`. */
   edited: string[];
   /** Recorded as applied but missing from the migrations folder. */
   missingLocally: string[];
@@ -23,21 +23,21 @@ export interface MigrationsState {
 
 export interface LocalMigration {
   name: string;
-  /** The folder's migration.sql; undefined when it cannot be read. */
+  /** The folder's migration.sql when asked for; undefined when not asked for or unreadable. */
   script: string | undefined;
 }
 
-/** The folders holding a migration.sql, in the order Prisma applies them. */
-export async function listMigrations(migrationsDir: string): Promise<LocalMigration[]> {
+/** The folders holding a migration.sql, in the order Prisma applies them (with their scripts if `withScripts`). */
+export async function listMigrations(migrationsDir: string, withScripts = false): Promise<LocalMigration[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
   const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   const found = await Promise.all(
     folders.map(async (name): Promise<LocalMigration | undefined> => {
       const files = await readdir(join(migrationsDir, name));
       if (!files.includes('migration.sql')) return undefined;
-      const script = await readFile(join(migrationsDir, name, 'migration.sql'), 'utf8').catch(
-        () => undefined,
-      );
+      const script = withScripts
+        ? await readFile(join(migrationsDir, name, 'migration.sql'), 'utf8').catch(() => undefined)
+        : undefined;
       return { name, script };
     }),
   );
@@ -59,9 +59,15 @@ function checksumMatches(script: string, checksum: string): boolean {
 /**
  * Compares the committed migrations with `_prisma_migrations`, the table both `prisma migrate deploy`
  * and `npm run db:migrate` write, so the app can refuse to run against an outdated schema. Read-only.
+ * `checksums`: also read and hash every applied script to list `edited` ones (the migration command
+ * does; start-up and readiness, which look only at failed and pending, do not).
  */
-export async function readMigrationsState(run: SqlRunner, migrationsDir: string): Promise<MigrationsState> {
-  const migrations = await listMigrations(migrationsDir);
+export async function readMigrationsState(
+  run: SqlRunner,
+  migrationsDir: string,
+  { checksums = false }: { checksums?: boolean } = {},
+): Promise<MigrationsState> {
+  const migrations = await listMigrations(migrationsDir, checksums);
   const local = migrations.map((m) => m.name);
   const state: MigrationsState = {
     local,
@@ -90,7 +96,8 @@ export async function readMigrationsState(run: SqlRunner, migrationsDir: string)
     if (!scripts.has(row.name)) state.missingLocally.push(row.name);
     else {
       const script = scripts.get(row.name);
-      if (script !== undefined && !checksumMatches(script, row.checksum)) state.edited.push(row.name);
+      if (checksums && script !== undefined && !checksumMatches(script, row.checksum))
+        state.edited.push(row.name);
     }
   }
   const done = new Set([...state.applied, ...state.failed]);

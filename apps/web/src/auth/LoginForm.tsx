@@ -1,9 +1,7 @@
-import { ZLoginRequest, ZSessionState, type LoginRequest } from '@baton/contracts';
-import { zodResolver } from '@hookform/resolvers/zod';
+import { ZLoginRequest, ZSessionState } from '@baton/contracts';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import type { z } from 'zod';
 import { api } from '../lib/api';
+import { useContractForm } from '../lib/contract-form';
 import { showServerFieldErrors } from '../lib/form-errors';
 import { ErrorMessage, Field } from '../ui/forms';
 import { AuthCard } from './AuthCard';
@@ -21,10 +19,7 @@ export function LoginForm({
 }) {
   const { setSession } = useAuth();
   const [error, setError] = useState<unknown>(null);
-  const form = useForm<z.input<typeof ZLoginRequest>, unknown, LoginRequest>({
-    resolver: zodResolver(ZLoginRequest),
-    defaultValues: { email: '', password: '' },
-  });
+  const form = useContractForm(ZLoginRequest, { email: '', password: '' });
   const { errors, isSubmitting } = form.formState;
 
   const submit = form.handleSubmit(async (credentials) => {

@@ -1,9 +1,9 @@
 import { ZChangePasswordRequest, ZSessionState, type ChangePasswordRequest } from '@baton/contracts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { useForm, useWatch } from 'react-hook-form';
+import { useWatch } from 'react-hook-form';
 import { z } from 'zod';
 import { api } from '../lib/api';
+import { useContractForm } from '../lib/contract-form';
 import { showServerFieldErrors } from '../lib/form-errors';
 import { ErrorMessage, Field } from '../ui/forms';
 import { AuthCard } from './AuthCard';
@@ -15,7 +15,6 @@ const MISMATCH = 'The two passwords differ.';
 const ZPasswordChangeForm = ZChangePasswordRequest.extend({ repeat: z.string() })
   .refine((v) => v.newPassword === v.repeat, { path: ['repeat'], message: MISMATCH })
   .transform(({ currentPassword, newPassword }): ChangePasswordRequest => ({ currentPassword, newPassword }));
-type PasswordChangeInput = z.input<typeof ZPasswordChangeForm>;
 
 const FIELDS = ['currentPassword', 'newPassword'] as const;
 
@@ -26,9 +25,10 @@ const FIELDS = ['currentPassword', 'newPassword'] as const;
 export function PasswordChange({ currentPassword }: { currentPassword: string | null }) {
   const { setSession, signOut } = useAuth();
   const [error, setError] = useState<unknown>(null);
-  const form = useForm<PasswordChangeInput, unknown, ChangePasswordRequest>({
-    resolver: zodResolver(ZPasswordChangeForm),
-    defaultValues: { currentPassword: currentPassword ?? '', newPassword: '', repeat: '' },
+  const form = useContractForm(ZPasswordChangeForm, {
+    currentPassword: currentPassword ?? '',
+    newPassword: '',
+    repeat: '',
   });
   const { errors, isSubmitting } = form.formState;
   const [next, repeat] = useWatch({ control: form.control, name: ['newPassword', 'repeat'] });

@@ -67,7 +67,8 @@ function csrfFromCookie(): string | null {
 /** The error part of `ZErrorBody`: a refusal is read even from a layer that adds no request id. */
 const ZErrorAnswer = z.object({ error: ZErrorBody.shape.error });
 
-async function errorOf(res: Response): Promise<ApiError> {
+/** The server's refusal in a failed response, as the client throws it (also for downloads it does not parse). */
+export async function errorOf(res: Response): Promise<ApiError> {
   const retryAfter = Number(res.headers.get('Retry-After')) || null;
   try {
     const body = ZErrorAnswer.safeParse(await res.json());

@@ -2,12 +2,12 @@ import { AuthErrorCode } from '@baton/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useStepUp } from '../../../auth/step-up';
-import { api, ApiError, query } from '../../../lib/api';
+import { api, ApiError, errorOf, query } from '../../../lib/api';
 import { downloadFile } from '../../../lib/download';
 import { fileStamp } from '../../../lib/format';
 import { ErrorMessage, SelectField } from '../../../ui/forms';
 import { toApiFilter, type AuditFilters } from './audit-filters';
-import { errorOf, filenameOf } from './export-download';
+import { filenameOf } from './export-download';
 
 /**
  * Downloads every event matching the filters. It is a file, not JSON for the API client, so it is

@@ -1,8 +1,8 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { ZSecuritySettings, type SecuritySettings, type SecuritySettingsPatch } from '@baton/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { useForm, useWatch } from 'react-hook-form';
+import { useWatch } from 'react-hook-form';
 import { api } from '../../../lib/api';
+import { useContractForm } from '../../../lib/contract-form';
 import { showServerFieldErrors } from '../../../lib/form-errors';
 import { CheckboxField, ErrorMessage, Field } from '../../../ui/forms';
 import {
@@ -24,11 +24,7 @@ export function SettingsForm({
   notice: string;
   onSaved: (next: SecuritySettings) => void;
 }) {
-  const form = useForm<SettingsInput, unknown, SecuritySettings>({
-    resolver: zodResolver(ZSettingsForm),
-    defaultValues: inputOf(saved),
-    mode: 'onChange',
-  });
+  const form = useContractForm(ZSettingsForm, inputOf(saved), 'onChange');
   const { errors, isValid } = form.formState;
   const action = useMutation({
     mutationFn: (body: SecuritySettingsPatch) => api.patch('/settings/security', body, ZSecuritySettings),
