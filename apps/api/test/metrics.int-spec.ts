@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { UnrecoverableError, Worker } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { QueueName } from '../src/jobs/queue-names.js';
+import { MetricsService } from '../src/modules/metrics/metrics.service.js';
 import { RedisService } from '../src/redis/redis.service.js';
+import { startSqlWireCounter, type SqlWireCounter } from '../../../tools/test/sql-wire-counter.js';
 import { webchatChannel } from './factories/channels.factory.js';
 import { handedOff, visitor } from './factories/conversations.factory.js';
 import { createQueue, queueWith } from './factories/queues.factory.js';
@@ -84,6 +86,8 @@ describe('GET /api/metrics', () => {
         data: { status: 404, errorCode: 'not_found', reason: 'metrics_not_configured' },
       }),
     ]);
+    // Nothing is measured either: no process metrics, no timed requests, no watched events.
+    expect(closed.app.get(MetricsService).registry.getMetricsAsArray()).toEqual([]);
   });
 
   it('refuses a missing or wrong token with 401, audits it, and never logs a token', async () => {
@@ -260,5 +264,27 @@ describe('GET /api/metrics', () => {
         data: { status: 403, errorCode: 'forbidden', reason: 'network_not_allowed' },
       }),
     );
+  });
+});
+
+describe('scrapes and the database', () => {
+  let counter: SqlWireCounter;
+  let api: TestApi;
+
+  beforeAll(async () => {
+    counter = await startSqlWireCounter(inject('databaseUrl'));
+    api = await startApi({ METRICS_TOKEN: TOKEN, DATABASE_URL: counter.url });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await counter?.close();
+  });
+
+  it('answers a burst of scrapes from one reading: two statements, however many scrapers', async () => {
+    counter.reset();
+    const responses = await Promise.all(Array.from({ length: 20 }, () => scrape(api, bearer(TOKEN))));
+    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
+    // Waiting conversations per queue, and the oldest unsealed audit event.
+    expect(counter.statements()).toBe(2);
   });
 });
