@@ -206,6 +206,13 @@ if (!stopping) {
       ? `listening on ${host}:${port} only; set HOST=0.0.0.0 to accept other machines.`
       : `listening on ${host}:${port}.`,
   );
+  // Names what opens the metrics endpoint, never the token itself.
+  const scrapers = ['METRICS_ALLOW_NETWORKS', 'METRICS_TOKEN'].filter((name) => env[name]);
+  say(
+    scrapers.length > 0
+      ? `Prometheus metrics at ${publicUrl}/api/metrics for scrapers that pass ${scrapers.join(' and ')}.`
+      : 'Prometheus metrics (/api/metrics) are off: set METRICS_TOKEN and/or METRICS_ALLOW_NETWORKS to turn them on.',
+  );
   // After the start-up logs, so it does not scroll away.
   if (firstAdmin) console.log(adminBanner(firstAdmin));
 }

@@ -13,6 +13,7 @@ import { ConversationsModule } from './modules/conversations/conversations.modul
 import { ExternalCasesModule } from './modules/external-cases/external-cases.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { KnowledgeModule } from './modules/knowledge/knowledge.module.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { MfaModule } from './modules/mfa/mfa.module.js';
 import { QueuesModule } from './modules/queues/queues.module.js';
 import { RealtimeModule } from './modules/realtime/realtime.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         CannedResponsesModule,
         BotsModule,
         ExternalCasesModule,
+        MetricsModule,
       ],
     };
   }

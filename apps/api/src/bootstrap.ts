@@ -9,6 +9,8 @@ import { httpLoggingMiddleware } from './common/http/http-logging.middleware.js'
 import { securityHeadersMiddleware } from './common/http/security-headers.middleware.js';
 import type { Env } from './config/env.schema.js';
 import { NestPinoLogger } from './logging/nest-logger.js';
+import { httpMetricsMiddleware } from './modules/metrics/http-metrics.middleware.js';
+import { MetricsService } from './modules/metrics/metrics.service.js';
 import { RedisIoAdapter } from './modules/realtime/redis-io.adapter.js';
 import { API_PREFIX, ROUTES_OUTSIDE_API_PREFIX } from './common/http/api-prefix.js';
 import { serveStaticApps } from './static/static-files.js';
@@ -31,6 +33,7 @@ export async function createApi(env: Env, logger: Logger): Promise<NestExpressAp
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy(env.TRUST_PROXY));
   app.use(httpLoggingMiddleware(logger));
+  app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(securityHeadersMiddleware({ hsts: env.PUBLIC_URL?.startsWith('https://') ?? false }));
   app.useBodyParser('json', { limit: '256kb' });
   // Botonic bots may send their `create_case:…` action as plain text (POST /api/v1/handoff).

@@ -25,12 +25,12 @@ export const TABLE_OWNERS: readonly TableOwner[] = [
   { table: 'recovery_codes', owner: 'mfa', readers: [] },
   { table: 'api_keys', owner: 'api-keys', readers: ['external-cases'] },
   { table: 'settings', owner: 'settings', readers: [] },
-  { table: 'audit_events', owner: 'audit', readers: [] },
+  { table: 'audit_events', owner: 'audit', readers: ['metrics'] },
   { table: 'audit_checkpoints', owner: 'audit', readers: [] },
   {
     table: 'queues',
     owner: 'queues',
-    readers: ['bots', 'channels', 'conversations', 'external-cases', 'realtime', 'routing'],
+    readers: ['bots', 'channels', 'conversations', 'external-cases', 'metrics', 'realtime', 'routing'],
   },
   {
     table: 'queue_members',
@@ -51,11 +51,21 @@ export const TABLE_OWNERS: readonly TableOwner[] = [
   {
     table: 'conversations',
     owner: 'conversations',
-    readers: ['agents', 'bots', 'channels', 'external-cases', 'queues', 'realtime', 'routing', 'widget'],
+    readers: [
+      'agents',
+      'bots',
+      'channels',
+      'external-cases',
+      'metrics',
+      'queues',
+      'realtime',
+      'routing',
+      'widget',
+    ],
   },
   { table: 'messages', owner: 'conversations', readers: ['bots', 'channels', 'external-cases', 'realtime'] },
   { table: 'conversation_events', owner: 'conversations', readers: ['routing'] },
-  { table: 'routing_decisions', owner: 'conversations', readers: ['routing'] },
+  { table: 'routing_decisions', owner: 'conversations', readers: ['metrics', 'routing'] },
   { table: 'external_cases', owner: 'external-cases', readers: [] },
 ];
 

@@ -123,4 +123,21 @@ describe('loadEnv', () => {
       'AUDIT_CHECKPOINT_SYSLOG_URL: must be udp://host:port or tcp://host:port',
     ]);
   });
+  it('metrics: off unless configured; a short token or a bad network is refused without echoing the token', () => {
+    const off = loadEnv(ownSecrets);
+    expect([off.METRICS_TOKEN, off.METRICS_ALLOW_NETWORKS]).toEqual([undefined, undefined]);
+    const short = 'scrape-me-please';
+    const problems = problemsOf({
+      ...ownSecrets,
+      METRICS_TOKEN: short,
+      METRICS_ALLOW_NETWORKS: '10.0.0.0/33',
+    });
+    expect(problems).toEqual([
+      'METRICS_TOKEN: must be at least 32 characters',
+      'METRICS_ALLOW_NETWORKS: "10.0.0.0/33" is not an IPv4 or IPv6 address or CIDR',
+    ]);
+    expect(problems.join('\n')).not.toContain(short);
+    const on = loadEnv({ ...ownSecrets, METRICS_ALLOW_NETWORKS: '10.0.0.0/8,::1' });
+    expect(on.METRICS_ALLOW_NETWORKS?.allows('10.9.8.7')).toBe(true);
+  });
 });

@@ -1,6 +1,7 @@
 import { publishedSecretProblems, SECRET_NAMES } from '@baton/security';
 import { z } from 'zod';
 import { auditCheckpointProblems, ZAuditCheckpointEnv } from './audit-checkpoint.env.js';
+import { ZMetricsEnv } from './metrics.env.js';
 import { DEFAULT_MIGRATIONS_DIR, DEFAULT_WEB_DIST_DIR, DEFAULT_WIDGET_DIST_DIR } from '../paths.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -119,6 +120,7 @@ export const ZEnv = z.object({
   /** Where, outside tests, the secrets not set in the environment are kept (generated on the first start). */
   SECRETS_FILE: z.string().min(1).optional(),
   ...ZAuditCheckpointEnv.shape,
+  ...ZMetricsEnv.shape,
 });
 
 export type Env = z.output<typeof ZEnv>;

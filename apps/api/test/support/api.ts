@@ -15,6 +15,8 @@ export interface TestApi {
   base: string;
   prisma: PrismaService;
   sealAll: () => Promise<number>;
+  /** What the instance logged (at `logLevel` and above), as JSON lines. */
+  logs: () => Record<string, unknown>[];
   close: () => Promise<void>;
 }
 
@@ -22,8 +24,11 @@ export interface TestApi {
  * A real API instance on a free port, against this run's database and Redis. Passport registers its
  * strategy process-wide (the last instance created wins), so a test file closes its instances together.
  */
-export async function startApi(overrides: NodeJS.ProcessEnv = {}): Promise<TestApi> {
-  const log = capturingLogger('warn');
+export async function startApi(
+  overrides: NodeJS.ProcessEnv = {},
+  { logLevel = 'warn' }: { logLevel?: string } = {},
+): Promise<TestApi> {
+  const log = capturingLogger(logLevel);
   const app = await createApi(testEnv(overrides), log.logger);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
@@ -32,6 +37,7 @@ export async function startApi(overrides: NodeJS.ProcessEnv = {}): Promise<TestA
     base: `http://127.0.0.1:${port}`,
     prisma: app.get(PrismaService),
     sealAll: () => app.get(AuditSealerService).sealAll(),
+    logs: log.lines,
     close: () => app.close(),
   };
 }

@@ -18,6 +18,8 @@ export type AccessRule =
   | { kind: 'session'; allowPending: readonly PendingStep[] }
   /** A machine caller (an external bot) with an API key that has `scope`; never a browser session. */
   | { kind: 'api_key'; scope: ApiKeyScope }
+  /** An operator's metrics scraper: `METRICS_TOKEN` and/or `METRICS_ALLOW_NETWORKS`; nobody when neither is set. */
+  | { kind: 'metrics' }
   | { kind: 'permission'; permissions: readonly Permission[] };
 
 /** How a rule reads in the route table and in OpenAPI's `x-access`. */
@@ -29,6 +31,8 @@ export function describeAccess(rule: AccessRule): string {
       return 'visitor (signed visitor token)';
     case 'api_key':
       return `api key (${rule.scope})`;
+    case 'metrics':
+      return 'metrics scraper (METRICS_TOKEN / METRICS_ALLOW_NETWORKS)';
     case 'session':
       return rule.allowPending.length ? `session (also while: ${rule.allowPending.join(', ')})` : 'session';
     case 'permission':
@@ -40,7 +44,7 @@ function declare(rule: AccessRule): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(ACCESS, rule),
     ...(rule.kind === 'session' || rule.kind === 'permission' ? [ApiCookieAuth()] : []),
-    ...(rule.kind === 'api_key' ? [ApiBearerAuth()] : []),
+    ...(rule.kind === 'api_key' || rule.kind === 'metrics' ? [ApiBearerAuth()] : []),
     ApiExtension('x-access', describeAccess(rule)),
   );
 }
@@ -54,6 +58,9 @@ export const RequireVisitor = (): MethodDecorator & ClassDecorator => declare({ 
 /** An API key (`Authorization: Bearer bk_…`) that grants `scope`. */
 export const RequireApiKey = (scope: ApiKeyScope): MethodDecorator & ClassDecorator =>
   declare({ kind: 'api_key', scope });
+
+/** A metrics scraper from an allowed network and/or with the bearer token; closed unless configured. */
+export const MetricsAccess = (): MethodDecorator & ClassDecorator => declare({ kind: 'metrics' });
 
 /** Any signed-in user, for their own account; sessions still finishing sign-in only if listed. */
 export const RequireSession = (...allowPending: PendingStep[]): MethodDecorator & ClassDecorator =>

@@ -2,10 +2,12 @@ import { can } from '@baton/authz';
 import { AgentServerEvent, type ApiKeyScope, AuthErrorCode, type PendingStep } from '@baton/contracts';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ACCESS, STEP_UP, type AccessRule } from '../../common/decorators/access.decorators.js';
 import { CommonErrorCode, DomainError, type ErrorCode } from '../../common/errors/domain.error.js';
 import { currentRequestContext } from '../../common/http/request-context.js';
+import { ConfigService } from '../../config/config.service.js';
 import { LOGGER } from '../../logging/logging.module.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -43,6 +45,7 @@ export class AccessGuard implements CanActivate {
     private readonly settings: SecuritySettingsService,
     private readonly audit: AuditService,
     private readonly apiKeys: ApiKeysService,
+    private readonly config: ConfigService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -67,6 +70,7 @@ export class AccessGuard implements CanActivate {
       });
     }
     if (rule.kind === 'api_key') return this.checkApiKey(req, route, rule.scope);
+    if (rule.kind === 'metrics') return this.checkMetricsScraper(req, route);
 
     const token = this.cookies.token(req);
     const session = token ? await this.sessions.resolve(token) : null;
@@ -102,6 +106,7 @@ export class AccessGuard implements CanActivate {
     if (!rule) return this.undeclared(route);
     if (rule.kind === 'public') return true;
     if (rule.kind === 'api_key') return this.forbidden(route, { reason: 'api_key_over_socket' });
+    if (rule.kind === 'metrics') return this.forbidden(route, { reason: 'metrics_over_socket' });
     if (rule.kind === 'visitor') {
       // Set by the /customer handshake from a verified visitor token; staff sockets never have it.
       if ((socket.data as { visitor?: unknown }).visitor) return true;
@@ -147,6 +152,40 @@ export class AccessGuard implements CanActivate {
     return true;
   }
 
+  /**
+   * Operators' scrapers: every condition configured must hold (an allowed network, the bearer token);
+   * with none configured the endpoint does not exist. Scrapes come every few seconds, so an allowed
+   * one goes to the structured log, not the audit trail; every refusal is audited like any other.
+   */
+  private checkMetricsScraper(
+    req: AuthenticatedRequest,
+    route: { method: string; path: string },
+  ): Promise<boolean> {
+    const { METRICS_TOKEN: token, METRICS_ALLOW_NETWORKS: networks } = this.config.env;
+    if (!token && !networks) {
+      return this.deny(route, 404, CommonErrorCode.NotFound, 'Not found.', {
+        reason: 'metrics_not_configured',
+      });
+    }
+    const { requestId, ip } = currentRequestContext() ?? {};
+    if (networks && !networks.allows(ip)) return this.forbidden(route, { reason: 'network_not_allowed' });
+    if (token) {
+      const presented = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
+      // Equal-length digests, so the comparison takes the same time whatever was presented.
+      const digest = (value: string) => createHash('sha256').update(value).digest();
+      if (!presented || !timingSafeEqual(digest(presented), digest(token))) {
+        return this.deny(route, 401, CommonErrorCode.Unauthenticated, 'A valid metrics token is required.', {
+          reason: presented ? 'wrong_token' : 'no_token',
+        });
+      }
+    }
+    this.logger.info(
+      { requestId, ip, checked: { network: Boolean(networks), token: Boolean(token) } },
+      'metrics scrape allowed',
+    );
+    return Promise.resolve(true);
+  }
+
   private setActor(session: AuthSession): void {
     const context = currentRequestContext();
     if (context) context.actor = { id: session.userId, email: session.email, roles: session.roles };
@@ -161,7 +200,10 @@ export class AccessGuard implements CanActivate {
 
   private async authorize(
     route: { method: string; path: string },
-    rule: Exclude<AccessRule, { kind: 'public' } | { kind: 'visitor' } | { kind: 'api_key' }>,
+    rule: Exclude<
+      AccessRule,
+      { kind: 'public' } | { kind: 'visitor' } | { kind: 'api_key' } | { kind: 'metrics' }
+    >,
     session: AuthSession,
     stepUp: boolean,
   ): Promise<boolean> {
@@ -211,7 +253,7 @@ export class AccessGuard implements CanActivate {
 
   private async deny(
     route: { method: string; path: string },
-    status: 401 | 403,
+    status: 401 | 403 | 404,
     code: ErrorCode,
     message: string,
     data: Record<string, unknown>,
