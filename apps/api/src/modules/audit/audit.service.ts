@@ -27,7 +27,7 @@ function scrub(value: unknown): unknown {
 }
 
 /** The columns of an audit row, in the order {@link auditRowValues} gives their values. */
-export const AUDIT_COLUMNS = Prisma.sql`(actor_id, actor_email, actor_roles, action, result, target_type,
+const AUDIT_COLUMNS = Prisma.sql`(actor_id, actor_email, actor_roles, action, result, target_type,
   target_id, ip, user_agent, request_id, data)`;
 
 /**
@@ -35,7 +35,7 @@ export const AUDIT_COLUMNS = Prisma.sql`(actor_id, actor_email, actor_roles, act
  * agent and id. `dataPrefix`, a SQL jsonb expression, is merged under the entry's data (for values
  * only the statement writing the change knows, such as a new row's id).
  */
-export function auditRowValues(entry: AuditEntry, dataPrefix?: Prisma.Sql): Prisma.Sql[] {
+function auditRowValues(entry: AuditEntry, dataPrefix?: Prisma.Sql): Prisma.Sql[] {
   const context = currentRequestContext();
   const actor = entry.actor === undefined ? context?.actor : entry.actor;
   const data = Prisma.sql`${JSON.stringify(scrub(entry.data ?? {}))}::jsonb`;
@@ -55,10 +55,19 @@ export function auditRowValues(entry: AuditEntry, dataPrefix?: Prisma.Sql): Pris
 }
 
 /**
+ * For a writer that records its change and the change's audit row in one statement: the `INSERT` of
+ * the row, once for each row of `from` (the statement's other parts), built exactly as
+ * {@link AuditService.record} builds it. `dataPrefix` may use the columns of `from`.
+ */
+export function auditInsertFrom(entry: AuditEntry, from: Prisma.Sql, dataPrefix: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`INSERT INTO audit_events ${AUDIT_COLUMNS}
+    SELECT ${Prisma.join(auditRowValues(entry, dataPrefix))} FROM ${from}`;
+}
+
+/**
  * Writes audit events. Pass the transaction of the change being recorded so the event commits or
  * rolls back with it. Rows are written unsealed; {@link AuditSealerService} links them into the
- * hash chain moments later, so writers never serialise on the chain's head. A writer that records
- * its change and its audit row in one statement builds the row with {@link auditRowValues}.
+ * hash chain moments later, so writers never serialise on the chain's head.
  */
 @Injectable()
 export class AuditService {

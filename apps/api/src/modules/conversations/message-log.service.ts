@@ -9,7 +9,7 @@ import {
   type MessageKind,
 } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
-import { AUDIT_COLUMNS, AuditService, auditRowValues } from '../audit/audit.service.js';
+import { AuditService, auditInsertFrom } from '../audit/audit.service.js';
 import type { DomainEvent, MessageConversation } from '../events/domain-events.service.js';
 import { toMessage, withAuthor } from './conversation.mapper.js';
 
@@ -157,13 +157,14 @@ export class MessageLog {
     const seqAndId = Prisma.sql`jsonb_build_object('seq', m.seq, 'messageId', m.id${
       audit.withAssignee ? Prisma.sql`, 'assigneeId', c.assignee_id` : Prisma.empty
     })`;
-    const auditRow = auditRowValues(
+    const auditInsert = auditInsertFrom(
       {
         action: audit.action,
         ...(audit.bySystem && { actor: null }),
         target: { type: 'conversation', id: conversationId },
         data: audit.data,
       },
+      Prisma.sql`m, c`,
       seqAndId,
     );
     let rows: AppendedRow[];
@@ -189,8 +190,7 @@ export class MessageLog {
             FROM c
        RETURNING id, seq, created_at
         ), a AS (
-          INSERT INTO audit_events ${AUDIT_COLUMNS}
-          SELECT ${Prisma.join(auditRow)} FROM m, c
+          ${auditInsert}
         )
         SELECT c.id, c.last_seq, c.status::text AS status, c.queue_id, c.assignee_id, c.contact_id,
                c.channel_kind::text AS channel_kind, m.id AS message_id, m.created_at
