@@ -1,6 +1,7 @@
 import type { AuditAction, Message as MessageDto } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { DatabaseError } from 'pg';
 import {
   Prisma,
   type AuthorKind,
@@ -67,9 +68,7 @@ const CLIENT_MESSAGE_ID_KEY = 'messages_conversation_id_author_kind_client_messa
 
 /** A statement that failed on the idempotency key: the same message was stored already. */
 function isDuplicateSend(err: unknown): boolean {
-  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  const text = JSON.stringify(err.meta ?? {}) + err.message;
-  return text.includes(CLIENT_MESSAGE_ID_KEY);
+  return err instanceof DatabaseError && err.code === '23505' && err.constraint === CLIENT_MESSAGE_ID_KEY;
 }
 
 /**
@@ -169,7 +168,7 @@ export class MessageLog {
     );
     let rows: AppendedRow[];
     try {
-      rows = await this.prisma.$queryRaw<AppendedRow[]>`
+      rows = await this.prisma.prepared<AppendedRow>(Prisma.sql`
         WITH c AS (
           UPDATE conversations c
              SET last_seq = c.last_seq + 1,
@@ -194,7 +193,7 @@ export class MessageLog {
         )
         SELECT c.id, c.last_seq, c.status::text AS status, c.queue_id, c.assignee_id, c.contact_id,
                c.channel_kind::text AS channel_kind, m.id AS message_id, m.created_at
-          FROM c, m`;
+          FROM c, m`);
     } catch (err) {
       if (!message.clientMessageId || !isDuplicateSend(err)) throw err;
       return {

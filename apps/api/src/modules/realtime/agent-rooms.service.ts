@@ -23,10 +23,10 @@ const RESYNC = 'access.resync';
 /**
  * Which rooms a staff socket belongs to, decided from the database: at the handshake, and again
  * whenever queue memberships, supervisor flags or role permissions change (re-reading then the
- * session the socket holds, so its next events are decided with the new permissions). The instance that made
- * the change re-checks its own sockets and waits for every other instance to have done
- * the same (at most 5 s) before the change's request answers, so from then on no instance delivers a queue's
- * events to someone who left it.
+ * session the socket holds, so its next events are decided with the new permissions). The instance
+ * that made the change re-checks its own sockets and waits for every other instance to have done
+ * the same (at most 5 s) before the change's request answers, so from then on no instance delivers
+ * a queue's events to someone who left it, nor lets a socket act with a permission its role lost.
  */
 @Injectable()
 export class AgentRoomsService implements OnModuleInit {
