@@ -417,8 +417,33 @@ describe('socket rooms follow access, on every instance', () => {
     await a.app.get(ConversationsService).transition(w.id, (tx, c) => transitions.close(tx, c));
     expect(await current(w.id)).toMatchObject({ status: 'closed' });
     const marker = waitFor(bSocket, 'agent.state_changed');
+    const closed = await current(w.id);
     await a.app.get(DomainEventsService).publish(
-      { type: 'message.created', conversationId: w.id, seq: 1, internal: false, authorKind: 'customer' },
+      {
+        type: 'message.created',
+        message: {
+          id: randomUUID(),
+          conversationId: w.id,
+          seq: closed.lastSeq + 1,
+          authorKind: 'customer',
+          kind: 'customer',
+          authorUserId: null,
+          authorName: null,
+          body: 'hello?',
+          internal: false,
+          clientMessageId: null,
+          deliveryStatus: null,
+          createdAt: new Date().toISOString(),
+        },
+        conversation: {
+          id: w.id,
+          status: closed.status,
+          queueId: closed.queueId,
+          assigneeId: closed.assigneeId,
+          contactId: closed.contactId,
+          channelKind: 'webchat',
+        },
+      },
       {
         type: 'message.delivery_changed',
         conversationId: w.id,

@@ -2,10 +2,26 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { DefaultEventsMap, Socket } from 'socket.io';
 import type { AuthSession } from './current-session.decorator.js';
 
+/**
+ * A session resolved once and kept by a long-lived holder (an `/agent` socket), with what its
+ * timeouts and pending step are decided from at each use (`SessionService.check`).
+ */
+export interface HeldSession {
+  session: AuthSession;
+  createdAt: Date;
+  expiresAt: Date;
+  lastSeenAt: Date;
+  mustChangePassword: boolean;
+  /** Set when the session may have changed or ended: the next use reads it again. */
+  stale: boolean;
+}
+
 export interface AgentSocketData {
   sessionId: string;
   userId: string;
-  /** Re-resolved by the access guard for every event, so a revoked session cannot act. */
+  /** Resolved at the handshake, re-resolved when its user's access changes (`AgentRoomsService`). */
+  held?: HeldSession;
+  /** What the access guard decided this event runs as (from `held`, checked for every event). */
   auth?: AuthSession;
 }
 

@@ -26,6 +26,44 @@ function scrub(value: unknown): unknown {
   return value;
 }
 
+/** The columns of an audit row, in the order {@link auditRowValues} gives their values. */
+const AUDIT_COLUMNS = Prisma.sql`(actor_id, actor_email, actor_roles, action, result, target_type,
+  target_id, ip, user_agent, request_id, data)`;
+
+/**
+ * The values of one audit row: the entry, scrubbed, with the current request's actor, address, user
+ * agent and id. `dataPrefix`, a SQL jsonb expression, is merged under the entry's data (for values
+ * only the statement writing the change knows, such as a new row's id).
+ */
+function auditRowValues(entry: AuditEntry, dataPrefix?: Prisma.Sql): Prisma.Sql[] {
+  const context = currentRequestContext();
+  const actor = entry.actor === undefined ? context?.actor : entry.actor;
+  const data = Prisma.sql`${JSON.stringify(scrub(entry.data ?? {}))}::jsonb`;
+  return [
+    Prisma.sql`${actor?.id ?? null}::uuid`,
+    Prisma.sql`${actor?.email ?? null}`,
+    Prisma.sql`${actor?.roles ?? []}::text[]`,
+    Prisma.sql`${entry.action}`,
+    Prisma.sql`${entry.result ?? 'success'}::"AuditResult"`,
+    Prisma.sql`${entry.target?.type ?? null}`,
+    Prisma.sql`${entry.target?.id ?? null}`,
+    Prisma.sql`${context?.ip ?? null}`,
+    Prisma.sql`${context?.userAgent?.slice(0, 512) ?? null}`,
+    Prisma.sql`${context?.requestId ?? null}`,
+    dataPrefix ? Prisma.sql`${dataPrefix} || ${data}` : data,
+  ];
+}
+
+/**
+ * For a writer that records its change and the change's audit row in one statement: the `INSERT` of
+ * the row, once for each row of `from` (the statement's other parts), built exactly as
+ * {@link AuditService.record} builds it. `dataPrefix` may use the columns of `from`.
+ */
+export function auditInsertFrom(entry: AuditEntry, from: Prisma.Sql, dataPrefix: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`INSERT INTO audit_events ${AUDIT_COLUMNS}
+    SELECT ${Prisma.join(auditRowValues(entry, dataPrefix))} FROM ${from}`;
+}
+
 /**
  * Writes audit events. Pass the transaction of the change being recorded so the event commits or
  * rolls back with it. Rows are written unsealed; {@link AuditSealerService} links them into the
@@ -37,20 +75,10 @@ export class AuditService {
 
   async record(db: Tx | PrismaService, ...entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const context = currentRequestContext();
-    const rows = entries.map((entry) => {
-      const actor = entry.actor === undefined ? context?.actor : entry.actor;
-      return Prisma.sql`(${actor?.id ?? null}::uuid, ${actor?.email ?? null}, ${actor?.roles ?? []}::text[],
-        ${entry.action}, ${entry.result ?? 'success'}::"AuditResult", ${entry.target?.type ?? null},
-        ${entry.target?.id ?? null}, ${context?.ip ?? null}, ${context?.userAgent?.slice(0, 512) ?? null},
-        ${context?.requestId ?? null}, ${JSON.stringify(scrub(entry.data ?? {}))}::jsonb)`;
-    });
+    const rows = entries.map((entry) => Prisma.sql`(${Prisma.join(auditRowValues(entry))})`);
     // Hand-written SQL: on a hot path (every request writes one) Prisma's query building costs more
     // than the insert itself, and this table has no relations to manage.
-    await db.$executeRaw`
-      INSERT INTO audit_events
-        (actor_id, actor_email, actor_roles, action, result, target_type, target_id, ip, user_agent, request_id, data)
-      VALUES ${Prisma.join(rows)}`;
+    await db.$executeRaw`INSERT INTO audit_events ${AUDIT_COLUMNS} VALUES ${Prisma.join(rows)}`;
   }
 
   /** For events with no surrounding change (denials, failed logins, reads of sensitive data). */

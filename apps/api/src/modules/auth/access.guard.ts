@@ -99,7 +99,11 @@ export class AccessGuard implements CanActivate {
     return this.authorize(route, rule, session, stepUp);
   }
 
-  /** Socket events: the session was checked at the handshake and is checked again for every event. */
+  /**
+   * Socket events: the session resolved at the handshake and kept on the socket is checked again for
+   * every event (timeouts, pending step, permission, step-up), without a query: whatever changes it
+   * elsewhere closes the socket or refreshes what it holds.
+   */
   private async canActivateSocket(context: ExecutionContext, rule: AccessRule | undefined, stepUp: boolean) {
     const socket = context.switchToWs().getClient<AgentSocket>();
     const route = { method: 'SOCKET', path: `${socket.nsp.name} ${context.switchToWs().getPattern()}` };
@@ -114,7 +118,7 @@ export class AccessGuard implements CanActivate {
         reason: 'not_a_visitor',
       });
     }
-    const session = socket.data.sessionId ? await this.sessions.resolveById(socket.data.sessionId) : null;
+    const session = socket.data.held ? await this.sessions.check(socket.data.held) : null;
     if (!session) {
       // Said here too: this close would otherwise overtake the fan-out's `session.ended`.
       const ended = socket.data.sessionId ? await this.sessions.endedReasonById(socket.data.sessionId) : null;

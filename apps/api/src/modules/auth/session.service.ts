@@ -2,19 +2,21 @@ import { isPermission, mfaRequiredFor, type Permission } from '@baton/authz';
 import {
   ZSessionEndReason,
   type PendingStep,
+  type SecuritySettings,
   type SessionEndReason,
   type SessionInfo,
 } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AuthSession } from '../../common/decorators/current-session.decorator.js';
+import type { HeldSession } from '../../common/decorators/ws-session.decorator.js';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import { ConfigService } from '../../config/config.service.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { DomainEventsService } from '../events/domain-events.service.js';
 import { SecuritySettingsService } from '../settings/security-settings.service.js';
 
-export type { AuthSession };
+export type { AuthSession, HeldSession };
 
 export type RevokeReason = SessionEndReason;
 
@@ -39,6 +41,37 @@ const TOUCH_AFTER_MS = 15_000;
 const sessionInclude = {
   user: { include: { roles: { include: { role: true } }, mfaFactor: true } },
 } as const;
+
+/** Whether a session has outlived its absolute or its idle timeout, and which. */
+function timedOut(
+  times: { createdAt: Date; expiresAt: Date; lastSeenAt: Date },
+  settings: SecuritySettings,
+  now: number,
+): RevokeReason | null {
+  const absoluteEnd = Math.min(
+    times.expiresAt.getTime(),
+    times.createdAt.getTime() + settings.sessionAbsoluteHours * 3_600_000,
+  );
+  if (now >= absoluteEnd) return 'expired';
+  if (now - times.lastSeenAt.getTime() >= settings.sessionIdleMinutes * 60_000) return 'idle_timeout';
+  return null;
+}
+
+/** The sign-in step the session still owes, if any. */
+function pendingStep(
+  session: Pick<AuthSession, 'mfaEnabled' | 'mfaVerifiedAt' | 'roles' | 'permissions'>,
+  mustChangePassword: boolean,
+  settings: SecuritySettings,
+): PendingStep | null {
+  if (session.mfaEnabled && !session.mfaVerifiedAt) return 'mfa_verification';
+  if (mustChangePassword) return 'password_change';
+  if (
+    !session.mfaEnabled &&
+    (settings.mfaRequiredForAll || mfaRequiredFor(session.roles, session.permissions))
+  )
+    return 'mfa_enrolment';
+  return null;
+}
 
 /**
  * Server-side sessions. The cookie holds a random token; the database holds only its SHA-256, so a
@@ -97,33 +130,23 @@ export class SessionService {
   }
 
   async resolveById(id: string): Promise<AuthSession | null> {
+    return (await this.hold(id))?.session ?? null;
+  }
+
+  /** Like {@link resolveById}, for a holder that keeps the session and {@link check}s it at each use. */
+  async hold(id: string): Promise<HeldSession | null> {
     const row = await this.prisma.session.findUnique({ where: { id }, include: sessionInclude });
     if (!row || row.revokedAt || row.user.status !== 'active') return null;
     const settings = await this.settings.get();
     const now = Date.now();
-    const absoluteEnd = Math.min(
-      row.expiresAt.getTime(),
-      row.createdAt.getTime() + settings.sessionAbsoluteHours * 3_600_000,
-    );
-    const expired: RevokeReason | null =
-      now >= absoluteEnd
-        ? 'expired'
-        : now - row.lastSeenAt.getTime() >= settings.sessionIdleMinutes * 60_000
-          ? 'idle_timeout'
-          : null;
+    const expired = timedOut(row, settings, now);
     if (expired) {
-      // Found out by this request: the session's open tabs learn why and close, like any other end.
-      if (await this.revoke(id, expired))
-        await this.events.publish({
-          type: 'sessions.revoked',
-          userId: row.userId,
-          sessionId: id,
-          reason: expired,
-        });
+      await this.expire(id, row.userId, expired);
       return null;
     }
     if (now - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
       await this.prisma.session.update({ where: { id }, data: { lastSeenAt: new Date(now) } });
+      row.lastSeenAt = new Date(now);
     }
 
     const roles = row.user.roles.map((r) => r.role.name).sort();
@@ -131,13 +154,7 @@ export class SessionService {
       row.user.roles.flatMap((r) => r.role.permissions).filter((p): p is Permission => isPermission(p)),
     );
     const mfaEnabled = Boolean(row.user.mfaFactor?.activatedAt);
-    let pending: PendingStep | null = null;
-    if (mfaEnabled && !row.mfaVerifiedAt) pending = 'mfa_verification';
-    else if (row.user.mustChangePassword) pending = 'password_change';
-    else if (!mfaEnabled && (settings.mfaRequiredForAll || mfaRequiredFor(roles, permissions)))
-      pending = 'mfa_enrolment';
-
-    return {
+    const session: AuthSession = {
       id,
       userId: row.userId,
       email: row.user.email,
@@ -146,9 +163,64 @@ export class SessionService {
       permissions,
       mfaEnabled,
       mfaVerifiedAt: row.mfaVerifiedAt,
-      pending,
+      pending: null,
       idleTimeoutMinutes: settings.sessionIdleMinutes,
     };
+    session.pending = pendingStep(session, row.user.mustChangePassword, settings);
+    return {
+      session,
+      createdAt: row.createdAt,
+      expiresAt: row.expiresAt,
+      lastSeenAt: row.lastSeenAt,
+      mustChangePassword: row.user.mustChangePassword,
+      stale: false,
+    };
+  }
+
+  /**
+   * The held session as it stands now, or null when it has ended. The pending step, the idle timeout
+   * and the absolute lifetime are decided from the held times and the current settings without a
+   * query; what ends a session elsewhere closes its holders (`sessions.revoked`, `session.rotated`)
+   * or refreshes them (`access.changed`). The session is read again when it looks idle from here (its
+   * other tabs' requests may have kept it alive) and when refreshing `last_seen_at` (at most every
+   * 15 s, after the answer) found it ended.
+   */
+  async check(held: HeldSession): Promise<AuthSession | null> {
+    const settings = await this.settings.get();
+    const now = Date.now();
+    const expired = timedOut(held, settings, now);
+    if (held.stale || expired === 'idle_timeout') {
+      const fresh = await this.hold(held.session.id);
+      if (!fresh) return null;
+      Object.assign(held, fresh);
+      return held.session;
+    }
+    if (expired) {
+      await this.expire(held.session.id, held.session.userId, expired);
+      return null;
+    }
+    if (now - held.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
+      held.lastSeenAt = new Date(now);
+      const where = { id: held.session.id, revokedAt: null };
+      this.prisma.session.updateMany({ where, data: { lastSeenAt: held.lastSeenAt } }).then(
+        ({ count }) => {
+          if (count === 0) held.stale = true;
+        },
+        () => {
+          held.stale = true;
+        },
+      );
+    }
+    const pending = pendingStep(held.session, held.mustChangePassword, settings);
+    if (pending !== held.session.pending || settings.sessionIdleMinutes !== held.session.idleTimeoutMinutes)
+      held.session = { ...held.session, pending, idleTimeoutMinutes: settings.sessionIdleMinutes };
+    return held.session;
+  }
+
+  /** Found out by this request: the session's open tabs learn why and close, like any other end. */
+  private async expire(id: string, userId: string, reason: RevokeReason): Promise<void> {
+    if (await this.revoke(id, reason))
+      await this.events.publish({ type: 'sessions.revoked', userId, sessionId: id, reason });
   }
 
   /**

@@ -24,14 +24,10 @@ export class BotDispatcherService implements OnModuleInit {
   }
 
   private async onEvent(event: DomainEvent): Promise<void> {
-    if (event.type !== 'message.created' || event.authorKind !== 'customer') return;
-    const c = await this.prisma.conversation.findUnique({
-      where: { id: event.conversationId },
-      select: { status: true, channel: { select: { kind: true } } },
-    });
+    if (event.type !== 'message.created' || event.message.authorKind !== 'customer') return;
     // On API channels the caller's own bot is the bot: Baton's never answers there.
-    if (c?.status !== 'bot' || c.channel.kind === 'api') return;
-    await this.enqueue({ conversationId: event.conversationId, seq: event.seq });
+    if (event.conversation.status !== 'bot' || event.conversation.channelKind === 'api') return;
+    await this.enqueue({ conversationId: event.conversation.id, seq: event.message.seq });
   }
 
   /** `recovery` gives a lost turn a job id of its own (the first one may still exist, failed). */

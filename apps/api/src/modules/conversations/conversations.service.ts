@@ -25,7 +25,7 @@ import { DomainEventsService, type DomainEvent } from '../events/domain-events.s
 import { toConversation, toMessage, withAuthor } from './conversation.mapper.js';
 import { ConversationTransitions } from './conversation-transitions.service.js';
 import { HandoffBriefs } from './handoff-briefs.service.js';
-import { MessageLog } from './message-log.service.js';
+import { MessageLog, type Appended, type MessageAudit, type NewMessage } from './message-log.service.js';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
@@ -42,6 +42,19 @@ interface ColleagueRow {
   presence: 'available' | 'away';
   active_count: number;
   capacity: number;
+}
+
+/** A conversation's fields that decide who receives its live events. */
+export type ConversationAudience = Pick<
+  Conversation,
+  'id' | 'status' | 'queueId' | 'assigneeId' | 'contactId'
+>;
+
+/** SQL: the conversation `c` is visible to the session's user (assigned to them, or in one of their queues). */
+function visibleTo(session: AuthSession): Prisma.Sql {
+  const user = Prisma.sql`${session.userId}::uuid`;
+  return Prisma.sql`(c.assignee_id = ${user}
+    OR c.queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = ${user}))`;
 }
 
 export interface HandoffInput {
@@ -102,6 +115,19 @@ export class ConversationsService {
       select: { queueId: true },
     });
     return memberships.map((m) => m.queueId);
+  }
+
+  /**
+   * Who hears of the conversation live (its audience and its customer), if this session may see it:
+   * one read, for events as frequent as typing. Otherwise the same 404 as {@link visible}.
+   */
+  async audience(session: AuthSession, id: string): Promise<ConversationAudience> {
+    const [row] = await this.prisma.$queryRaw<ConversationAudience[]>`
+      SELECT c.id, c.status::text AS status, c.queue_id AS "queueId", c.assignee_id AS "assigneeId",
+             c.contact_id AS "contactId"
+        FROM conversations c
+       WHERE c.id = ${id}::uuid AND ${visibleTo(session)}`;
+    return row ?? (await this.visible(session, id));
   }
 
   /** The conversation if this session may see it; otherwise 404, audited as a denial. */
@@ -312,7 +338,9 @@ export class ConversationsService {
   /**
    * Stores a staff message: an agent's reply or internal note, a supervisor's whisper or barge-in
    * (written under the supervisor's own name). Idempotent on `clientMessageId`: sending again returns
-   * the stored message with its `seq`.
+   * the stored message with its `seq`. One statement when it may be sent (the conversation is visible
+   * to the sender and, for what the customer reads, assigned to them or they supervise); otherwise
+   * {@link sendChecked} finds out why, with the same answers as always.
    */
   async send(
     session: AuthSession,
@@ -320,25 +348,66 @@ export class ConversationsService {
     input: SendMessageRequest,
     mode: 'reply' | 'whisper' | 'barge_in' = 'reply',
   ): Promise<MessageDto> {
-    await this.visible(session, id);
     // A whisper is staff-only by definition; barging in writes to the customer as a supervisor.
     if (mode === 'whisper') input = { ...input, internal: true };
     if (mode === 'barge_in') input = { ...input, internal: false };
     const kind = mode === 'reply' ? (input.internal ? 'note' : 'reply') : mode;
-    const { message, events } = await this.prisma.$transaction(async (tx) => {
+    const message = {
+      authorKind: 'agent' as const,
+      kind,
+      authorUserId: session.userId,
+      // The author is the session's user: their name needs no read of `users`.
+      authorName: session.displayName,
+      body: input.body,
+      internal: input.internal,
+      clientMessageId: input.clientMessageId,
+    } satisfies NewMessage;
+    const audit: MessageAudit = {
+      action:
+        mode === 'whisper'
+          ? 'conversation.whispered'
+          : mode === 'barge_in'
+            ? 'conversation.barged_in'
+            : 'message.created',
+      data: { kind, internal: input.internal },
+      withAssignee: true,
+    };
+    const visible = visibleTo(session);
+    const allowed = input.internal
+      ? visible
+      : Prisma.sql`${visible} AND c.status = 'assigned'
+          AND (c.assignee_id = ${session.userId}::uuid
+               OR ${session.permissions.has(Permission.ConversationSupervise)})`;
+    const appended =
+      (await this.messageLog.appendIfAllowed(id, message, audit, allowed, {
+        firstResponse: !input.internal,
+      })) ?? (await this.sendChecked(session, id, message, audit));
+    if (appended.event) await this.events.publish(appended.event);
+    return appended.message;
+  }
+
+  /** A staff message that may not be sent as it stands: the checks in order, each with its answer. */
+  private async sendChecked(
+    session: AuthSession,
+    id: string,
+    message: NewMessage & { clientMessageId: string },
+    audit: MessageAudit,
+  ): Promise<Appended> {
+    await this.visible(session, id);
+    return this.prisma.$transaction(async (tx) => {
       const c = await this.transitions.lock(tx, id);
       const existing = await tx.message.findUnique({
         where: {
           conversationId_authorKind_clientMessageId: {
             conversationId: id,
             authorKind: 'agent',
-            clientMessageId: input.clientMessageId,
+            clientMessageId: message.clientMessageId,
           },
         },
         include: withAuthor,
       });
-      if (existing) return { message: existing, events: [] as DomainEvent[] };
-      if (!input.internal) {
+      if (existing) return { message: toMessage(existing), event: null };
+      if (!message.internal) {
         if (c.status !== 'assigned') {
           throw new DomainError(
             ConversationsErrorCode.NotAssigned,
@@ -348,33 +417,10 @@ export class ConversationsService {
         }
         this.assertAssignedTo(session, c, 'reply to the customer');
       }
-      const { message: row, event } = await this.messageLog.append(
-        tx,
-        id,
-        {
-          authorKind: 'agent',
-          kind,
-          authorUserId: session.userId,
-          body: input.body,
-          internal: input.internal,
-          clientMessageId: input.clientMessageId,
-        },
-        {
-          action:
-            mode === 'whisper'
-              ? 'conversation.whispered'
-              : mode === 'barge_in'
-                ? 'conversation.barged_in'
-                : 'message.created',
-          data: { kind, internal: input.internal, assigneeId: c.assigneeId },
-        },
-        { firstResponse: !input.internal && c.firstResponseAt === null },
-      );
-      // The author is the session's user: no second read of `users` while the conversation is locked.
-      return { message: { ...row, author: { displayName: session.displayName } }, events: [event] };
+      return this.messageLog.append(tx, id, message, audit, {
+        firstResponse: !message.internal && c.firstResponseAt === null,
+      });
     });
-    await this.events.publish(...events);
-    return toMessage(message);
   }
 
   /** An agent takes a waiting conversation of a manual-mode queue they belong to. */

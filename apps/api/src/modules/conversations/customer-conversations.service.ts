@@ -1,12 +1,13 @@
-import type { CustomerMessage, CustomerSendMessage } from '@baton/contracts';
+import type { CustomerMessage, CustomerSendMessage, Message as MessageDto } from '@baton/contracts';
 import { ConversationsErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
-import { withAuthor, type MessageWithAuthor } from './conversation.mapper.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import { toMessage, withAuthor } from './conversation.mapper.js';
 import { ConversationTransitions } from './conversation-transitions.service.js';
-import { MessageLog } from './message-log.service.js';
+import { MessageLog, type MessageAudit, type NewMessage } from './message-log.service.js';
 
 /** A customer: a contact of a channel, identified by a signed visitor token (not an account). */
 export interface Visitor {
@@ -19,7 +20,7 @@ export interface Visitor {
  * the widget already shows for the assigned agent), so a supervisor's barge-in is under their name.
  * Never called with a note or a whisper.
  */
-export function toCustomerMessage(m: MessageWithAuthor): CustomerMessage {
+export function toCustomerMessage(m: MessageDto): CustomerMessage {
   if (m.kind === 'note' || m.kind === 'whisper') throw new Error('staff-only message offered to a customer');
   return {
     id: m.id,
@@ -27,10 +28,10 @@ export function toCustomerMessage(m: MessageWithAuthor): CustomerMessage {
     seq: m.seq,
     authorKind: m.authorKind,
     kind: m.kind,
-    authorName: m.authorKind === 'agent' ? (m.author?.displayName ?? null) : null,
+    authorName: m.authorKind === 'agent' ? m.authorName : null,
     body: m.body,
     clientMessageId: m.authorKind === 'customer' ? m.clientMessageId : null,
-    createdAt: m.createdAt.toISOString(),
+    createdAt: m.createdAt,
   };
 }
 
@@ -77,15 +78,51 @@ export class CustomerConversationsService {
   /**
    * Stores a customer's message, idempotent on `clientMessageId`. A resolved conversation goes back
    * to its queue when the customer writes again. `externalId` is the provider's id of an inbound
-   * channel message (WhatsApp); `beforeCreate` runs before a new conversation is started.
+   * channel message (WhatsApp); `beforeCreate` runs before a new conversation is started. Writing to
+   * their own open conversation, the usual case, is one statement; anything else (the first message,
+   * a resolved or closed conversation, someone else's) goes through {@link sendChecked}.
    */
   async send(
     visitor: Visitor,
     input: CustomerSendMessage,
     options: { externalId?: string; beforeCreate?: () => Promise<void> } = {},
   ): Promise<CustomerMessage> {
-    const { message, events } = await this.prisma.$transaction(async (tx) => {
-      const found = await this.own(tx, visitor, input.conversationId, options.beforeCreate);
+    const message: NewMessage = {
+      authorKind: 'customer',
+      kind: 'customer',
+      body: input.body,
+      clientMessageId: input.clientMessageId,
+      externalId: options.externalId ?? null,
+    };
+    const audit = (startedConversation: boolean): MessageAudit => ({
+      action: 'message.created',
+      bySystem: true,
+      data: { author: 'customer', contactId: visitor.contactId, startedConversation },
+    });
+    const fast = input.conversationId
+      ? await this.messageLog.appendIfAllowed(
+          input.conversationId,
+          message,
+          audit(false),
+          Prisma.sql`c.contact_id = ${visitor.contactId}::uuid AND c.status IN ('bot', 'queued', 'assigned')`,
+        )
+      : null;
+    const appended = fast
+      ? { message: fast.message, events: fast.event ? [fast.event] : [] }
+      : await this.sendChecked(visitor, input, message, audit, options.beforeCreate);
+    if (appended.events.length > 0) await this.events.publish(...appended.events);
+    return toCustomerMessage(appended.message);
+  }
+
+  private async sendChecked(
+    visitor: Visitor,
+    input: CustomerSendMessage,
+    message: NewMessage,
+    audit: (startedConversation: boolean) => MessageAudit,
+    beforeCreate: (() => Promise<void>) | undefined,
+  ): Promise<{ message: MessageDto; events: DomainEvent[] }> {
+    return this.prisma.$transaction(async (tx) => {
+      const found = await this.own(tx, visitor, input.conversationId, beforeCreate);
       const c = await this.transitions.lock(tx, found.conversation.id);
       if (c.status === 'closed') {
         throw new DomainError(
@@ -104,32 +141,18 @@ export class CustomerConversationsService {
         },
         include: withAuthor,
       });
-      if (existing) return { message: existing, events: [] as DomainEvent[] };
+      if (existing) return { message: toMessage(existing), events: [] };
       const produced: DomainEvent[] = [];
       if (c.status === 'resolved')
         produced.push(...(await this.transitions.reopen(tx, c, 'customer wrote again', null)));
-      const { message, event } = await this.messageLog.append(
+      const { message: stored, event } = await this.messageLog.append(
         tx,
         c.id,
-        {
-          authorKind: 'customer',
-          kind: 'customer',
-          body: input.body,
-          clientMessageId: input.clientMessageId,
-          externalId: options.externalId ?? null,
-        },
-        {
-          action: 'message.created',
-          bySystem: true,
-          data: { author: 'customer', contactId: visitor.contactId, startedConversation: found.created },
-        },
+        message,
+        audit(found.created),
       );
-      produced.push(event);
-      // A customer's message has no staff author.
-      return { message: { ...message, author: null }, events: produced };
+      return { message: stored, events: [...produced, event] };
     });
-    await this.events.publish(...events);
-    return toCustomerMessage(message);
   }
 
   /** The customer-visible messages after `afterSeq` (internal notes skipped; `seq` still tells the order). */
@@ -147,6 +170,6 @@ export class CustomerConversationsService {
       take: limit,
       include: withAuthor,
     });
-    return rows.map(toCustomerMessage);
+    return rows.map((row) => toCustomerMessage(toMessage(row)));
   }
 }

@@ -1,7 +1,23 @@
-import type { DeliveryStatus, SessionEndReason } from '@baton/contracts';
+import type {
+  ChannelKind,
+  ConversationStatus,
+  DeliveryStatus,
+  Message,
+  SessionEndReason,
+} from '@baton/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../logging/logging.module.js';
+
+/** The conversation a new message belongs to, as of its write: who may see it, and through what channel. */
+export interface MessageConversation {
+  id: string;
+  status: ConversationStatus;
+  queueId: string | null;
+  assigneeId: string | null;
+  contactId: string;
+  channelKind: ChannelKind;
+}
 
 /** Facts published after a transaction commits; routing, realtime fan-out and jobs react to them. */
 export type DomainEvent =
@@ -25,13 +41,11 @@ export type DomainEvent =
       queueId: string | null;
       kind: 'first_response' | 'resolution';
     }
-  | {
-      type: 'message.created';
-      conversationId: string;
-      seq: number;
-      internal: boolean;
-      authorKind: 'customer' | 'bot' | 'agent' | 'system';
-    }
+  /**
+   * A message was stored: the row as stored (with its author's name), and the conversation's fields
+   * that decide who hears of it, as of that write, so no consumer reads either again.
+   */
+  | { type: 'message.created'; message: Message; conversation: MessageConversation }
   /** A reply on a provider channel was sent, delivered, read or failed: staff see it, customers never. */
   | {
       type: 'message.delivery_changed';

@@ -1,4 +1,4 @@
-import type { CaseStatus, HelpdeskEvent, Resolution, WebhookEvent } from '@baton/contracts';
+import type { CaseStatus, HelpdeskEvent, Message, Resolution, WebhookEvent } from '@baton/contracts';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { JobsService } from '../../jobs/jobs.service.js';
@@ -47,8 +47,13 @@ export class CaseWebhooksService implements OnModuleInit {
         await this.finished(event.conversationId, event.resolution as Resolution);
         return;
       case 'message.created':
-        if (event.authorKind === 'agent' && !event.internal)
-          await this.agentMessage(event.conversationId, event.seq);
+        // Cases are handed off through the API, so only conversations on API channels have one.
+        if (
+          event.conversation.channelKind === 'api' &&
+          event.message.authorKind === 'agent' &&
+          !event.message.internal
+        )
+          await this.agentMessage(event.message);
         return;
       default:
         return;
@@ -107,23 +112,18 @@ export class CaseWebhooksService implements OnModuleInit {
     }
   }
 
-  private async agentMessage(conversationId: string, seq: number): Promise<void> {
-    const found = await this.caseOf(conversationId);
+  private async agentMessage(message: Message): Promise<void> {
+    const found = await this.caseOf(message.conversationId);
     if (!found?.subscribedEvents.includes('agent_message_created')) return;
-    const message = await this.prisma.message.findUnique({
-      where: { conversationId_seq: { conversationId, seq } },
-      include: { author: { select: { displayName: true } } },
-    });
-    if (!message) return;
     await this.send(found.apiKeyId, 'agent_message_created', {
       event: 'agent_message_created',
-      case_id: conversationId,
+      case_id: message.conversationId,
       message: {
         id: message.id,
         text: message.body,
         // Whoever wrote it: a supervisor who barges in is named, not the assigned agent.
-        agent_name: message.author?.displayName ?? null,
-        seq,
+        agent_name: message.authorName,
+        seq: message.seq,
       },
       at: new Date().toISOString(),
     });

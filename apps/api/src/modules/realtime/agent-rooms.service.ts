@@ -22,10 +22,11 @@ const RESYNC = 'access.resync';
 
 /**
  * Which rooms a staff socket belongs to, decided from the database: at the handshake, and again
- * whenever queue memberships, supervisor flags or role permissions change. The instance that made
- * the change re-checks its own sockets and waits for every other instance to have done
- * the same (at most 5 s) before the change's request answers, so from then on no instance delivers a queue's
- * events to someone who left it.
+ * whenever queue memberships, supervisor flags or role permissions change (re-reading then the
+ * session the socket holds, so its next events are decided with the new permissions). The instance
+ * that made the change re-checks its own sockets and waits for every other instance to have done
+ * the same (at most 5 s) before the change's request answers, so from then on no instance delivers
+ * a queue's events to someone who left it, nor lets a socket act with a permission its role lost.
  */
 @Injectable()
 export class AgentRoomsService implements OnModuleInit {
@@ -126,14 +127,16 @@ export class AgentRoomsService implements OnModuleInit {
       else bySession.set(sessionId, [socket]);
     }
     for (const [sessionId, sockets] of bySession) {
-      const session = await this.sessions.resolveById(sessionId);
-      if (!session || session.pending) {
+      const held = await this.sessions.hold(sessionId);
+      if (!held || held.session.pending) {
         // Its end is announced by its own event; a socket must not outlive it meanwhile.
         for (const socket of sockets) socket.disconnect(true);
         continue;
       }
-      const rooms = await this.roomsFor(session);
-      const readsConversations = can(session.permissions, Permission.ConversationRead);
+      // The access guard decides the sockets' next events with the permissions read now.
+      for (const socket of sockets) socket.data.held = held;
+      const rooms = await this.roomsFor(held.session);
+      const readsConversations = can(held.session.permissions, Permission.ConversationRead);
       for (const socket of sockets) this.apply(socket, rooms, readsConversations);
     }
   }

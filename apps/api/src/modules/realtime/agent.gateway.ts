@@ -34,7 +34,6 @@ import { RequirePermission } from '../../common/decorators/access.decorators.js'
 import { runWithRequestContext } from '../../common/http/request-context.js';
 import { ZodValidationPipe } from '../../common/http/zod-validation.pipe.js';
 import { LOGGER } from '../../logging/logging.module.js';
-import { PrismaService } from '../../prisma/prisma.service.js';
 import { ConfigService } from '../../config/config.service.js';
 import { JobsService } from '../../jobs/jobs.service.js';
 import { QueueName } from '../../jobs/queue-names.js';
@@ -54,7 +53,7 @@ import { WsSession, type AgentSocket } from '../../common/decorators/ws-session.
 /**
  * Staff realtime: `/agent`. Authenticated at the handshake by the session cookie (a session that
  * finished signing in, from this origin only); every event is validated by its contract and passes
- * the same access guard as HTTP, which re-checks the session each time.
+ * the same access guard as HTTP, which re-checks the session held since the handshake each time.
  */
 @WebSocketGateway({ namespace: '/agent' })
 @UseFilters(new WsExceptionsFilter())
@@ -67,7 +66,6 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
     private readonly cookies: SessionCookies,
     private readonly conversations: ConversationsService,
     private readonly agents: AgentsService,
-    private readonly prisma: PrismaService,
     private readonly audit: AuditService,
     private readonly rooms: AgentRoomsService,
     private readonly connections: AgentConnectionsService,
@@ -128,7 +126,8 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
     const origin = headers.origin;
     const sameOrigin = !origin || new URL(origin).host === headers.host;
     const token = this.cookies.token({ headers });
-    const session = sameOrigin && token ? await this.sessions.resolve(token) : null;
+    const held = sameOrigin && token ? await this.sessions.hold(SessionService.idOf(token)) : null;
+    const session = held?.session;
     if (!session || session.pending) {
       await runWithRequestContext(socketRequestContext(socket, ip), () =>
         this.audit.recordNow({
@@ -145,6 +144,7 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
     }
     socket.data.sessionId = session.id;
     socket.data.userId = session.userId;
+    socket.data.held = held;
     const rooms = await this.rooms.roomsFor(session);
     if (can(session.permissions, Permission.PresenceUpdate)) {
       await this.connections.connected(session.userId, socket.id);
@@ -223,8 +223,7 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
     @ConnectedSocket() socket: AgentSocket,
     @MessageBody(new ZodValidationPipe(ZSocketTyping)) body: SocketTyping,
   ): Promise<{ ok: true }> {
-    await this.conversations.get(session, body.conversationId);
-    const row = await this.prisma.conversation.findUniqueOrThrow({ where: { id: body.conversationId } });
+    const row = await this.conversations.audience(session, body.conversationId);
     const payload: TypingChanged = { conversationId: row.id, author: 'agent', typing: body.typing };
     this.server.server
       .of('/customer')

@@ -188,8 +188,11 @@ export class CustomerGateway implements OnGatewayInit {
     @ConnectedSocket() socket: CustomerSocket,
     @MessageBody(new ZodValidationPipe(ZSocketTyping)) body: SocketTyping,
   ): Promise<{ ok: true }> {
-    const row = await this.prisma.conversation.findUnique({ where: { id: body.conversationId } });
-    if (!row || row.contactId !== socket.data.visitor!.contactId) {
+    const row = await this.prisma.conversation.findFirst({
+      where: { id: body.conversationId, contactId: socket.data.visitor!.contactId },
+      select: { id: true, status: true, queueId: true, assigneeId: true },
+    });
+    if (!row) {
       throw new DomainError(CommonErrorCode.NotFound, 'No such conversation.', 404);
     }
     const payload: TypingChanged = { conversationId: row.id, author: 'customer', typing: body.typing };

@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../../logging/logging.module.js';
 import { sessionEndedEvent } from '../auth/session-ended.messages.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
-import { toConversation, toMessage, withAuthor } from '../conversations/conversation.mapper.js';
+import { toConversation } from '../conversations/conversation.mapper.js';
 import { toCustomerMessage } from '../conversations/customer-conversations.service.js';
 import { HandoffBriefs } from '../conversations/handoff-briefs.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
@@ -82,7 +82,7 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
     if (!OVERVIEW_UNCHANGED.has(event.type)) this.scheduleOverview();
     switch (event.type) {
       case 'message.created':
-        return this.messageCreated(event.conversationId, event.seq);
+        return this.messageCreated(event);
       case 'message.delivery_changed':
         return this.deliveryChanged(event);
       case 'conversation.assigned':
@@ -148,20 +148,16 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
       );
   }
 
-  private async messageCreated(conversationId: string, seq: number): Promise<void> {
-    const message = await this.prisma.message.findUnique({
-      where: { conversationId_seq: { conversationId, seq } },
-      include: { ...withAuthor, conversation: { select: { ...audienceSelect, contactId: true } } },
-    });
-    if (!message) return;
-    this.sockets.emit('/agent', conversationAudience(message.conversation), AgentServerEvent.MessageCreated, {
-      message: toMessage(message),
+  /** Built from the event alone: it carries the stored message and who may see it. */
+  private messageCreated({ message, conversation }: Extract<DomainEvent, { type: 'message.created' }>): void {
+    this.sockets.emit('/agent', conversationAudience(conversation), AgentServerEvent.MessageCreated, {
+      message,
     });
     // Internal notes and whispers never reach the customer.
     if (!message.internal) {
       this.sockets.emit(
         '/customer',
-        Room.contact(message.conversation.contactId),
+        Room.contact(conversation.contactId),
         CustomerServerEvent.MessageCreated,
         {
           message: toCustomerMessage(message),

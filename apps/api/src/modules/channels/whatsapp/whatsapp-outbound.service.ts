@@ -40,22 +40,18 @@ export class WhatsappOutboundService implements OnModuleInit {
   }
 
   private async onEvent(event: DomainEvent): Promise<void> {
-    if (event.type !== 'message.created' || event.internal || event.authorKind === 'customer') return;
-    await this.markPending(event.conversationId, event.seq);
+    if (event.type !== 'message.created' || event.conversation.channelKind !== 'whatsapp') return;
+    if (event.message.internal || event.message.authorKind === 'customer') return;
+    await this.markPending(event.conversation.id, event.message.seq);
   }
 
   /**
    * Marks the conversation's undelivered replies up to `seq` as pending and queues them. Marking
    * everything up to `seq`, not just `seq`, keeps order even when the events of two replies are handled
    * out of order (in two processes): the later one never becomes the recipient's oldest pending message
-   * while the earlier one is still unmarked.
+   * while the earlier one is still unmarked. Only for conversations on WhatsApp.
    */
   async markPending(conversationId: string, seq: number): Promise<number> {
-    const conversation = await this.prisma.conversation.findUnique({
-      where: { id: conversationId },
-      select: { channel: { select: { kind: true } } },
-    });
-    if (conversation?.channel.kind !== 'whatsapp') return 0;
     const marked = await this.messageLog.markPending(conversationId, seq, OUTBOUND_AUTHORS);
     for (const messageId of marked) await this.ensureQueued(messageId);
     return marked.length;
