@@ -2,7 +2,7 @@ import type { CustomerMessage, Message, Role } from '@baton/contracts';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startSqlWireCounter, type SqlWireCounter } from '../../../tools/test/sql-wire-counter.js';
+import { startSqlWireCounter, type SqlWireCounter } from './support/sql-wire-counter.js';
 import { SessionService } from '../src/modules/auth/session.service.js';
 import { SecuritySettingsService } from '../src/modules/settings/security-settings.service.js';
 import { webchatChannel } from './factories/channels.factory.js';

@@ -41,7 +41,7 @@ export class DomainEventMetrics implements OnModuleInit {
     for (const kind of AUTHOR_KINDS) messages.inc({ author_kind: kind }, 0);
     const pending = this.assignedSinceScrape;
     this.events.subscribe((event) => {
-      if (event.type === 'message.created') messages.inc({ author_kind: event.authorKind });
+      if (event.type === 'message.created') messages.inc({ author_kind: event.message.authorKind });
       else if (event.type === 'conversation.assigned' && pending.size < MAX_PENDING_ASSIGNMENTS) {
         pending.add(event.conversationId);
       }
