@@ -55,6 +55,25 @@ describe('TransactionSlots', () => {
     expect(await after).toBe('done');
   });
 
+  it('lets a transaction marked ahead wait before the others, first come first served among those', async () => {
+    const slots = new TransactionSlots(1, 10_000);
+    const first = held();
+    const order: string[] = [];
+    const runs = [slots.run(first.work)];
+    for (const [name, ahead] of [
+      ['handoff 1', false],
+      ['routing 1', true],
+      ['handoff 2', false],
+      ['routing 2', true],
+    ] as const) {
+      runs.push(slots.run(() => Promise.resolve(void order.push(name)), ahead));
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    first.finish();
+    await Promise.all(runs);
+    expect(order).toEqual(['routing 1', 'routing 2', 'handoff 1', 'handoff 2']);
+  });
+
   it('frees the slot when the transaction fails', async () => {
     const slots = new TransactionSlots(1, 1_000);
     await expect(slots.run(() => Promise.reject(new Error('deadlock')))).rejects.toThrow('deadlock');

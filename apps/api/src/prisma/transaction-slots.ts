@@ -8,14 +8,17 @@ import { ServiceBusyError } from '../common/errors/domain.error.js';
  */
 export class TransactionSlots {
   private readonly waiting: (() => void)[] = [];
+  /** How many at the head of `waiting` jumped the line. */
+  private ahead = 0;
 
   constructor(
     private free: number,
     private readonly waitMs: number,
   ) {}
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    await this.acquire();
+  /** `ahead`: waits before every transaction not marked so (still first come, first served among those). */
+  async run<T>(work: () => Promise<T>, ahead = false): Promise<T> {
+    await this.acquire(ahead);
     try {
       return await work();
     } finally {
@@ -23,7 +26,7 @@ export class TransactionSlots {
     }
   }
 
-  private acquire(): Promise<void> {
+  private acquire(ahead: boolean): Promise<void> {
     if (this.free > 0 && this.waiting.length === 0) {
       this.free -= 1;
       return Promise.resolve();
@@ -34,15 +37,21 @@ export class TransactionSlots {
         resolve();
       };
       const timer = setTimeout(() => {
-        this.waiting.splice(this.waiting.indexOf(granted), 1);
+        const at = this.waiting.indexOf(granted);
+        if (at < this.ahead) this.ahead -= 1;
+        this.waiting.splice(at, 1);
         reject(new ServiceBusyError(Math.ceil(this.waitMs / 1000)));
       }, this.waitMs);
-      this.waiting.push(granted);
+      if (ahead) {
+        this.waiting.splice(this.ahead, 0, granted);
+        this.ahead += 1;
+      } else this.waiting.push(granted);
     });
   }
 
   private release(): void {
     const next = this.waiting.shift();
+    if (this.ahead > 0) this.ahead -= 1;
     if (next) next();
     else this.free += 1;
   }

@@ -183,7 +183,7 @@ export class RoutingEngine implements OnModuleInit, OnModuleDestroy {
   private async assignBatch(scope: { queueId?: string; agentId?: string }): Promise<number> {
     // Most triggers of a storm find every seat taken: answered by one statement, not a transaction.
     if (!(await this.anySeatFree(scope))) return 0;
-    const given = await this.prisma.$transaction(async (tx) => {
+    const given = await this.prisma.$transactionAhead(async (tx) => {
       const inQueue = scope.queueId ? Prisma.sql`AND c.queue_id = ${scope.queueId}::uuid` : Prisma.empty;
       const ofAgent = scope.agentId
         ? Prisma.sql`AND c.queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = ${scope.agentId}::uuid)`
