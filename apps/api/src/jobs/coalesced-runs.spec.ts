@@ -4,13 +4,13 @@ import { CoalescedRuns } from './coalesced-runs.js';
 describe('CoalescedRuns', () => {
   it('folds marks made while a key waits or runs into one more run, one run per key at a time', async () => {
     const runs: string[] = [];
-    let release = () => {};
+    let release: () => void = () => undefined;
     const passes = new CoalescedRuns(
       async (key) => {
         runs.push(key);
         if (runs.length === 1) await new Promise<void>((resolve) => (release = resolve));
       },
-      () => {},
+      () => undefined,
     );
     passes.mark('q1');
     passes.mark('q1');
@@ -48,7 +48,7 @@ describe('CoalescedRuns', () => {
     vi.useFakeTimers();
     try {
       const run = vi.fn(() => Promise.resolve());
-      const runs = new CoalescedRuns(run, () => {}, 500);
+      const runs = new CoalescedRuns(run, () => undefined, 500);
       runs.mark('q1');
       await runs.stop();
       runs.mark('q2');

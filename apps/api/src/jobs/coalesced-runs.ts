@@ -71,7 +71,7 @@ interface Pending {
 }
 
 function newPending(): Pending {
-  let settle = () => {};
+  let settle!: () => void;
   const done = new Promise<void>((resolve) => (settle = resolve));
   return { running: false, again: false, done, settle };
 }

@@ -4,7 +4,7 @@ import { TransactionSlots } from './transaction-slots.js';
 
 /** A unit of work that ends when the test says so. */
 function held() {
-  let finish = () => {};
+  let finish: () => void = () => undefined;
   const work = () => new Promise<void>((resolve) => (finish = resolve));
   return { work, finish: () => finish() };
 }
@@ -25,14 +25,14 @@ describe('TransactionSlots', () => {
     );
     await vi.advanceTimersByTimeAsync(0);
     expect(started).toEqual([0, 1]);
-    works[1]!.finish();
+    works[1]?.finish();
     await vi.advanceTimersByTimeAsync(0);
     expect(started).toEqual([0, 1, 2]);
-    works[0]!.finish();
+    works[0]?.finish();
     await vi.advanceTimersByTimeAsync(0);
     expect(started).toEqual([0, 1, 2, 3]);
-    works[2]!.finish();
-    works[3]!.finish();
+    works[2]?.finish();
+    works[3]?.finish();
     await Promise.all(runs);
   });
 
