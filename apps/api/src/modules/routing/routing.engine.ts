@@ -110,11 +110,12 @@ export function rankCandidates(
  * Gives waiting conversations to agents, off the path of the request that caused it: a trigger
  * (handoff, an agent becoming available, capacity freed, queue changes) marks the queue (or the
  * agent, whose seats go across their queues in serving order) dirty and returns; one pass per queue
- * or agent runs at a time in this process, and triggers that arrive meanwhile fold into one more pass. A pass pairs waiting conversations with free seats in batches, each batch one
- * transaction: the conversations are locked with SKIP LOCKED (another instance takes others), each
- * chosen agent's state row is locked with SKIP LOCKED and re-checked, and the database's capacity
- * trigger has the last word. So several API and worker instances never double-assign or overfill an
- * agent. The worker's sweeper routes whatever a lost trigger left waiting.
+ * or agent runs at a time in this process, and triggers that arrive meanwhile fold into one more
+ * pass. A pass pairs waiting conversations with free seats in batches, each batch one transaction:
+ * the conversations are locked with SKIP LOCKED (another instance takes others), each chosen agent's
+ * state row is locked with SKIP LOCKED and re-checked, and the database's capacity trigger has the
+ * last word. So several API and worker instances never double-assign or overfill an agent. The
+ * worker's sweeper routes whatever a lost trigger left waiting.
  */
 @Injectable()
 export class RoutingEngine implements OnModuleInit, OnModuleDestroy {
