@@ -405,6 +405,7 @@ describe('realtime gateway (/agent)', () => {
       });
       const conversationId = first.message.conversationId;
       await a.app.get(ConversationsService).handoff(conversationId, { queueId: queue.id });
+      await a.app.get(RoutingEngine).idle();
       const seen = new Set<number>([1]);
 
       agentSocket.disconnect();
@@ -457,6 +458,7 @@ describe('realtime gateway (/agent)', () => {
       });
       const conversationId = first.message.conversationId;
       await a.app.get(ConversationsService).handoff(conversationId, { queueId: queue.id });
+      await a.app.get(RoutingEngine).idle();
 
       const agentTyping = next<{ author: string; typing: boolean }>(customerSocket, 'typing.changed');
       await ask(agentSocket, 'typing.set', { conversationId, typing: true });

@@ -11,7 +11,11 @@ describe('transfers: no boomerang, to a colleague, and "why routed" names everyo
   const api = useApi();
   let admin: Client;
   let channelId: string;
-  const { queue, members, agent, setPresence, handedOff } = routingFactory(() => ({ api, admin, channelId }));
+  const { queue, members, agent, setPresence, handedOff, routed } = routingFactory(() => ({
+    api,
+    admin,
+    channelId,
+  }));
 
   beforeAll(async () => {
     admin = await signedInAdmin(api);
@@ -35,6 +39,7 @@ describe('transfers: no boomerang, to a colleague, and "why routed" names everyo
       toQueueId: q.id,
     });
     expect(moved.status).toBe(200);
+    await routed();
     expect(await current(c.id)).toMatchObject({ status: 'assigned', assigneeId: b.user.id });
 
     const decisions = await api.prisma.routingDecision.findMany({
@@ -69,7 +74,8 @@ describe('transfers: no boomerang, to a colleague, and "why routed" names everyo
       toQueueId: q.id,
     });
     expect(moved.body).toMatchObject({ status: 'queued', assigneeId: null });
-    // Routing has already run after the transfer; running it again changes nothing.
+    // Once routing has run after the transfer, running it again changes nothing.
+    await routed();
     expect(await api.app.get(RoutingEngine).route({ queueId: q.id })).toBe(0);
     expect(await current(c.id)).toMatchObject({ status: 'queued', assigneeId: null });
 
@@ -83,6 +89,7 @@ describe('transfers: no boomerang, to a colleague, and "why routed" names everyo
     await members(q.id, [{ userId: a.user.id }]);
     const c = await handedOff(q.id);
     await a.client.post(`/api/v1/conversations/${c.id}/transfer`, { toQueueId: q.id });
+    await routed();
     expect(await current(c.id)).toMatchObject({ status: 'queued' });
 
     // The customer must not wait for ever when nobody else comes: the exclusion is bounded.

@@ -17,6 +17,8 @@ export const CommonErrorCode = {
   PayloadTooLarge: 'payload_too_large',
   RateLimited: 'rate_limited',
   ServiceUnavailable: 'service_unavailable',
+  /** More work at once than the database connections allow; retry after `Retry-After` seconds. */
+  Busy: 'busy',
   Internal: 'internal_error',
 } as const;
 export type CommonErrorCode = (typeof CommonErrorCode)[keyof typeof CommonErrorCode];

@@ -51,6 +51,11 @@ export const ZEnv = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
     .default('postgresql://postgres@127.0.0.1:5432/baton'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * How long a transaction may wait for its turn (transactions take at most three quarters of the
+   * pool at once, so short statements still get a connection) before the request is refused with a 503.
+   */
+  DATABASE_TRANSACTION_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   MIGRATIONS_DIR: z.string().default(DEFAULT_MIGRATIONS_DIR),
 
   REDIS_URL: z

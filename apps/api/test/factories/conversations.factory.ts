@@ -1,7 +1,9 @@
 import type { Conversation } from '@baton/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataEncryptionService } from '../../src/common/crypto/data-encryption.service.js';
+import { toConversation } from '../../src/modules/conversations/conversation.mapper.js';
 import { ConversationsService } from '../../src/modules/conversations/conversations.service.js';
+import { RoutingEngine } from '../../src/modules/routing/routing.engine.js';
 import { VisitorTokenService } from '../../src/modules/widget/visitor-token.service.js';
 import type { TestApi } from '../support/api.js';
 
@@ -52,7 +54,8 @@ export interface HandoffOptions {
 
 /**
  * A customer conversation the bot was handling, handed off to `queueId` the way the bot does it, so
- * routing, timers and fan-out react as in production.
+ * routing, timers and fan-out react as in production. Routing runs after the handoff is answered:
+ * this waits for the routing it triggered and returns the conversation as routing left it.
  */
 export async function handedOff(
   api: TestApi,
@@ -63,12 +66,14 @@ export async function handedOff(
   const { via = api, contactId, priority, ...handoff } = options;
   const contact = contactId ?? (await createContact(api, channelId)).id;
   const created = await api.prisma.conversation.create({ data: { channelId, contactId: contact } });
-  return via.app.get(ConversationsService).handoff(created.id, {
+  await via.app.get(ConversationsService).handoff(created.id, {
     queueId,
     reason: 'customer_asked',
     ...(priority !== undefined && { priority }),
     ...handoff,
   });
+  await via.app.get(RoutingEngine).idle();
+  return toConversation(await api.prisma.conversation.findUniqueOrThrow({ where: { id: created.id } }));
 }
 
 /**

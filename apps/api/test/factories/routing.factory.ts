@@ -1,4 +1,5 @@
-import type { Conversation } from '@baton/contracts';
+import type { Conversation, Presence } from '@baton/contracts';
+import { RoutingEngine } from '../../src/modules/routing/routing.engine.js';
 import type { Client, TestApi } from '../support/api.js';
 import { handedOff } from './conversations.factory.js';
 import { createQueue, setMembers, type MemberSpec } from './queues.factory.js';
@@ -17,8 +18,20 @@ export interface RoutingContext {
  * `const { queue, agent } = routingFactory(() => ({ api, admin, channelId }))`.
  */
 export function routingFactory(context: () => RoutingContext) {
+  /**
+   * Routing runs after the change that triggered it is answered: this waits until the passes asked
+   * of the API (and of the `others` instances given) so far have run.
+   */
+  const routed = async (...others: TestApi[]): Promise<void> => {
+    await Promise.all([context().api, ...others].map((i) => i.app.get(RoutingEngine).idle()));
+  };
   return {
-    setPresence,
+    routed,
+    /** Sets the presence through the API, and waits for the routing it triggers. */
+    setPresence: async (client: Client, presence: Presence) => {
+      await setPresence(client, presence);
+      await routed();
+    },
     queue: (settings: Record<string, unknown> = {}) => createQueue(context().admin, settings),
     members: (queueId: string, list: MemberSpec[]) => setMembers(context().admin, queueId, list),
     /** An agent signed in, with capacity, and (unless told otherwise) available. */

@@ -3,7 +3,13 @@ import type { ErrorBody } from '@baton/contracts';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { currentRequestContext } from '../http/request-context.js';
-import { CommonErrorCode, DomainError, type ErrorCode, RateLimitedError } from './domain.error.js';
+import {
+  CommonErrorCode,
+  DomainError,
+  type ErrorCode,
+  RateLimitedError,
+  ServiceBusyError,
+} from './domain.error.js';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   [HttpStatus.BAD_REQUEST]: CommonErrorCode.ValidationFailed,
@@ -46,7 +52,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       response.destroy();
       return;
     }
-    if (exception instanceof RateLimitedError) {
+    if (exception instanceof RateLimitedError || exception instanceof ServiceBusyError) {
       response.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
     }
     response.status(status).json(body);

@@ -39,3 +39,13 @@ export class RateLimitedError extends DomainError {
     super(code, message, 429);
   }
 }
+
+/**
+ * 503 with `Retry-After`: the server is saturated (more transactions waiting than it can start in
+ * time); nothing was changed, and the same request may be sent again.
+ */
+export class ServiceBusyError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(CommonErrorCode.Busy, 'The server is busy. Try again shortly.', 503);
+  }
+}

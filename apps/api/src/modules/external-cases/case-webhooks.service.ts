@@ -1,8 +1,11 @@
 import type { CaseStatus, HelpdeskEvent, Message, Resolution, WebhookEvent } from '@baton/contracts';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { CoalescedRuns } from '../../jobs/coalesced-runs.js';
 import { JobsService } from '../../jobs/jobs.service.js';
 import { QueueName } from '../../jobs/queue-names.js';
+import { LOGGER } from '../../logging/logging.module.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import { RedisService } from '../../redis/redis.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
@@ -12,6 +15,8 @@ import { caseStatusOf } from './external-cases.service.js';
 
 /** Remembered per case so a bot hears each change once, however many events led to it. */
 const LAST_SENT_TTL_SECONDS = 7 * 86_400;
+/** How often at most a queue's waiting cases are ranked for their bots during a burst of changes. */
+const POSITIONS_EVERY_MS = 500;
 
 /**
  * Tells external bots what happens to the cases they handed off: the events they subscribed to, and
@@ -19,17 +24,29 @@ const LAST_SENT_TTL_SECONDS = 7 * 86_400;
  * Runs wherever changes happen (API and worker).
  */
 @Injectable()
-export class CaseWebhooksService implements OnModuleInit {
+export class CaseWebhooksService implements OnModuleInit, OnModuleDestroy {
+  /** Per queue: one ranking for however many changes came within the window, not one per change. */
+  private readonly positionUpdates = new CoalescedRuns(
+    (queueId) => this.positionsChanged(queueId),
+    (err, queueId) => this.logger.error({ err, queueId }, 'queue position webhooks failed'),
+    POSITIONS_EVERY_MS,
+  );
+
   constructor(
     private readonly events: DomainEventsService,
     private readonly prisma: PrismaService,
     private readonly jobs: JobsService,
     private readonly redis: RedisService,
     private readonly positions: QueuePositionsService,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
     this.events.subscribe((event) => this.onEvent(event));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.positionUpdates.stop();
   }
 
   private async onEvent(event: DomainEvent): Promise<void> {
@@ -39,8 +56,7 @@ export class CaseWebhooksService implements OnModuleInit {
       case 'conversation.released':
       case 'conversation.changed':
         await this.statusChanged(event.conversationId);
-        if (event.type !== 'conversation.changed' && event.queueId)
-          await this.positionsChanged(event.queueId);
+        if (event.type !== 'conversation.changed' && event.queueId) this.positionUpdates.mark(event.queueId);
         return;
       case 'conversation.resolved':
         await this.statusChanged(event.conversationId);
@@ -88,28 +104,42 @@ export class CaseWebhooksService implements OnModuleInit {
   }
 
   private async positionsChanged(queueId: string): Promise<void> {
-    // Every routing event of every queue passes here: look for subscribers before ranking the queue.
+    // Every routing event of every queue leads here: look for subscribers before ranking the queue.
     const subscribed = await this.prisma.externalCase.findMany({
       where: {
         subscribedEvents: { has: 'queue_position_changed' },
         conversation: { queueId, status: 'queued' },
+        apiKey: { webhookUrl: { not: null }, revokedAt: null },
       },
       select: { conversationId: true, apiKeyId: true },
     });
     if (subscribed.length === 0) return;
-    const waiting = await this.positions.forQueue(queueId);
-    for (const sub of subscribed) {
-      // Assigned between the two reads: its status event says so instead.
-      const p = waiting.find((w) => w.conversationId === sub.conversationId);
-      if (!p || !(await this.changed(sub.conversationId, 'position', String(p.position)))) continue;
-      await this.send(sub.apiKeyId, 'queue_position_changed', {
-        event: 'queue_position_changed',
-        case_id: sub.conversationId,
-        position: p.position,
-        estimated_wait_seconds: p.estimatedWaitSeconds,
-        at: new Date().toISOString(),
-      });
+    const waiting = new Map((await this.positions.forQueue(queueId)).map((p) => [p.conversationId, p]));
+    // Assigned between the two reads: its status event says so instead.
+    const ranked = subscribed.flatMap((sub) => {
+      const p = waiting.get(sub.conversationId);
+      return p ? [{ ...sub, ...p }] : [];
+    });
+    // What each bot last heard, swapped for the new position in one round trip.
+    const swap = this.redis.client.pipeline();
+    for (const r of ranked) {
+      const key = this.redis.keys.caseWebhookLastSent(r.conversationId, 'position');
+      swap.set(key, String(r.position), 'EX', LAST_SENT_TTL_SECONDS, 'GET');
     }
+    const previous = (await swap.exec()) ?? [];
+    const at = new Date().toISOString();
+    const moved = ranked.filter((r, i) => previous[i]?.[1] !== String(r.position));
+    await this.jobs.queue(QueueName.Outbound).addBulk(
+      moved.map((r) =>
+        this.delivery(r.apiKeyId, 'queue_position_changed', {
+          event: 'queue_position_changed',
+          case_id: r.conversationId,
+          position: r.position,
+          estimated_wait_seconds: r.estimatedWaitSeconds,
+          at,
+        }),
+      ),
+    );
   }
 
   private async agentMessage(message: Message): Promise<void> {
@@ -151,12 +181,19 @@ export class CaseWebhooksService implements OnModuleInit {
       select: { webhookUrl: true, revokedAt: true },
     });
     if (!key?.webhookUrl || key.revokedAt) return;
+    const { name, data, opts } = this.delivery(apiKeyId, event, body);
+    await this.jobs.queue(QueueName.Outbound).add(name, data, opts);
+  }
+
+  /** A signed webhook call as a job, retried with backoff. */
+  private delivery(apiKeyId: string, event: HelpdeskEvent | 'case_finished', body: WebhookEvent) {
     const deliveryId = randomUUID();
-    const delivery: WebhookDelivery = { apiKeyId, event, deliveryId, body: JSON.stringify(body) };
-    await this.jobs.queue(QueueName.Outbound).add(WEBHOOK_JOB, delivery, {
+    const data: WebhookDelivery = { apiKeyId, event, deliveryId, body: JSON.stringify(body) };
+    const opts = {
       jobId: `webhook-${deliveryId}`,
       attempts: 8,
       backoff: { type: 'exponential', delay: 1_000 },
-    });
+    };
+    return { name: WEBHOOK_JOB, data, opts };
   }
 }

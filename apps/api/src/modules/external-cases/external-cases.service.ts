@@ -33,6 +33,15 @@ export function caseStatusOf(status: Conversation['status']): CaseStatus {
   }
 }
 
+/** A case just created, as its transaction left it. */
+interface Opened {
+  conversationId: string;
+  queueId: string;
+  /** The requested agent, when the handoff assigned it directly. */
+  assigneeId: string | null;
+  events: DomainEvent[];
+}
+
 const notFound = () => new DomainError(CommonErrorCode.NotFound, 'No such case.', 404);
 
 /**
@@ -56,7 +65,7 @@ export class ExternalCasesService {
       where: { apiKeyId_idempotencyKey: { apiKeyId: key.id, idempotencyKey } },
     });
     if (existing) return this.state(existing.conversationId, true);
-    let created: { conversationId: string; events: DomainEvent[] };
+    let created: Opened;
     try {
       created = await this.prisma.$transaction((tx) => this.open(tx, key, idempotencyKey, input));
     } catch (error) {
@@ -70,15 +79,17 @@ export class ExternalCasesService {
       throw error;
     }
     await this.events.publish(...created.events);
-    return this.state(created.conversationId, false);
+    // As committed: routing runs after this answer, and the bot hears of it through its webhooks.
+    return {
+      caseId: created.conversationId,
+      status: caseStatusOf(created.assigneeId ? 'assigned' : 'queued'),
+      queueId: created.queueId,
+      assigneeId: created.assigneeId,
+      replayed: false,
+    };
   }
 
-  private async open(
-    tx: Tx,
-    key: ApiKey,
-    idempotencyKey: string,
-    input: HandoffRequest,
-  ): Promise<{ conversationId: string; events: DomainEvent[] }> {
+  private async open(tx: Tx, key: ApiKey, idempotencyKey: string, input: HandoffRequest): Promise<Opened> {
     const channel = await this.channel(tx, key, input.channel);
     const queue = await this.queue(tx, channel, input.queue);
     const agentId = await this.requestedAgent(tx, input, queue.id);
@@ -142,8 +153,13 @@ export class ExternalCasesService {
       },
       null,
     );
-    if (agentId) events.push(...(await this.assignRequested(tx, conversation.id, agentId, input)));
-    return { conversationId: conversation.id, events };
+    const assigned = agentId ? await this.assignRequested(tx, conversation.id, agentId, input) : [];
+    return {
+      conversationId: conversation.id,
+      queueId: queue.id,
+      assigneeId: assigned.length > 0 ? agentId : null,
+      events: [...events, ...assigned],
+    };
   }
 
   /** The key's channel; `channel` in the request may name it, never another one. */

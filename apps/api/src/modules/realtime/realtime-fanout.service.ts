@@ -10,6 +10,7 @@ import {
 } from '@baton/contracts';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { CoalescedRuns } from '../../jobs/coalesced-runs.js';
 import { LOGGER } from '../../logging/logging.module.js';
 import { sessionEndedEvent } from '../auth/session-ended.messages.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
@@ -27,6 +28,9 @@ import {
   Room,
 } from './realtime.events.js';
 import { SocketEmitterService } from './socket-emitter.service.js';
+
+/** How often at most each queue's waiting customers are told their place during a burst of changes. */
+const POSITIONS_EVERY_MS = 500;
 
 const audienceSelect = { id: true, status: true, queueId: true, assigneeId: true } as const;
 
@@ -53,6 +57,12 @@ const OVERVIEW_UNCHANGED: ReadonlySet<DomainEvent['type']> = new Set([
 @Injectable()
 export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
   private overviewTimer: NodeJS.Timeout | undefined;
+  /** Per queue: one ranking for however many changes came within the window, not one per change. */
+  private readonly positionPushes = new CoalescedRuns(
+    (queueId) => this.pushPositions(queueId),
+    (err, queueId) => this.logger.error({ err, queueId }, 'queue position push failed'),
+    POSITIONS_EVERY_MS,
+  );
 
   constructor(
     private readonly sockets: SocketEmitterService,
@@ -74,8 +84,9 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
     this.events.subscribe((event) => this.fanOut(event));
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     clearTimeout(this.overviewTimer);
+    await this.positionPushes.stop();
   }
 
   private async fanOut(event: DomainEvent): Promise<void> {
@@ -249,7 +260,7 @@ export class RealtimeFanoutService implements OnModuleInit, OnModuleDestroy {
       CustomerServerEvent.ConversationUpdated,
       customerUpdate,
     );
-    if (row.queueId && event.type !== 'conversation.changed') await this.pushPositions(row.queueId);
+    if (row.queueId && event.type !== 'conversation.changed') this.positionPushes.mark(row.queueId);
   }
 
   /** To the supervisors of the agent's queues (and admins), who see that agent on their wall. */

@@ -1,8 +1,9 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Prisma } from '../../generated/prisma/client.js';
+import { CoalescedRuns } from '../../jobs/coalesced-runs.js';
 import { LOGGER } from '../../logging/logging.module.js';
-import { PrismaService } from '../../prisma/prisma.service.js';
+import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AgentCapacity } from '../agents/agent-capacity.service.js';
 import {
   ConversationTransitions,
@@ -12,7 +13,8 @@ import { DomainEventsService, type DomainEvent } from '../events/domain-events.s
 
 /** A waiting conversation gains one priority level per this many seconds of waiting, so none starves. */
 export const AGING_SECONDS = 300;
-const CANDIDATE_BATCH = 20;
+/** Waiting conversations paired with free seats in one transaction. */
+const ROUTING_BATCH = 20;
 
 interface Waiting {
   id: string;
@@ -20,7 +22,6 @@ interface Waiting {
   routing_mode: 'least_busy' | 'round_robin';
   required_skills: string[];
   offer_timeout_seconds: number | null;
-  assigned_at: Date | null;
 }
 
 /** An agent who declined or missed an offer of a conversation is not offered it again for this long. */
@@ -34,6 +35,9 @@ interface Member {
   active_count: number | null;
   last_assigned_at: Date | null;
 }
+
+/** One membership: an agent in several queues appears once per queue. */
+type Membership = Member & { queue_id: string };
 
 export interface Candidate {
   userId: string;
@@ -103,14 +107,28 @@ export function rankCandidates(
 }
 
 /**
- * Gives waiting conversations to agents. Event-driven (handoff, an agent becoming available,
- * capacity freed, queue changes) with a sweeper as safety net. Each assignment is one transaction:
- * the conversation is locked with SKIP LOCKED (another instance takes another one), the chosen
- * agent's state row is locked with SKIP LOCKED and re-checked, and the database's capacity trigger
- * has the last word. So several API and worker instances never double-assign or overfill an agent.
+ * Gives waiting conversations to agents, off the path of the request that caused it: a trigger
+ * (handoff, an agent becoming available, capacity freed, queue changes) marks the queue (or the
+ * agent, whose seats go across their queues in serving order) dirty and returns; one pass per queue
+ * or agent runs at a time in this process, and triggers that arrive meanwhile fold into one more
+ * pass. A pass pairs waiting conversations with free seats in batches, each batch one transaction:
+ * the conversations are locked with SKIP LOCKED (another instance takes others), each chosen agent's
+ * state row is locked with SKIP LOCKED and re-checked, and the database's capacity trigger has the
+ * last word. So several API and worker instances never double-assign or overfill an agent. The
+ * worker's sweeper routes whatever a lost trigger left waiting.
  */
 @Injectable()
-export class RoutingEngine implements OnModuleInit {
+export class RoutingEngine implements OnModuleInit, OnModuleDestroy {
+  private readonly queuePasses = new CoalescedRuns(
+    (queueId) => this.route({ queueId }),
+    (err, queueId) => this.logger.error({ err, queueId }, 'routing pass failed'),
+  );
+  /** An agent's seat goes to the best waiting conversation across all their queues, in serving order. */
+  private readonly agentPasses = new CoalescedRuns(
+    (agentId) => this.route({ agentId }),
+    (err, agentId) => this.logger.error({ err, agentId }, 'routing pass failed'),
+  );
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly transitions: ConversationTransitions,
@@ -123,32 +141,50 @@ export class RoutingEngine implements OnModuleInit {
     this.events.subscribe((event) => this.react(event));
   }
 
-  private async react(event: DomainEvent): Promise<void> {
+  /** The first shutdown phase: passes under way finish while the database is still open. */
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([this.queuePasses.stop(), this.agentPasses.stop()]);
+  }
+
+  /** Resolves once every pass asked for so far has run (what a caller waits for to see its effect). */
+  async idle(): Promise<void> {
+    await Promise.all([this.queuePasses.idle(), this.agentPasses.idle()]);
+  }
+
+  private react(event: DomainEvent): void {
     switch (event.type) {
       case 'conversation.queued':
       case 'queue.changed':
-        await this.route({ queueId: event.queueId });
+        this.queuePasses.mark(event.queueId);
         return;
       case 'conversation.released':
-        await this.route({ agentId: event.fromUserId });
+        this.agentPasses.mark(event.fromUserId);
         return;
       case 'agent.status_changed':
-        if (event.presence === 'available') await this.route({ agentId: event.userId });
+        if (event.presence === 'available') this.agentPasses.mark(event.userId);
         return;
       default:
         return;
     }
   }
 
-  /** Assigns until nothing more can be assigned within the scope; returns how many. */
+  /**
+   * Assigns until nothing more can be assigned in the queue, or in the agent's queues (every queue
+   * without a scope); returns how many.
+   */
   async route(scope: { queueId?: string; agentId?: string } = {}): Promise<number> {
     let assigned = 0;
-    while (await this.assignNext(scope)) assigned += 1;
-    return assigned;
+    for (;;) {
+      const batch = await this.assignBatch(scope);
+      if (batch === 0) return assigned;
+      assigned += batch;
+    }
   }
 
-  private async assignNext(scope: { queueId?: string; agentId?: string }): Promise<boolean> {
-    const published = await this.prisma.$transaction(async (tx) => {
+  private async assignBatch(scope: { queueId?: string; agentId?: string }): Promise<number> {
+    // Most triggers of a storm find every seat taken: answered by one statement, not a transaction.
+    if (!(await this.anySeatFree(scope))) return 0;
+    const given = await this.prisma.$transactionAhead(async (tx) => {
       const inQueue = scope.queueId ? Prisma.sql`AND c.queue_id = ${scope.queueId}::uuid` : Prisma.empty;
       const ofAgent = scope.agentId
         ? Prisma.sql`AND c.queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = ${scope.agentId}::uuid)`
@@ -156,57 +192,104 @@ export class RoutingEngine implements OnModuleInit {
       // Queue priority, then conversation priority aged by waiting time, then first come first served
       // (the id breaks ties, so queue positions shown to customers use exactly this order).
       const waiting = await tx.$queryRaw<Waiting[]>`
-        SELECT c.id, c.queue_id, q.routing_mode, q.required_skills, q.offer_timeout_seconds, c.assigned_at
+        SELECT c.id, c.queue_id, q.routing_mode, q.required_skills, q.offer_timeout_seconds
           FROM conversations c JOIN queues q ON q.id = c.queue_id
          WHERE c.status = 'queued' AND c.offered_to_id IS NULL AND q.routing_mode <> 'manual' AND q.archived_at IS NULL
                ${inQueue} ${ofAgent}
          ORDER BY q.priority DESC,
                   c.priority + floor(extract(epoch FROM now() - c.waiting_since) / ${AGING_SECONDS}::int) DESC,
                   c.waiting_since ASC, c.id ASC
-         LIMIT ${CANDIDATE_BATCH}::int
+         LIMIT ${ROUTING_BATCH}::int
            FOR UPDATE OF c SKIP LOCKED`;
+      if (waiting.length === 0) return [];
+      const members = await this.membersOf(tx, [...new Set(waiting.map((w) => w.queue_id))]);
+      const excluded = await this.exclusionsOf(tx, waiting);
+      const given: DomainEvent[][] = [];
       for (const conversation of waiting) {
-        // Whoever transferred it away does not get it straight back (least busy would pick them, as
-        // letting go just freed their capacity); once someone else took it, or after a while, they may.
-        const members = await tx.$queryRaw<(Member & { transferred_away: boolean })[]>`
-          SELECT m.user_id, m.skills, s.presence::text AS presence, s.capacity, s.active_count, s.last_assigned_at,
-                 EXISTS (SELECT 1 FROM routing_decisions d
-                          WHERE d.conversation_id = ${conversation.id}::uuid AND d.mode = 'transferred_away'
-                            AND d.chosen_user_id = m.user_id
-                            AND d.created_at > now() - make_interval(mins => ${TRANSFER_EXCLUSION_MINUTES}::int)
-                            AND d.created_at > coalesce(${conversation.assigned_at}::timestamptz, '-infinity')
-                        ) AS transferred_away
-            FROM queue_members m
-            JOIN users u ON u.id = m.user_id AND u.status = 'active'
-            LEFT JOIN agent_states s ON s.user_id = m.user_id
-           WHERE m.queue_id = ${conversation.queue_id}::uuid`;
-        const passedOn = conversation.offer_timeout_seconds
-          ? await tx.$queryRaw<{ chosen_user_id: string }[]>`
-              SELECT chosen_user_id FROM routing_decisions
-               WHERE conversation_id = ${conversation.id}::uuid AND mode IN ('offer_declined', 'offer_expired')
-                 AND created_at > now() - make_interval(mins => ${OFFER_COOLDOWN_MINUTES}::int)`
-          : [];
         const ranked = rankCandidates(
-          members,
+          members.filter((m) => m.queue_id === conversation.queue_id),
           conversation.required_skills,
           conversation.routing_mode,
-          new Set(passedOn.map((p) => p.chosen_user_id)),
-          new Set(members.filter((m) => m.transferred_away).map((m) => m.user_id)),
+          excluded.passedOn.get(conversation.id),
+          excluded.transferredAway.get(conversation.id),
         );
         for (const candidate of ranked.filter((c) => c.eligible)) {
           // Re-checked under a row lock: the snapshot above may already be stale.
           if (!(await this.capacity.tryLockAvailable(tx, candidate.userId))) continue;
           const row = await this.transitions.lock(tx, conversation.id);
           const note = { mode: conversation.routing_mode, reason: candidate.reason, candidates: ranked };
-          return conversation.offer_timeout_seconds
-            ? this.transitions.offer(tx, row, candidate.userId, note, conversation.offer_timeout_seconds)
-            : this.transitions.assign(tx, row, candidate.userId, note, null);
+          given.push(
+            conversation.offer_timeout_seconds
+              ? await this.transitions.offer(
+                  tx,
+                  row,
+                  candidate.userId,
+                  note,
+                  conversation.offer_timeout_seconds,
+                )
+              : await this.transitions.assign(tx, row, candidate.userId, note, null),
+          );
+          // The seat just taken counts for the rest of this batch, in every queue the agent serves.
+          for (const m of members.filter((m) => m.user_id === candidate.userId)) {
+            m.active_count = (m.active_count ?? 0) + 1;
+            m.last_assigned_at = new Date();
+          }
+          break;
         }
       }
-      return null;
+      return given;
     });
-    if (!published) return false;
-    await this.events.publish(...published);
-    return true;
+    // Published per conversation as they are given, so each agent hears of theirs at once.
+    for (const events of given) await this.events.publish(...events);
+    return given.length;
+  }
+
+  private async anySeatFree(scope: { queueId?: string; agentId?: string }): Promise<boolean> {
+    const inQueue = scope.queueId ? Prisma.sql`AND m.queue_id = ${scope.queueId}::uuid` : Prisma.empty;
+    const ofAgent = scope.agentId
+      ? Prisma.sql`AND m.queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = ${scope.agentId}::uuid)`
+      : Prisma.empty;
+    const [row] = await this.prisma.$queryRaw<{ free: boolean }[]>`
+      SELECT EXISTS (SELECT 1 FROM queue_members m JOIN agent_states s ON s.user_id = m.user_id
+                      WHERE s.presence = 'available' AND s.active_count < s.capacity ${inQueue} ${ofAgent}) AS free`;
+    return row?.free ?? false;
+  }
+
+  private async membersOf(tx: Tx, queueIds: string[]): Promise<Membership[]> {
+    return tx.$queryRaw<Membership[]>`
+      SELECT m.queue_id, m.user_id, m.skills, s.presence::text AS presence, s.capacity, s.active_count,
+             s.last_assigned_at
+        FROM queue_members m
+        JOIN users u ON u.id = m.user_id AND u.status = 'active'
+        LEFT JOIN agent_states s ON s.user_id = m.user_id
+       WHERE m.queue_id = ANY(${queueIds}::uuid[])`;
+  }
+
+  /**
+   * Who may not get each conversation now. Whoever transferred it away does not get it straight back
+   * (least busy would pick them, as letting go just freed their capacity); once someone else took it,
+   * or after a while, they may. In offer mode, who declined or missed an offer of it rests a while.
+   */
+  private async exclusionsOf(tx: Tx, waiting: Waiting[]) {
+    const rows = await tx.$queryRaw<{ conversation_id: string; user_id: string; passed_on: boolean }[]>`
+      SELECT d.conversation_id, d.chosen_user_id AS user_id, d.mode <> 'transferred_away' AS passed_on
+        FROM routing_decisions d JOIN conversations c ON c.id = d.conversation_id
+       WHERE d.conversation_id = ANY(${waiting.map((w) => w.id)}::uuid[]) AND d.chosen_user_id IS NOT NULL
+         AND ((d.mode = 'transferred_away'
+               AND d.created_at > now() - make_interval(mins => ${TRANSFER_EXCLUSION_MINUTES}::int)
+               AND d.created_at > coalesce(c.assigned_at, '-infinity'))
+           OR (d.mode IN ('offer_declined', 'offer_expired')
+               AND d.created_at > now() - make_interval(mins => ${OFFER_COOLDOWN_MINUTES}::int)))`;
+    const offering = new Set(waiting.filter((w) => w.offer_timeout_seconds).map((w) => w.id));
+    const passedOn = new Map<string, Set<string>>();
+    const transferredAway = new Map<string, Set<string>>();
+    for (const row of rows) {
+      if (row.passed_on && !offering.has(row.conversation_id)) continue;
+      const into = row.passed_on ? passedOn : transferredAway;
+      const users = into.get(row.conversation_id) ?? new Set<string>();
+      users.add(row.user_id);
+      into.set(row.conversation_id, users);
+    }
+    return { passedOn, transferredAway };
   }
 }
