@@ -105,7 +105,7 @@ export class ConversationsService {
     step: (tx: Tx, conversation: Conversation) => Promise<DomainEvent[]>,
   ): Promise<ConversationDto> {
     await this.transition(id, step);
-    // Read after publishing: routing may already have moved it on (a handoff answered as assigned).
+    // Read after publishing: what the transition committed (and anything a routing pass did since).
     return toConversation(await this.prisma.conversation.findUniqueOrThrow({ where: { id } }));
   }
 

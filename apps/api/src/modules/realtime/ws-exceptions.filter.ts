@@ -1,7 +1,12 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { SocketError } from '@baton/contracts';
 import type { Socket } from 'socket.io';
-import { CommonErrorCode, DomainError, RateLimitedError } from '../../common/errors/domain.error.js';
+import {
+  CommonErrorCode,
+  DomainError,
+  RateLimitedError,
+  ServiceBusyError,
+} from '../../common/errors/domain.error.js';
 
 /** Socket twin of the HTTP filter: the acknowledgement carries `{ error: { code, message } }`, never a stack. */
 @Catch()
@@ -15,7 +20,7 @@ export class WsExceptionsFilter implements ExceptionFilter {
           ? { code: `http_${exception.getStatus()}`, message: exception.message }
           : { code: CommonErrorCode.Internal, message: 'Something went wrong on our side.' };
     // The socket twin of `Retry-After`.
-    if (exception instanceof RateLimitedError)
+    if (exception instanceof RateLimitedError || exception instanceof ServiceBusyError)
       error.retryAfterSeconds = Math.max(1, Math.ceil(exception.retryAfterSeconds));
     if (typeof ack === 'function') (ack as (reply: SocketError) => void)({ error });
     else socket.emit('exception', { error });
