@@ -1,9 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
+import type { MessageMappingProperties } from '@nestjs/websockets';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Namespace, Server, ServerOptions } from 'socket.io';
+import { defer, filter, type Observable } from 'rxjs';
+import type { Namespace, Server, ServerOptions, Socket } from 'socket.io';
 import { ConfigService } from '../../config/config.service.js';
 import { LOGGER } from '../../logging/logging.module.js';
 import { redisKeys } from '../../redis/redis-keys.js';
@@ -59,6 +61,34 @@ export class RedisIoAdapter extends IoAdapter {
       ),
     );
     return server;
+  }
+
+  /**
+   * What Nest's adapter does, without its chain of RxJS subscribers per handler and socket (about a
+   * hundred closures per idle socket): one plain listener per handler, and an answer's stream made
+   * only when an event arrives. A handler's result acknowledges the event (or is emitted, when it
+   * names an `event`); a failure its exception filter let through is logged.
+   */
+  override bindMessageHandlers(
+    socket: Socket,
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(String(message), (...args: unknown[]) => {
+        const { data, ack } = this.mapPayload(args.length <= 1 ? args[0] : args);
+        defer(() => transform(callback(data, ack)))
+          .pipe(filter((response) => response !== undefined && response !== null))
+          .subscribe({
+            next: (response) => {
+              const { event, data: payload } = response as { event?: string; data?: unknown };
+              if (event) socket.emit(event, payload);
+              else if (!isAckHandledManually && typeof ack === 'function') ack(response);
+            },
+            error: (err: unknown) => this.logger.error(err),
+          });
+      });
+    }
   }
 
   override async close(server: Server): Promise<void> {

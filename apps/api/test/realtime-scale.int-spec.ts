@@ -2,7 +2,8 @@ import type { Message } from '@baton/contracts';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { Namespace } from 'socket.io';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startSqlWireCounter, type SqlWireCounter } from '../../../tools/test/sql-wire-counter.js';
 import { CustomerGateway } from '../src/modules/realtime/customer.gateway.js';
 import { SocketEmitterService } from '../src/modules/realtime/socket-emitter.service.js';
 import { webchatChannel } from './factories/channels.factory.js';
@@ -96,5 +97,29 @@ describe('socket.io broadcasts between instances', () => {
     expect((await inTab1).message.body).toBe('Both tabs see this');
     expect((await inTab2).message.body).toBe('Both tabs see this');
     expect(inboxB.mentioning(conversation.id)).toBeGreaterThan(0);
+  });
+});
+
+/** Thousands of widgets reconnect at once after a deploy: a visitor's handshake stays one short read. */
+describe('a visitor handshake', () => {
+  let counter: SqlWireCounter;
+  let api: TestApi;
+
+  beforeAll(async () => {
+    counter = await startSqlWireCounter(inject('databaseUrl'));
+    api = await startApi({ DATABASE_URL: counter.url });
+  });
+  afterEach(() => closeSockets());
+  afterAll(async () => {
+    await api?.close();
+    await counter?.close();
+  });
+
+  it('reads the contact and its channel in one SQL statement', async () => {
+    const channel = await webchatChannel(api);
+    const { token } = await visitor(api, channel.id);
+    counter.reset();
+    await connected(customerSocket(api, token));
+    expect(counter.statements()).toBe(1);
   });
 });
