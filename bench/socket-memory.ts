@@ -81,7 +81,12 @@ async function main(): Promise<void> {
       }
     }
     const [bare, baton] = results as [Measured, Measured];
-    console.log(`\nload average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${SOCKETS} sockets`);
+    console.log(
+      `\nload average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}, ${SOCKETS} sockets`,
+    );
     console.table(results);
     const extra = (baton.perSocketBytes - bare.perSocketBytes) / 1024;
     console.log(`Baton adds ${extra.toFixed(1)} KiB per socket over bare socket.io`);
@@ -176,7 +181,7 @@ function usage(pid: number): { rss: number; cpuMs: number } {
   return { rss, cpuMs: (Number(fields[11]) + Number(fields[12])) * 10 };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 3_000));
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10_000));
 
 async function measure(server: string, pid: number, port: number, tokens: string[]): Promise<Measured> {
   await settle();

@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { Namespace } from 'socket.io';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+// The statement counter is a test tool of the workspace (tools/test), not a library with a package name.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startSqlWireCounter, type SqlWireCounter } from '../../../tools/test/sql-wire-counter.js';
 import { CustomerGateway } from '../src/modules/realtime/customer.gateway.js';
 import { SocketEmitterService } from '../src/modules/realtime/socket-emitter.service.js';
@@ -11,7 +13,15 @@ import { handedOff, visitor } from './factories/conversations.factory.js';
 import { queueWith } from './factories/queues.factory.js';
 import { createAgent, signedInAdmin } from './factories/users.factory.js';
 import { eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
-import { agentSocket, ask, closeSockets, connected, customerSocket, waitFor } from './support/sockets.js';
+import {
+  agentSocket,
+  ask,
+  closeSockets,
+  collect,
+  connected,
+  customerSocket,
+  waitFor,
+} from './support/sockets.js';
 
 /** Every message an instance's socket.io adapter reads from Redis (all its namespaces share one subscriber). */
 function adapterInbox(api: TestApi) {
@@ -50,9 +60,10 @@ describe('socket.io broadcasts between instances', () => {
   async function agentOn(api: TestApi) {
     const user = await createAgent(a, { capacity: 3 });
     const queue = await queueWith(admin, [{ userId: user.id }]);
-    const socket = agentSocket(api, await signIn(a, user));
+    const client = await signIn(a, user);
+    const socket = agentSocket(api, client);
     await connected(socket);
-    return { queue, socket };
+    return { queue, client, socket };
   }
 
   /** Once `api` has read a broadcast published after everything before it, it has read those too. */
@@ -79,7 +90,11 @@ describe('socket.io broadcasts between instances', () => {
     expect(conversation.status).toBe('assigned');
 
     const send = (body: string) =>
-      ask(agent.socket, 'message.send', { conversationId: conversation.id, body, clientMessageId: randomUUID() });
+      ask(agent.socket, 'message.send', {
+        conversationId: conversation.id,
+        body,
+        clientMessageId: randomUUID(),
+      });
     const first = waitFor<{ message: Message }>(tab1, 'message.created');
     await send('Hello from the agent');
     expect((await first).message.body).toBe('Hello from the agent');
@@ -97,6 +112,41 @@ describe('socket.io broadcasts between instances', () => {
     expect((await inTab1).message.body).toBe('Both tabs see this');
     expect((await inTab2).message.body).toBe('Both tabs see this');
     expect(inboxB.mentioning(conversation.id)).toBeGreaterThan(0);
+  });
+
+  it('reach a socket in several of their rooms once, wherever they were emitted', async () => {
+    const agent = await agentOn(a);
+    await ask(agent.socket, 'presence.set', { presence: 'available' });
+    const { contact, token } = await visitor(a, channelId);
+    const conversation = await handedOff(a, channelId, agent.queue.id, { contactId: contact.id });
+    // A second tab of the agent, on b, opens the conversation: it is in its assignee's, its queue's and
+    // its user's rooms, each of which a message or a typing notice goes to.
+    const tab = agentSocket(b, agent.client);
+    await connected(tab);
+    await ask(tab, 'conversation.join', { conversationId: conversation.id });
+    const customer = customerSocket(a, token);
+    await connected(customer);
+    const messages = collect<{ message: Message }>(tab, 'message.created');
+    const typing = collect<{ typing: boolean }>(tab, 'typing.changed');
+
+    // The fan-out's emits (through Redis from this process), then the gateway's own (typing).
+    const send = (body: string) =>
+      ask(customer, 'message.send', { conversationId: conversation.id, body, clientMessageId: randomUUID() });
+    const second = waitFor(
+      tab,
+      'message.created',
+      ({ message }: { message: Message }) => message.body === 'second',
+    );
+    await send('first');
+    await send('second');
+    await second;
+    const stopped = waitFor(tab, 'typing.changed', ({ typing: now }: { typing: boolean }) => !now);
+    await ask(customer, 'typing.set', { conversationId: conversation.id, typing: true });
+    await ask(customer, 'typing.set', { conversationId: conversation.id, typing: false });
+    await stopped;
+    // Each room's copy left in order from one connection: had a second copy been sent, it came first.
+    expect(messages.map(({ message }) => message.body)).toEqual(['first', 'second']);
+    expect(typing.map((t) => t.typing)).toEqual([true, false]);
   });
 });
 
