@@ -14,6 +14,8 @@ describe('Redis key names', () => {
       keys.whatsappThrottleNotice('c1'),
       keys.caseWebhookLastSent('case1', 'status'),
       keys.socketIo,
+      keys.socketIoChannel('/agent'),
+      keys.socketIoChannel('/customer', 'contact:c1'),
     ]).toEqual([
       'baton:test:rl:login:ip:10.0.0.1',
       'baton:test:rl:sw:wa-out:c1',
@@ -23,6 +25,8 @@ describe('Redis key names', () => {
       'baton:test:wa:throttle-notice:c1',
       'baton:test:case-webhook:case1:status',
       'baton:test:socket.io',
+      'baton:test:socket.io#/agent#',
+      'baton:test:socket.io#/customer#contact:c1#',
     ]);
   });
 

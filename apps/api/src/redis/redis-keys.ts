@@ -19,8 +19,14 @@ export function redisKeys(prefix: string) {
     whatsappThrottleNotice: (contactId: string) => `${prefix}:wa:throttle-notice:${contactId}`,
     /** What a case's bot last heard about `what`, so an unchanged value is not sent again. */
     caseWebhookLastSent: (caseId: string, what: string) => `${prefix}:case-webhook:${caseId}:${what}`,
-    /** The channel prefix of the socket.io Redis adapter and emitter. */
+    /** The channel prefix of the socket.io Redis adapter. */
     socketIo: `${prefix}:socket.io`,
+    /**
+     * A channel of the socket.io adapter (named as `@socket.io/redis-adapter`'s sharded adapter names
+     * them): a namespace's own, read by every instance, or one room's, read by those holding it.
+     */
+    socketIoChannel: (namespace: string, room?: string) =>
+      `${prefix}:socket.io#${namespace}#${room === undefined ? '' : `${room}#`}`,
   };
 }
 

@@ -94,17 +94,18 @@ export class CustomerGateway implements OnGatewayInit {
   private async authenticate(socket: CustomerSocket): Promise<Refusal | null> {
     const ip = socketClientIp(socket, this.adapterHost);
     const visitor = this.tokens.verify((socket.handshake.auth as { token?: unknown }).token);
-    const contact = visitor
-      ? await this.prisma.contact.findUnique({
-          where: { id: visitor.contactId },
-          include: { channel: { select: { enabled: true, config: true } } },
+    // The token's channel, if the contact it names still belongs to it: one statement.
+    const channel = visitor
+      ? await this.prisma.channel.findFirst({
+          where: { id: visitor.channelId, contacts: { some: { id: visitor.contactId } } },
+          select: { id: true, enabled: true, config: true },
         })
       : null;
-    const policy = contact ? readWebchatPolicy(contact.channel.config) : null;
+    const policy = channel ? readWebchatPolicy(channel.config) : null;
     const refusal: Refusal | null =
-      !visitor || !contact || contact.channelId !== visitor.channelId
+      !visitor || !channel
         ? HandshakeRefusalCode.InvalidVisitorToken
-        : !contact.channel.enabled || !policy
+        : !channel.enabled || !policy
           ? HandshakeRefusalCode.ChannelUnavailable
           : !originAllowed(policy, socket.handshake.headers.origin)
             ? HandshakeRefusalCode.OriginNotAllowed
@@ -119,7 +120,7 @@ export class CustomerGateway implements OnGatewayInit {
           data: {
             status: refusal === HandshakeRefusalCode.InvalidVisitorToken ? 401 : 403,
             reason: refusal,
-            ...(contact && { channelId: contact.channelId }),
+            ...(channel && { channelId: channel.id }),
             ...(refusal === HandshakeRefusalCode.OriginNotAllowed && {
               origin: socket.handshake.headers.origin ?? null,
             }),

@@ -65,16 +65,14 @@ describe('socket.io Redis adapter', () => {
     const refused = () =>
       Promise.reject(new Error("NOPERM this user has no permissions to access the 'x' channel"));
     const connection = Object.assign(new EventEmitter(), {
-      subscribe: refused,
-      psubscribe: refused,
-      unsubscribe: refused,
-      punsubscribe: refused,
-      publish: refused,
+      ssubscribe: refused,
+      sunsubscribe: refused,
+      spublish: refused,
     });
     handleUnawaitedRejections(connection as never, 'sub', logger as unknown as Logger);
     const commands = connection as unknown as Record<string, () => Promise<unknown>>;
-    void commands['psubscribe']!();
-    await expect(commands['publish']!()).rejects.toThrow(/NOPERM/);
+    void commands['ssubscribe']!();
+    await expect(commands['spublish']!()).rejects.toThrow(/NOPERM/);
     await vi.waitFor(() => expect(logger.error).toHaveBeenCalledTimes(2));
     expect(logger.warn).not.toHaveBeenCalled();
   });

@@ -1,74 +1,114 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { Emitter } from '@socket.io/redis-emitter';
 import { LOGGER } from '../../logging/logging.module.js';
 import { RedisService } from '../../redis/redis.service.js';
 
+type SocketNamespace = '/agent' | '/customer';
+
+/** The message types of socket.io's cluster adapter protocol (`socket.io-adapter`'s `MessageType`) sent here. */
+const MessageType = { Broadcast: 3, SocketsLeave: 5, DisconnectSockets: 6, ServerSideEmit: 9 } as const;
+/** The sender id the adapter accepts from a process that has no socket server of its own. */
+const EMITTER_UID = 'emitter';
+/** socket.io's packet type of an event. */
+const EVENT_PACKET = 2;
+
 /**
- * Emits to socket.io rooms from any process — API instances and workers alike — through the Redis
- * adapter's channel, so every instance delivers to its own sockets exactly once.
+ * Emits to socket.io rooms from any process — API instances and workers alike — in the Redis adapter's
+ * own protocol, on the channel of the one room each message targets, so only the instances holding a
+ * socket in that room read it, and each delivers to its own sockets exactly once. Payloads are JSON.
  */
 @Injectable()
 export class SocketEmitterService {
-  private readonly emitter: Emitter;
+  private readonly connection: Redis;
 
-  constructor(redis: RedisService, @Inject(LOGGER) logger: Logger) {
-    const connection = redis.connect('socket.io:emitter');
-    // The emitter fires and forgets; a publish that fails (Redis down, or during shutdown) is logged,
-    // never an unhandled rejection. Clients recover by `seq` back-fill on their next event or reconnect.
-    const publisher = {
-      publish: (channel: string, message: string | Buffer) =>
-        connection.publish(channel, message).catch((err: unknown) => {
-          logger.warn({ err }, 'socket event not published');
-        }),
-    };
-    this.emitter = new Emitter(publisher, { key: redis.keys.socketIo });
+  constructor(
+    private readonly redis: RedisService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.connection = redis.connect('socket.io:emitter');
   }
 
   /** Sends `event` to the sockets in any of `rooms` (each once), but those also in one of `except`. */
   emit(
-    namespace: '/agent' | '/customer',
+    namespace: SocketNamespace,
     rooms: string | string[],
     event: string,
     payload: unknown,
     except: string[] = [],
   ): void {
-    if (rooms.length === 0) return;
-    this.emitter.of(namespace).to(rooms).except(except).emit(event, payload);
+    // One message per room, each except the rooms before it: a socket in several gets the first only.
+    const before = [...except];
+    for (const room of typeof rooms === 'string' ? [rooms] : rooms) {
+      this.broadcast(namespace, room, [...before], event, payload);
+      before.push(room);
+    }
   }
 
   /** Tells every API instance's `/agent` namespace (listeners registered with `namespace.on(event)`). */
   toInstances(event: string, payload: unknown): void {
-    this.emitter.of('/agent').serverSideEmit(event, payload);
+    this.publish('/agent', undefined, MessageType.ServerSideEmit, { packet: [event, payload] });
   }
 
   /** Makes every socket in `rooms` leave them, on every instance. */
-  leave(namespace: '/agent' | '/customer', rooms: string[]): void {
-    if (rooms.length > 0) this.emitter.of(namespace).in(rooms).socketsLeave(rooms);
+  leave(namespace: SocketNamespace, rooms: string[]): void {
+    for (const room of rooms)
+      this.publish(namespace, room, MessageType.SocketsLeave, { opts: target(room), rooms: [room] });
   }
 
   /** Closes the sockets in `room` on every instance, without a word: their clients reconnect. */
-  disconnect(namespace: '/agent' | '/customer', room: string): void {
-    this.emitter.of(namespace).in(room).disconnectSockets(true);
+  disconnect(namespace: SocketNamespace, room: string): void {
+    this.publish(namespace, room, MessageType.DisconnectSockets, { opts: target(room), close: true });
   }
 
   /**
    * Sends `event` to the sockets in `room` (but those also in `exceptRoom`), then closes them, on every
-   * instance. Both go out on this one Redis connection and every instance reads them in that order,
-   * and a socket flushes what it was sent before it closes, so the client reads the event first.
+   * instance. Both go out on this one Redis connection to the room's one channel, so every instance
+   * reads them in that order, and a socket flushes what it was sent before it closes: the client
+   * reads the event first.
    */
   emitThenDisconnect(
-    namespace: '/agent' | '/customer',
+    namespace: SocketNamespace,
     room: string,
     exceptRoom: string | undefined,
     event: string,
     payload: unknown,
   ): void {
-    const target = () => {
-      const sockets = this.emitter.of(namespace).in(room);
-      return exceptRoom ? sockets.except(exceptRoom) : sockets;
-    };
-    target().emit(event, payload);
-    target().disconnectSockets(true);
+    const except = exceptRoom ? [exceptRoom] : [];
+    this.broadcast(namespace, room, except, event, payload);
+    this.publish(namespace, room, MessageType.DisconnectSockets, { opts: target(room, except), close: true });
   }
+
+  private broadcast(
+    namespace: SocketNamespace,
+    room: string,
+    except: string[],
+    event: string,
+    payload: unknown,
+  ): void {
+    this.publish(namespace, room, MessageType.Broadcast, {
+      packet: { type: EVENT_PACKET, data: [event, payload], nsp: namespace },
+      opts: target(room, except),
+    });
+  }
+
+  /** On the room's channel when the message targets one room, else on the namespace's. */
+  private publish(
+    namespace: SocketNamespace,
+    room: string | undefined,
+    type: (typeof MessageType)[keyof typeof MessageType],
+    data: object,
+  ): void {
+    const message = JSON.stringify({ uid: EMITTER_UID, nsp: namespace, type, data });
+    // Fire and forget; a publish that fails (Redis down, or during shutdown) is logged, never an
+    // unhandled rejection. Clients recover by `seq` back-fill on their next event or reconnect.
+    this.connection
+      .spublish(this.redis.keys.socketIoChannel(namespace, room), message)
+      .catch((err: unknown) => this.logger.warn({ err }, 'socket event not published'));
+  }
+}
+
+/** The adapter's broadcast options: the sockets in `room`, but those also in one of `except`. */
+function target(room: string, except: string[] = []) {
+  return { rooms: [room], except, flags: {} };
 }
