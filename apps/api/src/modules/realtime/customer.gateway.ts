@@ -94,13 +94,7 @@ export class CustomerGateway implements OnGatewayInit {
   private async authenticate(socket: CustomerSocket): Promise<Refusal | null> {
     const ip = socketClientIp(socket, this.adapterHost);
     const visitor = this.tokens.verify((socket.handshake.auth as { token?: unknown }).token);
-    // The token's channel, if the contact it names still belongs to it: one statement.
-    const channel = visitor
-      ? await this.prisma.channel.findFirst({
-          where: { id: visitor.channelId, contacts: { some: { id: visitor.contactId } } },
-          select: { id: true, enabled: true, config: true },
-        })
-      : null;
+    const channel = visitor ? await this.widget.visitorChannel(visitor) : null;
     const policy = channel ? readWebchatPolicy(channel.config) : null;
     const refusal: Refusal | null =
       !visitor || !channel
