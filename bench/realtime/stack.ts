@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { transformSync } from 'esbuild';
 import { Redis } from 'ioredis';
-import { applyRuntimeGrants } from '../../tools/db/grants.js';
-import { seed } from '../../tools/db/seed.js';
+import type { applyRuntimeGrants } from '../../tools/db/grants.js';
+import type { seed } from '../../tools/db/seed.js';
 import { startSqlWireCounter, type SqlWireCounter } from '../../tools/test/sql-wire-counter.js';
 import { adminUrl, runSql } from '../bench-database.js';
 import { spawnNode, waitForHttp, type Child } from './processes.js';
@@ -142,8 +142,14 @@ export class BatonStack {
          CREATE ROLE ${RUNTIME_ROLE} LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB NOREPLICATION NOBYPASSRLS;
        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
     ]);
-    await applyRuntimeGrants(this.options.databaseUrl, RUNTIME_ROLE, () => undefined);
-    await seed(this.runtimeUrl, 'admin@bench.example');
+    // The grants and built-in roles of the checkout whose API runs (BENCH_BATON_ROOT may be another).
+    const tools = path.join(this.options.root, 'tools', 'db');
+    const grants = (await import(path.join(tools, 'grants.ts'))) as {
+      applyRuntimeGrants: typeof applyRuntimeGrants;
+    };
+    const seeding = (await import(path.join(tools, 'seed.ts'))) as { seed: typeof seed };
+    await grants.applyRuntimeGrants(this.options.databaseUrl, RUNTIME_ROLE, () => undefined);
+    await seeding.seed(this.runtimeUrl, 'admin@bench.example');
     this.apiSql = await startSqlWireCounter(this.runtimeUrl);
     this.workerSql = await startSqlWireCounter(this.runtimeUrl);
     mkdirSync(this.options.logDir, { recursive: true });
