@@ -324,6 +324,7 @@ async function main(): Promise<void> {
       };
 
       for (const scenario of profile.scenarios) {
+        await stack.quiet();
         if (scenario === 'messages') {
           const { agents, customers } = await messageFixture();
           const { rates, seconds } = profile.messages;
@@ -338,6 +339,7 @@ async function main(): Promise<void> {
             sql: { api: stack.apiSql, worker: stack.workerSql },
             say,
           });
+          await stack.quiet();
           const relay = await withRelay((r) =>
             messageRamp({
               target: { kind: 'relay', bases: [r.base] },
@@ -380,6 +382,7 @@ async function main(): Promise<void> {
             say,
             label: 'Baton',
           }).finally(() => stack.stopApi());
+          await stack.quiet();
           const relay = await withRelay((r) =>
             idleSockets({
               target: { kind: 'relay', bases: [r.base] },
@@ -399,6 +402,7 @@ async function main(): Promise<void> {
           try {
             for (const count of counts) {
               while (stack.apis.length < count) await stack.startApi();
+              await stack.quiet();
               say(`instances: ${count} API instance(s), ${rate} msg/s…`);
               const swarm = await MessageSwarm.connect(
                 { kind: 'baton', bases: stack.bases.slice(0, count) },

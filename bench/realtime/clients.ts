@@ -1,4 +1,9 @@
-import { AgentClientEvent, AgentServerEvent, CustomerClientEvent } from '@baton/contracts';
+import {
+  AgentClientEvent,
+  AgentServerEvent,
+  CustomerClientEvent,
+  CustomerServerEvent,
+} from '@baton/contracts';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { SeededCustomer, SeededStaff } from './seed.js';
 import { nth, percentiles, round, sleep, type Percentiles } from './stats.js';
@@ -144,7 +149,9 @@ export class MessageSwarm {
     for (const socket of agentSockets)
       socket.on(AgentServerEvent.MessageCreated, (payload: Delivered) => this.arrived(payload, 'agent'));
     for (const { socket } of customers)
-      socket.on(AgentServerEvent.MessageCreated, (payload: Delivered) => this.arrived(payload, 'customer'));
+      socket.on(CustomerServerEvent.MessageCreated, (payload: Delivered) =>
+        this.arrived(payload, 'customer'),
+      );
   }
 
   static async connect(
@@ -190,7 +197,8 @@ export class MessageSwarm {
       socket: customerSocket,
       agentSocket,
     } = nth(this.customers, index % this.customers.length);
-    const fromCustomer = index % 2 === 0;
+    // Turn about in each conversation: one pass over the conversations, then the other way round.
+    const fromCustomer = (index + Math.floor(index / this.customers.length)) % 2 === 0;
     const socket = fromCustomer ? customerSocket : agentSocket;
     const id = this.nextId++;
     const step = this.step;
@@ -228,7 +236,7 @@ export class MessageSwarm {
     const start = performance.now();
     let sent = 0;
     // Spread over the conversations, starting at a random one so steps do not repeat the same order.
-    const offset = Math.floor(Math.random() * this.customers.length) * 2;
+    const offset = Math.floor(Math.random() * this.customers.length);
     while (sent < total) {
       const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
       while (sent < due) this.send(offset + sent++);

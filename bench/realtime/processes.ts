@@ -129,6 +129,19 @@ export function cpuMeter(children: readonly Child[]): { read(): number } {
   return { read: () => before.reduce((sum, { pid, ms }) => sum + cpuMs(pid) - ms, 0) };
 }
 
+/**
+ * Waits (at most `maxMs`) until the processes together use less than a fifth of a core over a second:
+ * a server still working off a backlog would otherwise take CPU from whatever is measured next.
+ */
+export async function quiet(children: readonly Child[], maxMs = 30_000): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (Date.now() < until) {
+    const meter = cpuMeter(children);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    if (meter.read() < 200) return;
+  }
+}
+
 /** Polls `url` until it answers 2xx. */
 export async function waitForHttp(url: string, child: Child, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -9,7 +9,7 @@ import type { applyRuntimeGrants } from '../../tools/db/grants.js';
 import type { seed } from '../../tools/db/seed.js';
 import { startSqlWireCounter, type SqlWireCounter } from '../../tools/test/sql-wire-counter.js';
 import { adminUrl, runSql } from '../bench-database.js';
-import { spawnNode, waitForHttp, type Child } from './processes.js';
+import { quiet, spawnNode, waitForHttp, type Child } from './processes.js';
 import { benchSecrets } from './seed.js';
 import { nth } from './stats.js';
 
@@ -101,6 +101,7 @@ export class BatonStack {
   readonly bases: string[] = [];
   /** Every API and worker process this run started, stopped ones included. */
   readonly started = new Set<Child>();
+  private apiCount = 0;
   worker!: Child;
   apiSql!: SqlWireCounter;
   workerSql!: SqlWireCounter;
@@ -162,7 +163,8 @@ export class BatonStack {
   /** One more API instance on its own port; ready once /api/health/ready answers. */
   async startApi(): Promise<string> {
     const port = await freePort();
-    const index = this.apis.length + 1;
+    // Numbered over the run (a stopped instance's number is not reused), and so are their log files.
+    const index = ++this.apiCount;
     const child = spawnNode(`api-${index}`, ['--enable-source-maps', this.dist('main.js')], {
       cwd: this.options.root,
       env: {
@@ -191,6 +193,11 @@ export class BatonStack {
   /** The instance started last. */
   get newestApi(): { child: Child; base: string } {
     return { child: nth(this.apis, this.apis.length - 1), base: nth(this.bases, this.bases.length - 1) };
+  }
+
+  /** Until the API instances and the worker have worked off what earlier load left them. */
+  quiet(): Promise<void> {
+    return quiet([...this.apis, this.worker]);
   }
 
   /** Stops the instance started last. */
