@@ -14,16 +14,19 @@ export interface StormResult {
   seconds: number;
   agents: number;
   seats: number;
-  /** HTTP status (or `network error`) → count. */
+  /** HTTP status (or `timeout`, or `network error: <code>`) → count. */
   statuses: Record<string, number>;
   errors: number;
   /** Handoffs answered per second, from the first request to the last answer. */
   servedPerSecond: number;
   http: Percentiles;
-  /** Request sent → `conversation.assigned` on the agent's socket, for the conversations seated. */
+  /** Cases the storm created (from SQL: a request that failed may still have created one). */
+  created: number;
+  /** Conversations announced by `conversation.assigned` on an agent's socket. */
   seated: number;
+  /** Request sent → that announcement, for the seated cases whose request was answered. */
   notify: Percentiles;
-  /** Of the conversations not seated, how many received a `queue_position_changed` webhook. */
+  /** Cases still queued after the storm (from SQL), and how many of them got a `queue_position_changed` webhook. */
   waiting: number;
   toldPosition: number;
   webhookCalls: Record<string, number>;
@@ -168,7 +171,7 @@ export async function handoffStorm(options: {
             reason: 'customer_asked',
             subscribe_helpdesk_events: ['status_changed', 'queue_position_changed'],
           }),
-          signal: AbortSignal.timeout(120_000),
+          signal: AbortSignal.timeout(300_000),
         }).then(
           async (response) => {
             const body = (await response.json().catch(() => ({}))) as { caseId?: string };
@@ -179,7 +182,11 @@ export async function handoffStorm(options: {
             if (body.caseId) sentAt.set(body.caseId, t0);
           },
           (error: unknown) => {
-            const name = (error as Error).name === 'TimeoutError' ? 'timeout' : 'network error';
+            const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+            const name =
+              (error as Error).name === 'TimeoutError'
+                ? 'timeout'
+                : `network error: ${cause?.code ?? cause?.message ?? (error as Error).message}`;
             statuses[name] = (statuses[name] ?? 0) + 1;
           },
         ),
@@ -195,16 +202,15 @@ export async function handoffStorm(options: {
     const workerStatements = stack.workerSql.statements();
 
     const notify: number[] = [];
-    let waiting = 0;
-    let toldPosition = 0;
-    for (const [caseId, t0] of sentAt) {
-      const seen = announced.get(caseId);
-      if (seen) notify.push(seen.at - t0);
-      else {
-        waiting += 1;
-        if (hooks.positioned.has(caseId)) toldPosition += 1;
-      }
+    for (const [caseId, { at }] of announced) {
+      const t0 = sentAt.get(caseId);
+      if (t0 !== undefined) notify.push(at - t0);
     }
+    const { rows: cases } = await db.query<{ id: string; status: string }>(
+      'SELECT id, status FROM conversations WHERE queue_id = $1',
+      [queueId],
+    );
+    const waitingIds = cases.filter((c) => c.status === 'queued').map((c) => c.id);
     const { rows: doubles } = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (
          SELECT e.conversation_id FROM conversation_events e JOIN conversations c ON c.id = e.conversation_id
@@ -233,10 +239,11 @@ export async function handoffStorm(options: {
       errors,
       servedPerSecond: round(httpMs.length / servedSeconds),
       http: percentiles(httpMs),
-      seated: notify.length,
+      created: cases.length,
+      seated: announced.size,
       notify: percentiles(notify),
-      waiting,
-      toldPosition,
+      waiting: waitingIds.length,
+      toldPosition: waitingIds.filter((id) => hooks.positioned.has(id)).length,
       webhookCalls: { ...hooks.calls },
       doubleAssignments: nth(doubles, 0).n,
       doubleAnnouncements: [...announced.values()].filter((a) => a.agents.size > 1).length,
