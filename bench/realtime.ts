@@ -184,6 +184,7 @@ function stormTable(s: StormResult): string {
         ['HTTP p50 / p99 ms', `${s.http.p50} / ${s.http.p99}`],
         ['cases created (SQL)', s.created],
         ['seated (assignment on the agent socket)', `${s.seated} of ${s.seats} seats`],
+        ['assigned (SQL) but never announced', s.unannounced],
         ['request → agent notified p50 / p99 ms', `${s.notify.p50} / ${s.notify.p99}`],
         ['still queued / told their position (webhook)', `${s.waiting} / ${s.toldPosition}`],
         ['webhook calls', JSON.stringify(s.webhookCalls)],

@@ -24,6 +24,8 @@ export interface StormResult {
   created: number;
   /** Conversations announced by `conversation.assigned` on an agent's socket. */
   seated: number;
+  /** Assigned in SQL but never announced on a socket (must be 0). */
+  unannounced: number;
   /** Request sent → that announcement, for the seated cases whose request was answered. */
   notify: Percentiles;
   /** Cases still queued after the storm (from SQL), and how many of them got a `queue_position_changed` webhook. */
@@ -195,7 +197,20 @@ export async function handoffStorm(options: {
     await Promise.all(requests);
     const servedSeconds = (lastAnswer - start) / 1000;
     say('storm: all answered; waiting for assignments and webhooks to settle…');
-    await settled(() => announced.size, 2_000, 30_000);
+    // Every assignment must reach its agent's socket: wait for those SQL knows of (at most 60 s).
+    const assigned = async () =>
+      (
+        await db.query<{ id: string }>(
+          `SELECT id FROM conversations WHERE queue_id = $1 AND status = 'assigned'`,
+          [queueId],
+        )
+      ).rows.map((row) => row.id);
+    const announcedBy = Date.now() + 60_000;
+    let unannounced = (await assigned()).filter((id) => !announced.has(id));
+    while (unannounced.length > 0 && Date.now() < announcedBy) {
+      await sleep(500);
+      unannounced = (await assigned()).filter((id) => !announced.has(id));
+    }
     await settled(() => Object.values(hooks.calls).reduce((a, b) => a + b, 0), 3_000, 60_000);
     const cpuMs = { api: apiCpu.read(), worker: workerCpu.read() };
     const apiStatements = stack.apiSql.statements();
@@ -241,6 +256,7 @@ export async function handoffStorm(options: {
       http: percentiles(httpMs),
       created: cases.length,
       seated: announced.size,
+      unannounced: unannounced.length,
       notify: percentiles(notify),
       waiting: waitingIds.length,
       toldPosition: waitingIds.filter((id) => hooks.positioned.has(id)).length,
