@@ -87,7 +87,14 @@ const started = performance.now();
 const say = (line: string) =>
   console.log(`bench [${round((performance.now() - started) / 1000, 0)} s]: ${line}`);
 
-const { profileName, profile } = parseArgs();
+const { profileName, profile } = (() => {
+  try {
+    return parseArgs();
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}`);
+    process.exit(2);
+  }
+})();
 const resultsDir = path.join(benchRoot, 'results');
 const logDir = path.join(resultsDir, `logs-${profileName}`);
 mkdirSync(resultsDir, { recursive: true });
