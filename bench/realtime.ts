@@ -288,15 +288,7 @@ async function main(): Promise<void> {
       if (!wasInterrupted()) throw error;
     });
     await db.connect();
-    const stack = new BatonStack({
-      root,
-      benchRoot,
-      databaseUrl: target.databaseUrl,
-      redisUrl,
-      redisPrefix,
-      logDir,
-      say,
-    });
+    const stack = new BatonStack({ root, databaseUrl: target.databaseUrl, redisUrl, redisPrefix, logDir });
     try {
       say(`database ${target.database} migrated; starting the worker and the API (logs in ${logDir})…`);
       await stack.prepare();

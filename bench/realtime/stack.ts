@@ -83,12 +83,10 @@ export async function dropRedisPrefix(redisUrl: string, prefix: string): Promise
 export interface StackOptions {
   /** The checkout whose built API runs (BENCH_BATON_ROOT, else this one). */
   root: string;
-  benchRoot: string;
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
   logDir: string;
-  say: (line: string) => void;
 }
 
 /**
