@@ -1,4 +1,4 @@
-import type { SqlWireCounter } from '../../tools/test/sql-wire-counter.js';
+import type { SqlWireCounter } from '../../apps/api/test/support/sql-wire-counter.js';
 import { MessageSwarm, type StepResult, type Target } from './clients.js';
 import { cpuMeter, type Child } from './processes.js';
 import type { SeededCustomer, SeededStaff } from './seed.js';

@@ -7,7 +7,7 @@ import { transformSync } from 'esbuild';
 import { Redis } from 'ioredis';
 import type { applyRuntimeGrants } from '../../tools/db/grants.js';
 import type { seed } from '../../tools/db/seed.js';
-import { startSqlWireCounter, type SqlWireCounter } from '../../tools/test/sql-wire-counter.js';
+import { startSqlWireCounter, type SqlWireCounter } from '../../apps/api/test/support/sql-wire-counter.js';
 import { adminUrl, runSql } from '../bench-database.js';
 import { quiet, spawnNode, waitForHttp, type Child } from './processes.js';
 import { benchSecrets } from './seed.js';
