@@ -7,6 +7,7 @@
  *   npm run bench -- --profile full       the full sizes
  *   npm run bench -- --profile storm      one scenario at full size (messages, storm, idle, instances)
  *   npm run bench -- --scenario messages,storm   some scenarios of the chosen profile
+ *   npm run bench -- --scenario messages --rates 500   the message path at these rates only
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -75,7 +76,17 @@ function parseArgs(): { profileName: string; profile: Profile } {
   const unknown = only?.filter((s) => !SCENARIOS.includes(s as Scenario));
   if (unknown?.length)
     throw new Error(`unknown scenario(s) ${unknown.join(', ')}; one of: ${SCENARIOS.join(', ')}`);
-  return { profileName, profile: only ? { ...base, scenarios: only as Scenario[] } : base };
+  const rates = value('--rates')?.split(',').map(Number);
+  if (rates?.some((r) => !Number.isFinite(r) || r <= 0))
+    throw new Error('--rates takes positive messages per second, e.g. --rates 100,500');
+  return {
+    profileName,
+    profile: {
+      ...base,
+      ...(only && { scenarios: only as Scenario[] }),
+      ...(rates && { messages: { ...base.messages, rates } }),
+    },
+  };
 }
 
 const benchRoot = path.dirname(fileURLToPath(import.meta.url));

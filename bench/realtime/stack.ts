@@ -13,6 +13,12 @@ import { quiet, spawnNode, waitForHttp, type Child } from './processes.js';
 import { benchSecrets } from './seed.js';
 import { nth } from './stats.js';
 
+/**
+ * Node's options for the API instances and the worker: source maps as `npm start` runs them, plus
+ * `BENCH_NODE_ARGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them under load).
+ */
+const nodeArgs = ['--enable-source-maps', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+
 /** The role the measured processes connect as: it owns nothing (the API refuses an owner or a superuser). */
 const RUNTIME_ROLE = 'baton_bench_app';
 
@@ -163,7 +169,7 @@ export class BatonStack {
     const port = await freePort();
     // Numbered over the run (a stopped instance's number is not reused), and so are their log files.
     const index = ++this.apiCount;
-    const child = spawnNode(`api-${index}`, ['--enable-source-maps', this.dist('main.js')], {
+    const child = spawnNode(`api-${index}`, [...nodeArgs, this.dist('main.js')], {
       cwd: this.options.root,
       env: {
         ...this.env,
@@ -206,7 +212,7 @@ export class BatonStack {
   }
 
   async startWorker(): Promise<void> {
-    this.worker = spawnNode('worker', ['--enable-source-maps', this.dist('worker.js')], {
+    this.worker = spawnNode('worker', [...nodeArgs, this.dist('worker.js')], {
       cwd: this.options.root,
       env: { ...this.env, DATABASE_URL: this.workerSql.url, LOG_LEVEL: 'info' },
       logFile: path.join(this.options.logDir, 'worker.log'),
