@@ -13,7 +13,12 @@
  * large batches, as the worker would seal it.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { AuditQuery } from '@baton/contracts';
+import {
+  ZConversationListQuery,
+  type AuditQuery,
+  type ConversationCursor,
+  type ConversationListView,
+} from '@baton/contracts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -43,8 +48,11 @@ const AGENTS = positiveInt('BENCH_AGENTS', 1_000);
 const CALLS = positiveInt('BENCH_CALLS', 30);
 /** Each agent belongs to this many queues; one in twenty members supervises the queue. */
 const QUEUES_PER_AGENT = 5;
-/** Sealing batch: large, so a few million events seal in minutes rather than hours. */
-const SEAL_BATCH = 20_000;
+/** Sealing batch: the worker's, which keeps each transaction within Prisma's 5 s on a loaded machine. */
+const SEAL_BATCH = 5_000;
+
+/** 2 % of the conversations wait in a queue, the newest ones. */
+const waiting = Math.ceil(CONVERSATIONS * 0.02);
 
 const say = (line: string) => console.log(`bench: ${line}`);
 const uuid = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -88,7 +96,6 @@ async function generate(prisma: PrismaClient): Promise<void> {
     SELECT ('50000000-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid,
            '40000000-0000-4000-8000-000000000000', 'visitor-' || g, now()
       FROM generate_series(0, ${Math.ceil(CONVERSATIONS / 3)}::int) AS g`;
-  const waiting = Math.ceil(CONVERSATIONS * 0.02);
   const assigned = AGENTS * 3;
   await prisma.$executeRaw`
     INSERT INTO conversations (id, channel_id, contact_id, status, queue_id, assignee_id, priority,
@@ -118,7 +125,7 @@ async function generate(prisma: PrismaClient): Promise<void> {
                                 ELSE now() - interval '365 days' * (${CONVERSATIONS}::int - g) / ${CONVERSATIONS}::int
                            END AS at) AS t,
            LATERAL (SELECT CASE WHEN s.status = 'queued' AND g % 3 = 0 THEN 0
-                                ELSE (g * 7919) % ${QUEUES}::int END AS n) AS q`;
+                                ELSE (g::bigint * 7919) % ${QUEUES}::int END AS n) AS q`;
   const perConversation = Math.max(1, Math.round(MESSAGES / CONVERSATIONS));
   await prisma.$executeRaw`
     INSERT INTO messages (id, conversation_id, seq, author_kind, kind, author_user_id, body, internal,
@@ -197,19 +204,68 @@ async function run(databaseUrl: string) {
     const overview = new SupervisorOverviewService(db);
     const audit = new AuditQueryService(db, null as unknown as AuditCheckpointService);
 
-    await measure('inbox: first page', (i) => conversations.list(session(agentId(i * 13))));
+    // Agents of the busiest queue (queue 0) see the most waiting conversations.
+    const busy = (i: number) => agentId(((i * 7) % Math.ceil(AGENTS / QUEUES)) * QUEUES);
+    const inbox = (i: number, view: ConversationListView, cursor?: ConversationCursor) =>
+      conversations.list(session(busy(i)), { view, limit: 50, ...(cursor && { cursor }) });
+    // A deep page: the cursor of the 1000th waiting conversation in the busiest agents' view.
+    const deep = await Promise.all(
+      Array.from({ length: CALLS + 1 }, async (_, i) => {
+        let cursor: ConversationCursor | undefined;
+        for (let page = 0; page < 20; page++) {
+          const next = (await inbox(i, 'queued', cursor)).nextCursor;
+          if (!next) break;
+          cursor = ZConversationListQuery.parse({ cursor: next }).cursor;
+        }
+        return cursor;
+      }),
+    );
+    await measure('inbox: mine', (i) => inbox(i, 'mine'));
+    await measure('inbox: waiting, first page', (i) => inbox(i, 'queued'));
+    await measure('inbox: waiting, page 21', (i) => inbox(i, 'queued', deep[i]));
+    await measure('inbox: open (wall), first page', (i) => inbox(i, 'open'));
     await measure('conversation: latest 50 messages', async (i) => {
       const c = await prisma.conversation.findUniqueOrThrow({
-        where: { id: uuid('60000000', CONVERSATIONS - 1 - ((i * 131) % (AGENTS * 3))) },
+        where: { id: uuid('60000000', CONVERSATIONS - 1 - waiting - ((i * 131) % (AGENTS * 3))) },
       });
       return conversations.messages(session(c.assigneeId as string), c.id, Math.max(0, c.lastSeq - 50), 50);
     });
-    await measure('supervisor overview: all queues (admin)', () => overview.overview());
+    await measure('conversation: back-fill after a seq', async (i) => {
+      const c = await prisma.conversation.findUniqueOrThrow({
+        where: { id: uuid('60000000', CONVERSATIONS - 1 - waiting - ((i * 131) % (AGENTS * 3))) },
+      });
+      return conversations.messages(session(c.assigneeId as string), c.id, Math.floor(c.lastSeq / 2), 200);
+    });
+    const everyQueue = { agentsLimit: 100 };
+    const lastAgents = await prisma.user.findMany({
+      orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
+      skip: Math.max(0, AGENTS - 150),
+      take: 1,
+    });
+    await measure('supervisor overview: every queue (admin), first 100 agents', () =>
+      overview.page(undefined, everyQueue),
+    );
+    await measure('supervisor overview: every queue (admin), last agents', () =>
+      overview.page(undefined, { ...everyQueue, ...(lastAgents[0] && { agentsCursor: lastAgents[0].id }) }),
+    );
     await measure('supervisor overview: 5 queues', (i) =>
-      overview.overview(Array.from({ length: 5 }, (_, k) => queueId(i * 5 + k))),
+      overview.page(
+        Array.from({ length: 5 }, (_, k) => queueId(i * 5 + k)),
+        everyQueue,
+      ),
     );
     for (const [name, filter] of Object.entries(AUDIT_FILTERS))
       await measure(`audit: ${name}`, (i) => audit.search({ limit: 50, ...filter(i) } as AuditQuery));
+    // A time window alone is read through its own index: it must find what the plain query finds.
+    for (let i = 0; i < 5; i++) {
+      const window = AUDIT_FILTERS['one day']?.(i) as { from: string; to: string };
+      const page = await audit.search({ limit: 50, ...window } as AuditQuery);
+      const plain = await prisma.$queryRaw<{ seq: bigint }[]>`
+        SELECT seq FROM audit_events WHERE occurred_at >= ${new Date(window.from)} AND occurred_at < ${new Date(window.to)}
+         ORDER BY seq DESC LIMIT 50`;
+      if (page.items.map((e) => e.seq).join() !== plain.map((r) => String(r.seq)).join())
+        throw new Error(`the one-day search from ${window.from} differs from the plain query`);
+    }
 
     say('verifying the chain in-process (verifyAuditChain over pg)');
     const client = new pg.Client({ connectionString: databaseUrl });

@@ -1,8 +1,13 @@
 import { Permission } from '@baton/authz';
 import type {
   Conversation as ConversationDto,
+  ConversationCursor,
   ConversationCustomer,
   ConversationListItem,
+  ConversationListQuery,
+  ConversationListView,
+  ConversationPage,
+  ConversationStatus,
   HandoffBrief,
   Resolution,
   Message as MessageDto,
@@ -12,7 +17,7 @@ import type {
   TransferColleague,
   TransferRequest,
 } from '@baton/contracts';
-import { ConversationsErrorCode, TransferErrorCode } from '@baton/contracts';
+import { ConversationsErrorCode, encodeConversationCursor, TransferErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import { Prisma, type Conversation } from '../../generated/prisma/client.js';
@@ -34,6 +39,23 @@ interface LastMessageRow {
   author_kind: NonNullable<ConversationListItem['lastMessage']>['authorKind'];
   body: string;
   created_at: Date;
+}
+
+/**
+ * The rows after `cursor` in the inbox order (priority descending, then waiting since ascending with
+ * conversations that never waited last, then id).
+ */
+function after(cursor: ConversationCursor): Prisma.ConversationWhereInput {
+  const samePriority: Prisma.ConversationWhereInput[] = cursor.waitingSince
+    ? [
+        { waitingSince: { gt: cursor.waitingSince } },
+        { waitingSince: null },
+        { waitingSince: cursor.waitingSince, id: { gt: cursor.id } },
+      ]
+    : [{ waitingSince: null, id: { gt: cursor.id } }];
+  return {
+    OR: [{ priority: { lt: cursor.priority } }, { priority: cursor.priority, OR: samePriority }],
+  };
 }
 
 interface ColleagueRow {
@@ -134,28 +156,42 @@ export class ConversationsService {
     }
   }
 
-  /** My open conversations and those waiting in my queues, each with its channel and last visible message. */
-  async list(session: AuthSession): Promise<ConversationListItem[]> {
-    const queueIds = await this.queueIdsOf(session.userId);
+  /**
+   * One page of my open conversations and those in my queues (see `ZConversationListQuery` for the
+   * views), each with its channel and last visible message; keyset-paged so a deep page costs what
+   * the first does and rows arriving meanwhile neither repeat nor push others off a page.
+   */
+  async list(session: AuthSession, query: ConversationListQuery): Promise<ConversationPage> {
+    const queueIds = query.view === 'mine' ? [] : await this.queueIdsOf(session.userId);
+    const open = { in: ['queued', 'assigned'] as ConversationStatus[] };
+    const scope = (
+      {
+        open: {
+          status: open,
+          OR: [{ assigneeId: session.userId }, { queueId: { in: queueIds } }],
+        },
+        mine: { status: open, assigneeId: session.userId },
+        queued: { status: 'queued' as const, queueId: { in: queueIds } },
+      } satisfies Record<ConversationListView, Prisma.ConversationWhereInput>
+    )[query.view];
     const rows = await this.prisma.conversation.findMany({
-      where: {
-        status: { in: ['queued', 'assigned'] },
-        OR: [{ assigneeId: session.userId }, { queueId: { in: queueIds } }],
-      },
+      where: query.cursor ? { AND: [scope, after(query.cursor)] } : scope,
       include: { channel: { select: { name: true } } },
-      orderBy: [{ priority: 'desc' }, { waitingSince: 'asc' }],
-      take: 500,
+      orderBy: [{ priority: 'desc' }, { waitingSince: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
+      take: query.limit + 1,
     });
-    const last = rows.length
+    const page = rows.slice(0, query.limit);
+    // The newest visible message of each, one index probe per conversation (not all their messages).
+    const last = page.length
       ? await this.prisma.$queryRaw<LastMessageRow[]>(Prisma.sql`
-          SELECT DISTINCT ON (conversation_id)
-                 conversation_id, author_kind::text AS author_kind, left(body, 140) AS body, created_at
-            FROM messages
-           WHERE conversation_id = ANY(${rows.map((r) => r.id)}::uuid[]) AND NOT internal
-           ORDER BY conversation_id, seq DESC`)
+          SELECT c.id AS conversation_id, m.author_kind::text AS author_kind, left(m.body, 140) AS body, m.created_at
+            FROM unnest(${page.map((r) => r.id)}::uuid[]) AS c(id)
+            CROSS JOIN LATERAL (
+              SELECT author_kind, body, created_at FROM messages
+               WHERE conversation_id = c.id AND NOT internal ORDER BY seq DESC LIMIT 1) AS m`)
       : [];
     const byConversation = new Map(last.map((m) => [m.conversation_id, m]));
-    return rows.map((row) => {
+    const items = page.map((row) => {
       const m = byConversation.get(row.id);
       return {
         ...toConversation(row),
@@ -165,6 +201,8 @@ export class ConversationsService {
           : null,
       };
     });
+    const end = items.at(-1);
+    return { items, nextCursor: rows.length > query.limit && end ? encodeConversationCursor(end) : null };
   }
 
   async get(session: AuthSession, id: string): Promise<ConversationDto> {

@@ -1,15 +1,37 @@
-import type { SupervisorOverview } from '@baton/contracts';
+import type { SupervisorOverview, SupervisorOverviewPage, SupervisorOverviewQuery } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 
-/** Live numbers for the supervisor wall, computed in a few aggregate queries. */
+/** Live numbers for the supervisor wall, aggregated in SQL: one query for the queues, one for the agents. */
 @Injectable()
 export class SupervisorOverviewService {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** `queueIds` limits the view to the queues a supervisor watches; omitted means all. */
+  /**
+   * `queueIds` limits the view to the queues a supervisor watches; omitted means all. Every agent of
+   * those queues, by name: what the realtime pushes start from; a wall loads them with {@link page}.
+   */
   async overview(queueIds?: string[]): Promise<SupervisorOverview> {
+    return this.read(queueIds);
+  }
+
+  /** The wall's first load: every queue in scope, and one page of their agents by name. */
+  async page(
+    queueIds: string[] | undefined,
+    query: SupervisorOverviewQuery,
+  ): Promise<SupervisorOverviewPage> {
+    const overview = await this.read(queueIds, query);
+    const agents = overview.agents.slice(0, query.agentsLimit);
+    return {
+      ...overview,
+      agents,
+      agentsNextCursor: overview.agents.length > query.agentsLimit ? (agents.at(-1)?.userId ?? null) : null,
+    };
+  }
+
+  /** With `page`, one more agent than it asks for, so the caller knows whether another page follows. */
+  private async read(queueIds?: string[], page?: SupervisorOverviewQuery): Promise<SupervisorOverview> {
     const inScope = queueIds ? Prisma.sql`AND q.id = ANY(${queueIds}::uuid[])` : Prisma.empty;
     const queues = await this.prisma.$queryRaw<
       {
@@ -37,6 +59,11 @@ export class SupervisorOverviewService {
     const watched = queueIds
       ? Prisma.sql`EXISTS (SELECT 1 FROM queue_members m JOIN queues q ON q.id = m.queue_id WHERE m.user_id = s.user_id ${inScope})`
       : Prisma.sql`TRUE`;
+    const afterCursor = page?.agentsCursor
+      ? Prisma.sql`AND (u.display_name, u.id) > (SELECT display_name, id FROM users WHERE id = ${page.agentsCursor}::uuid)`
+      : Prisma.empty;
+    const limit = page ? Prisma.sql`LIMIT ${page.agentsLimit + 1}` : Prisma.empty;
+    // The page of agents first, then each one's assigned conversations through (assignee_id, status).
     const agents = await this.prisma.$queryRaw<
       {
         user_id: string;
@@ -44,17 +71,18 @@ export class SupervisorOverviewService {
         presence: 'available' | 'away' | 'offline';
         active_count: number;
         capacity: number;
-        conversation_ids: string[] | null;
+        conversation_ids: string[];
       }[]
     >`
-      SELECT u.id AS user_id, u.display_name, s.presence::text AS presence, s.active_count, s.capacity,
-             array_remove(array_agg(c.id), NULL)::text[] AS conversation_ids
-        FROM agent_states s
-        JOIN users u ON u.id = s.user_id AND u.status = 'active'
-        LEFT JOIN conversations c ON c.assignee_id = s.user_id AND c.status = 'assigned'
-       WHERE ${watched}
-       GROUP BY u.id, u.display_name, s.presence, s.active_count, s.capacity
-       ORDER BY u.display_name`;
+      SELECT a.*,
+             ARRAY(SELECT c.id::text FROM conversations c
+                    WHERE c.assignee_id = a.user_id AND c.status = 'assigned' ORDER BY c.assigned_at, c.id) AS conversation_ids
+        FROM (SELECT u.id AS user_id, u.display_name, s.presence::text AS presence, s.active_count, s.capacity
+                FROM agent_states s
+                JOIN users u ON u.id = s.user_id AND u.status = 'active'
+               WHERE ${watched} ${afterCursor}
+               ORDER BY u.display_name, u.id ${limit}) AS a
+       ORDER BY a.display_name, a.user_id`;
     const seconds = (value: number | null) => (value === null ? null : Math.round(Number(value)));
     return {
       at: new Date().toISOString(),
@@ -73,7 +101,7 @@ export class SupervisorOverviewService {
         presence: a.presence,
         activeCount: a.active_count,
         capacity: a.capacity,
-        conversationIds: a.conversation_ids ?? [],
+        conversationIds: a.conversation_ids,
       })),
     };
   }
