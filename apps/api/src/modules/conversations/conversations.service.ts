@@ -158,8 +158,10 @@ export class ConversationsService {
 
   /**
    * One page of my open conversations and those in my queues (see `ZConversationListQuery` for the
-   * views), each with its channel and last visible message; keyset-paged so a deep page costs what
-   * the first does and rows arriving meanwhile neither repeat nor push others off a page.
+   * views), each with its channel and last visible message. Keyset-paged: a page starts after the
+   * previous page's last row in the list's order, so rows arriving meanwhile neither repeat nor push
+   * others off a page, and a deep page reads no more than the first (the open conversations of my
+   * queues, from `conversations_open_queue_idx`).
    */
   async list(session: AuthSession, query: ConversationListQuery): Promise<ConversationPage> {
     const queueIds = query.view === 'mine' ? [] : await this.queueIdsOf(session.userId);
@@ -174,13 +176,27 @@ export class ConversationsService {
         queued: { status: 'queued' as const, queueId: { in: queueIds } },
       } satisfies Record<ConversationListView, Prisma.ConversationWhereInput>
     )[query.view];
-    const rows = await this.prisma.conversation.findMany({
+    // The page's ids first, from the index alone (the rows of a busy queue lie all over the table),
+    // then just those rows.
+    const found = await this.prisma.conversation.findMany({
       where: query.cursor ? { AND: [scope, after(query.cursor)] } : scope,
-      include: { channel: { select: { name: true } } },
+      select: { id: true, priority: true, waitingSince: true },
       orderBy: [{ priority: 'desc' }, { waitingSince: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
       take: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
+    const ids = found.slice(0, query.limit).map((r) => r.id);
+    // The cursor is where the page ended when it was read, whatever that row has become since.
+    const end = found.length > query.limit ? found[query.limit - 1] : undefined;
+    const byId = new Map(
+      (
+        await this.prisma.conversation.findMany({
+          where: { id: { in: ids } },
+          include: { channel: { select: { name: true } } },
+        })
+      ).map((row) => [row.id, row]),
+    );
+    // A row that changed between the two reads still shows, as it is now, in the place it was found.
+    const page = ids.flatMap((id) => byId.get(id) ?? []);
     // The newest visible message of each, one index probe per conversation (not all their messages).
     const last = page.length
       ? await this.prisma.$queryRaw<LastMessageRow[]>(Prisma.sql`
@@ -201,8 +217,12 @@ export class ConversationsService {
           : null,
       };
     });
-    const end = items.at(-1);
-    return { items, nextCursor: rows.length > query.limit && end ? encodeConversationCursor(end) : null };
+    return {
+      items,
+      nextCursor: end
+        ? encodeConversationCursor({ ...end, waitingSince: end.waitingSince?.toISOString() ?? null })
+        : null,
+    };
   }
 
   async get(session: AuthSession, id: string): Promise<ConversationDto> {
