@@ -222,7 +222,7 @@ async function run(databaseUrl: string) {
     );
     await measure('inbox: mine', (i) => inbox(i, 'mine'));
     await measure('inbox: waiting, first page', (i) => inbox(i, 'queued'));
-    await measure('inbox: waiting, page 21', (i) => inbox(i, 'queued', deep[i]));
+    await measure('inbox: waiting, deep page (row 1,000 or the last)', (i) => inbox(i, 'queued', deep[i]));
     await measure('inbox: open (wall), first page', (i) => inbox(i, 'open'));
     await measure('conversation: latest 50 messages', async (i) => {
       const c = await prisma.conversation.findUniqueOrThrow({
