@@ -33,17 +33,27 @@ export class SupervisorOverviewService {
   /** With `page`, one more agent than it asks for, so the caller knows whether another page follows. */
   private async read(queueIds?: string[], page?: SupervisorOverviewQuery): Promise<SupervisorOverview> {
     const inScope = queueIds ? Prisma.sql`AND q.id = ANY(${queueIds}::uuid[])` : Prisma.empty;
-    const queues = await this.prisma.$queryRaw<
-      {
-        id: string;
-        name: string;
-        waiting: bigint;
-        longest: number | null;
-        average: number | null;
-        at_risk: bigint;
-        breached: bigint;
-      }[]
-    >`
+    const watched = queueIds
+      ? Prisma.sql`EXISTS (SELECT 1 FROM queue_members m JOIN queues q ON q.id = m.queue_id WHERE m.user_id = s.user_id ${inScope})`
+      : Prisma.sql`TRUE`;
+    const afterCursor = page?.agentsCursor
+      ? Prisma.sql`AND (u.display_name, u.id) > (SELECT display_name, id FROM users WHERE id = ${page.agentsCursor}::uuid)`
+      : Prisma.empty;
+    const limit = page ? Prisma.sql`LIMIT ${page.agentsLimit + 1}` : Prisma.empty;
+    // The queues from conversations_open_queue_idx and the page of agents with their assigned
+    // conversations from conversations_assigned_idx, both at once (two pool connections).
+    const [queues, agents] = await Promise.all([
+      this.prisma.$queryRaw<
+        {
+          id: string;
+          name: string;
+          waiting: bigint;
+          longest: number | null;
+          average: number | null;
+          at_risk: bigint;
+          breached: bigint;
+        }[]
+      >`
       SELECT q.id, q.name,
              count(c.id) FILTER (WHERE c.status = 'queued') AS waiting,
              max(extract(epoch FROM now() - c.waiting_since)) FILTER (WHERE c.status = 'queued') AS longest,
@@ -55,25 +65,17 @@ export class SupervisorOverviewService {
         LEFT JOIN conversations c ON c.queue_id = q.id AND c.status IN ('queued', 'assigned')
        WHERE q.archived_at IS NULL ${inScope}
        GROUP BY q.id, q.name
-       ORDER BY q.priority DESC, q.name`;
-    const watched = queueIds
-      ? Prisma.sql`EXISTS (SELECT 1 FROM queue_members m JOIN queues q ON q.id = m.queue_id WHERE m.user_id = s.user_id ${inScope})`
-      : Prisma.sql`TRUE`;
-    const afterCursor = page?.agentsCursor
-      ? Prisma.sql`AND (u.display_name, u.id) > (SELECT display_name, id FROM users WHERE id = ${page.agentsCursor}::uuid)`
-      : Prisma.empty;
-    const limit = page ? Prisma.sql`LIMIT ${page.agentsLimit + 1}` : Prisma.empty;
-    // The page of agents first, then each one's assigned conversations through (assignee_id, status).
-    const agents = await this.prisma.$queryRaw<
-      {
-        user_id: string;
-        display_name: string;
-        presence: 'available' | 'away' | 'offline';
-        active_count: number;
-        capacity: number;
-        conversation_ids: string[];
-      }[]
-    >`
+       ORDER BY q.priority DESC, q.name`,
+      this.prisma.$queryRaw<
+        {
+          user_id: string;
+          display_name: string;
+          presence: 'available' | 'away' | 'offline';
+          active_count: number;
+          capacity: number;
+          conversation_ids: string[];
+        }[]
+      >`
       SELECT a.*,
              ARRAY(SELECT c.id::text FROM conversations c
                     WHERE c.assignee_id = a.user_id AND c.status = 'assigned' ORDER BY c.assigned_at, c.id) AS conversation_ids
@@ -82,7 +84,8 @@ export class SupervisorOverviewService {
                 JOIN users u ON u.id = s.user_id AND u.status = 'active'
                WHERE ${watched} ${afterCursor}
                ORDER BY u.display_name, u.id ${limit}) AS a
-       ORDER BY a.display_name, a.user_id`;
+       ORDER BY a.display_name, a.user_id`,
+    ]);
     const seconds = (value: number | null) => (value === null ? null : Math.round(Number(value)));
     return {
       at: new Date().toISOString(),
