@@ -26,10 +26,12 @@ describe('list pages', () => {
   /** A waiting conversation with this priority, waiting since `minutesAgo` before the tests began. */
   async function waiting(queueId: string, priority: number, minutesAgo: number) {
     const c = await conversationIn(api, 'queued', { channelId, queueId });
-    return api.prisma.conversation.update({
+    const since = began - minutesAgo * 60_000;
+    await api.prisma.conversation.update({
       where: { id: c.id },
-      data: { priority, waitingSince: new Date(began - minutesAgo * 60_000) },
+      data: { priority, waitingSince: new Date(since) },
     });
+    return { id: c.id, priority, since };
   }
 
   /** Every page of `view`, `limit` at a time; `between` runs after each page but the last. */
@@ -69,18 +71,9 @@ describe('list pages', () => {
       await waiting(queue.id, 0, 20),
       await waiting(queue.id, 1, 40),
     ];
-    const sameTime = made
-      .filter((c) => c.priority === 0 && c.waitingSince!.getTime() === made[4]!.waitingSince!.getTime())
-      .map((c) => c.id);
     const expected = [...made]
-      .sort(
-        (a, b) =>
-          b.priority - a.priority ||
-          a.waitingSince!.getTime() - b.waitingSince!.getTime() ||
-          a.id.localeCompare(b.id),
-      )
+      .sort((a, b) => b.priority - a.priority || a.since - b.since || a.id.localeCompare(b.id))
       .map((c) => c.id);
-    expect(sameTime).toHaveLength(2);
 
     // After each page a new conversation arrives ahead of the ones already read (an offset would
     // then repeat a row) and another at the end (a later page shows it).
