@@ -21,27 +21,13 @@ import type { AuditCheckpointService } from '../apps/api/src/modules/audit/audit
 import { AuditQueryService } from '../apps/api/src/modules/audit/audit-query.service.js';
 import type { PrismaService } from '../apps/api/src/prisma/prisma.service.js';
 import { benchDatabase, runInBenchDatabase, runSql } from './bench-database.js';
+import { AUDIT_FILTERS, describeAuditEvents, insertAuditEvents } from './audit-fixtures.js';
 import { positiveInt } from './bench-env.js';
+import { timeCalls, type Timing } from './timing.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EVENTS = positiveInt('BENCH_AUDIT_EVENTS', 1_000_000);
 const SEARCHES = positiveInt('BENCH_SEARCHES', 30);
-const ACTORS = 1_000;
-const TARGETS = 50_000;
-const DAYS = 90;
-const ACTIONS = [
-  'auth.login_succeeded',
-  'auth.login_failed',
-  'auth.logged_out',
-  'conversation.assigned',
-  'conversation.resolved',
-  'conversation.transferred',
-  'message.created',
-  'user.updated',
-  'queue.updated',
-  'access.denied',
-];
-const TARGET_TYPES = ['conversation', 'user', 'queue', 'session'];
 
 const say = (line: string) => console.log(`bench: ${line}`);
 
@@ -52,66 +38,10 @@ const say = (line: string) => console.log(`bench: ${line}`);
  */
 const CANDIDATE = ['CREATE INDEX bench_actor_id_seq ON audit_events (actor_id, seq)'];
 
-// A few busy actors (integrations, the system, full-time agents) write most events; most people write few.
-const BUSY_ACTORS = 10;
-const BUSY_SHARE = 0.9;
-const actorId = (i: number) => `00000000-0000-4000-8000-${String(i % ACTORS).padStart(12, '0')}`;
-const targetId = (i: number) => `10000000-0000-4000-8000-${String(i % TARGETS).padStart(12, '0')}`;
-const day = (i: number) => new Date(Date.now() - ((i % DAYS) + 1) * 86_400_000);
-
-/** What people search for on the audit screen; `i` varies the value between searches. */
-const FILTERS: Record<string, (i: number) => Partial<AuditQuery>> = {
-  'latest page (no filter)': () => ({}),
-  actor: (i) => ({ actorId: actorId(i * 37) }),
-  'actor, one week': (i) => ({
-    actorId: actorId(i * 37),
-    from: day(i + 7).toISOString(),
-    to: day(i).toISOString(),
-  }),
-  'actor email': (i) => ({ actorEmail: `agent${(i * 37) % ACTORS}@example.test` }),
-  'actor email, no events': (i) => ({ actorEmail: `former${i}@example.test` }),
-  action: (i) => ({ action: ACTIONS[i % ACTIONS.length] as AuditQuery['action'] }),
-  'action, one day': (i) => ({
-    action: ACTIONS[i % ACTIONS.length] as AuditQuery['action'],
-    from: day(i + 1).toISOString(),
-    to: day(i).toISOString(),
-  }),
-  'target id': (i) => ({ targetId: targetId(i * 101) }),
-  'target type and id': (i) => ({
-    targetType: TARGET_TYPES[(i * 101) % TARGET_TYPES.length],
-    targetId: targetId(i * 101),
-  }),
-  denied: () => ({ result: 'denied' }),
-  'one day': (i) => ({ from: day(i + 1).toISOString(), to: day(i).toISOString() }),
-};
-
-interface Timing {
-  p50Ms: number;
-  p95Ms: number;
-  maxMs: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
 async function timeFilters(search: AuditQueryService): Promise<Record<string, Timing>> {
   const result: Record<string, Timing> = {};
-  for (const [name, filter] of Object.entries(FILTERS)) {
-    await search.search({ limit: 50, ...filter(SEARCHES) } as AuditQuery); // warm the cache for this shape
-    const took: number[] = [];
-    for (let i = 0; i < SEARCHES; i++) {
-      const started = performance.now();
-      await search.search({ limit: 50, ...filter(i) } as AuditQuery);
-      took.push(performance.now() - started);
-    }
-    took.sort((a, b) => a - b);
-    const round = (ms: number) => Math.round(ms * 10) / 10;
-    result[name] = {
-      p50Ms: round(percentile(took, 50)),
-      p95Ms: round(percentile(took, 95)),
-      maxMs: round(took.at(-1) ?? 0),
-    };
+  for (const [name, filter] of Object.entries(AUDIT_FILTERS)) {
+    result[name] = await timeCalls(SEARCHES, (i) => search.search({ limit: 50, ...filter(i) } as AuditQuery));
   }
   return result;
 }
@@ -119,28 +49,9 @@ async function timeFilters(search: AuditQueryService): Promise<Record<string, Ti
 async function run(databaseUrl: string) {
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 2 }) });
   try {
-    say(
-      `writing ${EVENTS} events (${ACTORS} actors, ${BUSY_ACTORS} of them writing ${BUSY_SHARE * 100} %; ` +
-        `${TARGETS} targets; ${DAYS} days)`,
-    );
+    say(`writing ${describeAuditEvents(EVENTS)}`);
     const loadStarted = performance.now();
-    // Oldest first, so seq and time grow together as they do in a live trail.
-    await prisma.$executeRaw`
-      INSERT INTO audit_events (occurred_at, actor_id, actor_email, actor_roles, action, target_type, target_id,
-                                result, ip, request_id, data)
-      SELECT now() - make_interval(days => ${DAYS}::int) + (g * make_interval(days => ${DAYS}::int)) / ${EVENTS}::int,
-             ('00000000-0000-4000-8000-' || lpad(a.n::text, 12, '0'))::uuid,
-             'agent' || a.n || '@example.test',
-             ARRAY['agent'],
-             (${ACTIONS}::text[])[1 + (g * 7) % ${ACTIONS.length}::int],
-             (${TARGET_TYPES}::text[])[1 + (g % ${TARGETS}::int) % ${TARGET_TYPES.length}::int],
-             '10000000-0000-4000-8000-' || lpad((g % ${TARGETS}::int)::text, 12, '0'),
-             (CASE WHEN g % 97 = 0 THEN 'denied' ELSE 'success' END)::"AuditResult",
-             '10.20.30.40', gen_random_uuid()::text, '{}'::jsonb
-        FROM generate_series(1, ${EVENTS}::int) AS g,
-             LATERAL (SELECT CASE WHEN g % 100 < ${Math.round(BUSY_SHARE * 100)}::int THEN g % ${BUSY_ACTORS}::int
-                                  ELSE ${BUSY_ACTORS}::int + g % ${ACTORS - BUSY_ACTORS}::int END AS n) AS a`;
-    await prisma.$executeRaw`ANALYZE audit_events`;
+    await insertAuditEvents(prisma, EVENTS);
     const loadSeconds = Math.round((performance.now() - loadStarted) / 100) / 10;
 
     // The search service reads only Prisma; checkpoints are for verification, not searched here.
@@ -167,7 +78,7 @@ await runInBenchDatabase(root, bench, async () => {
   const loadBefore = os.loadavg()[0] ?? 0;
   const { loadSeconds, candidateBuildSeconds, baseline, candidate } = await run(bench.databaseUrl);
   const loadAfter = os.loadavg()[0] ?? 0;
-  const rows = Object.keys(FILTERS).map((name) => {
+  const rows = Object.keys(AUDIT_FILTERS).map((name) => {
     const base = baseline[name] as Timing;
     const cand = candidate[name] as Timing;
     return {

@@ -1,4 +1,4 @@
-import type { Conversation, ConversationListItem, Message } from '@baton/contracts';
+import type { Conversation, ConversationPage, Message } from '@baton/contracts';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -253,8 +253,8 @@ describe('conversations, queues and routing', () => {
     await send('Hello, I can help with the refund.', 'list-msg-0001');
     await send('Refund over the limit, ask finance', 'list-msg-0002', true);
 
-    const list = await a.client.get<ConversationListItem[]>('/api/v1/conversations');
-    const row = list.body.find((x) => x.id === c.id);
+    const list = await a.client.get<ConversationPage>('/api/v1/conversations');
+    const row = list.body.items.find((x) => x.id === c.id);
     const channel = await api.prisma.channel.findUniqueOrThrow({ where: { id: channelId } });
     expect(row).toMatchObject({
       channelName: channel.name,
@@ -282,8 +282,8 @@ describe('conversations, queues and routing', () => {
         where: { action: 'access.denied', actorId: outsider.user.id, targetId: c.id },
       }),
     ).toMatchObject({ result: 'denied', data: { reason: 'record_not_visible' } });
-    const list = await outsider.client.get<Conversation[]>('/api/v1/conversations');
-    expect(list.body.map((x) => x.id)).not.toContain(c.id);
+    const list = await outsider.client.get<ConversationPage>('/api/v1/conversations');
+    expect(list.body.items.map((x) => x.id)).not.toContain(c.id);
   });
 
   it('returns an unassigned conversation to its original place in the queue', async () => {

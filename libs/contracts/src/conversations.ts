@@ -125,6 +125,52 @@ export const ZConversationListItem = ZConversation.extend({
 });
 export type ConversationListItem = z.infer<typeof ZConversationListItem>;
 
+/**
+ * Where the previous page of an inbox list ended: its last row's `priority`, `waitingSince` (epoch ms,
+ * empty when it has none) and `id`, as `nextCursor` gave it. The next page starts right after that
+ * place in the list's order, so rows arriving meanwhile neither repeat nor push others off a page.
+ */
+const conversationCursor = safeText()
+  .regex(
+    /^-?\d{1,3}_\d{0,15}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    'must be a list cursor',
+  )
+  .transform((value) => {
+    const [priority, waitingSince, id] = value.split('_') as [string, string, string];
+    return {
+      priority: Number(priority),
+      waitingSince: waitingSince === '' ? null : new Date(Number(waitingSince)),
+      id,
+    };
+  });
+export type ConversationCursor = z.output<typeof conversationCursor>;
+
+export const encodeConversationCursor = (c: {
+  priority: number;
+  waitingSince: string | null;
+  id: string;
+}): string => `${c.priority}_${c.waitingSince === null ? '' : Date.parse(c.waitingSince)}_${c.id}`;
+
+/**
+ * One page of an inbox list, highest priority first, then longest waiting. `mine`: open and assigned
+ * to me; `queued`: waiting in my queues; `open` (the default): both, with my queues' conversations
+ * that colleagues hold (the supervisor wall).
+ */
+export const ZConversationListQuery = z.strictObject({
+  view: z.enum(['open', 'mine', 'queued']).prefault('open'),
+  cursor: conversationCursor.optional(),
+  limit: z.coerce.number().int().min(1).max(200).prefault(50),
+});
+export type ConversationListQuery = z.output<typeof ZConversationListQuery>;
+export type ConversationListView = ConversationListQuery['view'];
+
+export const ZConversationPage = z.object({
+  items: z.array(ZConversationListItem),
+  /** Pass it as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type ConversationPage = z.infer<typeof ZConversationPage>;
+
 export const ZAuthorKind = z.enum(['customer', 'bot', 'agent', 'system']);
 
 /**
@@ -236,6 +282,20 @@ export const ZSupervisorOverview = z.object({
   ),
 });
 export type SupervisorOverview = z.infer<typeof ZSupervisorOverview>;
+
+/** The supervisor wall's first load: every queue in scope, and its agents a page at a time (by name). */
+export const ZSupervisorOverviewQuery = z.strictObject({
+  /** The last agent of the previous page (`agentsNextCursor`). */
+  agentsCursor: z.uuid().optional(),
+  agentsLimit: z.coerce.number().int().min(1).max(500).prefault(100),
+});
+export type SupervisorOverviewQuery = z.output<typeof ZSupervisorOverviewQuery>;
+
+export const ZSupervisorOverviewPage = ZSupervisorOverview.extend({
+  /** Pass it as `agentsCursor` for the next agents; null when this page has the last of them. */
+  agentsNextCursor: z.uuid().nullable(),
+});
+export type SupervisorOverviewPage = z.infer<typeof ZSupervisorOverviewPage>;
 
 export const ZSupervisorHistoryQuery = z.strictObject({
   /** How far back the chart reaches. */

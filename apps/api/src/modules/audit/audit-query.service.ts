@@ -1,11 +1,14 @@
 import type { AuditEvent, AuditFilter, AuditPage, AuditQuery, ChainVerification } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import type { AuditEvent as AuditEventRow } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import { prismaRunner } from '../../prisma/sql-runner.js';
 import { AuditCheckpointService } from './audit-checkpoint.service.js';
 import { verifyAuditChain } from '@baton/security';
+
+/** Events newer than a window's end beyond which walking back by seq costs more than reading the window. */
+const WALK_LIMIT = 20_000n;
 
 export function toAuditEvent(row: AuditEventRow): AuditEvent {
   return {
@@ -49,17 +52,55 @@ export class AuditQueryService {
     private readonly checkpoints: AuditCheckpointService,
   ) {}
 
+  /**
+   * Two steps: the page's sequence numbers, then just those rows. A time window alone is read from
+   * `(occurred_at, seq)` when it ends well before the newest event (see {@link windowSeqs}).
+   */
   async search(query: AuditQuery): Promise<AuditPage> {
-    const rows = await this.prisma.auditEvent.findMany({
-      where: { ...where(query), ...(query.cursor && { seq: { lt: BigInt(query.cursor) } }) },
-      orderBy: { seq: 'desc' },
-      take: query.limit + 1,
-    });
-    const page = rows.slice(0, query.limit);
+    const take = query.limit + 1;
+    const found =
+      (await this.windowSeqs(query, take)) ??
+      (
+        await this.prisma.auditEvent.findMany({
+          where: { ...where(query), ...(query.cursor && { seq: { lt: BigInt(query.cursor) } }) },
+          orderBy: { seq: 'desc' },
+          take,
+          select: { seq: true },
+        })
+      ).map((r) => r.seq);
+    const seqs = found.slice(0, query.limit);
+    const rows = seqs.length
+      ? await this.prisma.auditEvent.findMany({ where: { seq: { in: seqs } }, orderBy: { seq: 'desc' } })
+      : [];
     return {
-      items: page.map(toAuditEvent),
-      nextCursor: rows.length > query.limit ? page[page.length - 1]!.seq.toString() : null,
+      items: rows.map(toAuditEvent),
+      nextCursor: found.length > query.limit ? String(seqs.at(-1)) : null,
     };
+  }
+
+  /**
+   * A time window (with or without a result) that ends more than {@link WALK_LIMIT} events before the
+   * newest one: PostgreSQL would walk the trail newest first past all of those (it cannot know that
+   * seq grows with time), so the window's own entries in `(occurred_at, seq)` are read instead, as
+   * many as it holds (`seq + 0` keeps the planner off the primary key's order). Null otherwise: the
+   * other filters have their own index, and a recent window is found at once walking back by seq.
+   */
+  private async windowSeqs(query: AuditQuery, take: number): Promise<bigint[] | null> {
+    const { from, to, result, actorId, actorEmail, action, targetType, targetId } = query;
+    if (!to || actorId || actorEmail || action || targetType || targetId) return null;
+    const [position] = await this.prisma.$queryRaw<{ newer: bigint | null }[]>`
+      SELECT (SELECT max(seq) FROM audit_events)
+             - (SELECT seq FROM audit_events WHERE occurred_at >= ${new Date(to)} ORDER BY occurred_at LIMIT 1) AS newer`;
+    const newer = position?.newer ?? null;
+    if (newer === null || newer < WALK_LIMIT) return null;
+    const rows = await this.prisma.$queryRaw<{ seq: bigint }[]>`
+      SELECT seq FROM audit_events
+       WHERE occurred_at < ${new Date(to)}
+         ${from ? Prisma.sql`AND occurred_at >= ${new Date(from)}` : Prisma.empty}
+         ${result ? Prisma.sql`AND result = ${result}::"AuditResult"` : Prisma.empty}
+         ${query.cursor ? Prisma.sql`AND seq < ${BigInt(query.cursor)}` : Prisma.empty}
+       ORDER BY seq + 0 DESC LIMIT ${take}`;
+    return rows.map((r) => r.seq);
   }
 
   /** Every matching event, oldest first, in pages: exports never hold the whole trail in memory. */

@@ -1,12 +1,14 @@
 import { Permission } from '@baton/authz';
 import {
+  ZConversationListQuery,
   ZMessagesQuery,
   ZPriorityRequest,
   ZResolveRequest,
   ZSendMessageRequest,
   ZTransferRequest,
   type Conversation,
-  type ConversationListItem,
+  type ConversationListQuery,
+  type ConversationPage,
   type ConversationCustomer,
   type HandoffBrief,
   type ResolveRequest,
@@ -36,11 +38,14 @@ const ZOptionalResolveRequest = z.preprocess((body) => body ?? {}, ZResolveReque
 export class ConversationsController {
   constructor(private readonly conversations: ConversationsService) {}
 
-  /** My open conversations and those waiting in my queues. */
+  /** A page of my open conversations and those in my queues, highest priority and longest waiting first. */
   @Get()
   @RequirePermission(Permission.ConversationRead)
-  list(@CurrentSession() session: AuthSession): Promise<ConversationListItem[]> {
-    return this.conversations.list(session);
+  list(
+    @CurrentSession() session: AuthSession,
+    @ZodQuery(ZConversationListQuery) query: ConversationListQuery,
+  ): Promise<ConversationPage> {
+    return this.conversations.list(session, query);
   }
 
   @Get(':id')

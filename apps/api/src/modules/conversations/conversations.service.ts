@@ -1,8 +1,13 @@
 import { Permission } from '@baton/authz';
 import type {
   Conversation as ConversationDto,
+  ConversationCursor,
   ConversationCustomer,
   ConversationListItem,
+  ConversationListQuery,
+  ConversationListView,
+  ConversationPage,
+  ConversationStatus,
   HandoffBrief,
   Resolution,
   Message as MessageDto,
@@ -12,7 +17,7 @@ import type {
   TransferColleague,
   TransferRequest,
 } from '@baton/contracts';
-import { ConversationsErrorCode, TransferErrorCode } from '@baton/contracts';
+import { ConversationsErrorCode, encodeConversationCursor, TransferErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
 import { Prisma, type Conversation } from '../../generated/prisma/client.js';
@@ -34,6 +39,23 @@ interface LastMessageRow {
   author_kind: NonNullable<ConversationListItem['lastMessage']>['authorKind'];
   body: string;
   created_at: Date;
+}
+
+/**
+ * The rows after `cursor` in the inbox order (priority descending, then waiting since ascending with
+ * conversations that never waited last, then id).
+ */
+function after(cursor: ConversationCursor): Prisma.ConversationWhereInput {
+  const samePriority: Prisma.ConversationWhereInput[] = cursor.waitingSince
+    ? [
+        { waitingSince: { gt: cursor.waitingSince } },
+        { waitingSince: null },
+        { waitingSince: cursor.waitingSince, id: { gt: cursor.id } },
+      ]
+    : [{ waitingSince: null, id: { gt: cursor.id } }];
+  return {
+    OR: [{ priority: { lt: cursor.priority } }, { priority: cursor.priority, OR: samePriority }],
+  };
 }
 
 interface ColleagueRow {
@@ -160,28 +182,58 @@ export class ConversationsService {
     }
   }
 
-  /** My open conversations and those waiting in my queues, each with its channel and last visible message. */
-  async list(session: AuthSession): Promise<ConversationListItem[]> {
-    const queueIds = await this.queueIdsOf(session.userId);
-    const rows = await this.prisma.conversation.findMany({
-      where: {
-        status: { in: ['queued', 'assigned'] },
-        OR: [{ assigneeId: session.userId }, { queueId: { in: queueIds } }],
-      },
-      include: { channel: { select: { name: true } } },
-      orderBy: [{ priority: 'desc' }, { waitingSince: 'asc' }],
-      take: 500,
+  /**
+   * One page of my open conversations and those in my queues (see `ZConversationListQuery` for the
+   * views), each with its channel and last visible message. Keyset-paged: a page starts after the
+   * previous page's last row in the list's order, so rows arriving meanwhile neither repeat nor push
+   * others off a page, and a deep page reads no more than the first (the open conversations of my
+   * queues, from `conversations_open_queue_idx`).
+   */
+  async list(session: AuthSession, query: ConversationListQuery): Promise<ConversationPage> {
+    const queueIds = query.view === 'mine' ? [] : await this.queueIdsOf(session.userId);
+    const open = { in: ['queued', 'assigned'] as ConversationStatus[] };
+    const scope = (
+      {
+        open: {
+          status: open,
+          OR: [{ assigneeId: session.userId }, { queueId: { in: queueIds } }],
+        },
+        mine: { status: open, assigneeId: session.userId },
+        queued: { status: 'queued' as const, queueId: { in: queueIds } },
+      } satisfies Record<ConversationListView, Prisma.ConversationWhereInput>
+    )[query.view];
+    // The page's ids first, from the index alone (the rows of a busy queue lie all over the table),
+    // then just those rows.
+    const found = await this.prisma.conversation.findMany({
+      where: query.cursor ? { AND: [scope, after(query.cursor)] } : scope,
+      select: { id: true, priority: true, waitingSince: true },
+      orderBy: [{ priority: 'desc' }, { waitingSince: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
+      take: query.limit + 1,
     });
-    const last = rows.length
+    const ids = found.slice(0, query.limit).map((r) => r.id);
+    // The cursor is where the page ended when it was read, whatever that row has become since.
+    const end = found.length > query.limit ? found[query.limit - 1] : undefined;
+    const byId = new Map(
+      (
+        await this.prisma.conversation.findMany({
+          where: { id: { in: ids } },
+          include: { channel: { select: { name: true } } },
+        })
+      ).map((row) => [row.id, row]),
+    );
+    // A row that changed between the two reads still shows, as it is now, in the place it was found.
+    const page = ids.flatMap((id) => byId.get(id) ?? []);
+    // The newest visible message of each, one index probe per conversation (not all their messages).
+    const last = page.length
       ? await this.prisma.$queryRaw<LastMessageRow[]>(Prisma.sql`
-          SELECT DISTINCT ON (conversation_id)
-                 conversation_id, author_kind::text AS author_kind, left(body, 140) AS body, created_at
-            FROM messages
-           WHERE conversation_id = ANY(${rows.map((r) => r.id)}::uuid[]) AND NOT internal
-           ORDER BY conversation_id, seq DESC`)
+          SELECT c.id AS conversation_id, m.author_kind::text AS author_kind, left(m.body, 140) AS body, m.created_at
+            FROM unnest(${page.map((r) => r.id)}::uuid[]) AS c(id)
+            CROSS JOIN LATERAL (
+              SELECT author_kind, body, created_at FROM messages
+               WHERE conversation_id = c.id AND NOT internal ORDER BY seq DESC LIMIT 1) AS m`)
       : [];
     const byConversation = new Map(last.map((m) => [m.conversation_id, m]));
-    return rows.map((row) => {
+    const items = page.map((row) => {
       const m = byConversation.get(row.id);
       return {
         ...toConversation(row),
@@ -191,6 +243,12 @@ export class ConversationsService {
           : null,
       };
     });
+    return {
+      items,
+      nextCursor: end
+        ? encodeConversationCursor({ ...end, waitingSince: end.waitingSince?.toISOString() ?? null })
+        : null,
+    };
   }
 
   async get(session: AuthSession, id: string): Promise<ConversationDto> {

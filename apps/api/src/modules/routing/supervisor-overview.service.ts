@@ -1,27 +1,59 @@
-import type { SupervisorOverview } from '@baton/contracts';
+import type { SupervisorOverview, SupervisorOverviewPage, SupervisorOverviewQuery } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 
-/** Live numbers for the supervisor wall, computed in a few aggregate queries. */
+/** Live numbers for the supervisor wall, aggregated in SQL: one query for the queues, one for the agents. */
 @Injectable()
 export class SupervisorOverviewService {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** `queueIds` limits the view to the queues a supervisor watches; omitted means all. */
+  /**
+   * `queueIds` limits the view to the queues a supervisor watches; omitted means all. Every agent of
+   * those queues, by name: what the realtime pushes start from; a wall loads them with {@link page}.
+   */
   async overview(queueIds?: string[]): Promise<SupervisorOverview> {
+    return this.read(queueIds);
+  }
+
+  /** The wall's first load: every queue in scope, and one page of their agents by name. */
+  async page(
+    queueIds: string[] | undefined,
+    query: SupervisorOverviewQuery,
+  ): Promise<SupervisorOverviewPage> {
+    const overview = await this.read(queueIds, query);
+    const agents = overview.agents.slice(0, query.agentsLimit);
+    return {
+      ...overview,
+      agents,
+      agentsNextCursor: overview.agents.length > query.agentsLimit ? (agents.at(-1)?.userId ?? null) : null,
+    };
+  }
+
+  /** With `page`, one more agent than it asks for, so the caller knows whether another page follows. */
+  private async read(queueIds?: string[], page?: SupervisorOverviewQuery): Promise<SupervisorOverview> {
     const inScope = queueIds ? Prisma.sql`AND q.id = ANY(${queueIds}::uuid[])` : Prisma.empty;
-    const queues = await this.prisma.$queryRaw<
-      {
-        id: string;
-        name: string;
-        waiting: bigint;
-        longest: number | null;
-        average: number | null;
-        at_risk: bigint;
-        breached: bigint;
-      }[]
-    >`
+    const watched = queueIds
+      ? Prisma.sql`EXISTS (SELECT 1 FROM queue_members m JOIN queues q ON q.id = m.queue_id WHERE m.user_id = s.user_id ${inScope})`
+      : Prisma.sql`TRUE`;
+    const afterCursor = page?.agentsCursor
+      ? Prisma.sql`AND (u.display_name, u.id) > (SELECT display_name, id FROM users WHERE id = ${page.agentsCursor}::uuid)`
+      : Prisma.empty;
+    const limit = page ? Prisma.sql`LIMIT ${page.agentsLimit + 1}` : Prisma.empty;
+    // The queues from conversations_open_queue_idx and the page of agents with their assigned
+    // conversations from conversations_assigned_idx, both at once (two pool connections).
+    const [queues, agents] = await Promise.all([
+      this.prisma.$queryRaw<
+        {
+          id: string;
+          name: string;
+          waiting: bigint;
+          longest: number | null;
+          average: number | null;
+          at_risk: bigint;
+          breached: bigint;
+        }[]
+      >`
       SELECT q.id, q.name,
              count(c.id) FILTER (WHERE c.status = 'queued') AS waiting,
              max(extract(epoch FROM now() - c.waiting_since)) FILTER (WHERE c.status = 'queued') AS longest,
@@ -33,28 +65,27 @@ export class SupervisorOverviewService {
         LEFT JOIN conversations c ON c.queue_id = q.id AND c.status IN ('queued', 'assigned')
        WHERE q.archived_at IS NULL ${inScope}
        GROUP BY q.id, q.name
-       ORDER BY q.priority DESC, q.name`;
-    const watched = queueIds
-      ? Prisma.sql`EXISTS (SELECT 1 FROM queue_members m JOIN queues q ON q.id = m.queue_id WHERE m.user_id = s.user_id ${inScope})`
-      : Prisma.sql`TRUE`;
-    const agents = await this.prisma.$queryRaw<
-      {
-        user_id: string;
-        display_name: string;
-        presence: 'available' | 'away' | 'offline';
-        active_count: number;
-        capacity: number;
-        conversation_ids: string[] | null;
-      }[]
-    >`
-      SELECT u.id AS user_id, u.display_name, s.presence::text AS presence, s.active_count, s.capacity,
-             array_remove(array_agg(c.id), NULL)::text[] AS conversation_ids
-        FROM agent_states s
-        JOIN users u ON u.id = s.user_id AND u.status = 'active'
-        LEFT JOIN conversations c ON c.assignee_id = s.user_id AND c.status = 'assigned'
-       WHERE ${watched}
-       GROUP BY u.id, u.display_name, s.presence, s.active_count, s.capacity
-       ORDER BY u.display_name`;
+       ORDER BY q.priority DESC, q.name`,
+      this.prisma.$queryRaw<
+        {
+          user_id: string;
+          display_name: string;
+          presence: 'available' | 'away' | 'offline';
+          active_count: number;
+          capacity: number;
+          conversation_ids: string[];
+        }[]
+      >`
+      SELECT a.*,
+             ARRAY(SELECT c.id::text FROM conversations c
+                    WHERE c.assignee_id = a.user_id AND c.status = 'assigned' ORDER BY c.assigned_at, c.id) AS conversation_ids
+        FROM (SELECT u.id AS user_id, u.display_name, s.presence::text AS presence, s.active_count, s.capacity
+                FROM agent_states s
+                JOIN users u ON u.id = s.user_id AND u.status = 'active'
+               WHERE ${watched} ${afterCursor}
+               ORDER BY u.display_name, u.id ${limit}) AS a
+       ORDER BY a.display_name, a.user_id`,
+    ]);
     const seconds = (value: number | null) => (value === null ? null : Math.round(Number(value)));
     return {
       at: new Date().toISOString(),
@@ -73,7 +104,7 @@ export class SupervisorOverviewService {
         presence: a.presence,
         activeCount: a.active_count,
         capacity: a.capacity,
-        conversationIds: a.conversation_ids ?? [],
+        conversationIds: a.conversation_ids,
       })),
     };
   }

@@ -1,9 +1,11 @@
 import { Permission } from '@baton/authz';
 import {
   ZSupervisorHistoryQuery,
+  ZSupervisorOverviewQuery,
   type SupervisorHistory,
   type SupervisorHistoryQuery,
-  type SupervisorOverview,
+  type SupervisorOverviewPage,
+  type SupervisorOverviewQuery,
 } from '@baton/contracts';
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
@@ -23,17 +25,21 @@ export class SupervisorController {
   ) {}
 
   /**
-   * The snapshot a supervisor wall starts from (queues they supervise; admins see all). Changes then
-   * arrive over `/agent` as `supervisor.overview_changed`, one queue at a time.
+   * The snapshot a supervisor wall starts from (queues they supervise; admins see all), with their
+   * agents a page at a time. Changes then arrive over `/agent` as `supervisor.overview_changed`, one
+   * queue at a time.
    */
   @Get('overview')
   @RequirePermission(Permission.AgentRead)
-  async get(@CurrentSession() session: AuthSession): Promise<SupervisorOverview> {
+  async get(
+    @CurrentSession() session: AuthSession,
+    @ZodQuery(ZSupervisorOverviewQuery) query: SupervisorOverviewQuery,
+  ): Promise<SupervisorOverviewPage> {
     const scope = await this.overview.scopeFor(
       session.userId,
       session.permissions.has(Permission.QueueManage),
     );
-    return this.overview.overview(scope);
+    return this.overview.page(scope, query);
   }
 
   /**

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ask } from '../../lib/agent-socket';
 import { navigate, usePath } from '../../lib/router';
 import { ErrorMessage } from '../../ui/forms';
+import { LoadMore } from '../../ui/LoadMore';
 import { Empty } from '../../ui/Page';
 import { ArrivalToasts } from './ArrivalToasts';
 import { ConversationList } from './ConversationList';
@@ -25,7 +26,7 @@ export default function InboxPage() {
   const [error, setError] = useState<unknown>(null);
   const [muted, setMutedState] = useState(isMuted);
   const [showKeys, setShowKeys] = useState(false);
-  const { state, dispatch, open, send, retry, me } = useInbox(
+  const { state, dispatch, open, send, retry, loadMoreWaiting, me } = useInbox(
     useCallback((s: AgentState) => setAgent(s), []),
   );
   const now = useNow();
@@ -170,6 +171,7 @@ export default function InboxPage() {
           now={now}
           empty="No one is waiting."
         />
+        {state.waitingCursor && <LoadMore label="Load more waiting" load={loadMoreWaiting} />}
         <button type="button" className="button button--link small" onClick={() => setShowKeys((v) => !v)}>
           Keyboard shortcuts
         </button>

@@ -94,6 +94,38 @@ describe('inbox state', () => {
       expect(state.conversations[mine.id]).not.toHaveProperty('channelName');
     });
 
+    it('adds the next page of waiting conversations to those loaded, and keeps one that arrived live', () => {
+      const first = conversation(1, { status: 'queued', assigneeId: null });
+      const live = conversation(2, { status: 'queued', assigneeId: null, priority: -5 });
+      const next = conversation(3, { status: 'queued', assigneeId: null });
+      const loaded = run([
+        { type: 'conversations.loaded', conversations: [listItem(first)], me: ME, waitingCursor: 'page-2' },
+        { type: 'conversation.changed', conversation: live, me: ME },
+      ]);
+      expect(loaded.waitingCursor).toBe('page-2');
+      const more = inboxReducer(loaded, {
+        type: 'conversations.added',
+        conversations: [listItem(next), listItem(first)],
+        me: ME,
+        waitingCursor: null,
+      });
+      expect(Object.keys(more.conversations).sort()).toEqual([first.id, live.id, next.id]);
+      expect(more.previews[next.id]).toEqual({ channelName: 'Shop chat', lastMessage: null });
+      expect(more.waitingCursor).toBeNull();
+    });
+
+    it('refreshes one row without touching the waiting pages loaded', () => {
+      const waiting = conversation(1, { status: 'queued', assigneeId: null });
+      const assigned = conversation(2);
+      const state = run([
+        { type: 'conversations.loaded', conversations: [listItem(waiting)], me: ME, waitingCursor: 'page-2' },
+        { type: 'conversations.added', conversations: [listItem(assigned, 'WhatsApp')], me: ME },
+      ]);
+      expect(Object.keys(state.conversations).sort()).toEqual([waiting.id, assigned.id]);
+      expect(state.previews[assigned.id]?.channelName).toBe('WhatsApp');
+      expect(state.waitingCursor).toBe('page-2');
+    });
+
     it('keeps the open conversation on screen after a reload drops it from my lists', () => {
       const open = conversation(1);
       const state = run([

@@ -34,10 +34,25 @@ export interface InboxState {
   /** Conversations assigned to me live that I have not opened yet, oldest first (the toasts and the tab title). */
   arrived: string[];
   selectedId: string | null;
+  /** Where the next page of "Waiting in my queues" starts; null once every page is loaded. */
+  waitingCursor: string | null;
 }
 
 export type InboxAction =
-  | { type: 'conversations.loaded'; conversations: ConversationListItem[]; me: string }
+  /** The lists as the server has them now (the first page of waiting ones, with the cursor of the next). */
+  | {
+      type: 'conversations.loaded';
+      conversations: ConversationListItem[];
+      me: string;
+      waitingCursor?: string | null;
+    }
+  /** More rows for the lists, keeping those loaded: the next page of waiting ones, or a row refreshed. */
+  | {
+      type: 'conversations.added';
+      conversations: ConversationListItem[];
+      me: string;
+      waitingCursor?: string | null;
+    }
   | { type: 'conversation.changed'; conversation: Conversation; me: string }
   | { type: 'conversation.withdrawn'; conversationId: string }
   | { type: 'brief.loaded'; conversationId: string; brief: HandoffBrief }
@@ -64,6 +79,7 @@ export const initialInbox = (pending: PendingMessage[]): InboxState => ({
   pending,
   arrived: [],
   selectedId: null,
+  waitingCursor: null,
 });
 
 /** Whether this conversation belongs in my lists: mine, or waiting in one of my queues. */
@@ -101,8 +117,10 @@ function withLastMessage(
 
 export function inboxReducer(state: InboxState, action: InboxAction): InboxState {
   switch (action.type) {
-    case 'conversations.loaded': {
-      const conversations: Record<string, Conversation> = {};
+    case 'conversations.loaded':
+    case 'conversations.added': {
+      const conversations: Record<string, Conversation> =
+        action.type === 'conversations.added' ? { ...state.conversations } : {};
       const previews = { ...state.previews };
       for (const { channelName, lastMessage, ...c } of action.conversations) {
         if (!listed(c, action.me)) continue;
@@ -112,7 +130,8 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
       // The open conversation stays visible even once it left my lists (resolved, transferred).
       const open = state.selectedId ? state.conversations[state.selectedId] : undefined;
       if (open && !conversations[open.id]) conversations[open.id] = open;
-      return { ...state, conversations, previews };
+      const waitingCursor = action.waitingCursor === undefined ? state.waitingCursor : action.waitingCursor;
+      return { ...state, conversations, previews, waitingCursor };
     }
     case 'conversation.changed': {
       const c = action.conversation;

@@ -6,7 +6,7 @@ import {
   ZAgentState,
   ZConversationAck,
   ZConversationAssigned,
-  ZConversationListItem,
+  ZConversationPage,
   ZConversationOffered,
   ZConversationUpdated,
   ZConversationWithdrawn,
@@ -19,12 +19,13 @@ import {
   type AgentState,
   type Conversation,
   type ConversationAssigned,
+  type ConversationListItem,
+  type ConversationPage,
 } from '@baton/contracts';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { useSession } from '../../auth/session';
 import { agentSocket, ask, onAgentEvent, SocketRequestError } from '../../lib/agent-socket';
-import { z } from 'zod';
-import { api, clientMessageId } from '../../lib/api';
+import { api, clientMessageId, query } from '../../lib/api';
 import {
   inboxReducer,
   initialInbox,
@@ -35,6 +36,26 @@ import {
   type PendingMessage,
 } from './inbox-state';
 import { notifyAgent } from './notify';
+
+const WAITING_PAGE = 50;
+
+/** Every conversation assigned to me, a page at a time (there are rarely more than one). */
+async function allMine(): Promise<ConversationListItem[]> {
+  const items: ConversationListItem[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: ConversationPage = await api.get(
+      `/conversations${query({ view: 'mine', limit: 200, cursor })}`,
+      ZConversationPage,
+    );
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+const waitingPage = (cursor: string | null) =>
+  api.get(`/conversations${query({ view: 'queued', limit: WAITING_PAGE, cursor })}`, ZConversationPage);
 
 /**
  * The inbox's live state: lists from REST, then kept current by the `/agent` socket. After a
@@ -50,9 +71,28 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
 
   useEffect(() => saveOutbox(me, state.pending), [me, state.pending]);
 
+  /** Mine whole (capacity bounds them) and the first page of those waiting; more on "Load more". */
   const loadLists = useCallback(async () => {
-    const conversations = await api.get('/conversations', z.array(ZConversationListItem));
-    dispatch({ type: 'conversations.loaded', conversations, me });
+    const [mine, waiting] = await Promise.all([allMine(), waitingPage(null)]);
+    dispatch({
+      type: 'conversations.loaded',
+      conversations: [...mine, ...waiting.items],
+      me,
+      waitingCursor: waiting.nextCursor,
+    });
+    onAgentState(await api.get('/agents/me/state', ZAgentState));
+  }, [me, onAgentState]);
+
+  const loadMoreWaiting = useCallback(async () => {
+    const cursor = stateRef.current.waitingCursor;
+    if (!cursor) return;
+    const page = await waitingPage(cursor);
+    dispatch({ type: 'conversations.added', conversations: page.items, me, waitingCursor: page.nextCursor });
+  }, [me]);
+
+  /** My conversations again (a new one needs its channel and last message), leaving the waiting pages be. */
+  const reloadMine = useCallback(async () => {
+    dispatch({ type: 'conversations.added', conversations: await allMine(), me });
     onAgentState(await api.get('/agents/me/state', ZAgentState));
   }, [me, onAgentState]);
 
@@ -133,7 +173,7 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
       dispatch({ type: 'offer.gone', conversationId: conversation.id });
       dispatch({ type: 'arrived', conversationId: conversation.id });
       // The list row needs its channel and last message, which only the list carries.
-      void loadLists().catch(() => undefined);
+      void reloadMine().catch(() => undefined);
       notifyAgent(
         'New conversation assigned',
         handoff.summary ?? handoff.reason ?? 'A customer is waiting for you.',
@@ -188,7 +228,7 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
     return () => {
       for (const off of unsubscribe) off();
     };
-  }, [loadLists, open, deliver, me, onAgentState]);
+  }, [loadLists, reloadMine, open, deliver, me, onAgentState]);
 
   const send = useCallback(
     (conversationId: string, body: string, internal: boolean) => {
@@ -213,5 +253,5 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
     [deliver],
   );
 
-  return { state, dispatch, open, send, retry, reload: loadLists, me };
+  return { state, dispatch, open, send, retry, reload: loadLists, loadMoreWaiting, me };
 }

@@ -5,6 +5,7 @@ import { useCan, useSession } from '../../auth/session';
 import { navigate, useSearchParam } from '../../lib/router';
 import { ErrorMessage } from '../../ui/forms';
 import { GettingStarted } from '../admin/setup/GettingStarted';
+import { LoadMore } from '../../ui/LoadMore';
 import { Loading, PageHeader } from '../../ui/Page';
 import { AgentsTable } from './AgentsTable';
 import { ConversationPanel } from './ConversationPanel';
@@ -77,6 +78,9 @@ export default function SupervisorPage() {
             <div className="sv-columns">
               <div className="sv-column">
                 <QueuesTable queues={wall.queues} waiting={waiting} selectedId={selectedId} onOpen={onOpen} />
+                {live.loadMoreConversations && (
+                  <LoadMore label="Load more waiting conversations" load={live.loadMoreConversations} />
+                )}
                 <AgentsTable
                   agents={wall.agents}
                   me={user.id}
@@ -84,6 +88,7 @@ export default function SupervisorPage() {
                   selectedId={selectedId}
                   onOpen={onOpen}
                 />
+                {live.loadMoreAgents && <LoadMore label="Load more agents" load={live.loadMoreAgents} />}
               </div>
               <div className="sv-column">
                 {canSeeHistory && <HistoryChart queues={wall.queues} />}

@@ -3,20 +3,29 @@ import {
   AgentServerEvent,
   ZAccessChanged,
   ZAgentStatusChanged,
-  ZConversation,
+  ZConversationPage,
   ZConversationUpdated,
   ZQueue,
   ZSupervisorOverview,
+  ZSupervisorOverviewPage,
   type Conversation,
 } from '@baton/contracts';
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { z } from 'zod';
 import { useCan } from '../../auth/session';
 import { agentSocket, onAgentEvent, socketLink, subscribeSocketLink } from '../../lib/agent-socket';
-import { api } from '../../lib/api';
+import { api, query } from '../../lib/api';
 import { fromOverview, isOpen, mergeOverview, withPresence, type WallState } from './supervisor-utils';
 
 export type { SocketLink } from '../../lib/agent-socket';
+
+/** Agents per page of the overview, and open conversations per page of the waiting lists. */
+const AGENTS_PAGE = 100;
+const CONVERSATIONS_PAGE = 200;
+
+/** The open conversations of my queues, most urgent first, a page at a time. */
+const openConversations = (cursor: string | null) =>
+  api.get(`/conversations${query({ view: 'open', limit: CONVERSATIONS_PAGE, cursor })}`, ZConversationPage);
 
 // SLA "at risk" changes with time alone, and no event announces it: re-read the snapshot now and then.
 const SNAPSHOT_REFRESH_MS = 30_000;
@@ -36,12 +45,18 @@ export function useSupervisorWall() {
   const [detailsError, setDetailsError] = useState<unknown>(null);
   const [members, setMembers] = useState<Record<string, string[]> | null>(null);
 
-  // Each load settles state only once its answers are in, never while an effect runs.
+  const [agentsCursor, setAgentsCursor] = useState<string | null>(null);
+  const [conversationsCursor, setConversationsCursor] = useState<string | null>(null);
+
+  // Each load settles state only once its answers are in, never while an effect runs. `whole` starts
+  // the wall again from the first page of agents; otherwise the numbers are refreshed in place and the
+  // agents loaded with "Load more" stay.
   const loadOverview = useCallback(
-    () =>
-      api.get('/supervisor/overview', ZSupervisorOverview).then(
+    (whole = false) =>
+      api.get(`/supervisor/overview${query({ agentsLimit: AGENTS_PAGE })}`, ZSupervisorOverviewPage).then(
         (overview) => {
-          setWall(fromOverview(overview));
+          setWall((w) => (w && !whole ? mergeOverview(w, overview) : fromOverview(overview)));
+          if (whole) setAgentsCursor(overview.agentsNextCursor);
           setError(null);
         },
         (err: unknown) => setError(err),
@@ -49,14 +64,34 @@ export function useSupervisorWall() {
     [],
   );
 
+  const loadMoreAgents = useCallback(async () => {
+    if (!agentsCursor) return;
+    const page = await api.get(
+      `/supervisor/overview${query({ agentsLimit: AGENTS_PAGE, agentsCursor })}`,
+      ZSupervisorOverviewPage,
+    );
+    setWall((w) => (w ? mergeOverview(w, page) : fromOverview(page)));
+    setAgentsCursor(page.agentsNextCursor);
+  }, [agentsCursor]);
+
+  const loadMoreConversations = useCallback(async () => {
+    if (!conversationsCursor) return;
+    const page = await openConversations(conversationsCursor);
+    setConversations((all) => ({ ...all, ...Object.fromEntries(page.items.map((c) => [c.id, c])) }));
+    setConversationsCursor(page.nextCursor);
+  }, [conversationsCursor]);
+
   const loadDetails = useCallback(
     () =>
       Promise.all([
-        canReadConversations ? api.get('/conversations', z.array(ZConversation)) : null,
+        canReadConversations ? openConversations(null) : null,
         canReadQueues ? api.get('/queues', z.array(ZQueue)) : null,
       ]).then(
         ([list, queues]) => {
-          if (list) setConversations(Object.fromEntries(list.map((c) => [c.id, c])));
+          if (list) {
+            setConversations(Object.fromEntries(list.items.map((c) => [c.id, c])));
+            setConversationsCursor(list.nextCursor);
+          }
           if (queues)
             setMembers(Object.fromEntries(queues.map((q) => [q.id, q.members.map((m) => m.userId)])));
           setDetailsError(null);
@@ -67,7 +102,7 @@ export function useSupervisorWall() {
   );
 
   const reload = useCallback(async () => {
-    await Promise.all([loadOverview(), loadDetails()]);
+    await Promise.all([loadOverview(true), loadDetails()]);
   }, [loadOverview, loadDetails]);
 
   /** A mutation answered with the conversation's new state: show it now, before the push arrives. */
@@ -105,7 +140,18 @@ export function useSupervisorWall() {
     };
   }, [reload, loadOverview]);
 
-  return { wall, error, link, conversations, detailsError, members, reload, conversationChanged };
+  return {
+    wall,
+    error,
+    link,
+    conversations,
+    detailsError,
+    members,
+    reload,
+    conversationChanged,
+    loadMoreAgents: agentsCursor ? loadMoreAgents : null,
+    loadMoreConversations: conversationsCursor ? loadMoreConversations : null,
+  };
 }
 
 function upsert(all: Record<string, Conversation>, c: Conversation): Record<string, Conversation> {
