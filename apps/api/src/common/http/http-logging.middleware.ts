@@ -32,8 +32,6 @@ export function httpLoggingMiddleware(logger: Logger) {
     res.setHeader('X-Request-Id', requestId);
     const userAgent = req.headers['user-agent'];
     const ip = clientIp(req.socket.remoteAddress, req.headers, req.app.get('trust proxy fn') as TrustProxyFn);
-    runWithRequestContext({ requestId, ip, ...(userAgent ? { userAgent } : {}) }, () =>
-      log(req, res, next),
-    );
+    runWithRequestContext({ requestId, ip, ...(userAgent ? { userAgent } : {}) }, () => log(req, res, next));
   };
 }

@@ -30,7 +30,6 @@ export function useRequestContextPerEvent(socket: Socket, ip: string): void {
  */
 export function socketClientIp(socket: Pick<Socket, 'handshake'>, adapterHost: HttpAdapterHost): string {
   const trust = adapterHost.httpAdapter?.getInstance<Express>().get('trust proxy fn') as
-    | TrustProxyFn
-    | undefined;
+    TrustProxyFn | undefined;
   return clientIp(socket.handshake.address, socket.handshake.headers, trust);
 }
