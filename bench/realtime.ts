@@ -30,8 +30,11 @@ import { MessageSwarm } from './realtime/clients.js';
 import { Seeder, type SeededCustomer, type SeededStaff } from './realtime/seed.js';
 import { BatonStack, buildApi, checkServices, dropRedisPrefix, startRelay } from './realtime/stack.js';
 import { load, round, table } from './realtime/stats.js';
+import { cpuMeter } from './realtime/processes.js';
 
 const SCENARIOS = ['messages', 'storm', 'idle', 'instances'] as const;
+/** How long the instances scenario watches the API processes with no message flowing. */
+const IDLE_WINDOW_MS = 5_000;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Profile {
@@ -48,7 +51,7 @@ const FULL: Profile = {
   storm: { handoffs: 2000, seconds: 10, agents: 100 },
   // The API holds one descriptor per socket and its hard limit here is 20,000: room for the rest.
   idle: { sockets: 19_500 },
-  instances: { counts: [1, 2, 3], rate: 100, seconds: 10 },
+  instances: { counts: [1, 2, 3], rate: 250, seconds: 10 },
 };
 
 const PROFILES: Record<string, Profile> = {
@@ -57,7 +60,7 @@ const PROFILES: Record<string, Profile> = {
     messages: { agents: 100, customers: 500, rates: [25, 100, 250, 500], seconds: 8 },
     storm: { handoffs: 300, seconds: 5, agents: 20 },
     idle: { sockets: 2000 },
-    instances: { counts: [1, 2, 3], rate: 50, seconds: 8 },
+    instances: { counts: [1, 2, 3], rate: 100, seconds: 8 },
   },
   full: FULL,
   ...Object.fromEntries(SCENARIOS.map((scenario) => [scenario, { ...FULL, scenarios: [scenario] }])),
@@ -126,7 +129,18 @@ interface Results {
   };
   storm?: StormResult;
   idle?: { baton: IdleResult; relay: IdleResult };
-  instances?: { rate: number; runs: (StepRow & { instances: number; apiCpuRatio: number })[] };
+  instances?: {
+    rate: number;
+    runs: (StepRow & {
+      instances: number;
+      apiCpuRatio: number;
+      /** CPU the API processes used per second with no message flowing (heartbeats, timers), summed. */
+      apiIdleCpuMsPerSecond: number;
+      /** API CPU per message less that idle use over the step, and its ratio against one instance. */
+      apiNetCpuMsPerMessage: number;
+      apiNetCpuRatio: number;
+    })[];
+  };
   /** Error and fatal lines each measured process logged over the whole run (details in its log file). */
   logErrors?: Record<string, number>;
 }
@@ -264,6 +278,9 @@ function instancesTable(r: NonNullable<Results['instances']>): string {
         'p99',
         'API CPU ms/msg',
         'ratio vs 1',
+        'idle API CPU ms/s',
+        'net API CPU ms/msg',
+        'net ratio vs 1',
         'worker CPU ms/msg',
         'SQL/msg',
         'load',
@@ -276,6 +293,9 @@ function instancesTable(r: NonNullable<Results['instances']>): string {
         run.latency.p99,
         run.cpuMsPerMessage.api ?? null,
         run.apiCpuRatio,
+        run.apiIdleCpuMsPerSecond,
+        run.apiNetCpuMsPerMessage,
+        run.apiNetCpuRatio,
         run.cpuMsPerMessage.worker ?? null,
         run.sqlPerMessage?.total ?? null,
         run.load[0] ?? null,
@@ -423,6 +443,11 @@ async function main(): Promise<void> {
               );
               try {
                 await swarm.run(Math.min(25, rate), 2, 5_000);
+                await stack.quiet();
+                const apis = stack.apis.slice(0, count);
+                const idleMeter = cpuMeter(apis);
+                await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
+                const idleMsPerSecond = idleMeter.read() / (IDLE_WINDOW_MS / 1000);
                 const row = await measuredStep(
                   swarm,
                   rate,
@@ -432,10 +457,15 @@ async function main(): Promise<void> {
                 );
                 const api = row.cpuMsPerMessage.api ?? 0;
                 const one = runs[0]?.cpuMsPerMessage.api ?? api;
+                const net = row.sent > 0 ? Math.max(0, api - (idleMsPerSecond * seconds) / row.sent) : 0;
+                const oneNet = runs[0]?.apiNetCpuMsPerMessage ?? net;
                 runs.push({
                   ...row,
                   instances: count,
                   apiCpuRatio: round(api / one, 2),
+                  apiIdleCpuMsPerSecond: round(idleMsPerSecond, 1),
+                  apiNetCpuMsPerMessage: round(net, 3),
+                  apiNetCpuRatio: round(net / oneNet, 2),
                 });
                 say(describeStep(`${count} instance(s):`, row));
               } finally {
