@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConversationsService } from '../../api/src/modules/conversations/conversations.service.js';
+import { RoutingEngine } from '../../api/src/modules/routing/routing.engine.js';
 import { createUser, type TestUser } from '../../api/test/support/api.js';
 import { newPage } from './support/browser.js';
 import { goAvailable, myConversations, openSupervisorWall } from './support/inbox.js';
@@ -63,9 +64,12 @@ describe('transfers and "why routed", in browsers', () => {
     const created = await api.prisma.conversation.create({
       data: { channelId: channel.id, contactId: contact.id },
     });
-    const conversation = await api.app
+    await api.app
       .get(ConversationsService)
       .handoff(created.id, { queueId, reason: 'customer_asked', summary: 'Charged twice' });
+    // Routing follows the handoff's commit.
+    await api.app.get(RoutingEngine).idle();
+    const conversation = await api.prisma.conversation.findUniqueOrThrow({ where: { id: created.id } });
     expect(conversation.assigneeId).toBe(ana.id);
     await myConversations(anaPage).getByRole('link').first().waitFor();
 
