@@ -325,6 +325,58 @@ export class ConversationTransitions {
   }
 
   /**
+   * {@link assign} for a batch routing paired: every conversation (queued, its row locked by the
+   * caller, as are the agents' state rows) given to its agent in one statement with its decision,
+   * timeline event and audit row, and the agents' seats taken in one more.
+   */
+  async assignMany(
+    tx: Tx,
+    picks: { conversation: { id: string; queueId: string }; agentId: string; routing: RoutingNote }[],
+  ): Promise<DomainEvent[][]> {
+    if (picks.length === 0) return [];
+    const seats = new Map<string, number>();
+    for (const p of picks) seats.set(p.agentId, (seats.get(p.agentId) ?? 0) + 1);
+    await this.capacity.reserveMany(tx, seats);
+    const status = statusAfter('assign', 'queued');
+    const given = Prisma.sql`g`;
+    const data = Prisma.sql`jsonb_build_object('assigneeId', g.agent_id, 'mode', g.mode, 'reason', g.reason)`;
+    const [row] = await tx.$queryRaw<{ given: number }[]>`
+      WITH p AS (
+        SELECT * FROM unnest(${picks.map((p) => p.conversation.id)}::uuid[], ${picks.map((p) => p.agentId)}::uuid[],
+                             ${picks.map((p) => p.routing.mode)}::text[], ${picks.map((p) => p.routing.reason)}::text[],
+                             ${picks.map((p) => JSON.stringify(p.routing.candidates))}::jsonb[])
+                 AS p(id, agent_id, mode, reason, candidates)
+      ), g AS (
+        UPDATE conversations c
+           SET status = ${status}::"ConversationStatus", assignee_id = p.agent_id, assigned_at = now(),
+               offered_to_id = NULL, offer_expires_at = NULL, updated_at = now()
+          FROM p
+         WHERE c.id = p.id AND c.status = 'queued' AND c.offered_to_id IS NULL
+     RETURNING c.id, c.queue_id, p.agent_id, p.mode, p.reason, p.candidates
+      ), d AS (
+        INSERT INTO routing_decisions (id, conversation_id, queue_id, mode, chosen_user_id, reason, candidates)
+        SELECT gen_random_uuid(), g.id, g.queue_id, g.mode, g.agent_id, g.reason, g.candidates FROM g
+      ), e AS (
+        INSERT INTO conversation_events (id, conversation_id, type, data)
+        SELECT gen_random_uuid(), g.id, 'conversation.assigned', ${data} FROM g
+      ), a AS (
+        ${auditInsertFrom({ action: 'conversation.assigned', target: { type: 'conversation' }, actor: null }, given, data, Prisma.sql`g.id::text`)}
+      )
+      SELECT count(*)::int AS given FROM g`;
+    // The caller locked every row as queued: anything else is a bug, and the seats must not stay taken.
+    if (row?.given !== picks.length)
+      throw new Error(`assigned ${row?.given} of ${picks.length} conversations`);
+    return picks.map((p) => [
+      {
+        type: 'conversation.assigned',
+        conversationId: p.conversation.id,
+        queueId: p.conversation.queueId,
+        assigneeId: p.agentId,
+      },
+    ]);
+  }
+
+  /**
    * Offer mode: the agent's capacity is reserved and the conversation waits for their answer, still
    * queued (routing skips conversations that carry an offer).
    */
