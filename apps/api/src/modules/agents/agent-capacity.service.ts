@@ -73,4 +73,32 @@ export class AgentCapacity {
          FOR UPDATE SKIP LOCKED`;
     return locked.length > 0;
   }
+
+  /**
+   * {@link tryLockAvailable} for several agents in one statement (in id order, so two callers never
+   * deadlock): the load of each one locked, keyed by user id.
+   */
+  async tryLockAvailableMany(tx: Tx, userIds: string[]): Promise<Map<string, AgentLoad>> {
+    const rows = await tx.$queryRaw<{ user_id: string; active_count: number; capacity: number }[]>`
+      SELECT user_id, active_count, capacity FROM agent_states
+       WHERE user_id = ANY(${userIds}::uuid[]) AND presence = 'available' AND active_count < capacity
+       ORDER BY user_id
+         FOR UPDATE SKIP LOCKED`;
+    return new Map(
+      rows.map((r) => [
+        r.user_id,
+        { presence: 'available', activeCount: r.active_count, capacity: r.capacity },
+      ]),
+    );
+  }
+
+  /** {@link reserve} for several agents at once: `seats` per agent, whose rows the caller locked. */
+  async reserveMany(tx: Tx, seats: ReadonlyMap<string, number>): Promise<void> {
+    if (seats.size === 0) return;
+    await tx.$executeRaw`
+      UPDATE agent_states s SET active_count = s.active_count + n.seats, last_assigned_at = now(),
+             updated_at = now()
+        FROM unnest(${[...seats.keys()]}::uuid[], ${[...seats.values()]}::int[]) AS n(user_id, seats)
+       WHERE s.user_id = n.user_id`;
+  }
 }

@@ -35,7 +35,7 @@ const AUDIT_COLUMNS = Prisma.sql`(actor_id, actor_email, actor_roles, action, re
  * agent and id. `dataPrefix`, a SQL jsonb expression, is merged under the entry's data (for values
  * only the statement writing the change knows, such as a new row's id).
  */
-function auditRowValues(entry: AuditEntry, dataPrefix?: Prisma.Sql): Prisma.Sql[] {
+function auditRowValues(entry: AuditEntry, dataPrefix?: Prisma.Sql, targetId?: Prisma.Sql): Prisma.Sql[] {
   const context = currentRequestContext();
   const actor = entry.actor === undefined ? context?.actor : entry.actor;
   const data = Prisma.sql`${JSON.stringify(scrub(entry.data ?? {}))}::jsonb`;
@@ -46,7 +46,7 @@ function auditRowValues(entry: AuditEntry, dataPrefix?: Prisma.Sql): Prisma.Sql[
     Prisma.sql`${entry.action}`,
     Prisma.sql`${entry.result ?? 'success'}::"AuditResult"`,
     Prisma.sql`${entry.target?.type ?? null}`,
-    Prisma.sql`${entry.target?.id ?? null}`,
+    targetId ?? Prisma.sql`${entry.target?.id ?? null}`,
     Prisma.sql`${context?.ip ?? null}`,
     Prisma.sql`${context?.userAgent?.slice(0, 512) ?? null}`,
     Prisma.sql`${context?.requestId ?? null}`,
@@ -57,11 +57,17 @@ function auditRowValues(entry: AuditEntry, dataPrefix?: Prisma.Sql): Prisma.Sql[
 /**
  * For a writer that records its change and the change's audit row in one statement: the `INSERT` of
  * the row, once for each row of `from` (the statement's other parts), built exactly as
- * {@link AuditService.record} builds it. `dataPrefix` may use the columns of `from`.
+ * {@link AuditService.record} builds it. `dataPrefix` may use the columns of `from`, and so may
+ * `targetId` (a SQL text expression), which replaces the entry's target id when one row per target.
  */
-export function auditInsertFrom(entry: AuditEntry, from: Prisma.Sql, dataPrefix: Prisma.Sql): Prisma.Sql {
+export function auditInsertFrom(
+  entry: AuditEntry,
+  from: Prisma.Sql,
+  dataPrefix: Prisma.Sql,
+  targetId?: Prisma.Sql,
+): Prisma.Sql {
   return Prisma.sql`INSERT INTO audit_events ${AUDIT_COLUMNS}
-    SELECT ${Prisma.join(auditRowValues(entry, dataPrefix))} FROM ${from}`;
+    SELECT ${Prisma.join(auditRowValues(entry, dataPrefix, targetId))} FROM ${from}`;
 }
 
 /**

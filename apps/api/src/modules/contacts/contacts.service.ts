@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { emailIndex, normalizePhone, phoneIndex } from '../../common/crypto/contact-indexes.js';
 import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
-import type { Contact } from '../../generated/prisma/client.js';
+import { Prisma, type Contact } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService, auditInsertFrom, type AuditEntry } from '../audit/audit.service.js';
 import { contactBinding, type ContactField } from './contact-binding.js';
 
 /** Who a new contact is, in plain text; stored encrypted, with blind indexes of the email and phone. */
@@ -67,13 +67,17 @@ export class ContactsService {
     };
   }
 
-  private async created(tx: Tx, id: string, input: NewContact): Promise<void> {
-    await this.audit.record(tx, {
+  private createdEntry(id: string, input: NewContact): AuditEntry {
+    return {
       action: 'contact.created',
       ...(input.bySystem && { actor: null }),
       target: { type: 'contact', id },
       data: { channelId: input.channelId, ...input.audit },
-    });
+    };
+  }
+
+  private async created(tx: Tx, id: string, input: NewContact): Promise<void> {
+    await this.audit.record(tx, this.createdEntry(id, input));
   }
 
   /** A new contact (its channel-side identity is new by construction, such as a random visitor id). */
@@ -93,22 +97,36 @@ export class ContactsService {
 
   /**
    * The channel's contact with this identity, created (and audited) the first time it is seen. Two
-   * first sightings at once end with one contact: the second reuses the first's.
+   * first sightings at once end with one contact: the second reuses the first's. One statement looks
+   * it up, or inserts it with its audit row; a second one only when a concurrent first sighting won.
    */
   async findOrCreate(tx: Tx, input: NewContact): Promise<string> {
-    const where = { channelId_externalId: { channelId: input.channelId, externalId: input.externalId } };
-    const found = await tx.contact.findUnique({ where, select: { id: true } });
-    if (found) return found.id;
     const id = randomUUID();
-    const inserted = await tx.contact.createMany({
-      data: [
-        { id, channelId: input.channelId, externalId: input.externalId, ...this.seal(id, input.identity) },
-      ],
-      skipDuplicates: true,
-    });
-    if (inserted.count === 0) return (await tx.contact.findUniqueOrThrow({ where, select: { id: true } })).id;
-    await this.created(tx, id, input);
-    return id;
+    const s = this.seal(id, input.identity);
+    const audit = auditInsertFrom(
+      this.createdEntry(id, input),
+      Prisma.sql`inserted`,
+      Prisma.sql`'{}'::jsonb`,
+    );
+    const [row] = await tx.$queryRaw<{ id: string }[]>`
+      WITH found AS (
+        SELECT id FROM contacts WHERE channel_id = ${input.channelId}::uuid AND external_id = ${input.externalId}
+      ), inserted AS (
+        INSERT INTO contacts (id, channel_id, external_id, name_ciphertext, email_ciphertext, phone_ciphertext,
+                              email_blind_index, phone_blind_index, key_id, updated_at)
+        SELECT ${id}::uuid, ${input.channelId}::uuid, ${input.externalId}, ${s.nameCiphertext}, ${s.emailCiphertext},
+               ${s.phoneCiphertext}, ${s.emailBlindIndex}, ${s.phoneBlindIndex}, ${s.keyId}, now()
+         WHERE NOT EXISTS (SELECT 1 FROM found)
+        ON CONFLICT (channel_id, external_id) DO NOTHING
+        RETURNING id
+      ), a AS (
+        ${audit}
+      )
+      SELECT id::text FROM found UNION ALL SELECT id::text FROM inserted`;
+    if (row) return row.id;
+    // Inserted by a transaction that committed after this statement began: visible to the next one.
+    const where = { channelId_externalId: { channelId: input.channelId, externalId: input.externalId } };
+    return (await tx.contact.findUniqueOrThrow({ where, select: { id: true } })).id;
   }
 
   /** The channel a contact belongs to, or null when there is no such contact. */

@@ -2,13 +2,19 @@ import type { Resolution } from '@baton/contracts';
 import { ConversationsErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
-import type { Conversation, ConversationStatus } from '../../generated/prisma/client.js';
+import { randomUUID } from 'node:crypto';
+import {
+  Prisma,
+  type Conversation,
+  type ConversationStatus,
+  type Queue,
+} from '../../generated/prisma/client.js';
 import type { Tx } from '../../prisma/prisma.service.js';
 import { AgentCapacity } from '../agents/agent-capacity.service.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService, auditInsertFrom } from '../audit/audit.service.js';
 import type { DomainEvent } from '../events/domain-events.service.js';
 import { canMove, refusalOf, statusAfter, type ConversationMove } from './conversation-moves.js';
-import { MessageLog } from './message-log.service.js';
+import { MessageLog, type TranscriptLine } from './message-log.service.js';
 
 export interface RoutingNote {
   mode: string;
@@ -45,6 +51,54 @@ const released = (c: Conversation, fromUserId: string): DomainEvent => ({
   queueId: c.queueId,
   fromUserId,
 });
+
+/** Where a handoff sends the conversation, and what travels with it. */
+export interface Handoff {
+  queueId: string;
+  priority: number;
+  reason: string | null;
+  summary: string | null;
+  intent: string | null;
+  context: Record<string, unknown>;
+}
+
+/** The audit row of a handoff (its timeline event carries the same data). */
+const handedOffData = (input: Handoff) => ({
+  queueId: input.queueId,
+  priority: input.priority,
+  reason: input.reason,
+  intent: input.intent,
+  source: input.context.source ?? null,
+});
+
+/** The SLA deadlines a handoff at `now` sets in the queue (null where the queue has no target). */
+const slaDue = (queue: Pick<Queue, 'slaFirstResponseSeconds' | 'slaResolutionSeconds'>, now: number) => {
+  const due = (seconds: number | null) => (seconds ? new Date(now + seconds * 1000) : null);
+  return {
+    firstResponseDueAt: due(queue.slaFirstResponseSeconds),
+    resolutionDueAt: due(queue.slaResolutionSeconds),
+  };
+};
+
+/** What a handoff publishes after commit: the queue's routing and the SLA timers react to it. */
+const handedOffEvents = (
+  c: { id: string; queueId: string | null },
+  queueId: string,
+  due: ReturnType<typeof slaDue>,
+): DomainEvent[] => [
+  {
+    type: 'conversation.queued',
+    conversationId: c.id,
+    queueId,
+    ...(c.queueId && c.queueId !== queueId ? { fromQueueId: c.queueId } : {}),
+  },
+  {
+    type: 'conversation.handed_off',
+    conversationId: c.id,
+    firstResponseDueAt: due.firstResponseDueAt?.toISOString() ?? null,
+    resolutionDueAt: due.resolutionDueAt?.toISOString() ?? null,
+  },
+];
 
 /**
  * The only code that changes a conversation's status. Each method runs inside the caller's
@@ -146,19 +200,7 @@ export class ConversationTransitions {
   }
 
   /** Bot → queue: the handoff's context travels with it, and the SLA clocks start now. */
-  async handoff(
-    tx: Tx,
-    c: Conversation,
-    input: {
-      queueId: string;
-      priority: number;
-      reason: string | null;
-      summary: string | null;
-      intent: string | null;
-      context: Record<string, unknown>;
-    },
-    actorUserId: string | null,
-  ): Promise<DomainEvent[]> {
+  async handoff(tx: Tx, c: Conversation, input: Handoff, actorUserId: string | null): Promise<DomainEvent[]> {
     const status = this.move(c, 'hand_off');
     const queue = await tx.queue.findFirst({ where: { id: input.queueId, archivedAt: null } });
     if (!queue) throw new DomainError(ConversationsErrorCode.UnknownQueue, 'No such queue.', 400);
@@ -168,9 +210,7 @@ export class ConversationTransitions {
       select: { lastSeq: true },
     });
     const now = Date.now();
-    const due = (seconds: number | null) => (seconds ? new Date(now + seconds * 1000) : null);
-    const firstResponseDueAt = due(queue.slaFirstResponseSeconds);
-    const resolutionDueAt = due(queue.slaResolutionSeconds);
+    const due = slaDue(queue, now);
     await tx.conversation.update({
       where: { id: c.id },
       data: {
@@ -184,8 +224,7 @@ export class ConversationTransitions {
         handedOffAt: new Date(now),
         handoffSeq: lastSeq,
         waitingSince: new Date(now),
-        firstResponseDueAt,
-        resolutionDueAt,
+        ...due,
         resolution: null,
       },
     });
@@ -193,29 +232,72 @@ export class ConversationTransitions {
       tx,
       c,
       'conversation.handed_off',
-      {
-        queueId: queue.id,
-        priority: input.priority,
-        reason: input.reason,
-        intent: input.intent,
-        source: input.context.source ?? null,
-      },
+      handedOffData({ ...input, queueId: queue.id }),
       actorUserId,
     );
-    return [
-      {
-        type: 'conversation.queued',
-        conversationId: c.id,
-        queueId: queue.id,
-        ...(c.queueId && c.queueId !== queue.id ? { fromQueueId: c.queueId } : {}),
-      },
-      {
-        type: 'conversation.handed_off',
-        conversationId: c.id,
-        firstResponseDueAt: firstResponseDueAt?.toISOString() ?? null,
-        resolutionDueAt: resolutionDueAt?.toISOString() ?? null,
-      },
-    ];
+    return handedOffEvents(c, queue.id, due);
+  }
+
+  /**
+   * A conversation that begins handed off (an external bot's case): inserted queued, the bot's
+   * transcript as its first messages, with its timeline event and the audit rows of both, in one
+   * statement: the rows {@link start}, `appendTranscript` and {@link handoff} write, without their
+   * round trips. `queue`: read (not archived) in this transaction by the caller.
+   */
+  async openHandedOff(
+    tx: Tx,
+    input: {
+      channelId: string;
+      contactId: string;
+      queue: Pick<Queue, 'id' | 'slaFirstResponseSeconds' | 'slaResolutionSeconds'>;
+      handoff: Omit<Handoff, 'queueId'>;
+      transcript: TranscriptLine[];
+      /** What the transcript's `message.created` audit event says. */
+      transcriptAudit: Record<string, unknown>;
+    },
+  ): Promise<{ id: string; events: DomainEvent[] }> {
+    const id = randomUUID();
+    const handoff: Handoff = { ...input.handoff, queueId: input.queue.id };
+    const status = statusAfter('hand_off', 'bot');
+    const now = Date.now();
+    const at = new Date(now).toISOString();
+    const due = slaDue(input.queue, now);
+    const seqs = input.transcript.length;
+    const lines = input.transcript;
+    const data = handedOffData(handoff);
+    const target = { type: 'conversation', id };
+    const inserted = Prisma.sql`c`;
+    const nothingMore = Prisma.sql`'{}'::jsonb`;
+    await tx.$executeRaw`
+      WITH c AS (
+        INSERT INTO conversations
+               (id, channel_id, contact_id, status, queue_id, priority, handoff_reason, handoff_summary,
+                handoff_intent, handoff_context, handed_off_at, handoff_seq, waiting_since,
+                first_response_due_at, resolution_due_at, last_seq, updated_at)
+        VALUES (${id}::uuid, ${input.channelId}::uuid, ${input.contactId}::uuid,
+                ${status}::"ConversationStatus", ${handoff.queueId}::uuid, ${handoff.priority}, ${handoff.reason},
+                ${handoff.summary}, ${handoff.intent}, ${JSON.stringify(handoff.context)}::jsonb,
+                ${at}::timestamptz, ${seqs}, ${at}::timestamptz,
+                ${due.firstResponseDueAt?.toISOString() ?? null}::timestamptz,
+                ${due.resolutionDueAt?.toISOString() ?? null}::timestamptz, ${seqs}, ${at}::timestamptz)
+        RETURNING id
+      ), m AS (
+        INSERT INTO messages (id, conversation_id, seq, author_kind, kind, body, created_at)
+        SELECT gen_random_uuid(), c.id, t.seq::int, t.author::"AuthorKind", t.author::"MessageKind", t.body,
+               coalesce(t.at, now())
+          FROM c, unnest(${lines.map((l) => l.authorKind)}::text[], ${lines.map((l) => l.body)}::text[],
+                         ${lines.map((l) => l.createdAt?.toISOString() ?? null)}::timestamptz[])
+                  WITH ORDINALITY AS t(author, body, at, seq)
+      ), e AS (
+        INSERT INTO conversation_events (id, conversation_id, type, data)
+        SELECT ${randomUUID()}::uuid, c.id, 'conversation.handed_off', ${JSON.stringify(data)}::jsonb FROM c
+      ), transcript_audit AS (
+        ${auditInsertFrom({ action: 'message.created', target, data: input.transcriptAudit }, inserted, nothingMore)}
+      ), handoff_audit AS (
+        ${auditInsertFrom({ action: 'conversation.handed_off', target, data, actor: null }, inserted, nothingMore)}
+      )
+      SELECT 1`;
+    return { id, events: handedOffEvents({ id, queueId: null }, handoff.queueId, due) };
   }
 
   async assign(
@@ -240,6 +322,58 @@ export class ConversationTransitions {
       actorUserId,
     );
     return [{ type: 'conversation.assigned', conversationId: c.id, queueId: c.queueId, assigneeId: agentId }];
+  }
+
+  /**
+   * {@link assign} for a batch routing paired: every conversation (queued, its row locked by the
+   * caller, as are the agents' state rows) given to its agent in one statement with its decision,
+   * timeline event and audit row, and the agents' seats taken in one more.
+   */
+  async assignMany(
+    tx: Tx,
+    picks: { conversation: { id: string; queueId: string }; agentId: string; routing: RoutingNote }[],
+  ): Promise<DomainEvent[][]> {
+    if (picks.length === 0) return [];
+    const seats = new Map<string, number>();
+    for (const p of picks) seats.set(p.agentId, (seats.get(p.agentId) ?? 0) + 1);
+    await this.capacity.reserveMany(tx, seats);
+    const status = statusAfter('assign', 'queued');
+    const given = Prisma.sql`g`;
+    const data = Prisma.sql`jsonb_build_object('assigneeId', g.agent_id, 'mode', g.mode, 'reason', g.reason)`;
+    const [row] = await tx.$queryRaw<{ given: number }[]>`
+      WITH p AS (
+        SELECT * FROM unnest(${picks.map((p) => p.conversation.id)}::uuid[], ${picks.map((p) => p.agentId)}::uuid[],
+                             ${picks.map((p) => p.routing.mode)}::text[], ${picks.map((p) => p.routing.reason)}::text[],
+                             ${picks.map((p) => JSON.stringify(p.routing.candidates))}::jsonb[])
+                 AS p(id, agent_id, mode, reason, candidates)
+      ), g AS (
+        UPDATE conversations c
+           SET status = ${status}::"ConversationStatus", assignee_id = p.agent_id, assigned_at = now(),
+               offered_to_id = NULL, offer_expires_at = NULL, updated_at = now()
+          FROM p
+         WHERE c.id = p.id AND c.status = 'queued' AND c.offered_to_id IS NULL
+     RETURNING c.id, c.queue_id, p.agent_id, p.mode, p.reason, p.candidates
+      ), d AS (
+        INSERT INTO routing_decisions (id, conversation_id, queue_id, mode, chosen_user_id, reason, candidates)
+        SELECT gen_random_uuid(), g.id, g.queue_id, g.mode, g.agent_id, g.reason, g.candidates FROM g
+      ), e AS (
+        INSERT INTO conversation_events (id, conversation_id, type, data)
+        SELECT gen_random_uuid(), g.id, 'conversation.assigned', ${data} FROM g
+      ), a AS (
+        ${auditInsertFrom({ action: 'conversation.assigned', target: { type: 'conversation' }, actor: null }, given, data, Prisma.sql`g.id::text`)}
+      )
+      SELECT count(*)::int AS given FROM g`;
+    // The caller locked every row as queued: anything else is a bug, and the seats must not stay taken.
+    if (row?.given !== picks.length)
+      throw new Error(`assigned ${row?.given} of ${picks.length} conversations`);
+    return picks.map((p) => [
+      {
+        type: 'conversation.assigned',
+        conversationId: p.conversation.id,
+        queueId: p.conversation.queueId,
+        assigneeId: p.agentId,
+      },
+    ]);
   }
 
   /**

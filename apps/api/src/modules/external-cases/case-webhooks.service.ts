@@ -6,6 +6,7 @@ import { CoalescedRuns } from '../../jobs/coalesced-runs.js';
 import { JobsService } from '../../jobs/jobs.service.js';
 import { QueueName } from '../../jobs/queue-names.js';
 import { LOGGER } from '../../logging/logging.module.js';
+import { Prisma, type Conversation } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import { RedisService } from '../../redis/redis.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
@@ -15,6 +16,23 @@ import { caseStatusOf } from './external-cases.service.js';
 
 /** Remembered per case so a bot hears each change once, however many events led to it. */
 const LAST_SENT_TTL_SECONDS = 7 * 86_400;
+/** The case's status an event implies (the others say only that something changed: read it). */
+const KNOWN_STATUS: Partial<Record<DomainEvent['type'], CaseStatus>> = {
+  'conversation.queued': caseStatusOf('queued'),
+  'conversation.assigned': caseStatusOf('assigned'),
+  'conversation.resolved': caseStatusOf('resolved'),
+};
+
+/** A case with what sending to its bot needs; `status` only when asked for. */
+interface CaseRow {
+  apiKeyId: string;
+  subscribedEvents: string[];
+  onFinish: unknown;
+  webhookUrl: string | null;
+  revokedAt: Date | null;
+  status: Conversation['status'] | null;
+}
+
 /** How often at most a queue's waiting cases are ranked for their bots during a burst of changes. */
 const POSITIONS_EVERY_MS = 500;
 
@@ -55,11 +73,11 @@ export class CaseWebhooksService implements OnModuleInit, OnModuleDestroy {
       case 'conversation.assigned':
       case 'conversation.released':
       case 'conversation.changed':
-        await this.statusChanged(event.conversationId);
+        await this.statusChanged(event.conversationId, KNOWN_STATUS[event.type]);
         if (event.type !== 'conversation.changed' && event.queueId) this.positionUpdates.mark(event.queueId);
         return;
       case 'conversation.resolved':
-        await this.statusChanged(event.conversationId);
+        await this.statusChanged(event.conversationId, KNOWN_STATUS[event.type]);
         await this.finished(event.conversationId, event.resolution as Resolution);
         return;
       case 'message.created':
@@ -76,11 +94,18 @@ export class CaseWebhooksService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private async caseOf(conversationId: string) {
-    return this.prisma.externalCase.findUnique({
-      where: { conversationId },
-      include: { conversation: true, apiKey: { select: { webhookUrl: true, revokedAt: true } } },
-    });
+  /**
+   * The case of a conversation with its key's webhook, in one statement (null: not a case); with the
+   * conversation's status when `withStatus`.
+   */
+  private async caseOf(conversationId: string, withStatus = true): Promise<CaseRow | null> {
+    const [row] = await this.prisma.$queryRaw<CaseRow[]>`
+      SELECT e.api_key_id AS "apiKeyId", e.subscribed_events AS "subscribedEvents", e.on_finish AS "onFinish",
+             k.webhook_url AS "webhookUrl", k.revoked_at AS "revokedAt",
+             ${withStatus ? Prisma.sql`(SELECT c.status::text FROM conversations c WHERE c.id = e.conversation_id)` : Prisma.sql`NULL`} AS status
+        FROM external_cases e JOIN api_keys k ON k.id = e.api_key_id
+       WHERE e.conversation_id = ${conversationId}::uuid`;
+    return row ?? null;
   }
 
   /** Sends only when `value` differs from what this case's bot last heard for `what`. */
@@ -90,12 +115,13 @@ export class CaseWebhooksService implements OnModuleInit, OnModuleDestroy {
     return previous !== value;
   }
 
-  private async statusChanged(conversationId: string): Promise<void> {
-    const found = await this.caseOf(conversationId);
+  /** `known`: the status the event implies, so it is not read again. */
+  private async statusChanged(conversationId: string, known: CaseStatus | undefined): Promise<void> {
+    const found = await this.caseOf(conversationId, known === undefined);
     if (!found?.subscribedEvents.includes('status_changed')) return;
-    const status: CaseStatus = caseStatusOf(found.conversation.status);
+    const status: CaseStatus = known ?? caseStatusOf(found.status ?? 'closed');
     if (!(await this.changed(conversationId, 'status', status))) return;
-    await this.send(found.apiKeyId, 'status_changed', {
+    await this.send(found, 'status_changed', {
       event: 'status_changed',
       case_id: conversationId,
       status,
@@ -143,9 +169,9 @@ export class CaseWebhooksService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async agentMessage(message: Message): Promise<void> {
-    const found = await this.caseOf(message.conversationId);
+    const found = await this.caseOf(message.conversationId, false);
     if (!found?.subscribedEvents.includes('agent_message_created')) return;
-    await this.send(found.apiKeyId, 'agent_message_created', {
+    await this.send(found, 'agent_message_created', {
       event: 'agent_message_created',
       case_id: message.conversationId,
       message: {
@@ -160,9 +186,9 @@ export class CaseWebhooksService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async finished(conversationId: string, resolution: Resolution): Promise<void> {
-    const found = await this.caseOf(conversationId);
+    const found = await this.caseOf(conversationId, false);
     if (!found) return;
-    await this.send(found.apiKeyId, 'case_finished', {
+    await this.send(found, 'case_finished', {
       event: 'case_finished',
       case_id: conversationId,
       resolution,
@@ -171,17 +197,14 @@ export class CaseWebhooksService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  /** To the case's key, as read with the case: a revoked key or one without a webhook sends nothing. */
   private async send(
-    apiKeyId: string,
+    found: CaseRow,
     event: HelpdeskEvent | 'case_finished',
     body: WebhookEvent,
   ): Promise<void> {
-    const key = await this.prisma.apiKey.findUnique({
-      where: { id: apiKeyId },
-      select: { webhookUrl: true, revokedAt: true },
-    });
-    if (!key?.webhookUrl || key.revokedAt) return;
-    const { name, data, opts } = this.delivery(apiKeyId, event, body);
+    if (!found.webhookUrl || found.revokedAt) return;
+    const { name, data, opts } = this.delivery(found.apiKeyId, event, body);
     await this.jobs.queue(QueueName.Outbound).add(name, data, opts);
   }
 

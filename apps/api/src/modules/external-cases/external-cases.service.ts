@@ -14,7 +14,6 @@ import { AgentCapacity } from '../agents/agent-capacity.service.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { ConversationTransitions } from '../conversations/conversation-transitions.service.js';
 import { CustomerConversationsService } from '../conversations/customer-conversations.service.js';
-import { MessageLog } from '../conversations/message-log.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,31 +53,30 @@ export class ExternalCasesService {
     private readonly prisma: PrismaService,
     private readonly transitions: ConversationTransitions,
     private readonly customers: CustomerConversationsService,
-    private readonly messageLog: MessageLog,
     private readonly contacts: ContactsService,
     private readonly capacity: AgentCapacity,
     private readonly events: DomainEventsService,
   ) {}
 
   async create(key: ApiKey, idempotencyKey: string, input: HandoffRequest): Promise<HandoffResponse> {
-    const existing = await this.prisma.externalCase.findUnique({
-      where: { apiKeyId_idempotencyKey: { apiKeyId: key.id, idempotencyKey } },
-    });
-    if (existing) return this.state(existing.conversationId, true);
     let created: Opened;
     try {
       created = await this.prisma.$transaction((tx) => this.open(tx, key, idempotencyKey, input));
     } catch (error) {
-      // The same key sent twice at once: the loser answers with the winner's case.
+      // The key was used before (a retry), or is being used at once: the same case answers. Looked
+      // up only then, so a new case costs no read for it; a retry costs a transaction rolled back.
       if ((error as { code?: string }).code === 'P2002') {
-        const winner = await this.prisma.externalCase.findUnique({
+        const existing = await this.prisma.externalCase.findUnique({
           where: { apiKeyId_idempotencyKey: { apiKeyId: key.id, idempotencyKey } },
         });
-        if (winner) return this.state(winner.conversationId, true);
+        if (existing) return this.state(existing.conversationId, true);
       }
       throw error;
     }
-    await this.events.publish(...created.events);
+    // Not awaited: routing, fan-out, timers and webhooks react after this answer (each has its
+    // safety net: the routing sweeper, clients back-filling, retried jobs), so the bot waits only
+    // for the commit.
+    void this.events.publish(...created.events);
     // As committed: routing runs after this answer, and the bot hears of it through its webhooks.
     return {
       caseId: created.conversationId,
@@ -101,39 +99,13 @@ export class ExternalCasesService {
       identity: { name: identity.name, email: identity.email, phone: identity.phone },
       audit: { source: 'api' },
     });
-
-    const conversation = await this.transitions.start(tx, channel.id, contactId);
     // The bot's transcript becomes the conversation's first messages, so the agent reads it in place.
     const transcript = input.transcript;
-    await this.messageLog.appendTranscript(
-      tx,
-      conversation.id,
-      transcript.map((line) => ({
-        authorKind: line.author,
-        body: line.text,
-        ...(line.at && { createdAt: new Date(line.at) }),
-      })),
-      { author: 'external_bot', transcriptLines: transcript.length, startedConversation: true },
-    );
-    await tx.externalCase.create({
-      data: {
-        conversationId: conversation.id,
-        apiKeyId: key.id,
-        idempotencyKey,
-        onFinish: (input.on_finish ?? undefined) as Prisma.InputJsonValue | undefined,
-        subscribedEvents: input.subscribe_helpdesk_events,
-        // The request as received, minus what identifies the customer (that lives encrypted on the contact).
-        request: {
-          ...input,
-          contact: input.contact ? { id: input.contact.id } : undefined,
-        } as Prisma.InputJsonValue,
-      },
-    });
-    const events = await this.transitions.handoff(
-      tx,
-      conversation,
-      {
-        queueId: queue.id,
+    const opened = await this.transitions.openHandedOff(tx, {
+      channelId: channel.id,
+      contactId,
+      queue,
+      handoff: {
         priority: input.priority,
         reason: input.reason ?? 'bot_handoff',
         summary: input.summary ?? input.case_info ?? null,
@@ -151,14 +123,40 @@ export class ExternalCasesService {
           botEvent: input.bot_event ?? null,
         },
       },
-      null,
-    );
-    const assigned = agentId ? await this.assignRequested(tx, conversation.id, agentId, input) : [];
+      transcript: transcript.map((line) => ({
+        authorKind: line.author,
+        body: line.text,
+        ...(line.at && { createdAt: new Date(line.at) }),
+      })),
+      transcriptAudit: {
+        author: 'external_bot',
+        transcriptLines: transcript.length,
+        startedConversation: true,
+      },
+    });
+    // Fails on the key's unique index when the key was used before: the whole case rolls back.
+    await tx.externalCase.createMany({
+      data: [
+        {
+          conversationId: opened.id,
+          apiKeyId: key.id,
+          idempotencyKey,
+          onFinish: (input.on_finish ?? undefined) as Prisma.InputJsonValue | undefined,
+          subscribedEvents: input.subscribe_helpdesk_events,
+          // The request as received, minus what identifies the customer (that lives encrypted on the contact).
+          request: {
+            ...input,
+            contact: input.contact ? { id: input.contact.id } : undefined,
+          } as Prisma.InputJsonValue,
+        },
+      ],
+    });
+    const assigned = agentId ? await this.assignRequested(tx, opened.id, agentId, input) : [];
     return {
-      conversationId: conversation.id,
+      conversationId: opened.id,
       queueId: queue.id,
       assigneeId: assigned.length > 0 ? agentId : null,
-      events: [...events, ...assigned],
+      events: [...opened.events, ...assigned],
     };
   }
 

@@ -176,14 +176,19 @@ export class RoutingEngine implements OnModuleInit, OnModuleDestroy {
     let assigned = 0;
     for (;;) {
       const batch = await this.assignBatch(scope);
-      if (batch === 0) return assigned;
-      assigned += batch;
+      assigned += batch.given;
+      if (batch.given === 0 || !batch.more) return assigned;
     }
   }
 
-  private async assignBatch(scope: { queueId?: string; agentId?: string }): Promise<number> {
+  /**
+   * One batch; `more`: it was full, so more may be waiting. (A batch that saw every waiting
+   * conversation ends the pass: the next trigger, or the sweeper, looks again.)
+   */
+  private async assignBatch(scope: { queueId?: string; agentId?: string }) {
     // Most triggers of a storm find every seat taken: answered by one statement, not a transaction.
-    if (!(await this.anySeatFree(scope))) return 0;
+    if (!(await this.anySeatFree(scope))) return { given: 0, more: false };
+    let more = false;
     const given = await this.prisma.$transactionAhead(async (tx) => {
       const inQueue = scope.queueId ? Prisma.sql`AND c.queue_id = ${scope.queueId}::uuid` : Prisma.empty;
       const ofAgent = scope.agentId
@@ -202,9 +207,18 @@ export class RoutingEngine implements OnModuleInit, OnModuleDestroy {
          LIMIT ${ROUTING_BATCH}::int
            FOR UPDATE OF c SKIP LOCKED`;
       if (waiting.length === 0) return [];
+      more = waiting.length === ROUTING_BATCH;
       const members = await this.membersOf(tx, [...new Set(waiting.map((w) => w.queue_id))]);
       const excluded = await this.exclusionsOf(tx, waiting);
+      // Every available agent of these queues locked at once and re-read: the snapshot above may
+      // already be stale, and an agent another transaction holds is left to it for this batch.
+      const seats = await this.capacity.tryLockAvailableMany(tx, [...new Set(members.map((m) => m.user_id))]);
+      for (const m of members) {
+        const locked = seats.get(m.user_id);
+        if (locked) Object.assign(m, { active_count: locked.activeCount, capacity: locked.capacity });
+      }
       const given: DomainEvent[][] = [];
+      const picks: Parameters<ConversationTransitions['assignMany']>[1] = [];
       for (const conversation of waiting) {
         const ranked = rankCandidates(
           members.filter((m) => m.queue_id === conversation.queue_id),
@@ -213,35 +227,33 @@ export class RoutingEngine implements OnModuleInit, OnModuleDestroy {
           excluded.passedOn.get(conversation.id),
           excluded.transferredAway.get(conversation.id),
         );
-        for (const candidate of ranked.filter((c) => c.eligible)) {
-          // Re-checked under a row lock: the snapshot above may already be stale.
-          if (!(await this.capacity.tryLockAvailable(tx, candidate.userId))) continue;
+        const candidate = ranked.find((c) => c.eligible && seats.has(c.userId));
+        if (!candidate) continue;
+        const note = { mode: conversation.routing_mode, reason: candidate.reason, candidates: ranked };
+        if (conversation.offer_timeout_seconds) {
           const row = await this.transitions.lock(tx, conversation.id);
-          const note = { mode: conversation.routing_mode, reason: candidate.reason, candidates: ranked };
           given.push(
-            conversation.offer_timeout_seconds
-              ? await this.transitions.offer(
-                  tx,
-                  row,
-                  candidate.userId,
-                  note,
-                  conversation.offer_timeout_seconds,
-                )
-              : await this.transitions.assign(tx, row, candidate.userId, note, null),
+            await this.transitions.offer(tx, row, candidate.userId, note, conversation.offer_timeout_seconds),
           );
-          // The seat just taken counts for the rest of this batch, in every queue the agent serves.
-          for (const m of members.filter((m) => m.user_id === candidate.userId)) {
-            m.active_count = (m.active_count ?? 0) + 1;
-            m.last_assigned_at = new Date();
-          }
-          break;
+        } else {
+          picks.push({
+            conversation: { id: conversation.id, queueId: conversation.queue_id },
+            agentId: candidate.userId,
+            routing: note,
+          });
+        }
+        // The seat just taken counts for the rest of this batch, in every queue the agent serves.
+        for (const m of members.filter((m) => m.user_id === candidate.userId)) {
+          m.active_count = (m.active_count ?? 0) + 1;
+          m.last_assigned_at = new Date();
         }
       }
-      return given;
+      // Assigned together: one statement for the batch, not one round trip per row.
+      return [...given, ...(await this.transitions.assignMany(tx, picks))];
     });
     // Published per conversation as they are given, so each agent hears of theirs at once.
     for (const events of given) await this.events.publish(...events);
-    return given.length;
+    return { given: given.length, more };
   }
 
   private async anySeatFree(scope: { queueId?: string; agentId?: string }): Promise<boolean> {
