@@ -44,7 +44,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       currentRequestContext()?.requestId ?? String(request.headers['x-request-id'] ?? 'unknown');
 
     const { status, body } = this.toBody(exception, requestId);
-    if (status >= 500) {
+    if (exception instanceof ServiceBusyError) {
+      // Load shed on purpose, not a fault: one line, no stack (a storm would otherwise flood the log).
+      this.logger.warn({ requestId, path: request.path }, 'request refused: busy');
+    } else if (status >= 500) {
       this.logger.error({ err: exception, requestId, path: request.path }, 'request failed');
     }
     // A streamed answer (an export) failed half-way: end the connection so the client sees it broke.

@@ -12,8 +12,13 @@ export function httpLoggingMiddleware(logger: Logger) {
   const log = pinoHttp({
     logger,
     genReqId: (req) => (req as Request & { requestId: string }).requestId,
+    // 503 is said on purpose (busy, or not ready yet): a warning, not an error.
     customLogLevel: (_req, res, err) =>
-      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      res.statusCode === 503 || (res.statusCode >= 400 && res.statusCode < 500)
+        ? 'warn'
+        : err || res.statusCode >= 500
+          ? 'error'
+          : 'info',
     serializers: {
       req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
         id: req.id,
