@@ -35,6 +35,14 @@ async function checkPostgres(env: Env): Promise<string | undefined> {
   }
 }
 
+/** Socket events travel between instances on Redis sharded pub/sub (`SPUBLISH`), new in Redis 7. */
+export function redisVersionProblem(serverInfo: string, url: string): string | undefined {
+  const version = /^redis_version:(\S+)/m.exec(serverInfo)?.[1];
+  const major = Number(version?.split('.')[0]);
+  if (!version || major >= 7) return undefined;
+  return `Redis ${version} at ${describeUrl(url)} is too old: Baton needs Redis 7 or later (sharded pub/sub).`;
+}
+
 async function checkRedis(env: Env): Promise<string | undefined> {
   const redis = new Redis(env.REDIS_URL, {
     lazyConnect: true,
@@ -45,8 +53,7 @@ async function checkRedis(env: Env): Promise<string | undefined> {
   redis.on('error', () => undefined);
   try {
     await redis.connect();
-    await redis.ping();
-    return undefined;
+    return redisVersionProblem(await redis.info('server'), env.REDIS_URL);
   } catch (error) {
     return `Redis is not reachable at ${describeUrl(env.REDIS_URL)} (${reason(error)}); start it or set REDIS_URL.`;
   } finally {
