@@ -56,7 +56,7 @@ import { WsSession, type AgentSocket } from '../../common/decorators/ws-session.
  * the same access guard as HTTP, which re-checks the session held since the handshake each time.
  */
 @WebSocketGateway({ namespace: '/agent' })
-@UseFilters(new WsExceptionsFilter())
+@UseFilters(WsExceptionsFilter)
 export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
   @WebSocketServer() private readonly server!: Namespace;
   private heartbeat: NodeJS.Timeout | undefined;

@@ -64,7 +64,7 @@ type Refusal =
  * that the channel is enabled and, like the session endpoint, that the page's origin may embed it.
  */
 @WebSocketGateway({ namespace: '/customer' })
-@UseFilters(new WsExceptionsFilter())
+@UseFilters(WsExceptionsFilter)
 export class CustomerGateway implements OnGatewayInit {
   @WebSocketServer() private readonly server!: Namespace;
 
