@@ -233,6 +233,24 @@ describe('message path', () => {
     });
   });
 
+  it("a renamed agent's next message over the socket carries the new name", async () => {
+    const { user, staff, conversation } = await assignedConversation();
+    const before = await api.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect((await staffSend(staff, conversation.id, 'Before')).message.authorName).toBe(before.displayName);
+    const renamed = `Renamed ${tag()}`;
+    expect((await admin.request('PATCH', `/api/v1/users/${user.id}`, { displayName: renamed })).status).toBe(
+      200,
+    );
+    const after = await staffSend(staff, conversation.id, 'After');
+    expect(after.message.authorName).toBe(renamed);
+    expect(
+      await api.prisma.message.findUniqueOrThrow({
+        where: { id: after.message.id },
+        include: { author: true },
+      }),
+    ).toMatchObject({ author: { displayName: renamed } });
+  });
+
   it('a permission taken from a role mid-connection refuses the next event of its sockets', async () => {
     const agentRole = (await admin.get<Role[]>('/api/v1/roles')).body.find((r) => r.name === 'agent')!;
     const desk = (

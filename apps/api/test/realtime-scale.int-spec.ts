@@ -3,7 +3,6 @@ import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { Namespace } from 'socket.io';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-// The statement counter is a test tool of the workspace (tools/test), not a library with a package name.
 import { startSqlWireCounter, type SqlWireCounter } from './support/sql-wire-counter.js';
 import { CustomerGateway } from '../src/modules/realtime/customer.gateway.js';
 import { SocketEmitterService } from '../src/modules/realtime/socket-emitter.service.js';

@@ -63,20 +63,9 @@ export class AgentCapacity {
   }
 
   /**
-   * Locks the agent's row if they are available with room right now; false when they are not, or
-   * when another transaction holds the row (it may be taking their last seat: routing moves on).
-   */
-  async tryLockAvailable(tx: Tx, userId: string): Promise<boolean> {
-    const locked = await tx.$queryRaw<{ user_id: string }[]>`
-      SELECT user_id FROM agent_states
-       WHERE user_id = ${userId}::uuid AND presence = 'available' AND active_count < capacity
-         FOR UPDATE SKIP LOCKED`;
-    return locked.length > 0;
-  }
-
-  /**
-   * {@link tryLockAvailable} for several agents in one statement (in id order, so two callers never
-   * deadlock): the load of each one locked, keyed by user id.
+   * Locks the rows of those agents who are available with room right now, in one statement (in id
+   * order, so two callers never deadlock), skipping rows another transaction holds (it may be taking
+   * a last seat: routing moves on): the load of each one locked, keyed by user id.
    */
   async tryLockAvailableMany(tx: Tx, userIds: string[]): Promise<Map<string, AgentLoad>> {
     const rows = await tx.$queryRaw<{ user_id: string; active_count: number; capacity: number }[]>`

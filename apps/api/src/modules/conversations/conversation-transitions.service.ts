@@ -241,7 +241,7 @@ export class ConversationTransitions {
   /**
    * A conversation that begins handed off (an external bot's case): inserted queued, the bot's
    * transcript as its first messages, with its timeline event and the audit rows of both, in one
-   * statement: the rows {@link start}, `appendTranscript` and {@link handoff} write, without their
+   * statement: the rows {@link start}, a transcript's messages and {@link handoff} write, without their
    * round trips. `queue`: read (not archived) in this transaction by the caller.
    */
   async openHandedOff(

@@ -72,7 +72,8 @@ function isDuplicateSend(err: unknown): boolean {
 }
 
 /**
- * The only writer of `messages`. Appending takes the conversation's `last_seq + 1` under the row lock
+ * Writes `messages` (but a case handed off with its transcript, whose lines
+ * `ConversationTransitions.openHandedOff` inserts in the statement that opens it). Appending takes the conversation's `last_seq + 1` under the row lock
  * (so `seq` stays gap-free), stores the message and audits it; the caller publishes the returned
  * event after commit. Delivery states of outbound replies are written here too, for the channels
  * that report them.
@@ -239,38 +240,6 @@ export class MessageLog {
       include: withAuthor,
     });
     return toMessage(row);
-  }
-
-  /** A bot's transcript, in order, as the next messages of the conversation; audited once. */
-  async appendTranscript(
-    tx: Tx,
-    conversationId: string,
-    lines: TranscriptLine[],
-    audit: Record<string, unknown>,
-  ): Promise<void> {
-    if (lines.length > 0) {
-      const { lastSeq } = await tx.conversation.update({
-        where: { id: conversationId },
-        data: { lastSeq: { increment: lines.length } },
-        select: { lastSeq: true },
-      });
-      const first = lastSeq - lines.length + 1;
-      await tx.message.createMany({
-        data: lines.map((line, i) => ({
-          conversationId,
-          seq: first + i,
-          authorKind: line.authorKind,
-          kind: line.authorKind,
-          body: line.body,
-          ...(line.createdAt && { createdAt: line.createdAt }),
-        })),
-      });
-    }
-    await this.audit.record(tx, {
-      action: 'message.created',
-      target: { type: 'conversation', id: conversationId },
-      data: audit,
-    });
   }
 
   /**

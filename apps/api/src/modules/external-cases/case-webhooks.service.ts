@@ -6,7 +6,7 @@ import { CoalescedRuns } from '../../jobs/coalesced-runs.js';
 import { JobsService } from '../../jobs/jobs.service.js';
 import { QueueName } from '../../jobs/queue-names.js';
 import { LOGGER } from '../../logging/logging.module.js';
-import { Prisma, type Conversation } from '../../generated/prisma/client.js';
+import type { Conversation } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import { RedisService } from '../../redis/redis.service.js';
 import { DomainEventsService, type DomainEvent } from '../events/domain-events.service.js';
@@ -16,14 +16,7 @@ import { caseStatusOf } from './external-cases.service.js';
 
 /** Remembered per case so a bot hears each change once, however many events led to it. */
 const LAST_SENT_TTL_SECONDS = 7 * 86_400;
-/** The case's status an event implies (the others say only that something changed: read it). */
-const KNOWN_STATUS: Partial<Record<DomainEvent['type'], CaseStatus>> = {
-  'conversation.queued': caseStatusOf('queued'),
-  'conversation.assigned': caseStatusOf('assigned'),
-  'conversation.resolved': caseStatusOf('resolved'),
-};
-
-/** A case with what sending to its bot needs; `status` only when asked for. */
+/** A case with what sending to its bot needs, and its conversation's status. */
 interface CaseRow {
   apiKeyId: string;
   subscribedEvents: string[];
@@ -73,11 +66,11 @@ export class CaseWebhooksService implements OnModuleInit, OnModuleDestroy {
       case 'conversation.assigned':
       case 'conversation.released':
       case 'conversation.changed':
-        await this.statusChanged(event.conversationId, KNOWN_STATUS[event.type]);
+        await this.statusChanged(event.conversationId);
         if (event.type !== 'conversation.changed' && event.queueId) this.positionUpdates.mark(event.queueId);
         return;
       case 'conversation.resolved':
-        await this.statusChanged(event.conversationId, KNOWN_STATUS[event.type]);
+        await this.statusChanged(event.conversationId);
         await this.finished(event.conversationId, event.resolution as Resolution);
         return;
       case 'message.created':
@@ -95,14 +88,15 @@ export class CaseWebhooksService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * The case of a conversation with its key's webhook, in one statement (null: not a case); with the
-   * conversation's status when `withStatus`.
+   * The case of a conversation with its key's webhook and the conversation's status as it is now, in
+   * one statement (null: not a case). Read, not taken from the event: reactions to a case's events run
+   * concurrently (queued and assigned in a burst), and the bot must end up hearing the latest.
    */
-  private async caseOf(conversationId: string, withStatus = true): Promise<CaseRow | null> {
+  private async caseOf(conversationId: string): Promise<CaseRow | null> {
     const [row] = await this.prisma.$queryRaw<CaseRow[]>`
       SELECT e.api_key_id AS "apiKeyId", e.subscribed_events AS "subscribedEvents", e.on_finish AS "onFinish",
              k.webhook_url AS "webhookUrl", k.revoked_at AS "revokedAt",
-             ${withStatus ? Prisma.sql`(SELECT c.status::text FROM conversations c WHERE c.id = e.conversation_id)` : Prisma.sql`NULL`} AS status
+             (SELECT c.status::text FROM conversations c WHERE c.id = e.conversation_id) AS status
         FROM external_cases e JOIN api_keys k ON k.id = e.api_key_id
        WHERE e.conversation_id = ${conversationId}::uuid`;
     return row ?? null;
@@ -115,11 +109,10 @@ export class CaseWebhooksService implements OnModuleInit, OnModuleDestroy {
     return previous !== value;
   }
 
-  /** `known`: the status the event implies, so it is not read again. */
-  private async statusChanged(conversationId: string, known: CaseStatus | undefined): Promise<void> {
-    const found = await this.caseOf(conversationId, known === undefined);
+  private async statusChanged(conversationId: string): Promise<void> {
+    const found = await this.caseOf(conversationId);
     if (!found?.subscribedEvents.includes('status_changed')) return;
-    const status: CaseStatus = known ?? caseStatusOf(found.status ?? 'closed');
+    const status: CaseStatus = caseStatusOf(found.status ?? 'closed');
     if (!(await this.changed(conversationId, 'status', status))) return;
     await this.send(found, 'status_changed', {
       event: 'status_changed',
@@ -169,7 +162,7 @@ export class CaseWebhooksService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async agentMessage(message: Message): Promise<void> {
-    const found = await this.caseOf(message.conversationId, false);
+    const found = await this.caseOf(message.conversationId);
     if (!found?.subscribedEvents.includes('agent_message_created')) return;
     await this.send(found, 'agent_message_created', {
       event: 'agent_message_created',
@@ -186,7 +179,7 @@ export class CaseWebhooksService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async finished(conversationId: string, resolution: Resolution): Promise<void> {
-    const found = await this.caseOf(conversationId, false);
+    const found = await this.caseOf(conversationId);
     if (!found) return;
     await this.send(found, 'case_finished', {
       event: 'case_finished',

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { Logger } from 'pino';
 import { Prisma } from '../../generated/prisma/client.js';
 import { CoalescedRuns } from '../../jobs/coalesced-runs.js';
+import { ServiceBusyError } from '../../common/errors/domain.error.js';
 import { LOGGER } from '../../logging/logging.module.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AgentCapacity } from '../agents/agent-capacity.service.js';
@@ -119,14 +120,14 @@ export function rankCandidates(
  */
 @Injectable()
 export class RoutingEngine implements OnModuleInit, OnModuleDestroy {
-  private readonly queuePasses = new CoalescedRuns(
+  private readonly queuePasses: CoalescedRuns = new CoalescedRuns(
     (queueId) => this.route({ queueId }),
-    (err, queueId) => this.logger.error({ err, queueId }, 'routing pass failed'),
+    (err, queueId) => this.passFailed(err, { queueId }, () => this.queuePasses.mark(queueId)),
   );
   /** An agent's seat goes to the best waiting conversation across all their queues, in serving order. */
-  private readonly agentPasses = new CoalescedRuns(
+  private readonly agentPasses: CoalescedRuns = new CoalescedRuns(
     (agentId) => this.route({ agentId }),
-    (err, agentId) => this.logger.error({ err, agentId }, 'routing pass failed'),
+    (err, agentId) => this.passFailed(err, { agentId }, () => this.agentPasses.mark(agentId)),
   );
 
   constructor(
@@ -136,6 +137,14 @@ export class RoutingEngine implements OnModuleInit, OnModuleDestroy {
     private readonly events: DomainEventsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /** A pass refused for a busy database runs again (one warning); anything else is an error. */
+  private passFailed(err: unknown, scope: { queueId?: string; agentId?: string }, again: () => void): void {
+    if (err instanceof ServiceBusyError) {
+      this.logger.warn(scope, 'routing pass waited too long for the database; running it again');
+      again();
+    } else this.logger.error({ err, ...scope }, 'routing pass failed');
+  }
 
   onModuleInit(): void {
     this.events.subscribe((event) => this.react(event));

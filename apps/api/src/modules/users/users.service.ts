@@ -195,7 +195,7 @@ export class UsersService {
   }
 
   async update(id: string, displayName: string): Promise<UserSummary> {
-    return this.prisma.$transaction(async (tx) => {
+    const summary = await this.prisma.$transaction(async (tx) => {
       const before = await this.existing(tx, id);
       const user = await tx.user.update({ where: { id }, data: { displayName }, include: userInclude });
       await this.audit.record(tx, {
@@ -205,6 +205,9 @@ export class UsersService {
       });
       return toSummary(user);
     });
+    // Their open sockets hold their session, name included: every instance re-reads it.
+    await this.events.publish({ type: 'access.changed', userIds: [id] });
+    return summary;
   }
 
   /**

@@ -107,7 +107,6 @@ export class WidgetService {
     };
   }
 
-  /** The channel the demo page embeds, if it exists and is enabled. */
   /**
    * The channel a visitor token names, if the contact it names still belongs to it: what every
    * `/customer` handshake checks. One prepared statement straight on the pool — a reconnect burst of
@@ -125,6 +124,7 @@ export class WidgetService {
     return channel ?? null;
   }
 
+  /** The channel the demo page embeds, if it exists and is enabled. */
   async demoChannelId(): Promise<string | null> {
     const channel = await this.prisma.channel.findFirst({
       where: { name: DEMO_CHANNEL_NAME, kind: 'webchat', enabled: true },
