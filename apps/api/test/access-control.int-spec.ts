@@ -102,11 +102,12 @@ describe('denials', () => {
     expect(denied.status).toBe(401);
     expect(denied.body).toMatchObject({ error: { code: 'unauthenticated' } });
     const event = await api.prisma.auditEvent.findFirst({
-      where: { action: 'access.denied', ip: anonymous.ip },
+      where: { action: 'access.denied', requestId: String(denied.body.requestId) },
     });
     expect(event).toMatchObject({
       result: 'denied',
       actorId: null,
+      ip: anonymous.ip,
       data: { status: 401, reason: 'no_session' },
     });
   });

@@ -119,7 +119,8 @@ describe('npm start', () => {
       const npm = npmStart(port, fresh(file));
       const ready = await eventually(
         npm.output,
-        (out) => out.includes('baton: ready') || out.includes('stopped.'),
+        // The address line follows "ready" and may arrive in a later chunk of npm's output.
+        (out) => out.includes('baton: listening on') || out.includes('stopped.'),
         90_000,
       );
       expect(ready).toContain('baton: ready');

@@ -69,10 +69,16 @@ export interface Reply<T = Record<string, unknown>> {
 }
 
 let ipCounter = 0;
-/** A distinct client address per call, so rate limits of one test never touch another. */
+/**
+ * A distinct client address per call, so rate limits and audit rows of one test never touch another.
+ * Test files run in their own processes against one database: 10.0.0.0/8 is split into a block of
+ * 512 addresses per process id (ids stay below 32,768 on Linux by default).
+ */
 export function uniqueIp(): string {
   ipCounter += 1;
-  return `10.${process.pid % 250}.${Math.floor(ipCounter / 250)}.${ipCounter % 250}`;
+  if (ipCounter >= 512) throw new Error('uniqueIp: more than 511 client addresses in one test file');
+  const value = (process.pid % 32_768) * 512 + ipCounter;
+  return `10.${value >>> 16}.${(value >>> 8) & 255}.${value & 255}`;
 }
 
 /** A browser-like client: keeps cookies, echoes the CSRF token, comes from its own IP (via the trusted proxy header). */
