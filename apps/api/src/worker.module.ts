@@ -4,6 +4,7 @@ import type { Env } from './config/env.schema.js';
 import { CoreModule } from './core.module.js';
 import { WorkerModule } from './jobs/jobs.module.js';
 import { AgentIdleLoop } from './modules/agents/agent-idle.loop.js';
+import { AgentPresenceLoop } from './modules/agents/agent-presence.loop.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { AuditCheckpointLoop } from './modules/audit/audit-checkpoint.loop.js';
 import { AuditSealerLoop } from './modules/audit/audit-sealer.loop.js';
@@ -76,6 +77,7 @@ export class WorkerAppModule {
         AuditCheckpointLoop,
         RoutingSweeperLoop,
         AgentIdleLoop,
+        AgentPresenceLoop,
         WhatsappPendingLoop,
         BotTurnsRecoveryLoop,
       ],

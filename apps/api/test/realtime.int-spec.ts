@@ -5,8 +5,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { QueueName } from '../src/jobs/queue-names.js';
-import { AgentConnectionsService } from '../src/modules/agents/agent-connections.service.js';
-import { DISCONNECT_GRACE_JOB } from '../src/modules/conversations/disconnect-grace.handler.js';
+import {
+  AgentConnectionsService,
+  DISCONNECT_GRACE_JOB,
+} from '../src/modules/agents/agent-connections.service.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
 import { webchatChannel } from './factories/channels.factory.js';

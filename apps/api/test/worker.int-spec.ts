@@ -8,14 +8,17 @@ import { PrismaService } from '../src/prisma/prisma.service.js';
 import { QueueName } from '../src/jobs/queue-names.js';
 import { HEALTH_PING_JOB, type HealthPong } from '../src/modules/health/health-ping.handler.js';
 import { eventually } from './support/api.js';
+import { startPrivateRedis } from './support/redis-server.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
 describe('worker', () => {
   let worker: INestApplicationContext;
   let jobs: JobsService;
 
+  const log = capturingLogger();
+
   beforeAll(async () => {
-    worker = await createWorker(testEnv(), capturingLogger().logger);
+    worker = await createWorker(testEnv(), log.logger);
     await worker.init();
     jobs = worker.get(JobsService);
     // Listen for completions before adding jobs, so no notification can slip past.
@@ -59,5 +62,26 @@ describe('worker', () => {
     expect(row).toMatchObject({ hash: expect.any(String), chainPos: expect.anything() });
     // Typically a few hundred milliseconds; the bound leaves room for a busy CI machine.
     expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('warns at start, without refusing to run, when Redis may evict queued jobs', async () => {
+    // The shared Redis evicts nothing: no warning there.
+    expect(log.lines().filter((line) => /maxmemory-policy/.test(String(line.msg)))).toEqual([]);
+    const redis = await startPrivateRedis(['--maxmemory-policy', 'allkeys-lru']);
+    const evicting = capturingLogger('warn');
+    const other = await createWorker(testEnv({ REDIS_URL: redis.url }), evicting.logger);
+    try {
+      await other.init();
+      expect(evicting.lines()).toContainEqual(
+        expect.objectContaining({
+          level: 'warn',
+          policy: 'allkeys-lru',
+          msg: expect.stringMatching(/set it to noeviction/),
+        }),
+      );
+    } finally {
+      await other.close();
+      await redis.stop();
+    }
   });
 });

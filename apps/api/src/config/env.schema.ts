@@ -72,6 +72,11 @@ export const ZEnv = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** How long an agent whose last socket dropped keeps their conversations before they return to the queue. */
   AGENT_DISCONNECT_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  /**
+   * An agent socket whose instance has not refreshed it for this long is counted gone (the instance
+   * died without closing it); instances refresh their sockets three times per window.
+   */
+  AGENT_SOCKET_STALE_SECONDS: z.coerce.number().int().min(3).max(600).default(30),
   /** Concurrent conversations an agent takes unless an admin sets their own capacity. */
   AGENT_DEFAULT_CAPACITY: z.coerce.number().int().min(1).max(100).default(5),
   /** An available agent with no activity for this many minutes goes `away` by itself; 0 turns it off. */
@@ -99,9 +104,15 @@ export const ZEnv = z.object({
 
   /**
    * How often the worker looks for work an event or job lost (a bot turn never run, a reply never
-   * queued for WhatsApp) and queues it again; 0 turns the sweeps off.
+   * queued for WhatsApp, the grace period of an agent whose sockets are gone) and queues it again;
+   * 0 turns the sweeps off.
    */
   RECOVERY_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3_600).default(15),
+  /**
+   * How often the worker rebuilds the timers PostgreSQL says are due (SLA checks, offer timeouts,
+   * closes, the dormant-account schedule) in case Redis lost them; also once at start. 0 turns it off.
+   */
+  TIMER_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
 
   /** Base URL of the WhatsApp Cloud API (or a compatible provider), version included. */
   WHATSAPP_API_BASE_URL: z.url().default('https://graph.facebook.com/v21.0'),

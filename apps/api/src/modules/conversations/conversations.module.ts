@@ -25,6 +25,7 @@ import { MessageLog } from './message-log.service.js';
     MessageLog,
     ConversationsService,
     CustomerConversationsService,
+    ConversationTimersService,
     HandoffBriefs,
   ],
 })
