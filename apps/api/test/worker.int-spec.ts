@@ -45,6 +45,14 @@ describe('worker', () => {
     );
     const failed = await jobs.queue(QueueName.System).getJob(String(job.id));
     expect(failed?.attemptsMade).toBe(1);
+    expect(
+      await eventually(
+        () => log.lines().filter((line) => line.jobId === job.id),
+        (lines) => lines.length > 0,
+      ),
+    ).toEqual([
+      expect.objectContaining({ level: 'error', msg: 'job failed for good', job: 'health.unknown' }),
+    ]);
   });
 
   it('seals new audit events into the hash chain promptly', async () => {

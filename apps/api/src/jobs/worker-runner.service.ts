@@ -36,9 +36,12 @@ export class WorkerRunnerService implements OnApplicationBootstrap, OnModuleDest
         concurrency: this.config.env.WORKER_CONCURRENCY,
       });
       worker.on('failed', (job, err) => {
-        this.logger.warn(
+        // Out of attempts (or not retryable): nothing will run it again unless someone acts.
+        const forGood =
+          !job || err.name === UnrecoverableError.name || job.attemptsMade >= (job.opts.attempts ?? 1);
+        this.logger[forGood ? 'error' : 'warn'](
           { queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err },
-          'job failed',
+          forGood ? 'job failed for good' : 'job failed; it will be retried',
         );
         if (job) void this.afterFailure(handlers.get(job.name), job, err);
       });
