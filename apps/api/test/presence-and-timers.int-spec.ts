@@ -4,6 +4,7 @@ import { createWorker } from '../src/bootstrap.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { QueueName } from '../src/jobs/queue-names.js';
 import { AgentConnectionsService } from '../src/modules/agents/agent-connections.service.js';
+import { SlaCheckHandler } from '../src/modules/conversations/conversation-timers.handlers.js';
 import { RedisService } from '../src/redis/redis.service.js';
 import { webchatChannel } from './factories/channels.factory.js';
 import { handedOff } from './factories/conversations.factory.js';
@@ -153,6 +154,14 @@ describe('presence and timers that survive failures', () => {
       expect(await eventually(async () => (await check())?.returnvalue as unknown, Boolean)).toEqual({
         breached: true,
       });
+      // Once more (a retry after a commit whose answer was lost): the breach stays recorded once.
+      const job = await check();
+      expect(job && (await worker.get(SlaCheckHandler).handle(job))).toEqual({ breached: false });
+      expect(
+        await api.prisma.conversationEvent.count({
+          where: { conversationId: waiting.id, type: 'conversation.sla_breached' },
+        }),
+      ).toBe(1);
     } finally {
       await proxy.close();
     }

@@ -55,6 +55,25 @@ describe('worker', () => {
     ]);
   });
 
+  it('ensures a job once: one that completed is left alone, one that failed for good runs again', async () => {
+    const queue = jobs.queue(QueueName.System);
+    const id = randomUUID();
+    const ping = { name: HEALTH_PING_JOB, data: { nonce: id }, opts: { jobId: `ping-${id}` } };
+    expect(await jobs.ensure(QueueName.System, [ping, ping])).toBe(1);
+    const done = await queue.getJob(`ping-${id}`);
+    await done?.waitUntilFinished(jobs.queueEvents(QueueName.System), 10_000);
+    expect(await jobs.ensure(QueueName.System, [ping])).toBe(0);
+    expect(await queue.getJobState(`ping-${id}`)).toBe('completed');
+
+    const doomed = { name: 'health.unknown', data: {}, opts: { jobId: `doomed-${id}` } };
+    const failures = () =>
+      log.lines().filter((line) => line.jobId === `doomed-${id}` && line.msg === 'job failed for good');
+    expect(await jobs.ensure(QueueName.System, [doomed])).toBe(1);
+    expect(await eventually(failures, (lines) => lines.length === 1)).toHaveLength(1);
+    expect(await jobs.ensure(QueueName.System, [doomed])).toBe(1);
+    expect(await eventually(failures, (lines) => lines.length === 2)).toHaveLength(2);
+  });
+
   it('seals new audit events into the hash chain promptly', async () => {
     const prisma = worker.get(PrismaService);
     const marker = randomUUID();

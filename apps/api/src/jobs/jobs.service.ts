@@ -81,9 +81,10 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
    */
   async ensure(name: QueueName, jobs: EnsuredJob[]): Promise<number> {
     const queue = this.queue(name);
+    const unique = [...new Map(jobs.map((job) => [job.opts.jobId, job])).values()];
     let started = 0;
-    for (let at = 0; at < jobs.length; at += ENSURE_BATCH) {
-      const batch = jobs.slice(at, at + ENSURE_BATCH);
+    for (let at = 0; at < unique.length; at += ENSURE_BATCH) {
+      const batch = unique.slice(at, at + ENSURE_BATCH);
       const states = await Promise.all(batch.map((job) => queue.getJobState(job.opts.jobId)));
       const missing = batch.filter((_, i) => states[i] === 'unknown');
       const failed = batch.filter((_, i) => states[i] === 'failed');
