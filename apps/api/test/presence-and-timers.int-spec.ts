@@ -4,6 +4,7 @@ import { createWorker } from '../src/bootstrap.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { QueueName } from '../src/jobs/queue-names.js';
 import { AgentConnectionsService } from '../src/modules/agents/agent-connections.service.js';
+import { AgentDepartures } from '../src/modules/conversations/agent-departures.service.js';
 import { SlaCheckHandler } from '../src/modules/conversations/conversation-timers.handlers.js';
 import { RedisService } from '../src/redis/redis.service.js';
 import { webchatChannel } from './factories/channels.factory.js';
@@ -113,6 +114,24 @@ describe('presence and timers that survive failures', () => {
     });
     expect(await presenceOf(colleague.id)).toBe('available');
   }, 60_000);
+
+  it('lets only the latest grace period release an agent whose tab came back and closed again', async () => {
+    const agent = await createAgent(api, { capacity: 1 });
+    await setPresence(await signIn(api, agent), 'available');
+    const connections = api.app.get(AgentConnectionsService);
+    const departures = api.app.get(AgentDepartures);
+    const t0 = Date.now() - 5_000;
+    await connections.connected(agent.id, 'first-tab', t0);
+    await connections.disconnected(agent.id, 'first-tab', t0 + 1_000);
+    await connections.connected(agent.id, 'second-tab', t0 + 2_000);
+    await connections.disconnected(agent.id, 'second-tab', t0 + 3_000);
+
+    // The grace period the first tab started is over, but the agent was seen after it began.
+    await departures.leaveAfterDisconnect(agent.id, t0 + 1_000);
+    expect(await presenceOf(agent.id)).toBe('available');
+    await departures.leaveAfterDisconnect(agent.id, t0 + 3_000);
+    expect(await presenceOf(agent.id)).toBe('offline');
+  });
 
   it('runs a timer job again after its first run met a database outage', async () => {
     const proxy: TcpProxy = await startTcpProxy(Number(new URL(databaseUrl).port || 5432));
