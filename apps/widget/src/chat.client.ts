@@ -30,6 +30,7 @@ const ServerEvent: typeof ServerEvents = {
   ConversationUpdated: 'conversation.updated',
   QueuePositionChanged: 'queue.position_changed',
   TypingChanged: 'typing.changed',
+  RealtimeResumed: 'realtime.resumed',
 };
 // Error codes and handshake refusals the widget acts on, checked the same way.
 const Code: Pick<typeof CommonErrorCodes, 'NotFound' | 'RateLimited' | 'ValidationFailed'> &
@@ -71,6 +72,8 @@ const TYPING_IDLE_MS = 4_000;
 /** An agent's "typing" that is never switched off (their tab closed) fades after this long. */
 const AGENT_TYPING_TTL_MS = 8_000;
 const SESSION_ATTEMPTS = 5;
+/** Every socket of an instance hears `realtime.resumed` at once: their back-fills spread over this long. */
+const RESUME_SPREAD_MS = 2_000;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -282,6 +285,10 @@ export class ChatClient {
     );
     socket.on(ServerEvent.QueuePositionChanged, (place: QueuePositionChanged) => this.onPlace(place));
     socket.on(ServerEvent.TypingChanged, (typing: TypingChanged) => this.onTyping(typing));
+    // Live events may have been lost on the server's side (Redis was out of reach): back-fill.
+    socket.on(ServerEvent.RealtimeResumed, () => {
+      setTimeout(() => void this.resync(), Math.random() * RESUME_SPREAD_MS);
+    });
   }
 
   private async connectFailed(socket: Socket, err: Error): Promise<void> {

@@ -14,6 +14,7 @@ import {
   ZHandoffBrief,
   ZMessageCreated,
   ZMessageDeliveryChanged,
+  ZRealtimeResumed,
   ZSendMessageAck,
   ZTypingChanged,
   type AgentState,
@@ -42,6 +43,8 @@ import { notifyAgent } from './notify';
 
 const WAITING_PAGE = 50;
 const FETCH_PAGE = 200;
+/** Every socket of an instance hears `realtime.resumed` at once: their re-reads spread over this long. */
+const RESUME_SPREAD_MS = 2_000;
 
 /** Every conversation assigned to me, a page at a time (there are rarely more than one). */
 async function allMine(): Promise<ConversationListItem[]> {
@@ -216,6 +219,7 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
             apply({ type: 'conversation.withdrawn', conversationId });
         });
     };
+    const pendingRereads = new Set<ReturnType<typeof setTimeout>>();
     const onConnect = () => {
       void reread();
       for (const p of stateRef.current.pending) if (!p.failed) void deliver(p);
@@ -276,10 +280,19 @@ export function useInbox(onAgentState: (state: AgentState) => void) {
         apply({ type: 'conversation.withdrawn', conversationId }),
       ),
       onAgentEvent(AgentServerEvent.AccessChanged, ZAccessChanged, () => void reread()),
+      // Live events may have been lost on the server's side (Redis was out of reach): re-read.
+      onAgentEvent(AgentServerEvent.RealtimeResumed, ZRealtimeResumed, () => {
+        const timer = setTimeout(() => {
+          pendingRereads.delete(timer);
+          void reread();
+        }, Math.random() * RESUME_SPREAD_MS);
+        pendingRereads.add(timer);
+      }),
     ];
     if (socket.connected) onConnect();
     return () => {
       for (const off of unsubscribe) off();
+      for (const timer of pendingRereads) clearTimeout(timer);
     };
   }, [apply, loadLists, reloadMine, open, deliver, received, me, onAgentState]);
 
