@@ -39,9 +39,8 @@ type Adapter = ReturnType<AdapterFactory>;
  *
  * Pub/sub keeps nothing for a subscriber that is away: a broadcast published while this instance's
  * subscriber reconnects is lost, and one this instance could not publish is dropped (counted in
- * `DroppedEventsService`). Subscriptions wait for Redis rather than fail, so every room is read
- * again once it is back, and then the instance tells its own sockets (`realtime.resumed`) to
- * back-fill by `seq` what they may have missed.
+ * `DroppedEventsService`). Once ioredis has subscribed to every room again, the instance tells its
+ * own sockets (`realtime.resumed`) to back-fill by `seq` what they may have missed.
  */
 export class RedisIoAdapter extends IoAdapter {
   private readonly connections: Redis[] = [];
@@ -62,11 +61,7 @@ export class RedisIoAdapter extends IoAdapter {
     const channelPrefix = redisKeys(env.REDIS_PREFIX).socketIo;
     const dropped = this.app.get(DroppedEventsService);
     const connect = (role: 'pub' | 'sub') => {
-      const connection = new Redis(env.REDIS_URL, {
-        connectionName: `baton:socket.io:${role}`,
-        // A (un)subscription made during an outage waits for Redis instead of being lost for good.
-        ...(role === 'sub' && { maxRetriesPerRequest: null }),
-      });
+      const connection = new Redis(env.REDIS_URL, { connectionName: `baton:socket.io:${role}` });
       connection.on('error', () => undefined);
       handleUnawaitedRejections(connection, role, logger, (channel, error) =>
         dropped.record(namespaceOf(channel, channelPrefix), error),
