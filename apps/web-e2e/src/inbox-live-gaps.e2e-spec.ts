@@ -11,9 +11,9 @@ import { signInThroughUi } from './support/sign-in.js';
 
 /**
  * A live event can be lost on the way (Redis out of reach, an instance's subscriber reconnecting):
- * the inbox notices the hole in `seq` when the next message arrives and fetches what is missing.
+ * the inbox and the widget notice the hole in `seq` when the next message arrives and fetch what is missing.
  */
-describe('the inbox when a live event is lost, in a browser', () => {
+describe('the inbox and the widget when a live event is lost, in browsers', () => {
   const { product, browser } = useProductInBrowser();
   let queue: { id: string };
   let channelId: string;
@@ -23,6 +23,28 @@ describe('the inbox when a live event is lost, in a browser', () => {
     queue = await api.prisma.queue.create({ data: { name: `live-gaps-${randomBytes(3).toString('hex')}` } });
     channelId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: 'Shop chat' } })).id;
   });
+
+  /** Stored as `author` wrote it, but its event is lost: the conversation takes the next seq and nobody is told. */
+  async function storedSilently(conversationId: string, body: string, author: { userId: string } | null) {
+    const { lastSeq } = await product.api.prisma.conversation.update({
+      where: { id: conversationId },
+      data: { lastSeq: { increment: 1 } },
+    });
+    await product.api.prisma.message.create({
+      data: {
+        conversationId,
+        seq: lastSeq,
+        body,
+        ...(author
+          ? { authorKind: 'agent', kind: 'reply', authorUserId: author.userId }
+          : { authorKind: 'customer', kind: 'customer' }),
+      },
+    });
+  }
+
+  /** The bodies of `order` as `texts` show them, each time one appears. */
+  const shownOf = (texts: string[], order: string[]) =>
+    texts.flatMap((text) => order.filter((body) => text.includes(body)));
 
   it('shows a message whose event never came as soon as the next one arrives, in order and once', async () => {
     const { api } = product;
@@ -51,25 +73,58 @@ describe('the inbox when a live event is lost, in a browser', () => {
     await writes('My parcel has not arrived.');
     await messages.getByText('My parcel has not arrived.').waitFor();
 
-    // Stored, but its event is lost: the conversation takes the next seq and nobody is told.
-    const { lastSeq } = await api.prisma.conversation.update({
-      where: { id: conversation.id },
-      data: { lastSeq: { increment: 1 } },
-    });
-    await api.prisma.message.create({
-      data: {
-        conversationId: conversation.id,
-        seq: lastSeq,
-        authorKind: 'customer',
-        kind: 'customer',
-        body: 'The tracking number is BT-204.',
-      },
-    });
+    await storedSilently(conversation.id, 'The tracking number is BT-204.', null);
     await writes('Can you check?');
 
     const lines = () => messages.getByRole('listitem').allInnerTexts();
     const shown = await eventually(lines, (texts) => texts.some((t) => t.includes('BT-204')));
     const order = ['My parcel has not arrived.', 'The tracking number is BT-204.', 'Can you check?'];
-    expect(shown.flatMap((text) => order.filter((body) => text.includes(body)))).toEqual(order);
+    expect(shownOf(shown, order)).toEqual(order);
+  });
+
+  it('the widget shows an agent reply whose event never came as soon as the next one arrives', async () => {
+    const { api } = product;
+    const general = await api.prisma.queue.findUniqueOrThrow({ where: { name: 'General' } });
+    const agent = await createUser(api, { roles: ['agent'] });
+    await api.prisma.queueMember.create({ data: { queueId: general.id, userId: agent.id } });
+    const { page: agentPage } = await newPage(browser, api.base);
+    await signInThroughUi(agentPage, agent);
+    await goAvailable(agentPage);
+
+    const { page: shop } = await newPage(browser, api.base);
+    await shop.goto('/demo');
+    await shop.getByRole('button', { name: 'Open chat' }).click();
+    await shop.getByRole('textbox', { name: 'Message' }).fill('I want to talk to a human about my order');
+    await shop.getByRole('button', { name: 'Send' }).click();
+    const item = myConversations(agentPage).getByRole('link').first();
+    await item.waitFor({ timeout: 20_000 });
+    await item.click();
+    const conversationId = /inbox\/([0-9a-f-]{36})/.exec(
+      await eventually(
+        () => agentPage.url(),
+        (url) => /inbox\/[0-9a-f-]{36}/.test(url),
+      ),
+    )?.[1];
+    if (!conversationId) throw new Error('no conversation open');
+    const reply = async (body: string) => {
+      await agentPage.getByRole('textbox', { name: 'Reply' }).fill(body);
+      await agentPage.getByRole('button', { name: 'Send', exact: true }).click();
+      await agentPage.getByRole('list', { name: 'Messages' }).getByText(body).waitFor();
+    };
+    const log = shop.getByRole('log', { name: 'Messages' });
+    await reply('Hi, let me look at your order.');
+    await log.getByText('Hi, let me look at your order.').waitFor();
+
+    await storedSilently(conversationId, 'It left the warehouse on Monday.', { userId: agent.id });
+    await reply('It should arrive tomorrow.');
+
+    const order = [
+      'Hi, let me look at your order.',
+      'It left the warehouse on Monday.',
+      'It should arrive tomorrow.',
+    ];
+    const texts = () => log.locator('li').allInnerTexts();
+    const shown = await eventually(texts, (t) => shownOf(t, order).length === order.length);
+    expect(shownOf(shown, order)).toEqual(order);
   });
 });
