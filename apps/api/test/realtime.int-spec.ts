@@ -380,7 +380,12 @@ describe('realtime gateway (/agent)', () => {
       });
       expect((await received).message).toMatchObject({ seq: 3, body: 'Happy to help!', authorKind: 'agent' });
 
-      const toAgent = next<{ message: Message }>(agentSocket, 'message.created');
+      // The agent's own reply reaches its socket too, possibly after this: wait for the customer's.
+      const toAgent = waitFor<{ message: Message }>(
+        agentSocket,
+        'message.created',
+        ({ message }) => message.authorKind === 'customer',
+      );
       await ask(customerSocket, 'message.send', {
         conversationId,
         body: 'Thanks!',
