@@ -266,12 +266,37 @@ describe("customers' personal data", () => {
       await auditRowsMentioning([person.name, person.email, person.phone, person.secret, person.id]),
     ).toEqual([]);
 
+    // The conversation was still live: what the customer writes afterwards is erased by erasing again.
+    const c = await api.prisma.conversation.update({
+      where: { id: caseId },
+      data: { lastSeq: { increment: 1 } },
+    });
+    await api.prisma.message.create({
+      data: {
+        conversationId: caseId,
+        seq: c.lastSeq,
+        authorKind: 'customer',
+        kind: 'customer',
+        body: person.secret,
+      },
+    });
     const again = await admin.post<ContactErasure>(`/api/v1/contacts/${contactId}/erasure`, {});
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ alreadyErased: true, erasedAt: erased.body.erasedAt, messages: 0 });
-    expect(
-      await api.prisma.auditEvent.count({ where: { action: 'contact.erased', targetId: contactId } }),
-    ).toBe(2);
+    expect(again.body).toMatchObject({ alreadyErased: true, erasedAt: erased.body.erasedAt, messages: 1 });
+    const idempotent = await admin.post<ContactErasure>(`/api/v1/contacts/${contactId}/erasure`, {});
+    expect(idempotent.body).toMatchObject({ alreadyErased: true, messages: 0, handoffs: 0, botRequests: 0 });
+    expect(await api.prisma.message.count({ where: { conversationId: caseId, body: person.secret } })).toBe(
+      0,
+    );
+    const events = await api.prisma.auditEvent.findMany({
+      where: { action: 'contact.erased', targetId: contactId },
+      orderBy: { seq: 'asc' },
+    });
+    expect(events.map((e) => [e.result, (e.data as { again?: boolean }).again ?? null])).toEqual([
+      ['denied', null],
+      ['success', false],
+      ['success', true],
+    ]);
   });
 
   it('erases a contact whose conversations are all closed without force', async () => {

@@ -91,7 +91,7 @@ export type ContactErasureRequest = z.infer<typeof ZContactErasureRequest>;
 export const ZContactErasure = z.object({
   contactId: z.uuid(),
   erasedAt: z.iso.datetime(),
-  /** True when the contact had been erased before: nothing changed this time. */
+  /** True when the contact had been erased before: only what was written since was redacted now. */
   alreadyErased: z.boolean(),
   conversations: z.number().int(),
   messages: z.number().int(),

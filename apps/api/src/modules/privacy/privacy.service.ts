@@ -122,28 +122,16 @@ export class PrivacyService {
    * Erases the contact's personal data in one transaction with its audit event: details, blind
    * indexes and channel-side id; message bodies; handoff summaries and context; bot requests. Refused
    * (and the refusal audited) while a conversation is live, unless `force`. Erasing an erased contact
-   * changes nothing and says so.
+   * again redacts only what was written since (a conversation still live at a forced erasure) and
+   * changes nothing otherwise.
    */
   async erase(contactId: string, force: boolean): Promise<ContactErasure> {
     const outcome = await this.prisma.$transaction(async (tx): Promise<Erasure> => {
       const contact = await this.contacts.lockForErasure(tx, contactId);
       if (!contact) throw noSuchContact();
-      if (contact.erasedAt) {
-        return {
-          done: {
-            contactId,
-            erasedAt: contact.erasedAt.toISOString(),
-            alreadyErased: true,
-            conversations: 0,
-            messages: 0,
-            handoffs: 0,
-            botRequests: 0,
-            liveConversations: 0,
-          },
-        };
-      }
+      const again = contact.erasedAt !== null;
       const live = await this.conversations.liveOf(tx, contactId);
-      if (live > 0 && !force) {
+      if (live > 0 && !force && !again) {
         await this.audit.record(tx, {
           action: 'contact.erased',
           result: 'denied',
@@ -152,10 +140,10 @@ export class PrivacyService {
         });
         return { refused: live };
       }
-      const at = new Date();
+      const at = contact.erasedAt ?? new Date();
       const redacted = await this.conversations.redactOfContact(tx, contactId);
       const botRequests = await this.externalCases.redactRequests(tx, redacted.conversationIds);
-      await this.contacts.erase(tx, contactId, at);
+      if (!again) await this.contacts.erase(tx, contactId, at);
       const counts = {
         conversations: redacted.conversationIds.length,
         messages: redacted.messages,
@@ -163,12 +151,14 @@ export class PrivacyService {
         botRequests,
         liveConversations: live,
       };
-      await this.audit.record(tx, {
-        action: 'contact.erased',
-        target: { type: 'contact', id: contactId },
-        data: { ...counts, forced: live > 0 },
-      });
-      return { done: { contactId, erasedAt: at.toISOString(), alreadyErased: false, ...counts } };
+      if (!again || counts.messages + counts.handoffs + counts.botRequests > 0) {
+        await this.audit.record(tx, {
+          action: 'contact.erased',
+          target: { type: 'contact', id: contactId },
+          data: { ...counts, forced: live > 0 && !again, again },
+        });
+      }
+      return { done: { contactId, erasedAt: at.toISOString(), alreadyErased: again, ...counts } };
     });
     if ('refused' in outcome) {
       throw new DomainError(
