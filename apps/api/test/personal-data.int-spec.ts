@@ -1,12 +1,29 @@
-import type { ContactErasure, ContactExport, ContactMatch, CreatedApiKey, Queue } from '@baton/contracts';
+import type {
+  ContactErasure,
+  ContactExport,
+  ContactMatch,
+  CreatedApiKey,
+  Queue,
+  WidgetSessionResponse,
+} from '@baton/contracts';
 import { ERASED_MESSAGE_BODY } from '@baton/contracts';
 import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
+import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
+import { webchatChannel } from './factories/channels.factory.js';
 import { createApiKey, externalHandoff } from './factories/api-keys.factory.js';
 import { tag } from './factories/names.js';
 import { queueWith } from './factories/queues.factory.js';
-import { createUser, eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
+import {
+  createUser,
+  eventually,
+  signIn,
+  startApi,
+  uniqueIp,
+  type Client,
+  type TestApi,
+} from './support/api.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
 const DAY_MS = 86_400_000;
@@ -310,6 +327,27 @@ describe("customers' personal data", () => {
     const erased = await admin.post<ContactErasure>(`/api/v1/contacts/${contactId}/erasure`, {});
     expect(erased.status).toBe(200);
     expect(erased.body).toMatchObject({ liveConversations: 0, conversations: 1 });
+  });
+
+  it("starts a new contact for a widget visitor returning with an erased contact's token", async () => {
+    const channel = await webchatChannel(api);
+    const session = async (token?: string) => {
+      const response = await fetch(`${api.base}/api/v1/widget/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': uniqueIp() },
+        body: JSON.stringify({ channelId: channel.id, ...(token && { token }) }),
+      });
+      expect(response.status).toBe(200);
+      const { token: issued } = (await response.json()) as WidgetSessionResponse;
+      return { token: issued, contactId: api.app.get(VisitorTokenService).verify(issued)?.contactId };
+    };
+    const first = await session();
+    expect((await session(first.token)).contactId).toBe(first.contactId);
+    const erased = await admin.post(`/api/v1/contacts/${first.contactId}/erasure`, {});
+    expect(erased.status).toBe(200);
+    const returning = await session(first.token);
+    expect(returning.contactId).toEqual(expect.any(String));
+    expect(returning.contactId).not.toBe(first.contactId);
   });
 
   describe('retention', () => {

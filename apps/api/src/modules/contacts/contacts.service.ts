@@ -137,13 +137,16 @@ export class ContactsService {
     return (await tx.contact.findUniqueOrThrow({ where, select: { id: true } })).id;
   }
 
-  /** The channel a contact belongs to, or null when there is no such contact. */
+  /**
+   * The channel a contact belongs to, or null when there is no such contact or it was erased (a
+   * visitor returning with an erased contact's token starts afresh, like any other channel's customer).
+   */
   async channelOf(contactId: string): Promise<string | null> {
     const contact = await this.prisma.contact.findUnique({
       where: { id: contactId },
-      select: { channelId: true },
+      select: { channelId: true, erasedAt: true },
     });
-    return contact?.channelId ?? null;
+    return contact && !contact.erasedAt ? contact.channelId : null;
   }
 
   /** The contact with its personal data decrypted, for this answer only (callers audit the reading). */
