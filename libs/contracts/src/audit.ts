@@ -151,7 +151,7 @@ export const ZChainVerification = z.object({
    * The last chain position moved out of the database by `audit:archive` (vouched for by a signed
    * checkpoint); verification started after it. Null when the chain starts at position 1.
    */
-  archivedThrough: z.string().nullable(),
+  archivedThrough: z.string().nullable().default(null),
   /** Hash of the last sealed event; record it elsewhere to detect truncation of the chain's tail. */
   head: z.object({ chainPosition: z.string(), seq: z.string(), hash: z.string() }).nullable(),
   firstBroken: z
