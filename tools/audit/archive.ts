@@ -56,6 +56,11 @@ export async function archiveAuditEvents(options: ArchiveOptions): Promise<Archi
   await db.connect();
   try {
     const run = pgRunner(db);
+    // One archival at a time; released when this connection ends.
+    const [lock] = await run<{
+      locked: boolean;
+    }>`SELECT pg_try_advisory_lock(hashtext('baton:audit-archive')) AS locked`;
+    if (!lock?.locked) throw new ArchiveError('another audit:archive is running on this database');
     const [{ name: database } = { name: '' }] = await run<{
       name: string;
     }>`SELECT current_database() AS name`;
