@@ -25,6 +25,8 @@ import {
 import { CaseWebhookHandler } from './modules/external-cases/case-webhook.handler.js';
 import { ExternalCasesModule } from './modules/external-cases/external-cases.module.js';
 import { HealthPingHandler } from './modules/health/health-ping.handler.js';
+import { ConversationRetentionHandler } from './modules/privacy/conversation-retention.handler.js';
+import { PrivacyModule } from './modules/privacy/privacy.module.js';
 import { RealtimeFanoutModule } from './modules/realtime/realtime-fanout.module.js';
 import { RoutingModule } from './modules/routing/routing.module.js';
 import { RoutingSweeperLoop } from './modules/routing/routing-sweeper.loop.js';
@@ -58,6 +60,7 @@ export class WorkerAppModule {
             ChannelsModule,
             BotsModule,
             ExternalCasesModule,
+            PrivacyModule,
           ],
           handlers: [
             HealthPingHandler,
@@ -69,6 +72,7 @@ export class WorkerAppModule {
             WhatsappDeliveryHandler,
             BotTurnHandler,
             CaseWebhookHandler,
+            ConversationRetentionHandler,
           ],
         }),
       ],

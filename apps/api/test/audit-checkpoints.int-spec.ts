@@ -27,7 +27,7 @@ import { AuditService } from '../src/modules/audit/audit.service.js';
 import { REPO_ROOT } from '../src/paths.js';
 import { eventually, startApi, type Client, type TestApi } from './support/api.js';
 import { signedInAdmin } from './factories/users.factory.js';
-import { createOwnDatabase, dropOwnDatabase } from './support/own-database.js';
+import { ownDatabase, type OwnDatabase } from './support/own-database.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
 
@@ -55,6 +55,7 @@ async function startUdpListener(): Promise<{ socket: Socket; port: number; messa
 }
 
 describe('signed audit checkpoints outside the database', () => {
+  let own: OwnDatabase | undefined;
   let databaseUrl: string;
   let dir: string;
   let checkpointFile: string;
@@ -155,7 +156,8 @@ describe('signed audit checkpoints outside the database', () => {
 
   beforeAll(async () => {
     // A database of this file's own: the attack below rewrites the whole chain, which other files share.
-    databaseUrl = createOwnDatabase('ckpt');
+    own = ownDatabase('ckpt');
+    databaseUrl = own.databaseUrl;
     dir = mkdtempSync(join(tmpdir(), 'baton-checkpoints-'));
     checkpointFile = join(dir, 'sink', 'audit-checkpoints.jsonl');
     keyFile = join(dir, 'checkpoint.key');
@@ -190,7 +192,7 @@ describe('signed audit checkpoints outside the database', () => {
     await api?.close();
     await webhook?.close();
     syslog?.socket.close();
-    if (databaseUrl) await dropOwnDatabase(databaseUrl);
+    await own?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -12,7 +12,7 @@ import { handedOff } from './factories/conversations.factory.js';
 import { queueWith } from './factories/queues.factory.js';
 import { createAgent, setPresence, signedInAdmin } from './factories/users.factory.js';
 import { eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
-import { createOwnDatabase, dropOwnDatabase } from './support/own-database.js';
+import { ownDatabase, type OwnDatabase } from './support/own-database.js';
 import { agentSocket, ask, closeSockets, connected } from './support/sockets.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
@@ -23,6 +23,7 @@ import { capturingLogger, testEnv } from './support/test-env.js';
  * so this file has one of its own.
  */
 describe('presence and timers that survive failures', () => {
+  let database: OwnDatabase | undefined;
   let databaseUrl: string;
   let api: TestApi;
   let admin: Client;
@@ -47,7 +48,8 @@ describe('presence and timers that survive failures', () => {
   };
 
   beforeAll(async () => {
-    databaseUrl = createOwnDatabase('presence');
+    database = ownDatabase('presence');
+    databaseUrl = database.databaseUrl;
     api = await startApi({ DATABASE_URL: databaseUrl, ...timings });
     admin = await signedInAdmin(api);
     channelId = (await webchatChannel(api)).id;
@@ -58,7 +60,7 @@ describe('presence and timers that survive failures', () => {
   });
   afterAll(async () => {
     await api?.close();
-    if (databaseUrl) await dropOwnDatabase(databaseUrl);
+    await database?.drop();
   });
 
   const conversation = (id: string) => api.prisma.conversation.findUniqueOrThrow({ where: { id } });

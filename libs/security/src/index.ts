@@ -2,6 +2,7 @@
 export * from './audit-chain.js';
 export * from './audit-checkpoint.js';
 export * from './audit-checkpoint-files.js';
+export * from './audit-archive.js';
 export * from './password.hasher.js';
 export * from './password.policy.js';
 export * from './install-secrets.js';

@@ -126,6 +126,12 @@ export const ZEnv = z.object({
   WIDGET_CONVERSATIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
   WIDGET_MESSAGES_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(30),
 
+  /**
+   * Closed conversations older than this many days are deleted, with their messages, by the worker;
+   * 0 (the default) keeps them. Off by default: how long to keep them is each operator's policy.
+   */
+  CONVERSATION_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
+
   WEB_DIST_DIR: z.string().default(DEFAULT_WEB_DIST_DIR),
   WIDGET_DIST_DIR: z.string().default(DEFAULT_WIDGET_DIST_DIR),
   SERVE_WEB: bool.default(true),

@@ -6,24 +6,33 @@ import { REPO_ROOT } from '../../src/paths.js';
 
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
+export interface OwnDatabase {
+  /** The runtime role's URL, as the app uses it. */
+  databaseUrl: string;
+  /** The owner role's URL (migrations, audit archival). */
+  ownerUrl: string;
+  drop(): Promise<void>;
+}
+
 /**
- * A database of the calling file's own (the run's name plus `suffix`), migrated and seeded like the
- * shared one: for tests whose worker sweeps the whole database, or that rewrite what others share.
+ * A migrated and seeded database of the calling file's own (this run's database name plus `suffix`),
+ * for tests that rewrite or remove audit events, which the files sharing the run's database rely on.
  */
-export function createOwnDatabase(suffix: string): string {
+export function ownDatabase(suffix: string): OwnDatabase {
   const at = (base: string) => {
     const url = new URL(base);
     url.pathname = `${url.pathname}_${suffix}`;
     return url.toString();
   };
   const databaseUrl = at(inject('databaseUrl'));
+  const ownerUrl = at(inject('databaseOwnerUrl'));
   for (const tool of ['tools/db/migrate.ts deploy', 'tools/db/seed.ts']) {
-    const [script = '', ...args] = tool.split(' ');
-    const run = spawnSync(TSX, ['--conditions=@baton/source', join(REPO_ROOT, script), ...args], {
+    const [script, ...args] = tool.split(' ');
+    const run = spawnSync(TSX, ['--conditions=@baton/source', join(REPO_ROOT, script ?? ''), ...args], {
       env: {
         ...process.env,
         // Migrated by the owner role, used by the app as the runtime role, as the shared database is.
-        DATABASE_OWNER_URL: at(inject('databaseOwnerUrl')),
+        DATABASE_OWNER_URL: ownerUrl,
         DATABASE_URL: databaseUrl,
         SEED_ADMIN_EMAIL: 'admin@baton.test',
       },
@@ -31,15 +40,19 @@ export function createOwnDatabase(suffix: string): string {
     });
     if (run.status !== 0) throw new Error(`${tool} failed:\n${run.stderr}${run.stdout}`);
   }
-  return databaseUrl;
-}
-
-export async function dropOwnDatabase(databaseUrl: string): Promise<void> {
-  const server = new pg.Client({ connectionString: inject('databaseAdminUrl') });
-  await server.connect();
-  try {
-    await server.query(`DROP DATABASE IF EXISTS "${new URL(databaseUrl).pathname.slice(1)}" WITH (FORCE)`);
-  } finally {
-    await server.end();
-  }
+  return {
+    databaseUrl,
+    ownerUrl,
+    async drop() {
+      const server = new pg.Client({ connectionString: inject('databaseAdminUrl') });
+      await server.connect();
+      try {
+        await server.query(
+          `DROP DATABASE IF EXISTS "${new URL(databaseUrl).pathname.slice(1)}" WITH (FORCE)`,
+        );
+      } finally {
+        await server.end();
+      }
+    },
+  };
 }

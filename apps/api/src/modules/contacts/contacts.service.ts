@@ -25,6 +25,14 @@ export interface NewContact {
   bySystem?: boolean;
 }
 
+/** A contact as an exact lookup finds it: no personal data. */
+export interface ContactMatch {
+  id: string;
+  channelId: string;
+  createdAt: Date;
+  erasedAt: Date | null;
+}
+
 /** A contact's details, decrypted; null where nothing is stored. */
 export interface ContactDetails {
   id: string;
@@ -129,13 +137,16 @@ export class ContactsService {
     return (await tx.contact.findUniqueOrThrow({ where, select: { id: true } })).id;
   }
 
-  /** The channel a contact belongs to, or null when there is no such contact. */
+  /**
+   * The channel a contact belongs to, or null when there is no such contact or it was erased (a
+   * visitor returning with an erased contact's token starts afresh, like any other channel's customer).
+   */
   async channelOf(contactId: string): Promise<string | null> {
     const contact = await this.prisma.contact.findUnique({
       where: { id: contactId },
-      select: { channelId: true },
+      select: { channelId: true, erasedAt: true },
     });
-    return contact?.channelId ?? null;
+    return contact && !contact.erasedAt ? contact.channelId : null;
   }
 
   /** The contact with its personal data decrypted, for this answer only (callers audit the reading). */
@@ -166,6 +177,73 @@ export class ContactsService {
       { ciphertext: contact.phoneCiphertext, keyId: contact.keyId },
       contactBinding('phone', contactId),
     );
+  }
+
+  /** The contacts with this exact email or phone number, found by blind index (any channel). */
+  async findBy(field: 'email' | 'phone', value: string): Promise<ContactMatch[]> {
+    const where =
+      field === 'email'
+        ? { emailBlindIndex: emailIndex(this.encryption, value) }
+        : { phoneBlindIndex: phoneIndex(this.encryption, value) };
+    return this.prisma.contact.findMany({
+      where,
+      select: { id: true, channelId: true, createdAt: true, erasedAt: true },
+      orderBy: { createdAt: 'asc' },
+    });
+  }
+
+  /** The contact's identity as stored, for an export: decrypted details, channel-side id, erasure time. */
+  async exportOf(
+    contactId: string,
+  ): Promise<(ContactDetails & { channelId: string; externalId: string; erasedAt: Date | null }) | null> {
+    const [details, row] = await Promise.all([
+      this.reveal(contactId),
+      this.prisma.contact.findUnique({
+        where: { id: contactId },
+        select: { channelId: true, externalId: true, erasedAt: true },
+      }),
+    ]);
+    return details && row ? { ...details, ...row } : null;
+  }
+
+  /**
+   * Locks the contact for an erasure (no conversation can start for it until the transaction ends)
+   * and says whether it was erased before; null when there is no such contact.
+   */
+  async lockForErasure(tx: Tx, contactId: string): Promise<{ erasedAt: Date | null } | null> {
+    const [row] = await tx.$queryRaw<{ erased_at: Date | null }[]>`
+      SELECT erased_at FROM contacts WHERE id = ${contactId}::uuid FOR UPDATE`;
+    return row ? { erasedAt: row.erased_at } : null;
+  }
+
+  /**
+   * Removes the contact's personal data: encrypted fields, blind indexes and the channel-side id
+   * (replaced by one derived from the contact id, so the channel's unique key still holds). The row
+   * stays, so conversations, audit events and exports still resolve the id.
+   */
+  async erase(tx: Tx, contactId: string, at: Date): Promise<void> {
+    await tx.contact.update({
+      where: { id: contactId },
+      data: {
+        externalId: `erased:${contactId}`,
+        nameCiphertext: null,
+        emailCiphertext: null,
+        phoneCiphertext: null,
+        emailBlindIndex: null,
+        phoneBlindIndex: null,
+        keyId: null,
+        erasedAt: at,
+      },
+    });
+  }
+
+  /** Deletes those of `contactIds` left with no conversation (after a retention purge); returns how many. */
+  async deleteWithoutConversations(tx: Tx, contactIds: readonly string[]): Promise<number> {
+    if (contactIds.length === 0) return 0;
+    return tx.$executeRaw`
+      DELETE FROM contacts k
+       WHERE k.id = ANY(${contactIds}::uuid[])
+         AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = k.id)`;
   }
 
   /** Removes a channel's contacts (only ever without conversations); returns how many. */
