@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { JOB_HANDLERS, type JobHandler } from './job-handler.js';
 import { JobsService } from './jobs.service.js';
+import { WorkerHeartbeatService } from './worker-heartbeat.js';
 import { WorkerRunnerService } from './worker-runner.service.js';
 
 /** Producers: every process can enqueue. */
@@ -25,6 +26,7 @@ export class WorkerModule {
         ...handlers,
         { provide: JOB_HANDLERS, useFactory: (...instances: JobHandler[]) => instances, inject: handlers },
         WorkerRunnerService,
+        WorkerHeartbeatService,
       ],
     };
   }

@@ -1,6 +1,9 @@
-import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
+import type { Logger } from 'pino';
+import { LOGGER } from '../logging/logging.module.js';
 import { RedisService } from '../redis/redis.service.js';
+import { logBullmqErrors } from './bullmq-errors.js';
 import type { QueueName } from './queue-names.js';
 
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -14,7 +17,10 @@ export class JobsService implements BeforeApplicationShutdown {
   private readonly queues = new Map<QueueName, Queue>();
   private readonly events = new Map<QueueName, QueueEvents>();
 
-  constructor(private readonly redis: RedisService) {}
+  constructor(
+    private readonly redis: RedisService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
@@ -24,6 +30,7 @@ export class JobsService implements BeforeApplicationShutdown {
         prefix: this.redis.prefix,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       });
+      logBullmqErrors(queue, this.logger, { queue: name });
       this.queues.set(name, queue);
     }
     return queue;
@@ -37,6 +44,7 @@ export class JobsService implements BeforeApplicationShutdown {
         connection: this.redis.connect(`events:${name}`),
         prefix: this.redis.prefix,
       });
+      logBullmqErrors(events, this.logger, { queue: name });
       this.events.set(name, events);
     }
     return events;

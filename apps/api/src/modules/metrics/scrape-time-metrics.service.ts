@@ -1,5 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
+import { readWorkers } from '../../jobs/worker-heartbeat.js';
+import { RedisService } from '../../redis/redis.service.js';
 import { BacklogReadings, JOB_STATES } from './backlog-readings.service.js';
 import { MetricsService } from './metrics.service.js';
 import { COUNTED_NAMESPACES, SocketCountsGateway } from './socket-counts.gateway.js';
@@ -11,6 +13,7 @@ export class ScrapeTimeMetrics implements OnModuleInit {
     private readonly metrics: MetricsService,
     private readonly backlog: BacklogReadings,
     private readonly sockets: SocketCountsGateway,
+    private readonly redis: RedisService,
   ) {}
 
   onModuleInit(): void {
@@ -24,6 +27,19 @@ export class ScrapeTimeMetrics implements OnModuleInit {
       registers,
       collect() {
         for (const namespace of COUNTED_NAMESPACES) this.set({ namespace }, sockets.connected(namespace));
+      },
+    });
+
+    const redis = this.redis;
+    new Gauge({
+      name: 'baton_workers_alive',
+      help: 'Worker processes whose heartbeat Redis holds (each beats every 2 s, forgotten after 6 s); 0 means bot replies and timers wait.',
+      registers,
+      async collect() {
+        // Redis unreachable: no value rather than a misleading 0 (the redis check of readiness says why).
+        this.reset();
+        const workers = await readWorkers(redis).catch(() => undefined);
+        if (workers) this.set(workers.alive);
       },
     });
 
