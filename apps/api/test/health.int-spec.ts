@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi, createWorker } from '../src/bootstrap.js';
 import { DEFAULT_MIGRATIONS_DIR } from '../src/paths.js';
+import { signedInAdmin } from './factories/users.factory.js';
+import { startApi } from './support/api.js';
 import { startPrivateRedis } from './support/private-redis.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
@@ -47,7 +49,8 @@ describe('health endpoints', () => {
 
   it('reports ready once a worker beats, counts it in the metrics, and degraded again when it stops', async () => {
     const token = 'health-metrics-token-0123456789abcdef';
-    const scraped = await start({ METRICS_TOKEN: token });
+    const scraped = await startApi({ METRICS_TOKEN: token });
+    const staff = await signedInAdmin(scraped);
     const alive = async () => {
       const text = await (
         await fetch(`${scraped.base}/api/metrics`, { headers: { authorization: `Bearer ${token}` } })
@@ -64,6 +67,9 @@ describe('health endpoints', () => {
       expect(ready.workers).toMatchObject({ status: 'up', alive: 1 });
       expect(Date.now() - Date.parse(ready.workers.lastSeenAt ?? '')).toBeLessThan(60_000);
       expect(await alive()).toBe(1);
+      // What the supervisor wall polls: staff only.
+      expect((await staff.get('/api/v1/workers')).body).toMatchObject({ status: 'up', alive: 1 });
+      expect((await fetch(`${scraped.base}/api/v1/workers`)).status).toBe(401);
 
       await worker.close();
       // A worker that stops cleanly leaves at once; one that dies is forgotten when its heartbeat expires.
@@ -71,9 +77,10 @@ describe('health endpoints', () => {
       expect(after).toMatchObject({ status: 'degraded', workers: { status: 'down', alive: 0 } });
       expect(after.workers.lastSeenAt).not.toBeNull();
       expect(await alive()).toBe(0);
+      expect((await staff.get('/api/v1/workers')).body).toMatchObject({ status: 'down', alive: 0 });
     } finally {
       await worker.close();
-      await scraped.app.close();
+      await scraped.close();
     }
   });
 

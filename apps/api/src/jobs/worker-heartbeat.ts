@@ -1,8 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { LOGGER } from '../logging/logging.module.js';
+import type { RedisKeys } from '../redis/redis-keys.js';
 import { RedisService } from '../redis/redis.service.js';
 
 /** How often a worker says it is alive, and how long after its last word it counts as gone. */
@@ -27,6 +29,17 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local alive = redis.call('ZCOUNT', KEYS[1], now - tonumber(ARGV[1]), '+inf')
 return {alive, redis.call('GET', KEYS[2]) or '', now}
 `;
+
+const FRESH = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[1]), '+inf')
+`;
+
+/** The ids of the workers alive now; each starts with its host name (`host:pid:random`). */
+export async function aliveWorkerIds(client: Redis, keys: RedisKeys): Promise<string[]> {
+  return (await client.eval(FRESH, 1, keys.workers, WORKER_HEARTBEAT_TTL_MS)) as string[];
+}
 
 export interface WorkersSeen {
   /** Worker processes whose heartbeat is younger than {@link WORKER_HEARTBEAT_TTL_MS}. */
