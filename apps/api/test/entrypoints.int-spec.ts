@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { REPO_ROOT } from '../src/paths.js';
 import { eventually } from './support/api.js';
+import { startPrivateRedis } from './support/private-redis.js';
 import { TEST_SECRETS } from './support/test-secrets.js';
 
 // These tests run the built processes exactly as `npm start` and production do. `npm test` builds first.
@@ -251,5 +252,40 @@ describe('worker process', () => {
       { timeoutMs: 15_000, intervalMs: 250 },
     );
     expect(dead).toBe(1);
+  });
+
+  it('logs a Redis outage as one JSON line, never a stack on stderr', async () => {
+    const redis = await startPrivateRedis();
+    const worker = run('worker.js', {
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: `${inject('redisPrefix')}-outage`,
+    });
+    try {
+      await eventually(worker.stdout, (out) => out.includes('"msg":"worker started"'), 30_000);
+      await redis.kill();
+      // A few of ioredis's reconnection attempts and BullMQ's failing polls, on every connection.
+      const lost = await eventually(
+        () =>
+          worker
+            .stdout()
+            .split('\n')
+            .filter((l) => l.includes('Redis unreachable')),
+        (lines) => lines.length > 0,
+        10_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(
+        worker
+          .stdout()
+          .split('\n')
+          .filter((l) => l.includes('Redis unreachable')),
+      ).toEqual(lost);
+      expect(JSON.parse(lost[0]!)).toMatchObject({ level: 'error', code: 'ECONNREFUSED' });
+      expect(worker.stderr()).toBe('');
+    } finally {
+      worker.child.kill('SIGKILL');
+      await worker.exited;
+      await redis.kill();
+    }
   });
 });

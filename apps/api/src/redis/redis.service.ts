@@ -63,7 +63,7 @@ export class RedisService implements OnApplicationShutdown {
       const { code } = err as NodeJS.ErrnoException;
       this.logger.error(
         { redis: describeUrl(this.config.env.REDIS_URL), connection: name, code, reason: err.message },
-        'Redis unreachable; requests that need it are refused with 503 until it is back',
+        'Redis unreachable',
       );
     }
   }
