@@ -280,7 +280,11 @@ describe('worker process', () => {
           .split('\n')
           .filter((l) => l.includes('Redis unreachable')),
       ).toEqual(lost);
-      expect(JSON.parse(lost[0]!)).toMatchObject({ level: 'error', code: 'ECONNREFUSED' });
+      expect(JSON.parse(lost[0]!)).toMatchObject({
+        level: 'error',
+        // The error code stays readable, not redacted (reset, refused, broken pipe: it depends on the moment).
+        code: expect.stringMatching(/^E[A-Z]+$/),
+      });
       expect(worker.stderr()).toBe('');
     } finally {
       worker.child.kill('SIGKILL');
