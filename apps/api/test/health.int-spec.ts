@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi, createWorker } from '../src/bootstrap.js';
 import { DEFAULT_MIGRATIONS_DIR } from '../src/paths.js';
+import { randomUUID } from 'node:crypto';
+import { webchatChannel } from './factories/channels.factory.js';
 import { signedInAdmin } from './factories/users.factory.js';
-import { startApi } from './support/api.js';
+import { Client, startApi } from './support/api.js';
+import { ask, closeSockets, connected, customerSocket } from './support/sockets.js';
 import { startPrivateRedis } from './support/private-redis.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
@@ -125,6 +128,35 @@ describe('health endpoints', () => {
 });
 
 describe('readiness when something is wrong', () => {
+  it('acknowledges a socket event that needs Redis with service_unavailable and a retry delay while Redis is down', async () => {
+    const redis = await startPrivateRedis();
+    const api = await startApi({ REDIS_URL: redis.url }, { logLevel: 'info' });
+    try {
+      const channel = await webchatChannel(api);
+      const session = await new Client(api.base).post<{ token: string }>('/api/v1/widget/sessions', {
+        channelId: channel.id,
+      });
+      expect(session.status).toBe(200);
+      const socket = customerSocket(api, session.body.token);
+      await connected(socket);
+      await redis.kill();
+      const reply = await ask<{ error?: { code: string; retryAfterSeconds?: number } }>(
+        socket,
+        'message.send',
+        {
+          body: 'Hello?',
+          clientMessageId: randomUUID(),
+        },
+      );
+      expect(reply.error).toMatchObject({ code: 'service_unavailable', retryAfterSeconds: 5 });
+      expect(api.logs().some((l) => l.msg === 'socket event refused: redis unavailable')).toBe(true);
+    } finally {
+      closeSockets();
+      await api.close();
+      await redis.kill();
+    }
+  });
+
   it('answers requests that need Redis with a prompt 503 and Retry-After while Redis is down', async () => {
     const redis = await startPrivateRedis();
     const api = await start({ REDIS_URL: redis.url });
