@@ -70,6 +70,17 @@ export const ZEnv = z.object({
 
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * How long a stopping API instance reports `draining` (503) on its readiness, still serving, before it
+   * closes: a load balancer has time to send new requests elsewhere. `npm start` (one instance) uses 0.
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /**
+   * A Redis command on a request's path (rate limits, presence, queueing a job) that has no answer
+   * within this many milliseconds fails, and so does one sent while Redis is unreachable: the request
+   * is answered 503 at once instead of hanging until Redis returns.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** How long an agent whose last socket dropped keeps their conversations before they return to the queue. */
   AGENT_DISCONNECT_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   /**

@@ -8,6 +8,7 @@ import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { LOGGER } from '../logging/logging.module.js';
 import { RedisService } from '../redis/redis.service.js';
+import { logBullmqErrors } from './bullmq-errors.js';
 import type { QueueName } from './queue-names.js';
 
 /** Job ids looked up in one round of {@link JobsService.ensure}. */
@@ -69,6 +70,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         prefix: this.redis.prefix,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       });
+      logBullmqErrors(queue, this.logger, { queue: name });
       this.queues.set(name, queue);
     }
     return queue;
@@ -106,6 +108,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         connection: this.redis.connect(`events:${name}`),
         prefix: this.redis.prefix,
       });
+      logBullmqErrors(events, this.logger, { queue: name });
       this.events.set(name, events);
     }
     return events;

@@ -1,5 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
+import { readWorkers } from '../../jobs/worker-heartbeat.js';
+import { RedisService } from '../../redis/redis.service.js';
 import { DroppedEventsService } from '../realtime/dropped-events.service.js';
 import { BacklogReadings, JOB_STATES } from './backlog-readings.service.js';
 import { MetricsService } from './metrics.service.js';
@@ -13,6 +15,7 @@ export class ScrapeTimeMetrics implements OnModuleInit {
     private readonly backlog: BacklogReadings,
     private readonly sockets: SocketCountsGateway,
     private readonly dropped: DroppedEventsService,
+    private readonly redis: RedisService,
   ) {}
 
   onModuleInit(): void {
@@ -41,6 +44,19 @@ export class ScrapeTimeMetrics implements OnModuleInit {
           this.inc({ namespace }, total - (reported.get(namespace) ?? 0));
           reported.set(namespace, total);
         }
+      },
+    });
+
+    const redis = this.redis;
+    new Gauge({
+      name: 'baton_workers_alive',
+      help: 'Worker processes whose heartbeat Redis holds (each beats every 2 s, forgotten after 6 s); 0 means bot replies and timers wait.',
+      registers,
+      async collect() {
+        // Redis unreachable: no value rather than a misleading 0 (the redis check of readiness says why).
+        this.reset();
+        const workers = await readWorkers(redis).catch(() => undefined);
+        if (workers) this.set(workers.alive);
       },
     });
 
