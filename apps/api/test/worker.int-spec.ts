@@ -8,7 +8,7 @@ import { PrismaService } from '../src/prisma/prisma.service.js';
 import { QueueName } from '../src/jobs/queue-names.js';
 import { HEALTH_PING_JOB, type HealthPong } from '../src/modules/health/health-ping.handler.js';
 import { eventually } from './support/api.js';
-import { startPrivateRedis } from './support/redis-server.js';
+import { startPrivateRedis } from './support/private-redis.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
 describe('worker', () => {
@@ -108,7 +108,7 @@ describe('worker', () => {
       );
     } finally {
       await other.close();
-      await redis.stop();
+      await redis.kill();
     }
   });
 });

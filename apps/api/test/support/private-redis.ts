@@ -9,16 +9,17 @@ export interface PrivateRedis {
 }
 
 /**
- * A redis-server of the test's own, to take down while the product runs (the shared one is never
- * touched). Its port is below Linux's range for outgoing connections, so no client takes it meanwhile.
+ * A redis-server of the test's own, without persistence, started with these extra arguments: to take
+ * down while the product runs, or configured the test's way (the shared one is never touched). Its
+ * port is below Linux's range for outgoing connections, so no client takes it meanwhile.
  */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(args: string[] = []): Promise<PrivateRedis> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
     if (await listening(port)) continue;
     const server: ChildProcess = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
       { stdio: 'ignore' },
     );
     const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
