@@ -9,7 +9,7 @@ import { DEFAULT_MIGRATIONS_DIR } from '../src/paths.js';
 import { randomUUID } from 'node:crypto';
 import { webchatChannel } from './factories/channels.factory.js';
 import { signedInAdmin } from './factories/users.factory.js';
-import { Client, startApi } from './support/api.js';
+import { Client, eventually, startApi } from './support/api.js';
 import { ask, closeSockets, connected, customerSocket } from './support/sockets.js';
 import { startPrivateRedis } from './support/private-redis.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
@@ -187,9 +187,13 @@ describe('readiness when something is wrong', () => {
         dependency: 'redis',
       });
       expect(line).not.toHaveProperty('err');
-      // However many requests and reconnection attempts: the outage itself is one line.
+      // However many requests and reconnection attempts: the outage itself is one line (written at
+      // the first failed reconnection attempt, which may come after the refusal above).
+      const outageLines = () => api.log.lines().filter((l) => String(l.msg).startsWith('Redis unreachable'));
+      await eventually(outageLines, (lines) => lines.length > 0);
       for (let i = 0; i < 3; i++) await fetch(`${api.base}/api/health/ready`);
-      expect(api.log.lines().filter((l) => String(l.msg).startsWith('Redis unreachable'))).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(outageLines()).toHaveLength(1);
 
       const ready = await fetch(`${api.base}/api/health/ready`);
       expect(ready.status).toBe(503);
