@@ -82,6 +82,7 @@ export const ZAuditAction = z.enum([
   'audit.searched',
   'audit.exported',
   'audit.verified',
+  'data_key.rotated',
 ]);
 export type AuditAction = z.infer<typeof ZAuditAction>;
 

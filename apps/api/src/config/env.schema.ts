@@ -1,4 +1,4 @@
-import { publishedSecretProblems, SECRET_NAMES } from '@baton/security';
+import { parseDataEncryptionKeys, publishedSecretProblems, SECRET_NAMES } from '@baton/security';
 import { z } from 'zod';
 import { auditCheckpointProblems, ZAuditCheckpointEnv } from './audit-checkpoint.env.js';
 import { ZMetricsEnv } from './metrics.env.js';
@@ -11,29 +11,10 @@ const bool = z
 
 /** `id:base64key` pairs, comma separated; the first one encrypts, all of them decrypt. */
 const encryptionKeys = z.string().transform((raw, ctx) => {
-  const keys: { id: string; key: Buffer }[] = [];
-  for (const entry of raw
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean)) {
-    const separator = entry.indexOf(':');
-    const id = entry.slice(0, separator);
-    const key = Buffer.from(entry.slice(separator + 1), 'base64');
-    if (separator <= 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
-      ctx.addIssue({ code: 'custom', message: 'each entry must be `id:<32 bytes in base64>`' });
-      return z.NEVER;
-    }
-    keys.push({ id, key });
-  }
-  if (keys.length === 0) {
-    ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
-    return z.NEVER;
-  }
-  if (new Set(keys.map((k) => k.id)).size !== keys.length) {
-    ctx.addIssue({ code: 'custom', message: 'key ids must be unique' });
-    return z.NEVER;
-  }
-  return keys;
+  const keys = parseDataEncryptionKeys(raw);
+  if (!('problem' in keys)) return keys;
+  ctx.addIssue({ code: 'custom', message: keys.problem });
+  return z.NEVER;
 });
 
 export const ZEnv = z.object({

@@ -1,3 +1,4 @@
+import { apiKeyWebhookContext } from '@baton/security';
 import type { ApiKey as ApiKeyDto, ApiKeyRequest, ApiKeyScope, CreatedApiKey } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -48,8 +49,6 @@ export function checkWebhookUrl(url: string | null, production: boolean): void {
     throw new ValidationError([{ path: 'webhookUrl', message: 'must be an https URL on a public host' }]);
   }
 }
-
-export const webhookSecretContext = (apiKeyId: string) => `api-key-webhook:${apiKeyId}`;
 
 /**
  * API keys for machine callers (external bots). Keys are 256-bit random secrets shown once; only a
@@ -108,7 +107,7 @@ export class ApiKeysService {
       .slice(0, 12);
     const secret = randomBytes(32).toString('base64url');
     const webhookSecret = input.webhookUrl ? `whsec_${randomBytes(32).toString('base64url')}` : null;
-    const sealed = webhookSecret ? this.encryption.encrypt(webhookSecret, webhookSecretContext(id)) : null;
+    const sealed = webhookSecret ? this.encryption.encrypt(webhookSecret, apiKeyWebhookContext(id)) : null;
     const key = await this.prisma.$transaction(async (tx) => {
       const channelId = await this.apiChannel(tx, input.channelId);
       const row = await tx.apiKey.create({
@@ -175,7 +174,7 @@ export class ApiKeysService {
     if (!key.webhookSecretCiphertext || !key.keyId) return null;
     return this.encryption.decrypt(
       { ciphertext: key.webhookSecretCiphertext, keyId: key.keyId },
-      webhookSecretContext(key.id),
+      apiKeyWebhookContext(key.id),
     );
   }
 }

@@ -1,3 +1,4 @@
+import { mfaSecretContext } from '@baton/security';
 import type { MfaActivation, MfaEnrolment } from '@baton/contracts';
 import { MfaErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
@@ -14,7 +15,6 @@ import { checkTotp, newTotpSecret, totpUri } from './totp.js';
 const RECOVERY_CODES = 10;
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
-const secretContext = (userId: string) => `mfa-secret:${userId}`;
 const alreadyEnabled = () =>
   new DomainError(MfaErrorCode.AlreadyEnabled, 'Two-factor authentication is already set up.', 409);
 
@@ -49,7 +49,7 @@ export class MfaService {
       throw alreadyEnabled();
     }
     const secret = newTotpSecret();
-    const sealed = this.crypto.encrypt(secret, secretContext(session.userId));
+    const sealed = this.crypto.encrypt(secret, mfaSecretContext(session.userId));
     await this.prisma.$transaction(async (tx) => {
       // Only a factor not yet activated may get a new secret (two tabs enrolling at once).
       const { count } = await tx.mfaFactor.updateMany({
@@ -200,7 +200,7 @@ export class MfaService {
     await this.assertAllowed(session);
     const secret = this.crypto.decrypt(
       { ciphertext: factor.secretCiphertext, keyId: factor.keyId },
-      secretContext(session.userId),
+      mfaSecretContext(session.userId),
     );
     const lastStep = factor.lastUsedStep === null ? null : Number(factor.lastUsedStep);
     const result = await checkTotp(secret, code, lastStep);
