@@ -1,4 +1,4 @@
-import { parseDataEncryptionKeys, publishedSecretProblems, SECRET_NAMES } from '@baton/security';
+import { isPublished, parseDataEncryptionKeys, publishedSecretProblems, SECRET_NAMES } from '@baton/security';
 import { z } from 'zod';
 import { auditCheckpointProblems, ZAuditCheckpointEnv } from './audit-checkpoint.env.js';
 import { ZMetricsEnv } from './metrics.env.js';
@@ -101,6 +101,8 @@ export const ZEnv = z.object({
   SERVE_WEB: bool.default(true),
 
   APP_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /** The APP_SECRET before a rotation, still accepted for what it signed until it is removed (docs/OPERATIONS.md#keys). */
+  APP_SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
   DATA_ENCRYPTION_KEYS: encryptionKeys,
   BLIND_INDEX_KEY: z.string().min(32, 'must be at least 32 characters'),
   /** Where, outside tests, the secrets not set in the environment are kept (generated on the first start). */
@@ -153,6 +155,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   problems.push(...publishedSecretProblems(raw));
   if (parsed.success) problems.push(...auditCheckpointProblems(parsed.data));
+  // What the published secret signed stays forgeable by anyone while it is still accepted.
+  if (raw.NODE_ENV !== 'test' && isPublished('APP_SECRET', raw.APP_SECRET_PREVIOUS))
+    problems.push(
+      "APP_SECRET_PREVIOUS is a development value published with Baton's source, so anyone could sign with it; remove it",
+    );
+  if (parsed.success && parsed.data.APP_SECRET_PREVIOUS === parsed.data.APP_SECRET)
+    problems.push('APP_SECRET_PREVIOUS is the same as APP_SECRET: set it to the secret APP_SECRET replaced');
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
 }

@@ -1,7 +1,8 @@
 import { apiKeyWebhookContext } from '@baton/security';
 import type { ApiKey as ApiKeyDto, ApiKeyRequest, ApiKeyScope, CreatedApiKey } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { derivedKeys, matchesAny } from '../../common/crypto/app-secret.js';
 import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
 import { CommonErrorCode, DomainError, ValidationError } from '../../common/errors/domain.error.js';
 import { ConfigService } from '../../config/config.service.js';
@@ -57,7 +58,8 @@ export function checkWebhookUrl(url: string | null, production: boolean): void {
  */
 @Injectable()
 export class ApiKeysService {
-  private readonly hashKey: Buffer;
+  /** Derived from APP_SECRET (then APP_SECRET_PREVIOUS while set); the first hashes new and re-hashed keys. */
+  private readonly hashKeys: Buffer[];
   private readonly production: boolean;
 
   constructor(
@@ -66,12 +68,12 @@ export class ApiKeysService {
     private readonly encryption: DataEncryptionService,
     config: ConfigService,
   ) {
-    this.hashKey = createHmac('sha256', config.env.APP_SECRET).update('baton:api-key').digest();
+    this.hashKeys = derivedKeys(config.env, 'baton:api-key');
     this.production = config.env.NODE_ENV === 'production';
   }
 
-  private hash(secret: string): string {
-    return createHmac('sha256', this.hashKey).update(secret).digest('hex');
+  private hash(secret: string, key = this.hashKeys[0]!): string {
+    return createHmac('sha256', key).update(secret).digest('hex');
   }
 
   async list(): Promise<ApiKeyDto[]> {
@@ -157,14 +159,16 @@ export class ApiKeysService {
     const match = KEY_FORMAT.exec(presented);
     if (!match) return { ok: false, reason: 'api_key_malformed' };
     const key = await this.prisma.apiKey.findUnique({ where: { prefix: match[1]! } });
-    const expected = Buffer.from(key?.keyHash ?? '0'.repeat(64), 'hex');
-    const given = Buffer.from(this.hash(match[2]!), 'hex');
-    if (!key || !timingSafeEqual(expected, given)) return { ok: false, reason: 'api_key_unknown' };
+    const hashes = this.hashKeys.map((hashKey) => this.hash(match[2]!, hashKey));
+    const matched = hashes.findIndex((hash) => matchesAny(hash, [key?.keyHash ?? '0'.repeat(64)]));
+    if (!key || matched < 0) return { ok: false, reason: 'api_key_unknown' };
     if (key.revokedAt) return { ok: false, reason: 'api_key_revoked' };
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now())
       return { ok: false, reason: 'api_key_expired' };
-    if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
-      await this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
+    // A key hashed under APP_SECRET_PREVIOUS is re-hashed under APP_SECRET, so it outlives the grace period.
+    const rehash = matched > 0 ? { keyHash: hashes[0]! } : {};
+    if (matched > 0 || !key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
+      await this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(), ...rehash } });
     }
     return { ok: true, key };
   }

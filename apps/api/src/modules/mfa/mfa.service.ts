@@ -3,6 +3,7 @@ import type { MfaActivation, MfaEnrolment } from '@baton/contracts';
 import { MfaErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { createHmac, randomBytes } from 'node:crypto';
+import { appSecrets } from '../../common/crypto/app-secret.js';
 import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
 import { DomainError } from '../../common/errors/domain.error.js';
 import { ConfigService } from '../../config/config.service.js';
@@ -35,9 +36,12 @@ export class MfaService {
     private readonly config: ConfigService,
   ) {}
 
-  /** Recovery codes are high-entropy, so a keyed hash is enough (and lets us look them up). */
-  private recoveryHash(code: string): string {
-    return createHmac('sha256', this.config.env.APP_SECRET)
+  /**
+   * Recovery codes are high-entropy, so a keyed hash is enough (and lets us look them up). A code
+   * issued before an APP_SECRET rotation is found by its hash under APP_SECRET_PREVIOUS.
+   */
+  private recoveryHash(code: string, secret = this.config.env.APP_SECRET): string {
+    return createHmac('sha256', secret)
       .update(`recovery:${code.replace('-', '').toLowerCase()}`)
       .digest('hex');
   }
@@ -149,10 +153,10 @@ export class MfaService {
     code: string,
   ): Promise<{ remaining: number; rotated: RotatedSession }> {
     await this.assertAllowed(session);
-    const hash = this.recoveryHash(code);
+    const hashes = appSecrets(this.config.env).map((secret) => this.recoveryHash(code, secret));
     const used = await this.prisma.$transaction(async (tx) => {
       const { count } = await tx.recoveryCode.updateMany({
-        where: { userId: session.userId, codeHash: hash, usedAt: null },
+        where: { userId: session.userId, codeHash: { in: hashes }, usedAt: null },
         data: { usedAt: new Date() },
       });
       if (count !== 1) return null;
