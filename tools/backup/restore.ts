@@ -188,8 +188,8 @@ export async function restore(
           `Do not start Baton on it; drop it and restore another backup.`,
       );
     log(
-      `  ${Object.keys(manifest.tables).length} tables match; audit chain OK up to position ${head?.chainPosition ?? 'none'} ` +
-        `(${chain.checked} events); data keys ${[...new Set(manifest.encryptionKeys.map((k) => k.keyId))].join(', ') || 'none needed'} configured.`,
+      `  ${Object.keys(manifest.tables).length} tables match; audit chain OK${head ? ` up to position ${head.chainPosition}` : ''} ` +
+        `(${chain.checked} sealed events); data keys ${[...new Set(manifest.encryptionKeys.map((k) => k.keyId))].join(', ') || 'none needed'} configured.`,
     );
   } finally {
     await db.end().catch(() => undefined);

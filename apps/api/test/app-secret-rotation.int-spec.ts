@@ -1,4 +1,5 @@
 import type { WidgetSessionResponse } from '@baton/contracts';
+import { createHmac } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiKeysService } from '../src/modules/api-keys/api-keys.service.js';
 import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
@@ -6,7 +7,7 @@ import { createApiKey } from './factories/api-keys.factory.js';
 import { createQueue } from './factories/queues.factory.js';
 import { tag } from './factories/names.js';
 import { signedInAdmin } from './factories/users.factory.js';
-import { startApi, uniqueIp, type TestApi } from './support/api.js';
+import { Client, createUser, startApi, uniqueIp, type TestApi } from './support/api.js';
 
 const SHOP = 'https://shop.example';
 const OLD = 'the-app-secret-before-rotation-000000000000';
@@ -46,13 +47,22 @@ describe('APP_SECRET rotation', () => {
     const admin = await signedInAdmin(before);
     const apiKey = await createApiKey(admin);
     const hashedBefore = (await before.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).keyHash;
+    // An MFA user's recovery code, stored as the old secret hashed it at activation.
+    const user = await createUser(before, { mfa: true });
+    const recoveryHash = createHmac('sha256', OLD).update('recovery:abcdefghij').digest('hex');
+    await before.prisma.recoveryCode.create({ data: { userId: user.id, codeHash: recoveryHash } });
 
     // The new secret, with the old one as previous: nothing made before is lost.
     const during = await start({ APP_SECRET: NEW, APP_SECRET_PREVIOUS: OLD });
     expect((await widgetSession(during, channel.id, ip, token)).visitor).toEqual(visitor);
-    // The signed-in admin's session and CSRF token still work for a change.
+    // The signed-in admin's session and CSRF token still work for a change; so does a recovery code.
     await createQueue(admin.on(during.base));
     expect(await during.app.get(ApiKeysService).check(apiKey.key)).toMatchObject({ ok: true });
+    const recovering = new Client(during.base);
+    await recovering.post('/api/v1/auth/login', { email: user.email, password: user.password });
+    const recovered = await recovering.post('/api/v1/auth/mfa/recovery', { code: 'abcde-fghij' });
+    expect(recovered.status).toBe(200);
+    expect(recovered.body).toMatchObject({ pending: null, remainingRecoveryCodes: 0 });
     const hashedAfter = (await during.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).keyHash;
     expect(hashedAfter).not.toBe(hashedBefore);
 
