@@ -125,6 +125,12 @@ export async function restore(
         `${manifest.dump.sha256}): it was changed or copied incompletely; restore another copy of this backup.`,
     );
 
+  if (!options.runtimeRole)
+    throw new BackupError(
+      'no runtime role to grant the restored database to: set DATABASE_OWNER_URL (the owner, who restores) and ' +
+        'DATABASE_URL (the runtime role the api and worker use) with different users ' +
+        '(docs/SECURITY.md#database-roles). Nothing was restored.',
+    );
   const missingKeys = describeMissingKeys(manifest.encryptionKeys, options.keyIds);
   if (missingKeys)
     throw new BackupError(`${missingKeys.replace(/^stored data/, 'the backup')} Nothing was restored.`);

@@ -149,6 +149,10 @@ export async function rotateKeys(options: RotationOptions): Promise<RotationResu
         ? `Nothing to re-encrypt: every encrypted value is under "${current}".`
         : `${rotated} row(s) re-encrypted in ${batches} batch(es).`,
     );
+    const left = [...inUse].filter((id) => id !== current);
+    // Rows changed by the product while a batch was chosen are skipped by it: another run takes them.
+    if (left.length > 0)
+      log(`Some data is still under ${left.map((id) => `"${id}"`).join(', ')}: run it again.`);
     if (unused.length > 0)
       log(
         `No stored data uses ${unused.map((id) => `"${id}"`).join(', ')} any more: remove it from DATA_ENCRYPTION_KEYS ` +

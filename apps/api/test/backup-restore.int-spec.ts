@@ -8,7 +8,14 @@ import { ContactsService } from '../src/modules/contacts/contacts.service.js';
 import { preflight } from '../src/preflight.js';
 import { webchatChannel } from './factories/channels.factory.js';
 import { whatsappContact } from './factories/conversations.factory.js';
-import { createUser, signIn, startApi, type TestApi, type TestUser } from './support/api.js';
+import {
+  createUser,
+  forgetLastTotpStep,
+  signIn,
+  startApi,
+  type TestApi,
+  type TestUser,
+} from './support/api.js';
 import { createDatabase, databaseUrlFor, dropDatabase, runTool } from './support/databases.js';
 import { testEnv } from './support/test-env.js';
 import { TEST_SECRETS } from './support/test-secrets.js';
@@ -141,6 +148,8 @@ describe('backup and restore', () => {
     expect(await preflight(testEnv({ DATABASE_URL: restoredUrl }))).toEqual([]);
     const restored = await startApi({ DATABASE_URL: restoredUrl });
     try {
+      // The source accepted this user's code of the current 30 s step already, and the restore kept that.
+      await forgetLastTotpStep(restored, user.id);
       await signIn(restored, user);
       expect(await restored.app.get(ContactsService).phoneOf(contactId)).toBe('+4915100000042');
     } finally {
@@ -157,6 +166,20 @@ describe('backup and restore', () => {
       /^restore: database "\S+_bak_restored" is not empty \(\d+ tables, views or sequences, e\.g\. public\._prisma_migrations, .+\); a restore never overwrites data\. Point DATABASE_OWNER_URL and DATABASE_URL at a new database/,
     );
     expect(await countsOf(databaseUrlFor('bak_restored'), Object.keys(manifest.tables))).toEqual(before);
+  });
+
+  it('refuses to restore without a runtime role to grant it to, before touching any database', async () => {
+    created.push('bak_ownerless');
+    const run = runTool('backup/restore.ts', [backupDir], {
+      DATABASE_OWNER_URL: databaseUrlFor('bak_ownerless', 'owner'),
+      DATABASE_URL: databaseUrlFor('bak_ownerless', 'owner'),
+      DATA_ENCRYPTION_KEYS: TEST_SECRETS.DATA_ENCRYPTION_KEYS,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /^restore: no runtime role to grant the restored database to: set DATABASE_OWNER_URL/,
+    );
+    expect(await databaseExists('bak_ownerless')).toBe(false);
   });
 
   it('refuses a dump changed after the backup, before touching any database', async () => {
