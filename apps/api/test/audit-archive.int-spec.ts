@@ -10,7 +10,7 @@ import { AuditService } from '../src/modules/audit/audit.service.js';
 import { REPO_ROOT } from '../src/paths.js';
 import { signedInAdmin } from './factories/users.factory.js';
 import { startApi, type Client, type TestApi } from './support/api.js';
-import { ownDatabase, type OwnDatabase } from './support/own-database.js';
+import { ownDatabase, type OwnDatabase } from './support/databases.js';
 
 describe('audit archival (npm run audit:archive)', () => {
   let own: OwnDatabase;

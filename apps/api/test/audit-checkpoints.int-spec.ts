@@ -27,7 +27,7 @@ import { AuditService } from '../src/modules/audit/audit.service.js';
 import { REPO_ROOT } from '../src/paths.js';
 import { eventually, startApi, type Client, type TestApi } from './support/api.js';
 import { signedInAdmin } from './factories/users.factory.js';
-import { ownDatabase, type OwnDatabase } from './support/own-database.js';
+import { ownDatabase, type OwnDatabase } from './support/databases.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
 

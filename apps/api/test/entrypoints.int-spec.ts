@@ -11,6 +11,7 @@ import { REPO_ROOT } from '../src/paths.js';
 import { eventually } from './support/api.js';
 import { startPrivateRedis } from './support/private-redis.js';
 import { TEST_SECRETS } from './support/test-secrets.js';
+import { createDatabase, dropDatabase } from './support/databases.js';
 
 // These tests run the built processes exactly as `npm start` and production do. `npm test` builds first.
 const DIST = join(REPO_ROOT, 'dist', 'apps', 'api');
@@ -114,6 +115,31 @@ describe('api process start-up', () => {
           'schema public, may change or delete audit events; the api and worker must use the runtime role, ' +
           'which owns nothing (docs/SECURITY.md#database-roles).\n',
       );
+    }
+  });
+
+  it('refuses to start, api and worker, while stored data uses a data key it lacks, naming it and where', async () => {
+    // A database of its own: the shared one must stay startable for the other files.
+    const databaseUrl = createDatabase('entry_keys', { seed: false });
+    try {
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      await db.query(
+        `INSERT INTO channels (id, kind, name, secrets_ciphertext, key_id, updated_at)
+         VALUES (gen_random_uuid(), 'whatsapp', 'retired-key', 'c2VhbGVk', 'retired', now())`,
+      );
+      await db.end();
+      for (const entry of ['main.js', 'worker.js'] as const) {
+        const started = run(entry, { DATABASE_URL: databaseUrl });
+        expect(await started.exited).toBe(1);
+        expect(started.stderr()).toBe(
+          `baton ${entry === 'main.js' ? 'api' : 'worker'}: cannot start: stored data is encrypted under data ` +
+            'key "retired" (1 row(s) of channels: channel secrets), which DATA_ENCRYPTION_KEYS lacks; add it ' +
+            'back (docs/OPERATIONS.md#keys).\n',
+        );
+      }
+    } finally {
+      await dropDatabase(databaseUrl);
     }
   });
 

@@ -12,7 +12,7 @@ import { handedOff } from './factories/conversations.factory.js';
 import { queueWith } from './factories/queues.factory.js';
 import { createAgent, setPresence, signedInAdmin } from './factories/users.factory.js';
 import { eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
-import { ownDatabase, type OwnDatabase } from './support/own-database.js';
+import { ownDatabase, type OwnDatabase } from './support/databases.js';
 import { agentSocket, ask, closeSockets, connected } from './support/sockets.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { capturingLogger, testEnv } from './support/test-env.js';

@@ -87,6 +87,7 @@ export const ZAuditAction = z.enum([
   'audit.exported',
   'audit.verified',
   'audit.archived',
+  'data_key.rotated',
 ]);
 export type AuditAction = z.infer<typeof ZAuditAction>;
 

@@ -8,3 +8,6 @@ export * from './password.policy.js';
 export * from './install-secrets.js';
 export * from './migrations-state.js';
 export * from './sql-runner.js';
+export * from './data-encryption.js';
+export * from './database-readiness.js';
+export * from './database-role.js';

@@ -1,4 +1,4 @@
-import { publishedSecretProblems, SECRET_NAMES } from '@baton/security';
+import { isPublished, parseDataEncryptionKeys, publishedSecretProblems, SECRET_NAMES } from '@baton/security';
 import { z } from 'zod';
 import { auditCheckpointProblems, ZAuditCheckpointEnv } from './audit-checkpoint.env.js';
 import { ZMetricsEnv } from './metrics.env.js';
@@ -11,29 +11,10 @@ const bool = z
 
 /** `id:base64key` pairs, comma separated; the first one encrypts, all of them decrypt. */
 const encryptionKeys = z.string().transform((raw, ctx) => {
-  const keys: { id: string; key: Buffer }[] = [];
-  for (const entry of raw
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean)) {
-    const separator = entry.indexOf(':');
-    const id = entry.slice(0, separator);
-    const key = Buffer.from(entry.slice(separator + 1), 'base64');
-    if (separator <= 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
-      ctx.addIssue({ code: 'custom', message: 'each entry must be `id:<32 bytes in base64>`' });
-      return z.NEVER;
-    }
-    keys.push({ id, key });
-  }
-  if (keys.length === 0) {
-    ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
-    return z.NEVER;
-  }
-  if (new Set(keys.map((k) => k.id)).size !== keys.length) {
-    ctx.addIssue({ code: 'custom', message: 'key ids must be unique' });
-    return z.NEVER;
-  }
-  return keys;
+  const keys = parseDataEncryptionKeys(raw);
+  if (!('problem' in keys)) return keys;
+  ctx.addIssue({ code: 'custom', message: keys.problem });
+  return z.NEVER;
 });
 
 export const ZEnv = z.object({
@@ -148,6 +129,8 @@ export const ZEnv = z.object({
   SERVE_WEB: bool.default(true),
 
   APP_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /** The APP_SECRET before a rotation, still accepted for what it signed until it is removed (docs/OPERATIONS.md#keys). */
+  APP_SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
   DATA_ENCRYPTION_KEYS: encryptionKeys,
   BLIND_INDEX_KEY: z.string().min(32, 'must be at least 32 characters'),
   /** Where, outside tests, the secrets not set in the environment are kept (generated on the first start). */
@@ -200,6 +183,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   problems.push(...publishedSecretProblems(raw));
   if (parsed.success) problems.push(...auditCheckpointProblems(parsed.data));
+  // What the published secret signed stays forgeable by anyone while it is still accepted.
+  if (raw.NODE_ENV !== 'test' && isPublished('APP_SECRET', raw.APP_SECRET_PREVIOUS))
+    problems.push(
+      "APP_SECRET_PREVIOUS is a development value published with Baton's source, so anyone could sign with it; remove it",
+    );
+  if (parsed.success && parsed.data.APP_SECRET_PREVIOUS === parsed.data.APP_SECRET)
+    problems.push('APP_SECRET_PREVIOUS is the same as APP_SECRET: set it to the secret APP_SECRET replaced');
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
 }

@@ -1,3 +1,4 @@
+import { contactFieldContext, type ContactField } from '@baton/security';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { emailIndex, normalizePhone, phoneIndex } from '../../common/crypto/contact-indexes.js';
@@ -5,7 +6,6 @@ import { DataEncryptionService } from '../../common/crypto/data-encryption.servi
 import { Prisma, type Contact } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AuditService, auditInsertFrom, type AuditEntry } from '../audit/audit.service.js';
-import { contactBinding, type ContactField } from './contact-binding.js';
 
 /** Who a new contact is, in plain text; stored encrypted, with blind indexes of the email and phone. */
 export interface ContactIdentity {
@@ -61,7 +61,7 @@ export class ContactsService {
 
   private seal(id: string, identity: ContactIdentity = {}): Sealed {
     const seal = (field: ContactField, value: string | null | undefined) =>
-      value ? this.encryption.encrypt(value, contactBinding(field, id)) : null;
+      value ? this.encryption.encrypt(value, contactFieldContext(field, id)) : null;
     const name = seal('name', identity.name);
     const email = seal('email', identity.email?.trim().toLowerCase());
     const phone = seal('phone', identity.phone && normalizePhone(identity.phone));
@@ -155,7 +155,10 @@ export class ContactsService {
     if (!contact) return null;
     const open = (field: ContactField, ciphertext: string | null) =>
       ciphertext && contact.keyId
-        ? this.encryption.decrypt({ ciphertext, keyId: contact.keyId }, contactBinding(field, contact.id))
+        ? this.encryption.decrypt(
+            { ciphertext, keyId: contact.keyId },
+            contactFieldContext(field, contact.id),
+          )
         : null;
     return {
       id: contact.id,
@@ -175,7 +178,7 @@ export class ContactsService {
     if (!contact?.phoneCiphertext || !contact.keyId) return null;
     return this.encryption.decrypt(
       { ciphertext: contact.phoneCiphertext, keyId: contact.keyId },
-      contactBinding('phone', contactId),
+      contactFieldContext('phone', contactId),
     );
   }
 
