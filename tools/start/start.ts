@@ -171,6 +171,7 @@ try {
 }
 
 const crashes: Record<'api' | 'worker', number[]> = { api: [], worker: [] };
+let ready = false;
 
 function startProcess(name: 'api' | 'worker'): void {
   if (stopping) return;
@@ -186,6 +187,13 @@ function startProcess(name: 'api' | 'worker'): void {
   child.once('exit', (code, signal) => {
     if (stopping) return;
     const how = signal ?? `code ${code}`;
+    // A process that refuses to start (its reason is above) would refuse again: only a crash of a
+    // product that was up is worth a restart.
+    if (!ready) {
+      say(`${name} exited (${how}) while starting; stopping everything.`);
+      void shutdown(1);
+      return;
+    }
     crashes[name].push(Date.now());
     const next = afterCrash(crashes[name], Date.now());
     const window = `${RESTART_POLICY.windowMs / 60_000} minutes`;
@@ -228,6 +236,7 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 250));
 }
 if (!stopping) {
+  ready = true;
   say(`ready — open ${publicUrl} (Ctrl-C or SIGTERM stops everything).`);
   say(
     ['127.0.0.1', 'localhost', '::1'].includes(host)

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT } from '../src/paths.js';
 import { Client, eventually } from './support/api.js';
+import { ownDatabase, type OwnDatabase } from './support/databases.js';
 import { freePort } from './support/processes.js';
 
 /**
@@ -135,13 +136,17 @@ describe('a fresh installation', () => {
   let first: Run;
   let second: Run | undefined;
   let channelId: string;
+  let database: OwnDatabase | undefined;
 
   beforeAll(async () => {
     if (!existsSync(join(DIST, 'main.js')))
       throw new Error('dist/apps/api is missing: run `npm run build` (npm test does it).');
     scratch = mkdtempSync(join(tmpdir(), 'baton-install-'));
     file = join(scratch, '.data', 'secrets.env');
-    db = new pg.Client({ connectionString: inject('databaseUrl') });
+    // A database of its own: the shared one holds data encrypted under the tests' keys, which the
+    // generated keys cannot read (and the api refuses to start on).
+    database = ownDatabase('install');
+    db = new pg.Client({ connectionString: database.databaseUrl });
     await db.connect();
     const { rows } = await db.query<{ id: string }>(
       `INSERT INTO channels (id, kind, name, config, updated_at)
@@ -151,13 +156,14 @@ describe('a fresh installation', () => {
     channelId = rows[0]!.id;
 
     port = await freePort();
-    first = runApi({ PORT: String(port), SECRETS_FILE: file });
+    first = runApi({ PORT: String(port), SECRETS_FILE: file, DATABASE_URL: database.databaseUrl });
     await ready(port, first);
   });
 
   afterAll(async () => {
     await Promise.all([stop(first), stop(second)]);
     await db?.end();
+    await database?.drop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -234,7 +240,12 @@ describe('a fresh installation', () => {
     const before = readFileSync(file, 'utf8');
     await stop(first);
 
-    second = runApi({ PORT: String(port), SECRETS_FILE: file, HOST: '0.0.0.0' });
+    second = runApi({
+      PORT: String(port),
+      SECRETS_FILE: file,
+      HOST: '0.0.0.0',
+      DATABASE_URL: database?.databaseUrl,
+    });
     await ready(port, second);
     expect(second.output()).not.toMatch(GENERATED);
     expect(readFileSync(file, 'utf8')).toBe(before);

@@ -5,10 +5,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT } from '../src/paths.js';
 import { TEST_SECRETS } from './support/test-secrets.js';
 import { eventually } from './support/api.js';
+import { ownDatabase, type OwnDatabase } from './support/databases.js';
 import { descendants, freePort, listening, stillRunning } from './support/processes.js';
 
 /**
@@ -137,6 +139,13 @@ describe('npm start', () => {
 
   describe('on an installation outside tests', () => {
     let scratch: string;
+    // A database of its own: the shared one holds data encrypted under the tests' keys, which a
+    // fresh installation's generated keys cannot read (and the api refuses to start on).
+    let database: OwnDatabase;
+    beforeAll(() => {
+      database = ownDatabase('start');
+    });
+    afterAll(() => database?.drop());
     beforeEach(() => {
       scratch = mkdtempSync(join(tmpdir(), 'baton-start-'));
     });
@@ -145,6 +154,8 @@ describe('npm start', () => {
     /** Nothing given but where the secrets file goes: what `npm start` on a fresh clone has. */
     const fresh = (file: string): NodeJS.ProcessEnv => ({
       NODE_ENV: 'development',
+      DATABASE_URL: database.databaseUrl,
+      DATABASE_OWNER_URL: database.ownerUrl,
       SECRETS_FILE: file,
       HOST: undefined,
       ...Object.fromEntries(SECRET_NAMES.map((name) => [name, undefined])),
@@ -188,6 +199,40 @@ describe('npm start', () => {
 
       process.kill(npm.child.pid as number, 'SIGTERM');
       await npm.exited;
+    }, 120_000);
+
+    it('stops everything, without restarting them, when the api and worker refuse to start', async () => {
+      // Data under a key this installation does not have: the api and worker refuse to start on it.
+      const refused = ownDatabase('start_refused');
+      const db = new pg.Client({ connectionString: refused.databaseUrl });
+      await db.connect();
+      try {
+        await db.query(
+          `INSERT INTO channels (id, kind, name, config, key_id, secrets_ciphertext, updated_at)
+           VALUES (gen_random_uuid(), 'whatsapp', 'Retired key', '{}', 'retired', 'sealed', now())`,
+        );
+        const npm = npmStart(await freePort(), {
+          ...fresh(join(scratch, 'secrets.env')),
+          DATABASE_URL: refused.databaseUrl,
+          DATABASE_OWNER_URL: refused.ownerUrl,
+        });
+        const code = await eventually(
+          () => npm.child.exitCode,
+          (c) => c !== null,
+          90_000,
+        );
+        expect(code, npm.output()).toBe(1);
+        expect(npm.output()).toMatch(
+          /baton (api|worker): cannot start: stored data is encrypted under data key "retired"/,
+        );
+        expect(npm.output()).toMatch(
+          /baton: (api|worker) exited \(code 1\) while starting; stopping everything\./,
+        );
+        expect(npm.output()).not.toContain('restarting');
+      } finally {
+        await db.end();
+        await refused.drop();
+      }
     }, 120_000);
 
     it('refuses a published development secret before building anything, saying what to do', async () => {

@@ -21,7 +21,11 @@ describe('the inbox and the widget when a live event is lost, in browsers', () =
   beforeAll(async () => {
     const { api } = product;
     queue = await api.prisma.queue.create({ data: { name: `live-gaps-${randomBytes(3).toString('hex')}` } });
-    channelId = (await api.prisma.channel.create({ data: { kind: 'webchat', name: 'Shop chat' } })).id;
+    channelId = (
+      await api.prisma.channel.create({
+        data: { kind: 'webchat', name: `live-gaps-${randomBytes(3).toString('hex')}` },
+      })
+    ).id;
   });
 
   /** Stored as `author` wrote it, but its event is lost: the conversation takes the next seq and nobody is told. */
