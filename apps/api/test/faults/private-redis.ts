@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { eventually } from '../support/api.js';
+import { listening } from '../support/processes.js';
+
+/**
+ * A port below Linux's range for outgoing connections (32768+), so nobody's outgoing connection takes
+ * it while the server on it is down.
+ */
+async function lowFreePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer()
+        .once('error', () => resolve(false))
+        .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
+/**
+ * A `redis-server` of the suite's own, without persistence (as the shared one and many installations
+ * run): killing it loses every key, queued and delayed jobs included. Never the shared server.
+ */
+export class PrivateRedis {
+  private child: ChildProcess | undefined;
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await lowFreePort());
+    await redis.restart();
+    return redis;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts it again on the same port, empty; resolves once it accepts connections. */
+  async restart(): Promise<void> {
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    this.child = child;
+    const up = await eventually(
+      () => (child.exitCode === null ? listening(this.port) : Promise.reject(new Error('exited'))),
+      Boolean,
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
+    if (!up) throw new Error(`redis-server did not listen on ${this.port}`);
+  }
+
+  /** `kill -9`: no shutdown, nothing saved. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  stop(): Promise<void> {
+    return this.kill();
+  }
+}
