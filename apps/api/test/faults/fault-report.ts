@@ -4,7 +4,7 @@ import { eventually } from '../support/api.js';
 import type { AgentParty, CustomerParty } from './chat-clients.js';
 import type { FaultStack, Fixture } from './fault-stack.js';
 import type { Fleet } from './fleet.js';
-import type { Probes } from './probes.js';
+import { isRequest, type Probes } from './probes.js';
 
 /** When a scenario began, when its fault started and ended, and when counting began. */
 export interface Marks {
@@ -38,9 +38,11 @@ export interface ScenarioCounts {
   /** Resolved conversations whose close timer never ran within the bound. */
   timersOverdue: number;
   auditChainValid: boolean;
-  /** After the fault ended: the first message acknowledged, and the last client to send one again. */
+  /** After the fault ended: the first message acknowledged, and the last waiting client to get one. */
   firstMessageMs: number | null;
   allClientsMs: number | null;
+  /** The slowest message typed during the fault, typed to acknowledged (re-sends included). */
+  slowestSendMs: number | null;
   /** After the fault began, the first 503 from readiness; after it ended, every instance 200 again. */
   readinessDownMs: number | null;
   readinessUpMs: number | null;
@@ -228,18 +230,39 @@ export class FaultReport {
     return (await verifyAuditChain(pgRunner(this.stack.db))).ok;
   }
 
-  /** First acknowledgement after the fault ended, and the last client to get one. */
-  recovery(marks: Marks): { firstMessageMs: number | null; allClientsMs: number | null } {
+  /**
+   * After the fault ended: the first acknowledgement, and how long until every client that had a message
+   * waiting got one acknowledged; and the slowest message typed during the fault, typed to acknowledged.
+   */
+  recovery(marks: Marks): Pick<ScenarioCounts, 'firstMessageMs' | 'allClientsMs' | 'slowestSendMs'> {
+    const sent = [...this.fleet.sent.values()];
+    const waiting = new Set(
+      sent
+        .filter((s) => s.at <= marks.restoredAt && !s.refused && (s.ackedAt ?? Infinity) > marks.restoredAt)
+        .map((s) => s.from)
+        // A client that left with the fault (the probe agent) is not waiting for anything.
+        .filter((name) => this.fleet.allParties().some((p) => p.name === name && p.connected)),
+    );
     const firstByParty = new Map<string, number>();
-    for (const s of this.fleet.sent.values()) {
+    for (const s of sent) {
       if (s.ackedAt === undefined || s.ackedAt < marks.restoredAt) continue;
-      const seen = firstByParty.get(s.from);
-      if (seen === undefined || s.ackedAt < seen) firstByParty.set(s.from, s.ackedAt);
+      firstByParty.set(s.from, Math.min(s.ackedAt, firstByParty.get(s.from) ?? Infinity));
     }
-    const times = [...firstByParty.values()].map((t) => t - marks.restoredAt);
-    return times.length === 0
-      ? { firstMessageMs: null, allClientsMs: null }
-      : { firstMessageMs: Math.min(...times), allClientsMs: Math.max(...times) };
+    const after = (times: number[]) => (times.length === 0 ? null : times);
+    const all = after([...firstByParty.values()].map((t) => t - marks.restoredAt));
+    const waited = after(
+      [...waiting].map((party) => (firstByParty.get(party) ?? marks.countedAt) - marks.restoredAt),
+    );
+    const during = after(
+      sent
+        .filter((s) => s.at >= marks.faultAt && s.at <= marks.restoredAt && s.ackedAt !== undefined)
+        .map((s) => (s.ackedAt ?? s.at) - s.at),
+    );
+    return {
+      firstMessageMs: all && Math.min(...all),
+      allClientsMs: waited ? Math.max(...waited) : 0,
+      slowestSendMs: during && Math.max(...during),
+    };
   }
 
   /** Readiness over every instance; "200 again" over those still running (`running`, their base URLs). */
@@ -247,7 +270,7 @@ export class FaultReport {
     marks: Marks,
     running: readonly string[],
   ): Pick<ScenarioCounts, 'readinessDownMs' | 'readinessUpMs' | 'slowestRequestMs'> {
-    const ready = (name: string) => name !== 'request';
+    const ready = (name: string) => !isRequest(name);
     // An instance answering 503 (one that is gone answers nothing; a load balancer sees that anyway).
     const down = this.probes.between(marks.faultAt, marks.countedAt, ready).find((s) => s.status === 503);
     const after = this.probes.between(marks.restoredAt, marks.countedAt, (name) => running.includes(name));
@@ -255,7 +278,7 @@ export class FaultReport {
     const up = lastBad
       ? after.find((s) => s.at > lastBad.at && s.status === 200)
       : after.find((s) => s.status === 200);
-    const requests = this.probes.overlapping(marks.faultAt, marks.restoredAt, (name) => name === 'request');
+    const requests = this.probes.overlapping(marks.faultAt, marks.restoredAt, isRequest);
     return {
       readinessDownMs: down ? down.at - marks.faultAt : null,
       readinessUpMs: up ? Math.max(0, up.at - marks.restoredAt) : null,
@@ -281,7 +304,8 @@ const ROWS: [keyof ScenarioCounts, string, (v: ScenarioCounts[keyof ScenarioCoun
   ['timersOverdue', 'timers not run within the bound', String],
   ['auditChainValid', 'audit chain valid', (v) => (v ? 'yes' : 'NO')],
   ['firstMessageMs', 'first message after the fault', (v) => seconds(v as number | null)],
-  ['allClientsMs', 'every client sending again', (v) => seconds(v as number | null)],
+  ['allClientsMs', 'every waiting client acknowledged', (v) => seconds(v as number | null)],
+  ['slowestSendMs', 'slowest message typed during the fault', (v) => seconds(v as number | null)],
   ['readinessDownMs', 'readiness 503 after the fault began', (v) => seconds(v as number | null)],
   ['readinessUpMs', 'readiness 200 after the fault ended', (v) => seconds(v as number | null)],
   ['slowestRequestMs', 'slowest request during the fault', (v) => seconds(v as number | null)],

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../support/api.js';
 import { FaultReport, faultTable, type Marks, type ScenarioCounts } from './fault-report.js';
@@ -42,6 +43,9 @@ describe('faults mid-traffic', () => {
   const results: ScenarioCounts[] = [];
   const phases: string[] = [];
   let keepLogs = false;
+  // Recovery times move with the machine's load: printed beside them.
+  const load = () => loadavg()[0]?.toFixed(1) ?? '?';
+  const loadAtStart = load();
 
   /** Notes how long a set-up phase took (printed with the results: the suite has a time budget). */
   async function timed<T>(phase: string, run: () => Promise<T>): Promise<T> {
@@ -58,16 +62,24 @@ describe('faults mid-traffic', () => {
       Fleet.start(stack, fixture, { customers: CUSTOMERS, botCustomers: BOT_CUSTOMERS }),
     );
     const visitor = fleet.customers[0];
-    if (!visitor) throw new Error('the fleet has no customers');
+    const agent = fleet.agents[0];
+    if (!visitor || !agent) throw new Error('the fleet has no customers or agents');
     probes = new Probes(() => ({
       readiness: [...stack.processes.bases],
-      request: () =>
-        fetch(`${stack.base}/api/v1/widget/sessions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-forwarded-for': visitor.ip },
-          body: JSON.stringify({ channelId: fixture.webChannelId, token: visitor.contactToken }),
-          signal: AbortSignal.timeout(15_000),
-        }),
+      requests: {
+        'widget-session': (signal) =>
+          fetch(`${stack.base}/api/v1/widget/sessions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': visitor.ip },
+            body: JSON.stringify({ channelId: fixture.webChannelId, token: visitor.contactToken }),
+            signal,
+          }),
+        'agent-state': (signal) =>
+          fetch(`${stack.base}/api/v1/agents/me/state`, {
+            headers: { cookie: agent.http.cookieHeader(), 'x-forwarded-for': agent.http.ip },
+            signal,
+          }),
+      },
     }));
     probes.start();
     report = new FaultReport(stack, fixture, fleet, probes);
@@ -90,6 +102,7 @@ describe('faults mid-traffic', () => {
     probes?.stop();
     fleet?.close();
     await timed('stack stopped', async () => stack?.close());
+    phases.push(`load average ${loadAtStart} → ${load()}`);
     const logs = keepLogs ? `; logs in ${stack?.logDir}` : '';
     if (results.length > 0)
       process.stdout.write(

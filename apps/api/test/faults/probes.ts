@@ -10,10 +10,13 @@ const PROBE_EVERY_MS = 250;
 /** Far above any answer the product should give: a request this slow counts as hanging. */
 const PROBE_TIMEOUT_MS = 15_000;
 
+/** Targets named `request:…` are ordinary requests; the others are instances' readiness URLs. */
+export const isRequest = (target: string) => target.startsWith('request:');
+
 /**
  * What an operator's monitoring would see while the faults happen: each API instance's
- * `/api/health/ready` four times a second, and one ordinary request through the load balancer (a
- * returning visitor's widget session, which needs PostgreSQL and Redis) to time how long a request
+ * `/api/health/ready` four times a second, and ordinary requests through the load balancer (a
+ * returning visitor's widget session, an agent reading their state) to time how long a request
  * takes to be answered, whatever the answer.
  */
 export class Probes {
@@ -21,7 +24,12 @@ export class Probes {
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly inFlight = new Set<string>();
 
-  constructor(private readonly targets: () => { readiness: string[]; request: () => Promise<Response> }) {}
+  constructor(
+    private readonly targets: () => {
+      readiness: string[];
+      requests: Record<string, (signal: AbortSignal) => Promise<Response>>;
+    },
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => this.round(), PROBE_EVERY_MS);
@@ -32,21 +40,19 @@ export class Probes {
   }
 
   private round(): void {
-    const { readiness, request } = this.targets();
+    const { readiness, requests } = this.targets();
     for (const base of readiness) {
-      this.probe(base, () =>
-        fetch(`${base}/api/health/ready`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }),
-      );
+      this.probe(base, (signal) => fetch(`${base}/api/health/ready`, { signal }));
     }
-    this.probe('request', request);
+    for (const [name, request] of Object.entries(requests)) this.probe(`request:${name}`, request);
   }
 
   /** One probe per target at a time: a hanging one is timed once, not piled up. */
-  private probe(target: string, call: () => Promise<Response>): void {
+  private probe(target: string, call: (signal: AbortSignal) => Promise<Response>): void {
     if (this.inFlight.has(target)) return;
     this.inFlight.add(target);
     const at = Date.now();
-    void call()
+    void call(AbortSignal.timeout(PROBE_TIMEOUT_MS))
       .then(
         async (response) => {
           await response.arrayBuffer();
@@ -70,5 +76,3 @@ export class Probes {
     return this.samples.filter((s) => s.at >= from && s.at <= to && (!target || target(s.target)));
   }
 }
-
-export { PROBE_TIMEOUT_MS };
