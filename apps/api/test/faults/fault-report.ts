@@ -27,6 +27,8 @@ export interface ScenarioCounts {
   holes: number;
   /** Missed live, then found by a back-fill (after a reconnect or a gap in `seq`). */
   backfilled: number;
+  /** Conversations assigned to an agent during the scenario (routing at work). */
+  assignments: number;
   /** A conversation assigned again while already assigned. */
   doubleAssignments: number;
   /** The most agents over capacity at once (recorded load or conversations held). */
@@ -101,19 +103,24 @@ export class FaultReport {
     };
   }
 
-  /** Messages stored in the window that each connected client should hold. */
+  /**
+   * Messages stored in the window that each connected client should hold: a customer, those of the
+   * conversations it started; an agent, those of the conversations assigned to them now (PostgreSQL's
+   * word, not the client's: a missed assignment is a hole too).
+   */
   private async expected(
     marks: Marks,
   ): Promise<{ party: AgentParty | CustomerParty; messages: StoredRow[] }[]> {
+    const channels = [this.fixture.webChannelId, this.fixture.botChannelId];
     const { rows } = await this.stack.db.query<StoredRow>(
       `SELECT m.id, m.conversation_id, m.kind::text AS kind, m.created_at FROM messages m
          JOIN conversations c ON c.id = m.conversation_id
         WHERE c.channel_id = ANY($1::uuid[]) AND m.created_at >= $2 AND m.created_at <= $3`,
-      [
-        [this.fixture.webChannelId, this.fixture.botChannelId],
-        new Date(marks.startedAt),
-        new Date(marks.countedAt),
-      ],
+      [channels, new Date(marks.startedAt), new Date(marks.countedAt)],
+    );
+    const { rows: assigned } = await this.stack.db.query<{ id: string; assignee_id: string }>(
+      `SELECT id, assignee_id FROM conversations WHERE channel_id = ANY($1::uuid[]) AND status = 'assigned'`,
+      [channels],
     );
     const byConversation = new Map<string, StoredRow[]>();
     for (const row of rows)
@@ -128,7 +135,10 @@ export class FaultReport {
         .map((party) => ({ party, messages: of(party.conversations.keys(), CUSTOMER_KINDS) })),
       ...[...this.fleet.agents, this.fleet.probe]
         .filter((a) => a.connected)
-        .map((party) => ({ party, messages: of(party.mine) })),
+        .map((party) => ({
+          party,
+          messages: of(assigned.filter((c) => c.assignee_id === party.userId).map((c) => c.id)),
+        })),
     ];
   }
 
@@ -155,26 +165,30 @@ export class FaultReport {
     return eventually(count, (r) => r.holes === 0, { timeoutMs: 5_000, intervalMs: 250 });
   }
 
-  async doubleAssignments(marks: Marks): Promise<number> {
-    const { rows } = await this.stack.db.query<{ conversation_id: string; type: string }>(
-      `SELECT e.conversation_id, e.type FROM conversation_events e
+  /** Assignments made during the scenario, and those made while the conversation was already assigned. */
+  async assignments(marks: Marks): Promise<{ assignments: number; doubleAssignments: number }> {
+    const { rows } = await this.stack.db.query<{ conversation_id: string; type: string; created_at: Date }>(
+      `SELECT e.conversation_id, e.type, e.created_at FROM conversation_events e
          JOIN conversations c ON c.id = e.conversation_id
         WHERE c.channel_id = ANY($1::uuid[]) AND e.created_at <= $2
         ORDER BY e.conversation_id, e.created_at, e.id`,
       [[this.fixture.webChannelId, this.fixture.botChannelId], new Date(marks.countedAt)],
     );
-    let doubles = 0;
-    let previous: { conversation_id: string; type: string } | undefined;
+    let assignments = 0;
+    let doubleAssignments = 0;
+    let previous: string | undefined;
     let assigned = false;
     for (const row of rows) {
-      if (row.conversation_id !== previous?.conversation_id) assigned = false;
+      if (row.conversation_id !== previous) assigned = false;
+      previous = row.conversation_id;
+      const inWindow = row.created_at.getTime() >= marks.startedAt;
       if (row.type === 'conversation.assigned') {
-        if (assigned) doubles += 1;
+        if (inWindow) assignments += 1;
+        if (assigned && inWindow) doubleAssignments += 1;
         assigned = true;
       } else if (!ASSIGNMENT_HOLDING.has(row.type)) assigned = false;
-      previous = row;
     }
-    return doubles;
+    return { assignments, doubleAssignments };
   }
 
   overCapacity(marks: Marks): number {
@@ -218,12 +232,17 @@ export class FaultReport {
   async timersOverdue(marks: Marks, dueAfterMs: number, boundMs: number): Promise<number> {
     const owed = this.fleet.resolved.filter((r) => r.at >= marks.startedAt);
     const lastDue = Math.max(0, ...owed.map((r) => r.at + dueAfterMs + boundMs));
-    const open = await eventually(
-      () => owed.filter((r) => r.closedAt === undefined).length,
+    return eventually(
+      async () => {
+        const { rows } = await this.stack.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM conversations WHERE id = ANY($1::uuid[]) AND status <> 'closed'`,
+          [owed.map((r) => r.conversationId)],
+        );
+        return rows[0]?.n ?? 0;
+      },
       (n) => n === 0,
       { timeoutMs: Math.max(0, lastDue - Date.now()), intervalMs: 250 },
     );
-    return open;
   }
 
   async auditChainValid(): Promise<boolean> {
@@ -297,6 +316,7 @@ const ROWS: [keyof ScenarioCounts, string, (v: ScenarioCounts[keyof ScenarioCoun
   ['duplicated', 'duplicated', String],
   ['holes', 'holes (never got, live nor back-fill)', String],
   ['backfilled', 'missed live, back-filled', String],
+  ['assignments', 'assignments', String],
   ['doubleAssignments', 'double assignments', String],
   ['overCapacity', 'agents over capacity', String],
   ['ghosts', 'ghost agents after the bound', String],

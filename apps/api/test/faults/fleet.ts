@@ -32,6 +32,11 @@ export interface LoadSample {
 const TICK_MS = 50;
 /** A bot customer writes this often (once answered). */
 const BOT_CUSTOMER_EVERY_MS = 3_000;
+/**
+ * How long a bot customer waits for an answer before asking again: longer than a worker's outage and
+ * the bound on its recovery together, so a re-asked question never stands in for a lost turn.
+ */
+const BOT_PATIENCE_MS = 20_000;
 
 /**
  * The live traffic: web chat customers and their agents writing to each other (~20 messages a second
@@ -196,14 +201,19 @@ export class Fleet {
 
   /**
    * A bot customer waits for the answer before writing again (otherwise the newer message's turn
-   * would answer both, and a turn lost with the worker would go unnoticed).
+   * would answer both, and a turn lost with the worker would go unnoticed), though not for ever:
+   * after `BOT_PATIENCE_MS` without one, as a person would, they ask again.
    */
   private waitsForBot(customer: CustomerParty): boolean {
     if (customer.pending > 0) return true;
     const held = customer.current ? customer.conversations.get(customer.current) : undefined;
     const asked = held?.lastSeqBy.get('customer') ?? 0;
     const answered = Math.max(held?.lastSeqBy.get('bot') ?? 0, held?.lastSeqBy.get('system') ?? 0);
-    return asked > answered;
+    const lastAsked = Math.max(
+      0,
+      ...[...this.sent.values()].filter((s) => s.from === customer.name).map((s) => s.at),
+    );
+    return asked > answered && Date.now() - lastAsked < BOT_PATIENCE_MS;
   }
 
   /** Stops typing new messages (what was typed is still sent). */
@@ -270,9 +280,9 @@ export class Fleet {
     if (row) this.load.push({ at: Date.now(), overRecorded: row.recorded, overHeld: row.held });
   }
 
-  /** Customers whose conversation waits for its close timer. */
-  get waitingForClose(): number {
-    return this.paused.size;
+  /** Customers still waiting for a close that never came write again (their message reopens it). */
+  resumeAll(): void {
+    this.paused.clear();
   }
 
   close(): void {
