@@ -67,8 +67,8 @@ export default defineConfig({
           include: ['apps/api/test/faults/**/*.fault-spec.ts'],
           environment: 'node',
           // The built API and worker as child processes, each part killed mid-traffic (see
-          // docs/OPERATIONS.md). It runs after every other project, alone on the machine, so the
-          // recovery times it measures are the product's and not a busy machine's.
+          // docs/OPERATIONS.md). Its own group runs alone, after the unit and integration tests (and
+          // before the browser flows), so the recovery times it measures are not a busy machine's.
           globalSetup: ['apps/api/test/support/global-setup.ts'],
           sequence: { groupOrder: 1 },
           fileParallelism: false,

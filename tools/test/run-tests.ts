@@ -1,7 +1,7 @@
 /**
  * `npm test`: the whole suite. Typecheck, lint and build, then every Vitest project (unit,
- * integration against real PostgreSQL and Redis, browser flows, and last the fault suite against the
- * built processes: `vitest.config.ts` orders the projects). PostgreSQL and Redis are found or started
+ * integration against real PostgreSQL and Redis, the fault suite against the built processes, browser
+ * flows: `vitest.config.ts` says which run alone). PostgreSQL and Redis are found or started
  * as for `npm start`. Arguments after `--` go to Vitest (`--project faults` alone is `npm run
  * test:faults`); `--no-checks` skips the typecheck and lint steps for a quicker loop.
  */
