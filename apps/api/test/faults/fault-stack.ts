@@ -9,7 +9,7 @@ import { ConfigService } from '../../src/config/config.service.js';
 import { newTotpSecret } from '../../src/modules/mfa/totp.js';
 import { REPO_ROOT } from '../../src/paths.js';
 import type { TestUser } from '../support/api.js';
-import { BuiltStack } from '../support/built-stack.js';
+import { assertBuilt, BuiltStack } from '../support/built-stack.js';
 import { startFakeOpenAi, textCompletion, type FakeOpenAi } from '../support/fake-openai.js';
 import { testEnv } from '../support/test-env.js';
 import { TEST_SECRETS } from '../support/test-secrets.js';
@@ -72,6 +72,7 @@ export class FaultStack {
   }
 
   static async start(logDir = path.join(tmpdir(), `baton-faults-${process.pid}`)): Promise<FaultStack> {
+    assertBuilt(REPO_ROOT);
     const runtimeUrl = inject('databaseUrl');
     const db = new pg.Pool({ connectionString: inject('databaseOwnerUrl'), max: 3 });
     const redis = await PrivateRedis.start();
@@ -114,9 +115,14 @@ export class FaultStack {
       },
     });
     const stack = new FaultStack(redis, postgres, balancer, openai, processes, db, inFlight, logDir);
-    await processes.startWorker();
-    await stack.addApi();
-    await stack.addApi();
+    try {
+      await processes.startWorker();
+      await stack.addApi();
+      await stack.addApi();
+    } catch (error) {
+      await stack.close();
+      throw error;
+    }
     return stack;
   }
 

@@ -46,6 +46,8 @@ export class PrivateRedis {
       { stdio: 'ignore' },
     );
     this.child = child;
+    // Whatever ends the suite, the server does not outlive it.
+    process.once('exit', () => child.kill('SIGKILL'));
     const up = await eventually(
       () => (child.exitCode === null ? listening(this.port) : Promise.reject(new Error('exited'))),
       Boolean,

@@ -16,6 +16,14 @@ export interface BuiltStackOptions {
   openFiles?: number;
 }
 
+const distOf = (root: string, file: string) => path.join(root, 'dist', 'apps', 'api', file);
+
+/** Fails with what to do when the API has not been built in `root`. */
+export function assertBuilt(root: string): void {
+  const main = distOf(root, 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` (npm test does it).`);
+}
+
 /**
  * The product as `npm start` runs it: the built API (one or more instances) and the worker as child
  * processes. Benchmarks measure it; the fault suite kills its parts.
@@ -30,8 +38,7 @@ export class BuiltStack {
   worker!: Child;
 
   constructor(protected readonly options: BuiltStackOptions) {
-    if (!existsSync(this.dist('main.js')))
-      throw new Error(`${this.dist('main.js')} is missing: run \`npm run build\` (npm test does it).`);
+    assertBuilt(options.root);
     mkdirSync(options.logDir, { recursive: true });
   }
 
@@ -40,7 +47,7 @@ export class BuiltStack {
   }
 
   private dist(file: string): string {
-    return path.join(this.options.root, 'dist', 'apps', 'api', file);
+    return distOf(this.options.root, file);
   }
 
   private get nodeArgs(): string[] {
