@@ -1,11 +1,22 @@
-// `npm run audit:verify [-- --checkpoints <file>] [--public-key <file>]`
+// `npm run audit:verify [-- --checkpoints <file>] [--public-key <file>]`: the chain in the database.
+// `npm run audit:verify -- --archive <file> [--public-key <file>]`: an `audit:archive` file on its own.
 // Env: DATABASE_URL, AUDIT_CHECKPOINT_FILE, AUDIT_CHECKPOINT_PUBLIC_KEY_FILE, AUDIT_CHECKPOINT_KEY_FILE
 // (same defaults as the worker: .data/audit-checkpoints.jsonl, .data/audit-checkpoint.key[.pub]).
+import type { KeyObject } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { pgRunner, readCheckpointFile, readCheckpointPublicKeys, verifyAuditChain } from '@baton/security';
+import {
+  pgRunner,
+  readCheckpointFile,
+  readCheckpointPublicKeys,
+  verifyArchive,
+  verifyAuditChain,
+  type ArchiveVerification,
+} from '@baton/security';
 import type { ChainVerification } from '@baton/contracts';
 import { DEFAULT_DATABASE_URL } from '../start/local-services.js';
 
@@ -51,6 +62,12 @@ export async function verifyChain(
   }
 }
 
+/** Verifies an `audit:archive` file on its own (no database needed), reading it line by line. */
+export function verifyArchiveFile(file: string, keys: readonly KeyObject[]): Promise<ArchiveVerification> {
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  return verifyArchive(lines, keys);
+}
+
 export function describe(result: ChainVerification, checkpointFile?: string): string {
   const lines: string[] = [];
   if (result.firstBroken) {
@@ -63,6 +80,10 @@ export function describe(result: ChainVerification, checkpointFile?: string): st
     lines.push(`audit chain FAILS its signed checkpoints: ${result.checkpoints.failure.reason}.`);
   } else {
     lines.push(`audit chain OK: ${result.checked} sealed event(s) verified.`);
+    if (result.archivedThrough)
+      lines.push(
+        `positions 1 to ${result.archivedThrough} are archived (the signed checkpoint at ${result.archivedThrough} vouches for where the table begins); verify the archive files with --archive.`,
+      );
     if (result.head)
       lines.push(
         `head: seq ${result.head.seq}, position ${result.head.chainPosition}, hash ${result.head.hash}`,
@@ -90,7 +111,11 @@ export function describe(result: ChainVerification, checkpointFile?: string): st
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
-    options: { checkpoints: { type: 'string' }, 'public-key': { type: 'string' } },
+    options: {
+      checkpoints: { type: 'string' },
+      'public-key': { type: 'string' },
+      archive: { type: 'string' },
+    },
   });
   const defaults = defaultCheckpointSource();
   const source: CheckpointSource = {
@@ -98,6 +123,20 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     ...(values.checkpoints && { file: resolve(values.checkpoints) }),
     ...(values['public-key'] && { publicKeyFile: resolve(values['public-key']), privateKeyFile: undefined }),
   };
+  if (values.archive) {
+    const keys = await readCheckpointPublicKeys(source.publicKeyFile, source.privateKeyFile);
+    const result = await verifyArchiveFile(resolve(values.archive), keys);
+    const h = result.header;
+    if (result.ok && h) {
+      console.log(
+        `audit archive OK: ${result.checked} event(s) of database "${h.database}", chain positions ${h.from} to ${h.to}, ` +
+          `${result.checkpoints} signed checkpoint(s); last hash ${h.lastHash}.`,
+      );
+    } else {
+      console.error(`audit archive FAILS: ${result.failure}.`);
+    }
+    process.exit(result.ok ? 0 : 1);
+  }
   const result = await verifyChain(process.env.DATABASE_URL || DEFAULT_DATABASE_URL, source);
   const text = describe(result, source.file);
   if (result.ok) console.log(text);

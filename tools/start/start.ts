@@ -1,6 +1,7 @@
 /**
  * `npm start`: brings the whole product up on one machine — PostgreSQL and Redis (local or
- * private), build, migrations, seed, then the api and worker processes. SIGINT (Ctrl-C) or SIGTERM
+ * private), build, migrations, seed, then the api and worker processes, restarting either when it
+ * crashes (see restart-policy.ts). SIGINT (Ctrl-C) or SIGTERM
  * to this process or to npm's own PID stops it all; npm exits only once everything is down.
  * package.json runs it as `exec node --import tsx …` because npm forwards a signal to its direct
  * child only: a shell in between would die without passing it on, and tsx's own wrapper process
@@ -16,6 +17,7 @@ import { seedDemoContent } from '../db/demo-content.js';
 import { adminBanner, DEFAULT_ADMIN_EMAIL, seed, type SeedResult } from '../db/seed.js';
 import { databaseRoleUrls } from './database-roles.js';
 import { ensureLocalServices, ServiceError } from './local-services.js';
+import { afterCrash, RESTART_POLICY } from './restart-policy.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const say = (line: string) => console.log(`baton: ${line}`);
@@ -91,7 +93,13 @@ const { databaseUrl: serverUrl, redisUrl } = await starting.catch((error: unknow
  * private PostgreSQL has already set up `.data/` the way its account needs; before the build, so a
  * published development secret stops the start at once (the api checks the rest of the configuration).
  */
-const base: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redisUrl, PORT: String(port) };
+const base: NodeJS.ProcessEnv = {
+  // One api instance and no load balancer to steer away from it: nothing to drain before stopping.
+  SHUTDOWN_DRAIN_MS: '0',
+  ...process.env,
+  REDIS_URL: redisUrl,
+  PORT: String(port),
+};
 // The api and worker get the runtime role's URL (set below) and nothing that could alter the schema.
 delete base.DATABASE_OWNER_URL;
 delete base.DATABASE_ADMIN_URL;
@@ -162,6 +170,8 @@ try {
   await fail(`database setup failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
+const crashes: Record<'api' | 'worker', number[]> = { api: [], worker: [] };
+
 function startProcess(name: 'api' | 'worker'): void {
   if (stopping) return;
   const child = spawn(
@@ -175,8 +185,26 @@ function startProcess(name: 'api' | 'worker'): void {
   );
   child.once('exit', (code, signal) => {
     if (stopping) return;
-    say(`${name} exited (${signal ?? `code ${code}`}); stopping everything.`);
-    void shutdown(1);
+    const how = signal ?? `code ${code}`;
+    crashes[name].push(Date.now());
+    const next = afterCrash(crashes[name], Date.now());
+    const window = `${RESTART_POLICY.windowMs / 60_000} minutes`;
+    if ('giveUp' in next) {
+      say(
+        `${name} exited (${how}), its ${next.recentCrashes}th crash within ${window}; giving up and stopping everything.`,
+      );
+      void shutdown(1);
+      return;
+    }
+    say(
+      `${name} exited (${how}); restarting it in ${next.restartInMs / 1000} s ` +
+        `(crash ${next.recentCrashes} of ${RESTART_POLICY.maxCrashes} allowed within ${window}).`,
+    );
+    setTimeout(() => {
+      if (stopping) return;
+      startProcess(name);
+      say(`${name} restarted.`);
+    }, next.restartInMs);
   });
   track(child);
 }

@@ -15,6 +15,7 @@ import { HealthModule } from './modules/health/health.module.js';
 import { KnowledgeModule } from './modules/knowledge/knowledge.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { MfaModule } from './modules/mfa/mfa.module.js';
+import { PrivacyModule } from './modules/privacy/privacy.module.js';
 import { QueuesModule } from './modules/queues/queues.module.js';
 import { RealtimeModule } from './modules/realtime/realtime.module.js';
 import { RoutingModule } from './modules/routing/routing.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         CannedResponsesModule,
         BotsModule,
         ExternalCasesModule,
+        PrivacyModule,
         MetricsModule,
       ],
     };

@@ -1,9 +1,8 @@
-import { describeMigrationsProblem, pgRunner, readMigrationsState } from '@baton/security';
+import { describeDatabaseProblem } from '@baton/security';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Env } from './config/env.schema.js';
 import { describeUrl } from './logging/logger.js';
-import { describeDatabaseRoleProblem } from './prisma/database-role.js';
 
 const TIMEOUT_MS = 3_000;
 
@@ -27,9 +26,10 @@ async function checkPostgres(env: Env): Promise<string | undefined> {
     return `PostgreSQL is not reachable at ${where} (${reason(error)}); start it or set DATABASE_URL.`;
   }
   try {
-    const run = pgRunner(client);
-    const state = await readMigrationsState(run, env.MIGRATIONS_DIR);
-    return describeMigrationsProblem(state) ?? (await describeDatabaseRoleProblem(run));
+    return await describeDatabaseProblem(client, {
+      migrationsDir: env.MIGRATIONS_DIR,
+      keyIds: env.DATA_ENCRYPTION_KEYS.map((k) => k.id),
+    });
   } finally {
     await client.end().catch(() => undefined);
   }

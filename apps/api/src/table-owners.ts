@@ -55,6 +55,7 @@ export const TABLE_OWNERS: readonly TableOwner[] = [
       'agents',
       'bots',
       'channels',
+      'contacts',
       'external-cases',
       'metrics',
       'queues',

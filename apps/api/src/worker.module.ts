@@ -4,6 +4,7 @@ import type { Env } from './config/env.schema.js';
 import { CoreModule } from './core.module.js';
 import { WorkerModule } from './jobs/jobs.module.js';
 import { AgentIdleLoop } from './modules/agents/agent-idle.loop.js';
+import { AgentPresenceLoop } from './modules/agents/agent-presence.loop.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { AuditCheckpointLoop } from './modules/audit/audit-checkpoint.loop.js';
 import { AuditSealerLoop } from './modules/audit/audit-sealer.loop.js';
@@ -24,6 +25,8 @@ import {
 import { CaseWebhookHandler } from './modules/external-cases/case-webhook.handler.js';
 import { ExternalCasesModule } from './modules/external-cases/external-cases.module.js';
 import { HealthPingHandler } from './modules/health/health-ping.handler.js';
+import { ConversationRetentionHandler } from './modules/privacy/conversation-retention.handler.js';
+import { PrivacyModule } from './modules/privacy/privacy.module.js';
 import { RealtimeFanoutModule } from './modules/realtime/realtime-fanout.module.js';
 import { RoutingModule } from './modules/routing/routing.module.js';
 import { RoutingSweeperLoop } from './modules/routing/routing-sweeper.loop.js';
@@ -57,6 +60,7 @@ export class WorkerAppModule {
             ChannelsModule,
             BotsModule,
             ExternalCasesModule,
+            PrivacyModule,
           ],
           handlers: [
             HealthPingHandler,
@@ -68,6 +72,7 @@ export class WorkerAppModule {
             WhatsappDeliveryHandler,
             BotTurnHandler,
             CaseWebhookHandler,
+            ConversationRetentionHandler,
           ],
         }),
       ],
@@ -76,6 +81,7 @@ export class WorkerAppModule {
         AuditCheckpointLoop,
         RoutingSweeperLoop,
         AgentIdleLoop,
+        AgentPresenceLoop,
         WhatsappPendingLoop,
         BotTurnsRecoveryLoop,
       ],

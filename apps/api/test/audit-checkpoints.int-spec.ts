@@ -27,10 +27,10 @@ import { AuditService } from '../src/modules/audit/audit.service.js';
 import { REPO_ROOT } from '../src/paths.js';
 import { eventually, startApi, type Client, type TestApi } from './support/api.js';
 import { signedInAdmin } from './factories/users.factory.js';
+import { ownDatabase, type OwnDatabase } from './support/databases.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
 
-const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const HOUR = 3_600_000;
 
 /** A fixed Ed25519 key for this file: PKCS#8 DER is a fixed prefix followed by the 32-byte seed. */
@@ -45,31 +45,6 @@ const TEST_KEY_PEM = createPrivateKey({
   .export({ type: 'pkcs8', format: 'pem' })
   .toString();
 
-/** A database of this file's own: the attack below rewrites the whole chain, which other files share. */
-function createDatabase(): string {
-  const at = (base: string) => {
-    const url = new URL(base);
-    url.pathname = `${url.pathname}_ckpt`;
-    return url.toString();
-  };
-  const databaseUrl = at(inject('databaseUrl'));
-  for (const tool of ['tools/db/migrate.ts deploy', 'tools/db/seed.ts']) {
-    const [script, ...args] = tool.split(' ');
-    const run = spawnSync(TSX, ['--conditions=@baton/source', join(REPO_ROOT, script!), ...args], {
-      env: {
-        ...process.env,
-        // Migrated by the owner role, used by the app as the runtime role, as the shared database is.
-        DATABASE_OWNER_URL: at(inject('databaseOwnerUrl')),
-        DATABASE_URL: databaseUrl,
-        SEED_ADMIN_EMAIL: 'admin@baton.test',
-      },
-      encoding: 'utf8',
-    });
-    if (run.status !== 0) throw new Error(`${tool} failed:\n${run.stderr}${run.stdout}`);
-  }
-  return databaseUrl;
-}
-
 /** A syslog receiver over UDP: every datagram, as text. */
 async function startUdpListener(): Promise<{ socket: Socket; port: number; messages: string[] }> {
   const socket = createSocket('udp4');
@@ -80,6 +55,7 @@ async function startUdpListener(): Promise<{ socket: Socket; port: number; messa
 }
 
 describe('signed audit checkpoints outside the database', () => {
+  let own: OwnDatabase | undefined;
   let databaseUrl: string;
   let dir: string;
   let checkpointFile: string;
@@ -179,7 +155,9 @@ describe('signed audit checkpoints outside the database', () => {
   }
 
   beforeAll(async () => {
-    databaseUrl = createDatabase();
+    // A database of this file's own: the attack below rewrites the whole chain, which other files share.
+    own = ownDatabase('ckpt');
+    databaseUrl = own.databaseUrl;
     dir = mkdtempSync(join(tmpdir(), 'baton-checkpoints-'));
     checkpointFile = join(dir, 'sink', 'audit-checkpoints.jsonl');
     keyFile = join(dir, 'checkpoint.key');
@@ -214,12 +192,7 @@ describe('signed audit checkpoints outside the database', () => {
     await api?.close();
     await webhook?.close();
     syslog?.socket.close();
-    if (databaseUrl) {
-      const server = new pg.Client({ connectionString: inject('databaseAdminUrl') });
-      await server.connect();
-      await server.query(`DROP DATABASE IF EXISTS "${new URL(databaseUrl).pathname.slice(1)}" WITH (FORCE)`);
-      await server.end();
-    }
+    await own?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,7 +1,6 @@
-import { pgRunner } from '@baton/security';
+import { describeDatabaseRoleProblem, pgRunner } from '@baton/security';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { describeDatabaseRoleProblem } from '../src/prisma/database-role.js';
 import { startApi, type TestApi } from './support/api.js';
 
 /**

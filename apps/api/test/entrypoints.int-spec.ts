@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { REPO_ROOT } from '../src/paths.js';
 import { eventually } from './support/api.js';
+import { startPrivateRedis } from './support/private-redis.js';
 import { TEST_SECRETS } from './support/test-secrets.js';
+import { createDatabase, dropDatabase } from './support/databases.js';
 
 // These tests run the built processes exactly as `npm start` and production do. `npm test` builds first.
 const DIST = join(REPO_ROOT, 'dist', 'apps', 'api');
@@ -21,7 +23,7 @@ interface Run {
   exited: Promise<number | null>;
 }
 
-function run(entry: 'main.js' | 'worker.js', env: NodeJS.ProcessEnv): Run {
+function run(entry: 'main.js' | 'worker.js' | 'worker-health.js', env: NodeJS.ProcessEnv): Run {
   const child = spawn(process.execPath, [join(DIST, entry)], {
     cwd: REPO_ROOT,
     env: {
@@ -116,6 +118,31 @@ describe('api process start-up', () => {
     }
   });
 
+  it('refuses to start, api and worker, while stored data uses a data key it lacks, naming it and where', async () => {
+    // A database of its own: the shared one must stay startable for the other files.
+    const databaseUrl = createDatabase('entry_keys', { seed: false });
+    try {
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      await db.query(
+        `INSERT INTO channels (id, kind, name, secrets_ciphertext, key_id, updated_at)
+         VALUES (gen_random_uuid(), 'whatsapp', 'retired-key', 'c2VhbGVk', 'retired', now())`,
+      );
+      await db.end();
+      for (const entry of ['main.js', 'worker.js'] as const) {
+        const started = run(entry, { DATABASE_URL: databaseUrl });
+        expect(await started.exited).toBe(1);
+        expect(started.stderr()).toBe(
+          `baton ${entry === 'main.js' ? 'api' : 'worker'}: cannot start: stored data is encrypted under data ` +
+            'key "retired" (1 row(s) of channels: channel secrets), which DATA_ENCRYPTION_KEYS lacks; add it ' +
+            'back (docs/OPERATIONS.md#keys).\n',
+        );
+      }
+    } finally {
+      await dropDatabase(databaseUrl);
+    }
+  });
+
   it('refuses production without its secrets, naming each variable, before touching anything', async () => {
     const api = run('main.js', {
       NODE_ENV: 'production',
@@ -173,9 +200,28 @@ describe('running product', () => {
     expect(api.stdout()).not.toContain('topsecret');
   });
 
+  it('drains on SIGTERM: readiness says 503 draining while it still serves, then it stops cleanly', async () => {
+    const port = await freePort();
+    const draining = run('main.js', { PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_DRAIN_MS: '3000' });
+    const local = `http://127.0.0.1:${port}`;
+    await waitFor(`${local}/api/health/ready`);
+    draining.child.kill('SIGTERM');
+    const ready = await eventually(
+      () => fetch(`${local}/api/health/ready`),
+      (response) => response.status === 503,
+      { timeoutMs: 2_000, intervalMs: 20 },
+    );
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'draining' });
+    // Still serving everything else meanwhile: requests in flight at a load balancer are not refused.
+    expect((await fetch(`${local}/api/health/live`)).status).toBe(200);
+    expect(await draining.exited).toBe(0);
+    expect(draining.stdout()).toContain('"msg":"stopping after draining for 3000 ms"');
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const second = run('main.js', { PORT: String(port), HOST: '127.0.0.1' });
+    const second = run('main.js', { PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_DRAIN_MS: '0' });
     await waitFor(`http://127.0.0.1:${port}/api/health/live`);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
@@ -202,6 +248,74 @@ describe('worker process', () => {
       expect(await worker.exited).toBe(0);
       await events.close();
       await queue.close();
+    }
+  });
+
+  it('passes its container health check while it beats, and fails it, saying why, once it is gone', async () => {
+    const prefix = `${inject('redisPrefix')}-health-${randomUUID().slice(0, 8)}`;
+    const beforeStart = run('worker-health.js', { REDIS_PREFIX: prefix });
+    expect(await beforeStart.exited).toBe(1);
+    expect(beforeStart.stderr()).toMatch(
+      /^baton worker-health: no heartbeat from a worker on \S+ in the last few seconds\n$/,
+    );
+
+    const worker = run('worker.js', { REDIS_PREFIX: prefix });
+    try {
+      const healthy = await eventually(
+        () => run('worker-health.js', { REDIS_PREFIX: prefix }).exited,
+        (code) => code === 0,
+        { timeoutMs: 20_000, intervalMs: 250 },
+      );
+      expect(healthy).toBe(0);
+    } finally {
+      worker.child.kill('SIGKILL');
+      await worker.exited;
+    }
+    // Killed, not stopped: its heartbeat expires within seconds.
+    const dead = await eventually(
+      () => run('worker-health.js', { REDIS_PREFIX: prefix }).exited,
+      (code) => code === 1,
+      { timeoutMs: 15_000, intervalMs: 250 },
+    );
+    expect(dead).toBe(1);
+  });
+
+  it('logs a Redis outage as one JSON line, never a stack on stderr', async () => {
+    const redis = await startPrivateRedis();
+    const worker = run('worker.js', {
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: `${inject('redisPrefix')}-outage`,
+    });
+    try {
+      await eventually(worker.stdout, (out) => out.includes('"msg":"worker started"'), 30_000);
+      await redis.kill();
+      // A few of ioredis's reconnection attempts and BullMQ's failing polls, on every connection.
+      const lost = await eventually(
+        () =>
+          worker
+            .stdout()
+            .split('\n')
+            .filter((l) => l.includes('Redis unreachable')),
+        (lines) => lines.length > 0,
+        10_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(
+        worker
+          .stdout()
+          .split('\n')
+          .filter((l) => l.includes('Redis unreachable')),
+      ).toEqual(lost);
+      expect(JSON.parse(lost[0]!)).toMatchObject({
+        level: 'error',
+        // The error code stays readable, not redacted (reset, refused, broken pipe: it depends on the moment).
+        code: expect.stringMatching(/^E[A-Z]+$/),
+      });
+      expect(worker.stderr()).toBe('');
+    } finally {
+      worker.child.kill('SIGKILL');
+      await worker.exited;
+      await redis.kill();
     }
   });
 });

@@ -5,8 +5,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { QueueName } from '../src/jobs/queue-names.js';
-import { AgentConnectionsService } from '../src/modules/agents/agent-connections.service.js';
-import { DISCONNECT_GRACE_JOB } from '../src/modules/conversations/disconnect-grace.handler.js';
+import {
+  AgentConnectionsService,
+  DISCONNECT_GRACE_JOB,
+} from '../src/modules/agents/agent-connections.service.js';
 import { ConversationsService } from '../src/modules/conversations/conversations.service.js';
 import { RoutingEngine } from '../src/modules/routing/routing.engine.js';
 import { webchatChannel } from './factories/channels.factory.js';
@@ -378,7 +380,12 @@ describe('realtime gateway (/agent)', () => {
       });
       expect((await received).message).toMatchObject({ seq: 3, body: 'Happy to help!', authorKind: 'agent' });
 
-      const toAgent = next<{ message: Message }>(agentSocket, 'message.created');
+      // The agent's own reply reaches its socket too, possibly after this: wait for the customer's.
+      const toAgent = waitFor<{ message: Message }>(
+        agentSocket,
+        'message.created',
+        ({ message }) => message.authorKind === 'customer',
+      );
       await ask(customerSocket, 'message.send', {
         conversationId,
         body: 'Thanks!',

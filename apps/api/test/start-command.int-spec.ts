@@ -98,6 +98,43 @@ describe('npm start', () => {
     }, 120_000);
   }
 
+  it('restarts a worker that crashed, saying so, and keeps the api serving meanwhile', async () => {
+    const port = await freePort();
+    const npm = npmStart(port);
+    await eventually(npm.output, (out) => out.includes('baton: ready'), 90_000);
+    const pid = npm.child.pid as number;
+    const isWorker = (p: { command: string }) => p.command.includes('dist/apps/api/worker.js');
+    const first = descendants(pid).filter(isWorker);
+    expect(first).toHaveLength(1);
+
+    process.kill(first[0]!.pid, 'SIGKILL');
+    const out = await eventually(npm.output, (o) => o.includes('baton: worker restarted.'), 20_000);
+    expect(out).toContain(
+      'baton: worker exited (SIGKILL); restarting it in 1 s (crash 1 of 5 allowed within 2 minutes).',
+    );
+    const second = await eventually(
+      () => descendants(pid).filter(isWorker),
+      (found) => found.length === 1 && found[0]!.pid !== first[0]!.pid,
+      20_000,
+    );
+    expect(second.map(stillRunning)).toEqual([true]);
+    expect(stillRunning(first[0]!)).toBe(false);
+    expect(await listening(port)).toBe(true);
+    // The new worker beats: readiness reports it, not the `degraded` of no worker.
+    const ready = await eventually(
+      async () =>
+        (await (await fetch(`http://127.0.0.1:${port}/api/health/ready`)).json()) as { status: string },
+      (body) => body.status === 'ready',
+      20_000,
+    );
+    expect(ready.status).toBe('ready');
+
+    process.kill(pid, 'SIGTERM');
+    await npm.exited;
+    expect(descendants(pid).filter(stillRunning)).toEqual([]);
+    expect(npm.output()).toContain('baton: stopped.');
+  }, 150_000);
+
   describe('on an installation outside tests', () => {
     let scratch: string;
     beforeEach(() => {

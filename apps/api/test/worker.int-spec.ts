@@ -8,14 +8,17 @@ import { PrismaService } from '../src/prisma/prisma.service.js';
 import { QueueName } from '../src/jobs/queue-names.js';
 import { HEALTH_PING_JOB, type HealthPong } from '../src/modules/health/health-ping.handler.js';
 import { eventually } from './support/api.js';
+import { startPrivateRedis } from './support/private-redis.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
 describe('worker', () => {
   let worker: INestApplicationContext;
   let jobs: JobsService;
 
+  const log = capturingLogger();
+
   beforeAll(async () => {
-    worker = await createWorker(testEnv(), capturingLogger().logger);
+    worker = await createWorker(testEnv(), log.logger);
     await worker.init();
     jobs = worker.get(JobsService);
     // Listen for completions before adding jobs, so no notification can slip past.
@@ -42,6 +45,33 @@ describe('worker', () => {
     );
     const failed = await jobs.queue(QueueName.System).getJob(String(job.id));
     expect(failed?.attemptsMade).toBe(1);
+    expect(
+      await eventually(
+        () => log.lines().filter((line) => line.jobId === job.id),
+        (lines) => lines.length > 0,
+      ),
+    ).toEqual([
+      expect.objectContaining({ level: 'error', msg: 'job failed for good', job: 'health.unknown' }),
+    ]);
+  });
+
+  it('ensures a job once: one that completed is left alone, one that failed for good runs again', async () => {
+    const queue = jobs.queue(QueueName.System);
+    const id = randomUUID();
+    const ping = { name: HEALTH_PING_JOB, data: { nonce: id }, opts: { jobId: `ping-${id}` } };
+    expect(await jobs.ensure(QueueName.System, [ping, ping])).toBe(1);
+    const done = await queue.getJob(`ping-${id}`);
+    await done?.waitUntilFinished(jobs.queueEvents(QueueName.System), 10_000);
+    expect(await jobs.ensure(QueueName.System, [ping])).toBe(0);
+    expect(await queue.getJobState(`ping-${id}`)).toBe('completed');
+
+    const doomed = { name: 'health.unknown', data: {}, opts: { jobId: `doomed-${id}` } };
+    const failures = () =>
+      log.lines().filter((line) => line.jobId === `doomed-${id}` && line.msg === 'job failed for good');
+    expect(await jobs.ensure(QueueName.System, [doomed])).toBe(1);
+    expect(await eventually(failures, (lines) => lines.length === 1)).toHaveLength(1);
+    expect(await jobs.ensure(QueueName.System, [doomed])).toBe(1);
+    expect(await eventually(failures, (lines) => lines.length === 2)).toHaveLength(2);
   });
 
   it('seals new audit events into the hash chain promptly', async () => {
@@ -59,5 +89,26 @@ describe('worker', () => {
     expect(row).toMatchObject({ hash: expect.any(String), chainPos: expect.anything() });
     // Typically a few hundred milliseconds; the bound leaves room for a busy CI machine.
     expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('warns at start, without refusing to run, when Redis may evict queued jobs', async () => {
+    // The shared Redis evicts nothing: no warning there.
+    expect(log.lines().filter((line) => /maxmemory-policy/.test(String(line.msg)))).toEqual([]);
+    const redis = await startPrivateRedis(['--maxmemory-policy', 'allkeys-lru']);
+    const evicting = capturingLogger('warn');
+    const other = await createWorker(testEnv({ REDIS_URL: redis.url }), evicting.logger);
+    try {
+      await other.init();
+      expect(evicting.lines()).toContainEqual(
+        expect.objectContaining({
+          level: 'warn',
+          policy: 'allkeys-lru',
+          msg: expect.stringMatching(/set it to noeviction/),
+        }),
+      );
+    } finally {
+      await other.close();
+      await redis.kill();
+    }
   });
 });

@@ -30,6 +30,7 @@ const ServerEvent: typeof ServerEvents = {
   ConversationUpdated: 'conversation.updated',
   QueuePositionChanged: 'queue.position_changed',
   TypingChanged: 'typing.changed',
+  RealtimeResumed: 'realtime.resumed',
 };
 // Error codes and handshake refusals the widget acts on, checked the same way.
 const Code: Pick<typeof CommonErrorCodes, 'NotFound' | 'RateLimited' | 'ValidationFailed'> &
@@ -71,6 +72,8 @@ const TYPING_IDLE_MS = 4_000;
 /** An agent's "typing" that is never switched off (their tab closed) fades after this long. */
 const AGENT_TYPING_TTL_MS = 8_000;
 const SESSION_ATTEMPTS = 5;
+/** Every socket of an instance hears `realtime.resumed` at once: their back-fills spread over this long. */
+const RESUME_SPREAD_MS = 2_000;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -93,8 +96,9 @@ export function newClientMessageId(): string {
 /**
  * The widget's connection to Baton: a visitor session over HTTP, then the `/customer` socket.
  * Nothing is lost across reloads and reconnects: every message waits in a localStorage outbox until
- * the server acknowledges it (sends are idempotent on `clientMessageId`), and each (re)connect asks
- * for the current conversation and back-fills every message after the highest `seq` on screen.
+ * the server acknowledges it (sends are idempotent on `clientMessageId`), and each (re)connect, and
+ * any message that arrives past a hole in `seq`, asks for the current conversation and back-fills
+ * every message after the last `seq` with nothing missing before it.
  */
 export class ChatClient {
   private readonly listeners = new Set<() => void>();
@@ -281,6 +285,10 @@ export class ChatClient {
     );
     socket.on(ServerEvent.QueuePositionChanged, (place: QueuePositionChanged) => this.onPlace(place));
     socket.on(ServerEvent.TypingChanged, (typing: TypingChanged) => this.onTyping(typing));
+    // Live events may have been lost on the server's side (Redis was out of reach): back-fill.
+    socket.on(ServerEvent.RealtimeResumed, () => {
+      setTimeout(() => void this.resync(), Math.random() * RESUME_SPREAD_MS);
+    });
   }
 
   private async connectFailed(socket: Socket, err: Error): Promise<void> {
@@ -357,20 +365,32 @@ export class ChatClient {
       estimatedWaitSeconds: conversation.estimatedWaitSeconds,
     };
     this.changed();
+    // After the last seq with nothing missing before it: a lost live event is fetched too.
     for (;;) {
+      const afterSeq = this.transcript.contiguous;
       const { messages } = await this.ask<{ messages: CustomerMessage[] }>(ClientEvent.FetchMessages, {
         conversationId: conversation.id,
-        afterSeq: this.transcript.highestSeq,
+        afterSeq,
         limit: FETCH_PAGE,
       });
       if (this.transcript.conversationId !== conversation.id) return;
-      this.receive(messages);
-      if (messages.length < FETCH_PAGE) return;
+      const page = this.transcript.addPage(afterSeq, messages, {
+        limit: FETCH_PAGE,
+        lastSeq: conversation.lastSeq,
+      });
+      this.stored(page.added);
+      if (page.done) return;
     }
   }
 
+  /** Messages from a live event or an acknowledgement; one that arrives past a hole asks for a back-fill. */
   private receive(messages: CustomerMessage[]): void {
-    for (const message of this.transcript.add(messages)) {
+    this.stored(this.transcript.add(messages));
+    if (this.transcript.hasGap) void this.resync();
+  }
+
+  private stored(added: CustomerMessage[]): void {
+    for (const message of added) {
       // Stored, even if its acknowledgement was lost: the outbox can forget it.
       if (message.clientMessageId) this.outbox.remove(message.clientMessageId);
     }
@@ -383,11 +403,8 @@ export class ChatClient {
       void this.resync();
       return;
     }
-    const expected = this.transcript.highestSeq + 1;
     if (message.authorKind === 'agent') this.agentTyping = false;
     this.receive([message]);
-    // Numbers may be missing for good (internal notes), or because an event was lost: ask.
-    if (message.seq > expected) void this.resync();
   }
 
   private onUpdate(update: CustomerConversationUpdated): void {

@@ -30,7 +30,38 @@ describe('TranscriptStore', () => {
     // A back-fill after a reconnect overlaps what arrived live.
     expect(store.add([message(1), message(2), message(4)]).map((m) => m.seq)).toEqual([1, 2]);
     expect(store.messages().map((m) => m.seq)).toEqual([1, 2, 4]);
-    expect(store.highestSeq).toBe(4);
+    // 3 is still missing: the next back-fill asks after 2, not after 4.
+    expect(store.contiguous).toBe(2);
+    expect(store.hasGap).toBe(true);
+  });
+
+  it('back-fills a live event lost between two others, from the last contiguous seq', () => {
+    const store = new TranscriptStore();
+    store.reset(C1);
+    store.add([message(1), message(2)]);
+    // The live event of 3 was lost; 4 arrives.
+    store.add([message(4)]);
+    expect(store.hasGap).toBe(true);
+    const afterSeq = store.contiguous;
+    expect(afterSeq).toBe(2);
+    const page = store.addPage(afterSeq, [message(3), message(4)], { limit: 200, lastSeq: 4 });
+    expect(page).toEqual({ added: [message(3)], done: true });
+    expect(store.messages().map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    expect(store.hasGap).toBe(false);
+  });
+
+  it('settles the numbers of notes it never sees with the back-fill that skips them', () => {
+    const store = new TranscriptStore();
+    store.reset(C1);
+    store.add([message(1)]);
+    // 2 and 3 are internal notes; 4 arrives live and looks like a gap until a back-fill says otherwise.
+    store.add([message(4)]);
+    expect(store.hasGap).toBe(true);
+    store.addPage(store.contiguous, [message(4)], { limit: 200, lastSeq: 5 });
+    expect(store.hasGap).toBe(false);
+    expect(store.contiguous).toBe(5);
+    store.add([message(6)]);
+    expect(store.hasGap).toBe(false);
   });
 
   it('ignores messages of another conversation and starts empty after a switch', () => {
@@ -39,7 +70,7 @@ describe('TranscriptStore', () => {
     store.add([message(1), message(1, C2)]);
     expect(store.messages()).toHaveLength(1);
     store.reset(C2);
-    expect(store.highestSeq).toBe(0);
+    expect(store.contiguous).toBe(0);
     expect(store.add([message(1, C2)])).toHaveLength(1);
   });
 

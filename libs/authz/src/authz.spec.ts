@@ -44,6 +44,15 @@ describe('built-in roles', () => {
     }
   });
 
+  it("leave customers' personal data exports and erasure to admins", () => {
+    for (const permission of [Permission.ContactExport, Permission.ContactErase]) {
+      expect(can(BUILT_IN_ROLE_PERMISSIONS[BuiltInRole.Agent], permission)).toBe(false);
+      expect(can(BUILT_IN_ROLE_PERMISSIONS[BuiltInRole.Supervisor], permission)).toBe(false);
+      expect(can(BUILT_IN_ROLE_PERMISSIONS[BuiltInRole.Admin], permission)).toBe(true);
+      expect(mfaRequiredFor([], [permission])).toBe(true);
+    }
+  });
+
   it('give supervisors everything agents have', () => {
     const supervisor = BUILT_IN_ROLE_PERMISSIONS[BuiltInRole.Supervisor];
     expect(can(supervisor, ...BUILT_IN_ROLE_PERMISSIONS[BuiltInRole.Agent])).toBe(true);

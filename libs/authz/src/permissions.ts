@@ -32,6 +32,10 @@ export const Permission = {
   KnowledgeManage: 'knowledge:manage',
   ApiKeyManage: 'api_key:manage',
   ReportRead: 'report:read',
+  /** Find a customer's contact and export everything Baton holds about them. */
+  ContactExport: 'contact:export',
+  /** Erase a customer's personal data. */
+  ContactErase: 'contact:erase',
 } as const;
 
 export type Permission = (typeof Permission)[keyof typeof Permission];

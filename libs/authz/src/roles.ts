@@ -51,6 +51,8 @@ const admin: readonly Permission[] = [
   Permission.CannedResponseRead,
   Permission.CannedResponseManage,
   Permission.ReportRead,
+  Permission.ContactExport,
+  Permission.ContactErase,
 ];
 
 /** Least-privilege permission sets of the built-in roles. */
@@ -75,6 +77,8 @@ export const MFA_CRITICAL_PERMISSIONS: ReadonlySet<Permission> = new Set([
   Permission.AuditExport,
   Permission.ApiKeyManage,
   Permission.ConversationSupervise,
+  Permission.ContactExport,
+  Permission.ContactErase,
 ]);
 
 /** True when roles or permissions make MFA mandatory for this user. */

@@ -59,6 +59,10 @@ export const ZAuditAction = z.enum([
   'conversation.customer_viewed',
   'conversation.colleagues_listed',
   'contact.created',
+  'contact.searched',
+  'contact.exported',
+  'contact.erased',
+  'conversation.purged',
   'conversation.bot_failed',
   'message.throttled',
   'message.delivery_updated',
@@ -82,6 +86,8 @@ export const ZAuditAction = z.enum([
   'audit.searched',
   'audit.exported',
   'audit.verified',
+  'audit.archived',
+  'data_key.rotated',
 ]);
 export type AuditAction = z.infer<typeof ZAuditAction>;
 
@@ -142,6 +148,11 @@ export type AuditExportQuery = z.infer<typeof ZAuditExportQuery>;
 export const ZChainVerification = z.object({
   ok: z.boolean(),
   checked: z.number().int(),
+  /**
+   * The last chain position moved out of the database by `audit:archive` (vouched for by a signed
+   * checkpoint); verification started after it. Null when the chain starts at position 1.
+   */
+  archivedThrough: z.string().nullable().default(null),
   /** Hash of the last sealed event; record it elsewhere to detect truncation of the chain's tail. */
   head: z.object({ chainPosition: z.string(), seq: z.string(), hash: z.string() }).nullable(),
   firstBroken: z

@@ -134,6 +134,13 @@ export const WidgetErrorCode = {
 } as const;
 export type WidgetErrorCode = (typeof WidgetErrorCode)[keyof typeof WidgetErrorCode];
 
+/** Customers' personal data: exports and erasure. */
+export const PrivacyErrorCode = {
+  /** The contact has a conversation with the bot, queued or assigned; erase with `force` or close it first. */
+  ContactHasLiveConversations: 'privacy.contact_has_live_conversations',
+} as const;
+export type PrivacyErrorCode = (typeof PrivacyErrorCode)[keyof typeof PrivacyErrorCode];
+
 /** Every module's codes, by module: the list clients and the uniqueness check read. */
 export const ERROR_CODES = {
   common: CommonErrorCode,
@@ -150,6 +157,7 @@ export const ERROR_CODES = {
   canned_responses: CannedResponsesErrorCode,
   handoff: HandoffErrorCode,
   widget: WidgetErrorCode,
+  privacy: PrivacyErrorCode,
 } as const;
 
 /** Any code the API sends in an error body or a socket acknowledgement's error. */

@@ -7,6 +7,7 @@ export * from './conversations.js';
 export * from './errors.js';
 export * from './handoff.js';
 export * from './health.js';
+export * from './privacy.js';
 export * from './realtime.js';
 export * from './text.js';
 export * from './transfers.js';

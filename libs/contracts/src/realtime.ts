@@ -50,6 +50,11 @@ export const AgentServerEvent = {
   ConversationWithdrawn: 'conversation.withdrawn',
   /** `{}`: this user's queues, supervised queues or permissions changed; re-read what the screen shows. */
   AccessChanged: 'access.changed',
+  /**
+   * `{}` (`ZRealtimeResumed`): the server's link to the other instances (Redis) is back after an
+   * interruption, so events meant for this socket meanwhile may be lost: back-fill what the screen shows.
+   */
+  RealtimeResumed: 'realtime.resumed',
 } as const;
 
 const conversationId = z.uuid();
@@ -141,6 +146,10 @@ export type AgentStatusChanged = z.infer<typeof ZAgentStatusChanged>;
 export const ZAccessChanged = z.object({});
 export type AccessChanged = z.infer<typeof ZAccessChanged>;
 
+/** `realtime.resumed` (both namespaces) carries nothing. */
+export const ZRealtimeResumed = z.object({});
+export type RealtimeResumed = z.infer<typeof ZRealtimeResumed>;
+
 /** Client → server events on the `/customer` namespace (the widget). */
 export const CustomerClientEvent = {
   SendMessage: 'message.send',
@@ -156,6 +165,8 @@ export const CustomerServerEvent = {
   ConversationUpdated: 'conversation.updated',
   QueuePositionChanged: 'queue.position_changed',
   TypingChanged: 'typing.changed',
+  /** As on `/agent`: live delivery is back after an interruption; back-fill the conversation. */
+  RealtimeResumed: 'realtime.resumed',
 } as const;
 
 export const ZCustomerSendMessage = z.strictObject({

@@ -95,6 +95,33 @@ export interface ChainWalkOptions {
 
 const short = (hash: string) => `${hash.slice(0, 12)}…`;
 
+type ChainStart =
+  | { chainPos: bigint; hash: string; archived: true }
+  | { broken: NonNullable<ChainVerification['firstBroken']> }
+  | Record<string, never>;
+
+/**
+ * Where the chain in the database begins. After `audit:archive` removed its oldest events, it begins
+ * after the archive's last event, which only a signed checkpoint at that position can vouch for:
+ * without one, a missing beginning is a removal like any other.
+ */
+async function archivedPrefix(run: SqlRunner, checkpoints: CheckpointSet | undefined): Promise<ChainStart> {
+  const [first] = await run<{ seq: bigint | string; chain_pos: bigint | string; prev_hash: string }>`
+    SELECT seq, chain_pos, prev_hash FROM audit_events WHERE chain_pos IS NOT NULL ORDER BY chain_pos LIMIT 1`;
+  if (!first || BigInt(first.chain_pos) === 1n) return {};
+  const through = BigInt(first.chain_pos) - 1n;
+  if (checkpoints?.anchors.get(through)?.some((anchor) => anchor.hash === first.prev_hash)) {
+    return { chainPos: through, hash: first.prev_hash, archived: true };
+  }
+  return {
+    broken: {
+      seq: String(first.seq),
+      chainPosition: String(first.chain_pos),
+      reason: `chain positions 1 to ${through} are missing and no signed checkpoint at position ${through} vouches for where the rest begins (events were removed, or archived without the checkpoint file at hand)`,
+    },
+  };
+}
+
 /**
  * Walks the sealed chain in order and reports the first event whose position, link or content
  * does not match, or whose hash differs from a signed checkpoint for its position. Reads in pages
@@ -109,17 +136,20 @@ export async function verifyAuditChain(
     checkpoints,
     after,
   } = typeof options === 'number' ? { pageSize: options } : options;
-  let expectedPos = after ? after.chainPos + 1n : 1n;
-  let prevHash = after?.hash ?? GENESIS_HASH;
   let checked = 0;
   let head: ChainVerification['head'] = null;
   let firstBroken: ChainVerification['firstBroken'] = null;
   let checkpointFailure = checkpoints?.failure ?? null;
   let anchorsMatched = 0;
+  const start = after ?? (await archivedPrefix(run, checkpoints));
+  if ('broken' in start) firstBroken = start.broken;
+  const archivedThrough = 'archived' in start ? String(start.chainPos) : null;
+  let expectedPos = 'chainPos' in start ? start.chainPos + 1n : 1n;
+  let prevHash = 'hash' in start ? start.hash : GENESIS_HASH;
 
   // The next page is read while this one is hashed, so PostgreSQL and the hashing overlap. It starts
   // where an intact page ends; a page that is not intact ends the walk and its read-ahead is dropped.
-  let next = readSealedAuditRows(run, expectedPos, pageSize);
+  let next = firstBroken ? Promise.resolve([]) : readSealedAuditRows(run, expectedPos, pageSize);
   outer: for (;;) {
     const rows = await next;
     const full = rows.length === pageSize;
@@ -179,6 +209,7 @@ export async function verifyAuditChain(
   return {
     ok: firstBroken === null && checkpointFailure === null,
     checked,
+    archivedThrough,
     head,
     firstBroken,
     unsealed: Number(unsealed?.count ?? 0),

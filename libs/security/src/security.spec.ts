@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { GENESIS_HASH, chainHash, verifyAuditChain, type AuditRow } from './audit-chain.js';
-import { checkpointSet, signCheckpoint } from './audit-checkpoint.js';
+import {
+  archiveCheckpointLine,
+  archiveEventLine,
+  archiveHeaderLine,
+  verifyArchive,
+} from './audit-archive.js';
+import { checkpointSet, signCheckpoint, type AuditCheckpoint } from './audit-checkpoint.js';
 import { generateOneTimePassword, hashPassword, verifyPassword } from './password.hasher.js';
 import { passwordProblems } from './password.policy.js';
 import type { SqlRunner } from './sql-runner.js';
@@ -74,10 +80,11 @@ function sealed(rows: AuditRow[]): AuditRow[] {
   });
 }
 
-/** Serves the verifier's two queries from memory. */
+/** Serves the verifier's queries from memory. */
 function runner(rows: AuditRow[]): SqlRunner {
   return (async (strings: TemplateStringsArray, ...params: unknown[]) => {
     if (strings.join('?').includes('count(*)')) return [{ count: '0', oldest: null }];
+    if (params.length === 0) return rows.filter((r) => r.chain_pos !== null).slice(0, 1);
     const from = BigInt(params[0] as string);
     return rows
       .filter((r) => r.chain_pos !== null && BigInt(r.chain_pos) >= from)
@@ -157,5 +164,78 @@ describe('audit hash chain', () => {
     expect(truncated.checkpoints?.failure?.reason).toContain(
       'names an event the database no longer has (the chain ends at 8)',
     );
+  });
+});
+
+describe('audit archives', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const chain = sealed(Array.from({ length: 10 }, (_, i) => row(i + 1)));
+  const signedAt = (pos: number): AuditCheckpoint =>
+    signCheckpoint(
+      {
+        database: 'baton',
+        chainPos: String(pos),
+        hash: chain[pos - 1]?.hash ?? '',
+        createdAt: '2026-12-01T00:00:00.000Z',
+      },
+      privateKey,
+    );
+  const archive = (from: number, to: number, anchors: number[], rows = chain.slice(from - 1, to)) => [
+    archiveHeaderLine({
+      kind: 'baton-audit-archive',
+      v: 1,
+      database: 'baton',
+      from: String(from),
+      to: String(to),
+      events: String(to - from + 1),
+      prevHash: from === 1 ? GENESIS_HASH : (chain[from - 2]?.hash ?? ''),
+      lastHash: chain[to - 1]?.hash ?? '',
+      before: '2026-12-02T00:00:00.000Z',
+      createdAt: '2026-12-02T00:00:00.000Z',
+    }),
+    ...anchors.map((pos) => archiveCheckpointLine(signedAt(pos))),
+    ...rows.map((r) => archiveEventLine(r)),
+  ];
+
+  it('verifies a segment on its own: re-hashed from its start, signed at both ends', async () => {
+    expect(await verifyArchive(archive(1, 6, [6]), [publicKey])).toMatchObject({ ok: true, checked: 6 });
+    expect(await verifyArchive(archive(4, 6, [3, 6]), [publicKey])).toMatchObject({ ok: true, checked: 3 });
+  });
+
+  it('refuses an altered event, an unsigned end or start, and a gap', async () => {
+    const altered = archive(
+      1,
+      6,
+      [6],
+      chain.slice(0, 6).map((r, i) => (i === 2 ? { ...r, data: { n: 'x' } } : r)),
+    );
+    expect((await verifyArchive(altered, [publicKey])).failure).toContain(
+      'position 3: content does not match',
+    );
+    expect((await verifyArchive(archive(1, 6, [5]), [publicKey])).failure).toContain(
+      'no signed checkpoint at position 6',
+    );
+    expect((await verifyArchive(archive(4, 6, [6]), [publicKey])).failure).toContain(
+      'no signed checkpoint at position 3',
+    );
+    const gap = archive(1, 6, [6], [...chain.slice(0, 2), ...chain.slice(3, 6)]);
+    expect((await verifyArchive(gap, [publicKey])).failure).toContain('position 3 is missing');
+    const { publicKey: otherKey } = generateKeyPairSync('ed25519');
+    expect((await verifyArchive(archive(1, 6, [6]), [otherKey])).ok).toBe(false);
+  });
+
+  it('lets the database chain begin after an archive only where a signed checkpoint vouches for it', async () => {
+    const rest = chain.slice(3);
+    const anchored = checkpointSet([JSON.stringify(signedAt(3))], [publicKey], 'baton');
+    expect(await verifyAuditChain(runner(rest), { checkpoints: anchored })).toMatchObject({
+      ok: true,
+      checked: 7,
+      archivedThrough: '3',
+    });
+    const elsewhere = checkpointSet([JSON.stringify(signedAt(2))], [publicKey], 'baton');
+    const removed = await verifyAuditChain(runner(rest), { checkpoints: elsewhere });
+    expect(removed).toMatchObject({ ok: false, archivedThrough: null, firstBroken: { chainPosition: '4' } });
+    expect(removed.firstBroken?.reason).toContain('chain positions 1 to 3 are missing');
+    expect((await verifyAuditChain(runner(rest))).ok).toBe(false);
   });
 });

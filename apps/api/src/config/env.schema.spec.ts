@@ -84,6 +84,15 @@ describe('loadEnv', () => {
     ).toEqual([expect.stringMatching(/^DATA_ENCRYPTION_KEYS is a development value published/)]);
   });
 
+  it('refuses the published APP_SECRET as the previous one too (what it signed would stay forgeable)', () => {
+    expect(problemsOf({ ...ownSecrets, APP_SECRET_PREVIOUS: PUBLISHED_SECRETS.APP_SECRET })).toEqual([
+      "APP_SECRET_PREVIOUS is a development value published with Baton's source, so anyone could sign with it; remove it",
+    ]);
+    expect(loadEnv({ ...ownSecrets, APP_SECRET_PREVIOUS: 'x'.repeat(32) }).APP_SECRET_PREVIOUS).toBe(
+      'x'.repeat(32),
+    );
+  });
+
   it('accepts the published values in tests only', () => {
     expect(loadEnv({ NODE_ENV: 'test', ...PUBLISHED_SECRETS }).NODE_ENV).toBe('test');
   });

@@ -1,4 +1,4 @@
-import { publishedSecretProblems, SECRET_NAMES } from '@baton/security';
+import { isPublished, parseDataEncryptionKeys, publishedSecretProblems, SECRET_NAMES } from '@baton/security';
 import { z } from 'zod';
 import { auditCheckpointProblems, ZAuditCheckpointEnv } from './audit-checkpoint.env.js';
 import { ZMetricsEnv } from './metrics.env.js';
@@ -11,29 +11,10 @@ const bool = z
 
 /** `id:base64key` pairs, comma separated; the first one encrypts, all of them decrypt. */
 const encryptionKeys = z.string().transform((raw, ctx) => {
-  const keys: { id: string; key: Buffer }[] = [];
-  for (const entry of raw
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean)) {
-    const separator = entry.indexOf(':');
-    const id = entry.slice(0, separator);
-    const key = Buffer.from(entry.slice(separator + 1), 'base64');
-    if (separator <= 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
-      ctx.addIssue({ code: 'custom', message: 'each entry must be `id:<32 bytes in base64>`' });
-      return z.NEVER;
-    }
-    keys.push({ id, key });
-  }
-  if (keys.length === 0) {
-    ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
-    return z.NEVER;
-  }
-  if (new Set(keys.map((k) => k.id)).size !== keys.length) {
-    ctx.addIssue({ code: 'custom', message: 'key ids must be unique' });
-    return z.NEVER;
-  }
-  return keys;
+  const keys = parseDataEncryptionKeys(raw);
+  if (!('problem' in keys)) return keys;
+  ctx.addIssue({ code: 'custom', message: keys.problem });
+  return z.NEVER;
 });
 
 export const ZEnv = z.object({
@@ -70,8 +51,24 @@ export const ZEnv = z.object({
 
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * How long a stopping API instance reports `draining` (503) on its readiness, still serving, before it
+   * closes: a load balancer has time to send new requests elsewhere. `npm start` (one instance) uses 0.
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /**
+   * A Redis command on a request's path (rate limits, presence, queueing a job) that has no answer
+   * within this many milliseconds fails, and so does one sent while Redis is unreachable: the request
+   * is answered 503 at once instead of hanging until Redis returns.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** How long an agent whose last socket dropped keeps their conversations before they return to the queue. */
   AGENT_DISCONNECT_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  /**
+   * An agent socket whose instance has not refreshed it for this long is counted gone (the instance
+   * died without closing it); instances refresh their sockets three times per window.
+   */
+  AGENT_SOCKET_STALE_SECONDS: z.coerce.number().int().min(3).max(600).default(30),
   /** Concurrent conversations an agent takes unless an admin sets their own capacity. */
   AGENT_DEFAULT_CAPACITY: z.coerce.number().int().min(1).max(100).default(5),
   /** An available agent with no activity for this many minutes goes `away` by itself; 0 turns it off. */
@@ -99,9 +96,15 @@ export const ZEnv = z.object({
 
   /**
    * How often the worker looks for work an event or job lost (a bot turn never run, a reply never
-   * queued for WhatsApp) and queues it again; 0 turns the sweeps off.
+   * queued for WhatsApp, the grace period of an agent whose sockets are gone) and queues it again;
+   * 0 turns the sweeps off.
    */
   RECOVERY_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3_600).default(15),
+  /**
+   * How often the worker rebuilds the timers PostgreSQL says are due (SLA checks, offer timeouts,
+   * closes, the dormant-account schedule) in case Redis lost them; also once at start. 0 turns it off.
+   */
+  TIMER_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
 
   /** Base URL of the WhatsApp Cloud API (or a compatible provider), version included. */
   WHATSAPP_API_BASE_URL: z.url().default('https://graph.facebook.com/v21.0'),
@@ -115,11 +118,19 @@ export const ZEnv = z.object({
   WIDGET_CONVERSATIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
   WIDGET_MESSAGES_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(30),
 
+  /**
+   * Closed conversations older than this many days are deleted, with their messages, by the worker;
+   * 0 (the default) keeps them. Off by default: how long to keep them is each operator's policy.
+   */
+  CONVERSATION_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
+
   WEB_DIST_DIR: z.string().default(DEFAULT_WEB_DIST_DIR),
   WIDGET_DIST_DIR: z.string().default(DEFAULT_WIDGET_DIST_DIR),
   SERVE_WEB: bool.default(true),
 
   APP_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /** The APP_SECRET before a rotation, still accepted for what it signed until it is removed (docs/OPERATIONS.md#keys). */
+  APP_SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
   DATA_ENCRYPTION_KEYS: encryptionKeys,
   BLIND_INDEX_KEY: z.string().min(32, 'must be at least 32 characters'),
   /** Where, outside tests, the secrets not set in the environment are kept (generated on the first start). */
@@ -172,6 +183,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   problems.push(...publishedSecretProblems(raw));
   if (parsed.success) problems.push(...auditCheckpointProblems(parsed.data));
+  // What the published secret signed stays forgeable by anyone while it is still accepted.
+  if (raw.NODE_ENV !== 'test' && isPublished('APP_SECRET', raw.APP_SECRET_PREVIOUS))
+    problems.push(
+      "APP_SECRET_PREVIOUS is a development value published with Baton's source, so anyone could sign with it; remove it",
+    );
+  if (parsed.success && parsed.data.APP_SECRET_PREVIOUS === parsed.data.APP_SECRET)
+    problems.push('APP_SECRET_PREVIOUS is the same as APP_SECRET: set it to the secret APP_SECRET replaced');
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
 }

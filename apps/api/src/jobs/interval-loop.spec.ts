@@ -11,8 +11,9 @@ class SlowLoop extends IntervalLoop {
   constructor(
     everyMs: number,
     private readonly tickMs: number,
+    atStart = false,
   ) {
-    super(pino({ level: 'silent' }), 'slow sweep', everyMs);
+    super(pino({ level: 'silent' }), 'slow sweep', everyMs, atStart);
   }
 
   protected async tick(): Promise<void> {
@@ -48,5 +49,14 @@ describe('IntervalLoop', () => {
     expect(quick.started).toBe(10);
     expect(off.started).toBe(0);
     await quick.onModuleDestroy();
+  });
+
+  it('runs once at start when asked to, then every interval', async () => {
+    const loop = new SlowLoop(100, 10, true);
+    loop.onApplicationBootstrap();
+    expect(loop.started).toBe(1);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(loop.started).toBe(3);
+    await loop.onModuleDestroy();
   });
 });

@@ -2,9 +2,9 @@ import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 
 /**
- * A worker sweep: `tick()` every `everyMs` (0 = off), never two at once per process (an interval
- * that comes while a tick still runs is skipped), the last one awaited at shutdown. A failed tick
- * is logged and the next one runs as usual.
+ * A worker sweep: `tick()` every `everyMs` (0 = off), and once at start when `atStart`; never two at
+ * once per process (an interval that comes while a tick still runs is skipped), the last one awaited
+ * at shutdown. A failed tick is logged and the next one runs as usual.
  */
 export abstract class IntervalLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
@@ -15,13 +15,14 @@ export abstract class IntervalLoop implements OnApplicationBootstrap, OnModuleDe
     protected readonly logger: Logger,
     private readonly what: string,
     private readonly everyMs: number,
+    private readonly atStart = false,
   ) {}
 
   protected abstract tick(): Promise<unknown>;
 
   onApplicationBootstrap(): void {
     if (this.everyMs <= 0) return;
-    this.timer = setInterval(() => {
+    const run = () => {
       if (this.busy) return;
       this.busy = true;
       this.running = this.tick()
@@ -29,7 +30,9 @@ export abstract class IntervalLoop implements OnApplicationBootstrap, OnModuleDe
         .finally(() => {
           this.busy = false;
         });
-    }, this.everyMs);
+    };
+    if (this.atStart) run();
+    this.timer = setInterval(run, this.everyMs);
   }
 
   /** The first shutdown phase: the last tick finishes while the database and Redis are still open. */

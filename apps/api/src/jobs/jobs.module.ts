@@ -1,6 +1,8 @@
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { JOB_HANDLERS, type JobHandler } from './job-handler.js';
 import { JobsService } from './jobs.service.js';
+import { TimerReconcileLoop } from './timer-reconcile.loop.js';
+import { WorkerHeartbeatService } from './worker-heartbeat.js';
 import { WorkerRunnerService } from './worker-runner.service.js';
 
 /** Producers: every process can enqueue. */
@@ -25,6 +27,8 @@ export class WorkerModule {
         ...handlers,
         { provide: JOB_HANDLERS, useFactory: (...instances: JobHandler[]) => instances, inject: handlers },
         WorkerRunnerService,
+        TimerReconcileLoop,
+        WorkerHeartbeatService,
       ],
     };
   }

@@ -1,11 +1,25 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { ConfigService } from '../config/config.service.js';
 import { LOGGER } from '../logging/logging.module.js';
 import { RedisService } from '../redis/redis.service.js';
+import { logBullmqErrors } from './bullmq-errors.js';
 import { JOB_HANDLERS, type JobHandler } from './job-handler.js';
-import type { QueueName } from './queue-names.js';
+import { QueueName } from './queue-names.js';
+
+/**
+ * A customer waits on a bot turn: when its worker dies, the turn must run elsewhere within seconds,
+ * not after BullMQ's default 30 s lock and 30 s stall check. The lock is renewed every 3 s; a turn
+ * whose lock lapsed (6 s after its worker died at most) is seen stalled at the next check or the one
+ * after (every 2 s, by any live worker) and queued again. A worker whose event loop stalls for more than
+ * 3 s may see its turn run a second time, so it may stall twice before the turn fails for good.
+ */
+const STALL_RECOVERY: Partial<
+  Record<QueueName, Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>>
+> = {
+  [QueueName.Bots]: { lockDuration: 6_000, stalledInterval: 2_000, maxStalledCount: 2 },
+};
 
 /** Starts one BullMQ worker per queue that has handlers and dispatches jobs by name. */
 @Injectable()
@@ -34,15 +48,19 @@ export class WorkerRunnerService implements OnApplicationBootstrap, OnModuleDest
         connection: this.redis.connect(`worker:${queue}`),
         prefix: this.redis.prefix,
         concurrency: this.config.env.WORKER_CONCURRENCY,
+        ...STALL_RECOVERY[queue],
       });
       worker.on('failed', (job, err) => {
-        this.logger.warn(
+        // Out of attempts (or not retryable): nothing will run it again unless someone acts.
+        const forGood =
+          !job || err.name === UnrecoverableError.name || job.attemptsMade >= (job.opts.attempts ?? 1);
+        this.logger[forGood ? 'error' : 'warn'](
           { queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err },
-          'job failed',
+          forGood ? 'job failed for good' : 'job failed; it will be retried',
         );
         if (job) void this.afterFailure(handlers.get(job.name), job, err);
       });
-      worker.on('error', (err) => this.logger.error({ queue, err }, 'worker error'));
+      logBullmqErrors(worker, this.logger, { queue });
       this.workers.push(worker);
       this.logger.info({ queue, jobs: [...handlers.keys()] }, 'worker listening');
     }

@@ -33,6 +33,32 @@ describe('logger', () => {
     for (const secret of ['hunter2hunter2', '"x"', 'abc', 'Bearer']) expect(text).not.toContain(secret);
     expect(text).toContain('text/html');
   });
+
+  it('keeps error codes visible while one-time codes stay hidden', () => {
+    const { logger, lines } = capture();
+    const database = Object.assign(new Error('Unique constraint failed'), { code: 'P2002' });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    logger.error(
+      { err: database, cause: { code: '40P01' }, error: { code: 'auth.session_ended' } },
+      'failed',
+    );
+    logger.error({ err: refused, code: 'ERR_SOCKET_CLOSED' }, 'failed');
+    logger.info(
+      { body: { code: '482913' }, mfa: { code: 'Zk3pQ9rT' }, code: 'SplxlOBeZQQYbYS6WxSbIA' },
+      'verify',
+    );
+    expect(lines[0]).toMatchObject({
+      err: { code: 'P2002' },
+      cause: { code: '40P01' },
+      error: { code: 'auth.session_ended' },
+    });
+    expect(lines[1]).toMatchObject({ err: { code: 'ECONNREFUSED' }, code: 'ERR_SOCKET_CLOSED' });
+    expect(lines[2]).toMatchObject({
+      body: { code: '[redacted]' },
+      mfa: { code: '[redacted]' },
+      code: '[redacted]',
+    });
+  });
 });
 
 describe('describeUrl', () => {

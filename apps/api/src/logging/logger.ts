@@ -2,7 +2,8 @@ import { pino, type Logger } from 'pino';
 
 /**
  * Paths whose values never reach a log line. Pino's redaction works on exact paths (with `*` for
- * one level), so the common nesting levels are listed explicitly.
+ * one level), so the common nesting levels are listed explicitly. A field named `code` is redacted
+ * unless its value reads as an error code (see {@link censor}).
  */
 const SECRET_KEYS = [
   'password',
@@ -34,6 +35,17 @@ export const REDACT_PATHS = [
   'REDIS_URL',
 ];
 
+/**
+ * Error codes an operator needs to see: Prisma's `P2002`, Node's `ECONNREFUSED` and `ERR_…`, a
+ * PostgreSQL SQLSTATE (`23505`, `40P01`) and Baton's own (`internal_error`, `auth.session_ended`).
+ * One-time codes (six or more digits, random strings) match none of these shapes.
+ */
+const ERROR_CODE = /^(?:P\d{4}|E[A-Z]{2,}[A-Z0-9_]*|ERR_[A-Z0-9_]+|[0-9A-Z]{5}|[a-z]+(?:[._][a-z]+)*)$/;
+
+function censor(value: unknown, path: string[]): unknown {
+  return path.at(-1) === 'code' && typeof value === 'string' && ERROR_CODE.test(value) ? value : '[redacted]';
+}
+
 export interface LoggerOptions {
   level: string;
   /** Where lines go; defaults to stdout. Tests pass a stream to read what was logged. */
@@ -47,7 +59,7 @@ export function createLogger({ level, destination, name = 'baton' }: LoggerOptio
       name,
       level,
       base: { pid: process.pid, process: name },
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      redact: { paths: REDACT_PATHS, censor },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },

@@ -19,6 +19,10 @@ export function redisKeys(prefix: string) {
     whatsappThrottleNotice: (contactId: string) => `${prefix}:wa:throttle-notice:${contactId}`,
     /** What a case's bot last heard about `what`, so an unchanged value is not sent again. */
     caseWebhookLastSent: (caseId: string, what: string) => `${prefix}:case-webhook:${caseId}:${what}`,
+    /** Live worker processes: a sorted set of worker ids scored by their last heartbeat (Redis time, ms). */
+    workers: `${prefix}:workers`,
+    /** Redis time (ms) of the last heartbeat of any worker; kept after the workers are gone. */
+    workersLastSeen: `${prefix}:workers:last-seen`,
     /** The channel prefix of the socket.io Redis adapter. */
     socketIo: `${prefix}:socket.io`,
     /**

@@ -1,21 +1,37 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
 import { ConfigService } from '../config/config.service.js';
+import { describeUrl } from '../logging/logger.js';
+import { LOGGER } from '../logging/logging.module.js';
 import { redisKeys, type RedisKeys } from './redis-keys.js';
 
 /**
  * Owns Redis connections. One shared connection serves commands and BullMQ producers; BullMQ
  * workers and subscribers get their own (blocking commands must not share a connection).
+ *
+ * The shared connection fails fast: a command gets no answer after `REDIS_COMMAND_TIMEOUT_MS`, and one
+ * sent while Redis is unreachable fails at once instead of waiting in ioredis's offline queue (that
+ * queue serves only the very first connection, before anything could have been answered anyway).
+ * Requests then answer 503 (see `isRedisUnavailable`) rather than hang until Redis is back.
  */
 @Injectable()
 export class RedisService implements OnApplicationShutdown {
   private readonly connections: Redis[] = [];
+  /** Connections that lost Redis and have not got it back: an outage is logged when the first goes. */
+  private readonly down = new Set<string>();
   readonly client: Redis;
   /** The names of Baton's own keys under `REDIS_PREFIX`. */
   readonly keys: RedisKeys;
 
-  constructor(private readonly config: ConfigService) {
-    this.client = this.connect('shared');
+  constructor(
+    private readonly config: ConfigService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.client = this.connect('shared', { commandTimeout: config.env.REDIS_COMMAND_TIMEOUT_MS });
+    this.client.once('ready', () => {
+      this.client.options.enableOfflineQueue = false;
+    });
     this.keys = redisKeys(config.env.REDIS_PREFIX);
   }
 
@@ -32,10 +48,29 @@ export class RedisService implements OnApplicationShutdown {
       lazyConnect: false,
       ...options,
     });
-    // Errors surface through readiness and failing commands; an unhandled 'error' event would crash the process.
-    connection.on('error', () => undefined);
+    // An unhandled 'error' event would crash the process; ioredis repeats it on every reconnection attempt.
+    connection.on('error', (err) => this.lost(name, err));
+    connection.on('ready', () => this.back(name));
     this.connections.push(connection);
     return connection;
+  }
+
+  /** One line when Redis goes (not one per connection and retry), one when every connection has it back. */
+  private lost(name: string, err: Error): void {
+    const first = this.down.size === 0;
+    this.down.add(name);
+    if (first) {
+      const { code } = err as NodeJS.ErrnoException;
+      this.logger.error(
+        { redis: describeUrl(this.config.env.REDIS_URL), connection: name, code, reason: err.message },
+        'Redis unreachable',
+      );
+    }
+  }
+
+  private back(name: string): void {
+    if (!this.down.delete(name) || this.down.size > 0) return;
+    this.logger.info({ redis: describeUrl(this.config.env.REDIS_URL) }, 'Redis reachable again');
   }
 
   /** The last shutdown phase: everything that used the connection has stopped by now. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createApi } from '../../src/bootstrap.js';
 import { DataEncryptionService } from '../../src/common/crypto/data-encryption.service.js';
 import { AuditSealerService } from '../../src/modules/audit/audit-sealer.service.js';
-import { hashPassword } from '@baton/security';
+import { hashPassword, mfaSecretContext } from '@baton/security';
 import { newTotpSecret } from '../../src/modules/mfa/totp.js';
 import { PrismaService } from '../../src/prisma/prisma.service.js';
 import { capturingLogger, testEnv } from './test-env.js';
@@ -181,7 +181,7 @@ export async function createUser(
   });
   if (!options.mfa) return { id: user.id, email, password };
   const totpSecret = newTotpSecret();
-  const sealed = api.app.get(DataEncryptionService).encrypt(totpSecret, `mfa-secret:${user.id}`);
+  const sealed = api.app.get(DataEncryptionService).encrypt(totpSecret, mfaSecretContext(user.id));
   await api.prisma.mfaFactor.create({
     data: {
       userId: user.id,

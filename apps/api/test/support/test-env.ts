@@ -26,6 +26,7 @@ export function testEnv(overrides: NodeJS.ProcessEnv = {}): Env {
     // The database is shared by test files running at once: one file's worker must not recover
     // another's work in progress. Tests that exercise the sweeps call them directly.
     RECOVERY_SWEEP_SECONDS: '0',
+    TIMER_RECONCILE_SECONDS: '0',
     // Checkpoints sign the whole database's chain, which test files share: only the files about
     // checkpoints turn them on (with their own database). Nothing is ever written to the repo's `.data/`.
     AUDIT_CHECKPOINT_SINKS: 'none',

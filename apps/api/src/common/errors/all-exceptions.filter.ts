@@ -3,11 +3,13 @@ import type { ErrorBody } from '@baton/contracts';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { currentRequestContext } from '../http/request-context.js';
+import { asDependencyFailure } from './dependency-failure.js';
 import {
   CommonErrorCode,
+  DependencyUnavailableError,
   DomainError,
   type ErrorCode,
-  RateLimitedError,
+  retryAfterSeconds,
   ServiceBusyError,
 } from './domain.error.js';
 
@@ -35,8 +37,9 @@ function isUniqueViolation(exception: unknown): boolean {
 export class AllExceptionsFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http') throw exception;
+  catch(raised: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw raised;
+    const exception = asDependencyFailure(raised);
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
@@ -47,6 +50,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof ServiceBusyError) {
       // Load shed on purpose, not a fault: one line, no stack (a storm would otherwise flood the log).
       this.logger.warn({ requestId, path: request.path }, 'request refused: busy');
+    } else if (exception instanceof DependencyUnavailableError) {
+      // Every request during an outage: one line each, what failed without the stack.
+      const cause = raised instanceof Error ? raised.message : String(raised);
+      this.logger.warn(
+        { requestId, path: request.path, dependency: exception.dependency, cause },
+        `request refused: ${exception.dependency} unavailable`,
+      );
     } else if (status >= 500) {
       this.logger.error({ err: exception, requestId, path: request.path }, 'request failed');
     }
@@ -55,9 +65,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       response.destroy();
       return;
     }
-    if (exception instanceof RateLimitedError || exception instanceof ServiceBusyError) {
-      response.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
-    }
+    const retryAfter = retryAfterSeconds(exception);
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     response.status(status).json(body);
   }
 

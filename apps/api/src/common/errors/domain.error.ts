@@ -49,3 +49,25 @@ export class ServiceBusyError extends DomainError {
     super(CommonErrorCode.Busy, 'The server is busy. Try again shortly.', 503);
   }
 }
+
+/**
+ * 503 with `Retry-After`: a service Baton needs for this request (Redis) cannot be reached right now.
+ * Answered at once rather than after waiting for it; the same request may be sent again shortly.
+ */
+export class DependencyUnavailableError extends DomainError {
+  readonly retryAfterSeconds = 5;
+  constructor(readonly dependency: 'redis') {
+    super(CommonErrorCode.ServiceUnavailable, 'The service is briefly unavailable. Try again shortly.', 503);
+  }
+}
+
+/** Seconds the caller should wait before retrying (`Retry-After`), for the errors that say so. */
+export function retryAfterSeconds(exception: unknown): number | undefined {
+  if (
+    exception instanceof RateLimitedError ||
+    exception instanceof ServiceBusyError ||
+    exception instanceof DependencyUnavailableError
+  )
+    return Math.max(1, Math.ceil(exception.retryAfterSeconds));
+  return undefined;
+}

@@ -76,6 +76,15 @@ export class AgentsService {
     return [{ type: 'agent.status_changed', userId, presence: 'offline' }];
   }
 
+  /** Agents available or away, or holding conversations: those who must have a live inbox. */
+  async present(): Promise<string[]> {
+    const rows = await this.prisma.agentState.findMany({
+      where: { OR: [{ presence: { not: 'offline' } }, { activeCount: { gt: 0 } }] },
+      select: { userId: true },
+    });
+    return rows.map((row) => row.userId);
+  }
+
   /** Sets one agent's capacity; lowering it below what they hold now is refused (409). */
   async setCapacity(userId: string, capacity: number): Promise<AgentState> {
     const user = await this.prisma.user.findUnique({ where: { id: userId } });

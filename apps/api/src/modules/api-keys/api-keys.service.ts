@@ -1,6 +1,8 @@
+import { apiKeyWebhookContext } from '@baton/security';
 import type { ApiKey as ApiKeyDto, ApiKeyRequest, ApiKeyScope, CreatedApiKey } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { derivedKeys, matchesAny } from '../../common/crypto/app-secret.js';
 import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
 import { CommonErrorCode, DomainError, ValidationError } from '../../common/errors/domain.error.js';
 import { ConfigService } from '../../config/config.service.js';
@@ -49,8 +51,6 @@ export function checkWebhookUrl(url: string | null, production: boolean): void {
   }
 }
 
-export const webhookSecretContext = (apiKeyId: string) => `api-key-webhook:${apiKeyId}`;
-
 /**
  * API keys for machine callers (external bots). Keys are 256-bit random secrets shown once; only a
  * keyed hash is stored (a slow hash adds nothing for a secret this long), so a database leak does not
@@ -58,7 +58,8 @@ export const webhookSecretContext = (apiKeyId: string) => `api-key-webhook:${api
  */
 @Injectable()
 export class ApiKeysService {
-  private readonly hashKey: Buffer;
+  /** Derived from APP_SECRET (then APP_SECRET_PREVIOUS while set); the first hashes new and re-hashed keys. */
+  private readonly hashKeys: Buffer[];
   private readonly production: boolean;
 
   constructor(
@@ -67,12 +68,12 @@ export class ApiKeysService {
     private readonly encryption: DataEncryptionService,
     config: ConfigService,
   ) {
-    this.hashKey = createHmac('sha256', config.env.APP_SECRET).update('baton:api-key').digest();
+    this.hashKeys = derivedKeys(config.env, 'baton:api-key');
     this.production = config.env.NODE_ENV === 'production';
   }
 
-  private hash(secret: string): string {
-    return createHmac('sha256', this.hashKey).update(secret).digest('hex');
+  private hash(secret: string, key = this.hashKeys[0]!): string {
+    return createHmac('sha256', key).update(secret).digest('hex');
   }
 
   async list(): Promise<ApiKeyDto[]> {
@@ -108,7 +109,7 @@ export class ApiKeysService {
       .slice(0, 12);
     const secret = randomBytes(32).toString('base64url');
     const webhookSecret = input.webhookUrl ? `whsec_${randomBytes(32).toString('base64url')}` : null;
-    const sealed = webhookSecret ? this.encryption.encrypt(webhookSecret, webhookSecretContext(id)) : null;
+    const sealed = webhookSecret ? this.encryption.encrypt(webhookSecret, apiKeyWebhookContext(id)) : null;
     const key = await this.prisma.$transaction(async (tx) => {
       const channelId = await this.apiChannel(tx, input.channelId);
       const row = await tx.apiKey.create({
@@ -158,14 +159,16 @@ export class ApiKeysService {
     const match = KEY_FORMAT.exec(presented);
     if (!match) return { ok: false, reason: 'api_key_malformed' };
     const key = await this.prisma.apiKey.findUnique({ where: { prefix: match[1]! } });
-    const expected = Buffer.from(key?.keyHash ?? '0'.repeat(64), 'hex');
-    const given = Buffer.from(this.hash(match[2]!), 'hex');
-    if (!key || !timingSafeEqual(expected, given)) return { ok: false, reason: 'api_key_unknown' };
+    const hashes = this.hashKeys.map((hashKey) => this.hash(match[2]!, hashKey));
+    const matched = hashes.findIndex((hash) => matchesAny(hash, [key?.keyHash ?? '0'.repeat(64)]));
+    if (!key || matched < 0) return { ok: false, reason: 'api_key_unknown' };
     if (key.revokedAt) return { ok: false, reason: 'api_key_revoked' };
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now())
       return { ok: false, reason: 'api_key_expired' };
-    if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
-      await this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
+    // A key hashed under APP_SECRET_PREVIOUS is re-hashed under APP_SECRET, so it outlives the grace period.
+    const rehash = matched > 0 ? { keyHash: hashes[0]! } : {};
+    if (matched > 0 || !key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
+      await this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(), ...rehash } });
     }
     return { ok: true, key };
   }
@@ -175,7 +178,7 @@ export class ApiKeysService {
     if (!key.webhookSecretCiphertext || !key.keyId) return null;
     return this.encryption.decrypt(
       { ciphertext: key.webhookSecretCiphertext, keyId: key.keyId },
-      webhookSecretContext(key.id),
+      apiKeyWebhookContext(key.id),
     );
   }
 }

@@ -118,6 +118,14 @@ export class AuditQueryService {
     }
   }
 
+  /** Every event whose target is one of `targetIds` (a contact and its conversations), oldest first. */
+  about(targetIds: readonly string[]): Promise<AuditEventRow[]> {
+    return this.prisma.auditEvent.findMany({
+      where: { targetId: { in: [...targetIds] } },
+      orderBy: { seq: 'asc' },
+    });
+  }
+
   /** Re-hashes the chain and holds it against the signed checkpoints of the file sink, if there is one. */
   async verify(): Promise<ChainVerification> {
     const checkpoints = await this.checkpoints.fileCheckpoints();

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { appSecrets } from '../../common/crypto/app-secret.js';
 import { ConfigService } from '../../config/config.service.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { AttemptLimitsService } from './attempt-limits.service.js';
@@ -23,7 +24,7 @@ import { SessionService } from './session.service.js';
     {
       provide: DeviceCookies,
       useFactory: (config: ConfigService) =>
-        new DeviceCookies(config.env.APP_SECRET, config.env.PUBLIC_URL?.startsWith('https://') ?? false),
+        new DeviceCookies(appSecrets(config.env), config.env.PUBLIC_URL?.startsWith('https://') ?? false),
       inject: [ConfigService],
     },
   ],

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { matchesAny } from '../../common/crypto/app-secret.js';
 import { readCookie } from '../../common/http/cookies.js';
 
 const MAX_AGE_MS = 180 * 24 * 60 * 60_000;
@@ -14,14 +15,15 @@ export class DeviceCookies {
   readonly name: string;
 
   constructor(
-    private readonly secret: string,
+    /** APP_SECRET first, then APP_SECRET_PREVIOUS while set: cookies issued before a rotation still count. */
+    private readonly secrets: string[],
     private readonly secure: boolean,
   ) {
     this.name = secure ? '__Host-baton_device' : 'baton_device';
   }
 
-  private mac(userId: string, deviceId: string): Buffer {
-    return createHmac('sha256', this.secret).update(`device:${userId}:${deviceId}`).digest();
+  private mac(userId: string, deviceId: string, secret = this.secrets[0]!): Buffer {
+    return createHmac('sha256', secret).update(`device:${userId}:${deviceId}`).digest();
   }
 
   issue(res: Response, userId: string): void {
@@ -40,8 +42,7 @@ export class DeviceCookies {
   deviceFor(req: Pick<Request, 'headers'>, userId: string): string | null {
     const [cookieUser, deviceId, mac, ...rest] = (readCookie(req, this.name) ?? '').split('.');
     if (rest.length > 0 || cookieUser !== userId || !deviceId || !mac) return null;
-    const given = Buffer.from(mac, 'base64url');
-    const expected = this.mac(userId, deviceId);
-    return given.length === expected.length && timingSafeEqual(given, expected) ? deviceId : null;
+    const expected = this.secrets.map((secret) => this.mac(userId, deviceId, secret));
+    return matchesAny(Buffer.from(mac, 'base64url'), expected) ? deviceId : null;
   }
 }

@@ -7,10 +7,11 @@ import {
   type SessionInfo,
 } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { AuthSession } from '../../common/decorators/current-session.decorator.js';
 import type { HeldSession } from '../../common/decorators/ws-session.decorator.js';
 import { CommonErrorCode, DomainError } from '../../common/errors/domain.error.js';
+import { appSecrets, matchesAny } from '../../common/crypto/app-secret.js';
 import { ConfigService } from '../../config/config.service.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { DomainEventsService } from '../events/domain-events.service.js';
@@ -92,15 +93,17 @@ export class SessionService {
   }
 
   /** The CSRF token is bound to the session: a token from another session never matches. */
-  csrfTokenFor(sessionId: string): string {
-    return createHmac('sha256', this.config.env.APP_SECRET).update(`csrf:${sessionId}`).digest('base64url');
+  csrfTokenFor(sessionId: string, secret = this.config.env.APP_SECRET): string {
+    return createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
   }
 
+  /** Also a token made before an APP_SECRET rotation, while APP_SECRET_PREVIOUS is set. */
   csrfTokenMatches(sessionId: string, presented: string | undefined): boolean {
     if (!presented) return false;
-    const expected = Buffer.from(this.csrfTokenFor(sessionId));
-    const given = Buffer.from(presented);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return matchesAny(
+      presented,
+      appSecrets(this.config.env).map((secret) => this.csrfTokenFor(sessionId, secret)),
+    );
   }
 
   async create(

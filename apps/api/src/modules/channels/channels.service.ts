@@ -1,3 +1,4 @@
+import { channelSecretsContext } from '@baton/security';
 import {
   ChannelsErrorCode,
   ZApiChannelConfig,
@@ -25,9 +26,6 @@ import type { Channel, ChannelKind, Prisma } from '../../generated/prisma/client
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ContactsService } from '../contacts/contacts.service.js';
-
-/** Secrets are sealed per channel: a ciphertext copied onto another channel's row does not decrypt. */
-const secretsContext = (channelId: string) => `channel-secrets:${channelId}`;
 
 export const whatsappWebhookPath = (channelId: string) => `/api/v1/channels/${channelId}/whatsapp/webhook`;
 
@@ -102,13 +100,13 @@ export class ChannelsService {
     if (!row.secretsCiphertext || !row.keyId) return {};
     const plain = this.crypto.decrypt(
       { ciphertext: row.secretsCiphertext, keyId: row.keyId },
-      secretsContext(row.id),
+      channelSecretsContext(row.id),
     );
     return JSON.parse(plain) as Record<string, string>;
   }
 
   private sealSecrets(channelId: string, secrets: Record<string, string>) {
-    const sealed = this.crypto.encrypt(JSON.stringify(secrets), secretsContext(channelId));
+    const sealed = this.crypto.encrypt(JSON.stringify(secrets), channelSecretsContext(channelId));
     return { secretsCiphertext: sealed.ciphertext, keyId: sealed.keyId };
   }
 

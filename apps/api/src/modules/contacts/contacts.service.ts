@@ -1,3 +1,4 @@
+import { contactFieldContext, type ContactField } from '@baton/security';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { emailIndex, normalizePhone, phoneIndex } from '../../common/crypto/contact-indexes.js';
@@ -5,7 +6,6 @@ import { DataEncryptionService } from '../../common/crypto/data-encryption.servi
 import { Prisma, type Contact } from '../../generated/prisma/client.js';
 import { PrismaService, type Tx } from '../../prisma/prisma.service.js';
 import { AuditService, auditInsertFrom, type AuditEntry } from '../audit/audit.service.js';
-import { contactBinding, type ContactField } from './contact-binding.js';
 
 /** Who a new contact is, in plain text; stored encrypted, with blind indexes of the email and phone. */
 export interface ContactIdentity {
@@ -23,6 +23,14 @@ export interface NewContact {
   audit: Record<string, unknown>;
   /** Recorded as done by the system rather than the request's actor (an inbound webhook). */
   bySystem?: boolean;
+}
+
+/** A contact as an exact lookup finds it: no personal data. */
+export interface ContactMatch {
+  id: string;
+  channelId: string;
+  createdAt: Date;
+  erasedAt: Date | null;
 }
 
 /** A contact's details, decrypted; null where nothing is stored. */
@@ -53,7 +61,7 @@ export class ContactsService {
 
   private seal(id: string, identity: ContactIdentity = {}): Sealed {
     const seal = (field: ContactField, value: string | null | undefined) =>
-      value ? this.encryption.encrypt(value, contactBinding(field, id)) : null;
+      value ? this.encryption.encrypt(value, contactFieldContext(field, id)) : null;
     const name = seal('name', identity.name);
     const email = seal('email', identity.email?.trim().toLowerCase());
     const phone = seal('phone', identity.phone && normalizePhone(identity.phone));
@@ -129,13 +137,16 @@ export class ContactsService {
     return (await tx.contact.findUniqueOrThrow({ where, select: { id: true } })).id;
   }
 
-  /** The channel a contact belongs to, or null when there is no such contact. */
+  /**
+   * The channel a contact belongs to, or null when there is no such contact or it was erased (a
+   * visitor returning with an erased contact's token starts afresh, like any other channel's customer).
+   */
   async channelOf(contactId: string): Promise<string | null> {
     const contact = await this.prisma.contact.findUnique({
       where: { id: contactId },
-      select: { channelId: true },
+      select: { channelId: true, erasedAt: true },
     });
-    return contact?.channelId ?? null;
+    return contact && !contact.erasedAt ? contact.channelId : null;
   }
 
   /** The contact with its personal data decrypted, for this answer only (callers audit the reading). */
@@ -144,7 +155,10 @@ export class ContactsService {
     if (!contact) return null;
     const open = (field: ContactField, ciphertext: string | null) =>
       ciphertext && contact.keyId
-        ? this.encryption.decrypt({ ciphertext, keyId: contact.keyId }, contactBinding(field, contact.id))
+        ? this.encryption.decrypt(
+            { ciphertext, keyId: contact.keyId },
+            contactFieldContext(field, contact.id),
+          )
         : null;
     return {
       id: contact.id,
@@ -164,8 +178,75 @@ export class ContactsService {
     if (!contact?.phoneCiphertext || !contact.keyId) return null;
     return this.encryption.decrypt(
       { ciphertext: contact.phoneCiphertext, keyId: contact.keyId },
-      contactBinding('phone', contactId),
+      contactFieldContext('phone', contactId),
     );
+  }
+
+  /** The contacts with this exact email or phone number, found by blind index (any channel). */
+  async findBy(field: 'email' | 'phone', value: string): Promise<ContactMatch[]> {
+    const where =
+      field === 'email'
+        ? { emailBlindIndex: emailIndex(this.encryption, value) }
+        : { phoneBlindIndex: phoneIndex(this.encryption, value) };
+    return this.prisma.contact.findMany({
+      where,
+      select: { id: true, channelId: true, createdAt: true, erasedAt: true },
+      orderBy: { createdAt: 'asc' },
+    });
+  }
+
+  /** The contact's identity as stored, for an export: decrypted details, channel-side id, erasure time. */
+  async exportOf(
+    contactId: string,
+  ): Promise<(ContactDetails & { channelId: string; externalId: string; erasedAt: Date | null }) | null> {
+    const [details, row] = await Promise.all([
+      this.reveal(contactId),
+      this.prisma.contact.findUnique({
+        where: { id: contactId },
+        select: { channelId: true, externalId: true, erasedAt: true },
+      }),
+    ]);
+    return details && row ? { ...details, ...row } : null;
+  }
+
+  /**
+   * Locks the contact for an erasure (no conversation can start for it until the transaction ends)
+   * and says whether it was erased before; null when there is no such contact.
+   */
+  async lockForErasure(tx: Tx, contactId: string): Promise<{ erasedAt: Date | null } | null> {
+    const [row] = await tx.$queryRaw<{ erased_at: Date | null }[]>`
+      SELECT erased_at FROM contacts WHERE id = ${contactId}::uuid FOR UPDATE`;
+    return row ? { erasedAt: row.erased_at } : null;
+  }
+
+  /**
+   * Removes the contact's personal data: encrypted fields, blind indexes and the channel-side id
+   * (replaced by one derived from the contact id, so the channel's unique key still holds). The row
+   * stays, so conversations, audit events and exports still resolve the id.
+   */
+  async erase(tx: Tx, contactId: string, at: Date): Promise<void> {
+    await tx.contact.update({
+      where: { id: contactId },
+      data: {
+        externalId: `erased:${contactId}`,
+        nameCiphertext: null,
+        emailCiphertext: null,
+        phoneCiphertext: null,
+        emailBlindIndex: null,
+        phoneBlindIndex: null,
+        keyId: null,
+        erasedAt: at,
+      },
+    });
+  }
+
+  /** Deletes those of `contactIds` left with no conversation (after a retention purge); returns how many. */
+  async deleteWithoutConversations(tx: Tx, contactIds: readonly string[]): Promise<number> {
+    if (contactIds.length === 0) return 0;
+    return tx.$executeRaw`
+      DELETE FROM contacts k
+       WHERE k.id = ANY(${contactIds}::uuid[])
+         AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = k.id)`;
   }
 
   /** Removes a channel's contacts (only ever without conversations); returns how many. */

@@ -18,11 +18,13 @@ export class AgentDepartures {
   ) {}
 
   /**
-   * The grace period after an agent's last socket dropped has passed. Unless a tab came back, the
-   * agent goes offline and their conversations return to the queue at their original place.
+   * The grace period after an agent was last seen (at `since`) with a live socket has passed. Unless
+   * a tab came back (or came and went again, starting a later grace period), the agent goes offline
+   * and their conversations return to the queue at their original place. Running it twice changes
+   * nothing more: an agent already offline holds nothing.
    */
-  async leaveAfterDisconnect(userId: string): Promise<{ released: number }> {
-    if ((await this.connections.liveCount(userId)) > 0) return { released: 0 };
+  async leaveAfterDisconnect(userId: string, since?: number): Promise<{ released: number }> {
+    if (!(await this.connections.goneSince(userId, since))) return { released: 0 };
     return this.leave(userId, 'disconnected');
   }
 

@@ -8,6 +8,7 @@ import { ConversationTransitions } from './conversation-transitions.service.js';
 import { ConversationsService } from './conversations.service.js';
 import {
   CLOSE_JOB,
+  ConversationTimersService,
   OFFER_TIMEOUT_JOB,
   SLA_CHECK_JOB,
   type CloseCheck,
@@ -25,7 +26,12 @@ export class SlaCheckHandler implements JobHandler<SlaCheck, { breached: boolean
     private readonly prisma: PrismaService,
     private readonly transitions: ConversationTransitions,
     private readonly events: DomainEventsService,
+    private readonly timers: ConversationTimersService,
   ) {}
+
+  reconcile(): Promise<number> {
+    return this.timers.reconcileSlaChecks();
+  }
 
   async handle(job: Job<SlaCheck>): Promise<{ breached: boolean }> {
     const { conversationId, kind, dueAt } = job.data;
@@ -47,7 +53,12 @@ export class CloseResolvedHandler implements JobHandler<CloseCheck, { closed: bo
   constructor(
     private readonly conversations: ConversationsService,
     private readonly transitions: ConversationTransitions,
+    private readonly timers: ConversationTimersService,
   ) {}
+
+  reconcile(): Promise<number> {
+    return this.timers.reconcileCloses();
+  }
 
   async handle(job: Job<CloseCheck>): Promise<{ closed: boolean }> {
     const events = await this.conversations.transition(job.data.conversationId, async (tx, c) =>
@@ -69,7 +80,12 @@ export class OfferTimeoutHandler implements JobHandler<OfferTimeout, { expired: 
   constructor(
     private readonly conversations: ConversationsService,
     private readonly transitions: ConversationTransitions,
+    private readonly timers: ConversationTimersService,
   ) {}
+
+  reconcile(): Promise<number> {
+    return this.timers.reconcileOfferTimeouts();
+  }
 
   async handle(job: Job<OfferTimeout>): Promise<{ expired: boolean }> {
     const events = await this.conversations.transition(job.data.conversationId, async (tx, c) =>

@@ -661,6 +661,16 @@ export class ConversationTransitions {
     // A newer handoff moved the deadline; its own check will judge.
     if (deadline?.getTime() !== new Date(dueAt).getTime()) return [];
     if (kind === 'first_response' && c.firstResponseAt) return [];
+    // Recorded once per deadline, however often its check runs (a retry, a rebuilt timer).
+    const recorded = await tx.conversationEvent.findFirst({
+      where: {
+        conversationId: c.id,
+        type: 'conversation.sla_breached',
+        AND: [{ data: { path: ['kind'], equals: kind } }, { data: { path: ['dueAt'], equals: dueAt } }],
+      },
+      select: { id: true },
+    });
+    if (recorded) return [];
     await tx.conversationEvent.create({
       data: { conversationId: c.id, type: 'conversation.sla_breached', data: { kind, dueAt } },
     });

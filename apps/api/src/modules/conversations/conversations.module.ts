@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgentCapacityModule } from '../agents/agent-capacity.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
+import { ConversationPrivacy } from './conversation-privacy.service.js';
 import { ConversationTimersService } from './conversation-timers.service.js';
 import { ConversationTransitions } from './conversation-transitions.service.js';
 import { ConversationsController } from './conversations.controller.js';
@@ -18,6 +19,7 @@ import { MessageLog } from './message-log.service.js';
     CustomerConversationsService,
     ConversationTimersService,
     HandoffBriefs,
+    ConversationPrivacy,
   ],
   controllers: [ConversationsController],
   exports: [
@@ -25,7 +27,9 @@ import { MessageLog } from './message-log.service.js';
     MessageLog,
     ConversationsService,
     CustomerConversationsService,
+    ConversationTimersService,
     HandoffBriefs,
+    ConversationPrivacy,
   ],
 })
 export class ConversationsModule {}

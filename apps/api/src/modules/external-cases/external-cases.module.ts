@@ -13,6 +13,6 @@ import { ExternalCasesService } from './external-cases.service.js';
   imports: [ApiKeysModule, AgentCapacityModule, ContactsModule, ConversationsModule, RoutingModule],
   providers: [ExternalCasesService, CaseWebhooksService],
   controllers: [ExternalCasesController],
-  exports: [ApiKeysModule],
+  exports: [ApiKeysModule, ExternalCasesService],
 })
 export class ExternalCasesModule {}

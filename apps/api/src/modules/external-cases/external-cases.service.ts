@@ -160,6 +160,26 @@ export class ExternalCasesService {
     };
   }
 
+  /** The requests external bots opened these conversations with, by conversation id. */
+  async requestsOf(conversationIds: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+    const cases = await this.prisma.externalCase.findMany({
+      where: { conversationId: { in: [...conversationIds] } },
+      select: { conversationId: true, request: true },
+    });
+    return new Map(cases.map((c) => [c.conversationId, c.request as Record<string, unknown>]));
+  }
+
+  /**
+   * Empties the stored requests of these conversations' cases (an erased customer's: they hold the
+   * bot's transcript, notes and extra data). The case itself stays, so webhooks and idempotency work.
+   */
+  async redactRequests(tx: Tx, conversationIds: readonly string[]): Promise<number> {
+    if (conversationIds.length === 0) return 0;
+    return tx.$executeRaw`
+      UPDATE external_cases SET request = '{}'::jsonb
+       WHERE conversation_id = ANY(${conversationIds}::uuid[]) AND request <> '{}'::jsonb`;
+  }
+
   /** The key's channel; `channel` in the request may name it, never another one. */
   private async channel(tx: Tx, key: ApiKey, named: string | undefined): Promise<Channel> {
     const channel = key.channelId ? await tx.channel.findUnique({ where: { id: key.channelId } }) : null;

@@ -16,11 +16,14 @@ export class HealthController {
     return { status: 'live', uptimeSeconds: this.health.uptimeSeconds() };
   }
 
-  /** Ready for traffic: PostgreSQL and Redis answer and no migration is pending. 503 otherwise. */
+  /**
+   * Ready for traffic (200): PostgreSQL and Redis answer and no migration is pending; `degraded` (still
+   * 200) when no worker is alive. 503 when a dependency is down or the process is draining to stop.
+   */
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response): Promise<Readiness> {
     const readiness = await this.health.readiness();
-    res.status(readiness.status === 'ready' ? 200 : 503);
+    res.status(readiness.status === 'ready' || readiness.status === 'degraded' ? 200 : 503);
     return readiness;
   }
 }

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller.js';
 import { HealthService } from './health.service.js';
+import { WorkersController } from './workers.controller.js';
 
-@Module({ controllers: [HealthController], providers: [HealthService], exports: [HealthService] })
+@Module({
+  controllers: [HealthController, WorkersController],
+  providers: [HealthService],
+  exports: [HealthService],
+})
 export class HealthModule {}

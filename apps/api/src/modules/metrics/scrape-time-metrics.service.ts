@@ -1,16 +1,21 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
+import { readWorkers } from '../../jobs/worker-heartbeat.js';
+import { RedisService } from '../../redis/redis.service.js';
+import { DroppedEventsService } from '../realtime/dropped-events.service.js';
 import { BacklogReadings, JOB_STATES } from './backlog-readings.service.js';
 import { MetricsService } from './metrics.service.js';
 import { COUNTED_NAMESPACES, SocketCountsGateway } from './socket-counts.gateway.js';
 
-/** Gauges read when Prometheus scrapes, from the socket server, PostgreSQL and Redis. */
+/** Read when Prometheus scrapes: from the socket server, the realtime fan-out, PostgreSQL and Redis. */
 @Injectable()
 export class ScrapeTimeMetrics implements OnModuleInit {
   constructor(
     private readonly metrics: MetricsService,
     private readonly backlog: BacklogReadings,
     private readonly sockets: SocketCountsGateway,
+    private readonly dropped: DroppedEventsService,
+    private readonly redis: RedisService,
   ) {}
 
   onModuleInit(): void {
@@ -24,6 +29,34 @@ export class ScrapeTimeMetrics implements OnModuleInit {
       registers,
       collect() {
         for (const namespace of COUNTED_NAMESPACES) this.set({ namespace }, sockets.connected(namespace));
+      },
+    });
+    const dropped = this.dropped;
+    const reported = new Map<string, number>();
+    new Counter({
+      name: 'baton_realtime_events_dropped_total',
+      help: 'Socket events this process could not publish to Redis (no socket received them; clients back-fill by seq), by namespace.',
+      labelNames: ['namespace'],
+      registers,
+      collect() {
+        for (const namespace of new Set([...COUNTED_NAMESPACES, ...dropped.namespaces()])) {
+          const total = dropped.total(namespace);
+          this.inc({ namespace }, total - (reported.get(namespace) ?? 0));
+          reported.set(namespace, total);
+        }
+      },
+    });
+
+    const redis = this.redis;
+    new Gauge({
+      name: 'baton_workers_alive',
+      help: 'Worker processes whose heartbeat Redis holds (each beats every 2 s, forgotten after 6 s); 0 means bot replies and timers wait.',
+      registers,
+      async collect() {
+        // Redis unreachable: no value rather than a misleading 0 (the redis check of readiness says why).
+        this.reset();
+        const workers = await readWorkers(redis).catch(() => undefined);
+        if (workers) this.set(workers.alive);
       },
     });
 

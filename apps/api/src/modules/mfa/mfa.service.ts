@@ -1,7 +1,9 @@
+import { mfaSecretContext } from '@baton/security';
 import type { MfaActivation, MfaEnrolment } from '@baton/contracts';
 import { MfaErrorCode } from '@baton/contracts';
 import { Injectable } from '@nestjs/common';
 import { createHmac, randomBytes } from 'node:crypto';
+import { appSecrets } from '../../common/crypto/app-secret.js';
 import { DataEncryptionService } from '../../common/crypto/data-encryption.service.js';
 import { DomainError } from '../../common/errors/domain.error.js';
 import { ConfigService } from '../../config/config.service.js';
@@ -14,7 +16,6 @@ import { checkTotp, newTotpSecret, totpUri } from './totp.js';
 const RECOVERY_CODES = 10;
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
-const secretContext = (userId: string) => `mfa-secret:${userId}`;
 const alreadyEnabled = () =>
   new DomainError(MfaErrorCode.AlreadyEnabled, 'Two-factor authentication is already set up.', 409);
 
@@ -35,9 +36,12 @@ export class MfaService {
     private readonly config: ConfigService,
   ) {}
 
-  /** Recovery codes are high-entropy, so a keyed hash is enough (and lets us look them up). */
-  private recoveryHash(code: string): string {
-    return createHmac('sha256', this.config.env.APP_SECRET)
+  /**
+   * Recovery codes are high-entropy, so a keyed hash is enough (and lets us look them up). A code
+   * issued before an APP_SECRET rotation is found by its hash under APP_SECRET_PREVIOUS.
+   */
+  private recoveryHash(code: string, secret = this.config.env.APP_SECRET): string {
+    return createHmac('sha256', secret)
       .update(`recovery:${code.replace('-', '').toLowerCase()}`)
       .digest('hex');
   }
@@ -49,7 +53,7 @@ export class MfaService {
       throw alreadyEnabled();
     }
     const secret = newTotpSecret();
-    const sealed = this.crypto.encrypt(secret, secretContext(session.userId));
+    const sealed = this.crypto.encrypt(secret, mfaSecretContext(session.userId));
     await this.prisma.$transaction(async (tx) => {
       // Only a factor not yet activated may get a new secret (two tabs enrolling at once).
       const { count } = await tx.mfaFactor.updateMany({
@@ -149,10 +153,10 @@ export class MfaService {
     code: string,
   ): Promise<{ remaining: number; rotated: RotatedSession }> {
     await this.assertAllowed(session);
-    const hash = this.recoveryHash(code);
+    const hashes = appSecrets(this.config.env).map((secret) => this.recoveryHash(code, secret));
     const used = await this.prisma.$transaction(async (tx) => {
       const { count } = await tx.recoveryCode.updateMany({
-        where: { userId: session.userId, codeHash: hash, usedAt: null },
+        where: { userId: session.userId, codeHash: { in: hashes }, usedAt: null },
         data: { usedAt: new Date() },
       });
       if (count !== 1) return null;
@@ -200,7 +204,7 @@ export class MfaService {
     await this.assertAllowed(session);
     const secret = this.crypto.decrypt(
       { ciphertext: factor.secretCiphertext, keyId: factor.keyId },
-      secretContext(session.userId),
+      mfaSecretContext(session.userId),
     );
     const lastStep = factor.lastUsedStep === null ? null : Number(factor.lastUsedStep);
     const result = await checkTotp(secret, code, lastStep);

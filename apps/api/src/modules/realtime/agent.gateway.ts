@@ -34,12 +34,8 @@ import { RequirePermission } from '../../common/decorators/access.decorators.js'
 import { runWithRequestContext } from '../../common/http/request-context.js';
 import { ZodValidationPipe } from '../../common/http/zod-validation.pipe.js';
 import { LOGGER } from '../../logging/logging.module.js';
-import { ConfigService } from '../../config/config.service.js';
-import { JobsService } from '../../jobs/jobs.service.js';
-import { QueueName } from '../../jobs/queue-names.js';
-import { AgentConnectionsService, CONNECTION_STALE_MS } from '../agents/agent-connections.service.js';
+import { AgentConnectionsService } from '../agents/agent-connections.service.js';
 import { AgentsService } from '../agents/agents.service.js';
-import { DISCONNECT_GRACE_JOB } from '../conversations/disconnect-grace.handler.js';
 import { AuditService } from '../audit/audit.service.js';
 import { SessionCookies } from '../auth/session-cookies.js';
 import { SessionService, type AuthSession } from '../auth/session.service.js';
@@ -69,8 +65,6 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
     private readonly audit: AuditService,
     private readonly rooms: AgentRoomsService,
     private readonly connections: AgentConnectionsService,
-    private readonly jobs: JobsService,
-    private readonly config: ConfigService,
     private readonly adapterHost: HttpAdapterHost,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -89,7 +83,7 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
       this.connections
         .refresh(entries)
         .catch((err: unknown) => this.logger.warn({ err }, 'agent socket heartbeat failed'));
-    }, CONNECTION_STALE_MS / 3);
+    }, this.connections.heartbeatMs);
     namespace.use((socket, next) => {
       this.authenticate(socket as AgentSocket).then(
         (ok) => next(ok ? undefined : new Error(HandshakeRefusalCode.Unauthenticated)),
@@ -103,19 +97,6 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearInterval(this.heartbeat);
-  }
-
-  /** The last tab of an agent closed: after the grace period the worker decides (a tab may come back). */
-  private async agentDisconnected(userId: string, socketId: string): Promise<void> {
-    await this.connections.disconnected(userId, socketId);
-    if ((await this.connections.liveCount(userId)) > 0) return;
-    await this.jobs
-      .queue(QueueName.System)
-      .add(
-        DISCONNECT_GRACE_JOB,
-        { userId },
-        { delay: this.config.env.AGENT_DISCONNECT_GRACE_SECONDS * 1000 },
-      );
   }
 
   private async authenticate(socket: AgentSocket): Promise<boolean> {
@@ -159,10 +140,11 @@ export class AgentGateway implements OnGatewayInit, OnModuleDestroy {
         }
         next();
       });
+      // The last tab of an agent closed: after the grace period the worker decides (a tab may come back).
       socket.on('disconnect', () => {
-        this.agentDisconnected(session.userId, socket.id).catch((err: unknown) =>
-          this.logger.error({ err }, 'could not record an agent disconnect'),
-        );
+        this.connections
+          .disconnected(session.userId, socket.id)
+          .catch((err: unknown) => this.logger.error({ err }, 'could not record an agent disconnect'));
       });
     }
     await socket.join([...rooms]);

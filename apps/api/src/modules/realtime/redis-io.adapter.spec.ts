@@ -5,16 +5,21 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigService } from '../../config/config.service.js';
 import { LOGGER } from '../../logging/logging.module.js';
 import { EventEmitter } from 'node:events';
+import { DroppedEventsService } from './dropped-events.service.js';
 import { RedisIoAdapter, handleUnawaitedRejections } from './redis-io.adapter.js';
 
 /** An app whose Redis accepts connections and never answers, as a stalled or unreachable one does. */
 function appWithSilentRedis(port: number) {
   const logger = { warn: vi.fn(), error: vi.fn() };
   const config = { env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_PREFIX: 'baton:adapter-spec' } };
-  const app = Object.assign(createServer(), {
-    get: (token: unknown) => (token === ConfigService ? config : token === LOGGER ? logger : undefined),
-  });
-  return { app, logger: logger as unknown as Logger & typeof logger };
+  const dropped = new DroppedEventsService({ warn: vi.fn() } as unknown as Logger);
+  const services = new Map<unknown, unknown>([
+    [ConfigService, config],
+    [LOGGER, logger],
+    [DroppedEventsService, dropped],
+  ]);
+  const app = Object.assign(createServer(), { get: (token: unknown) => services.get(token) });
+  return { app, logger: logger as unknown as Logger & typeof logger, dropped };
 }
 
 describe('socket.io Redis adapter', () => {
@@ -35,7 +40,7 @@ describe('socket.io Redis adapter', () => {
 
   it('survives Redis out of reach and its connections closing, and says so once', async () => {
     process.on('unhandledRejection', onUnhandled);
-    const { app, logger } = appWithSilentRedis((silent.address() as { port: number }).port);
+    const { app, logger, dropped } = appWithSilentRedis((silent.address() as { port: number }).port);
     const adapter = new RedisIoAdapter(app as never);
     const server = adapter.createIOServer(0);
     // Three namespaces, each with its own subscriptions: every one of them is queued, then refused.
@@ -58,6 +63,8 @@ describe('socket.io Redis adapter', () => {
       expect.objectContaining({ reason: 'Connection is closed.' }),
       'socket.io Redis adapter cannot reach Redis',
     ]);
+    // The broadcast never reached Redis: counted as a dropped event of its namespace.
+    expect(dropped.total('/agent')).toBe(1);
   });
 
   it('logs any other failure as an error every time, and still rejects to a caller who waits', async () => {
@@ -69,11 +76,15 @@ describe('socket.io Redis adapter', () => {
       sunsubscribe: refused,
       spublish: refused,
     });
-    handleUnawaitedRejections(connection as never, 'sub', logger as unknown as Logger);
-    const commands = connection as unknown as Record<string, () => Promise<unknown>>;
-    void commands['ssubscribe']!();
-    await expect(commands['spublish']!()).rejects.toThrow(/NOPERM/);
+    const lost = vi.fn();
+    handleUnawaitedRejections(connection as never, 'sub', logger as unknown as Logger, lost);
+    const commands = connection as unknown as Record<string, (channel: string) => Promise<unknown>>;
+    void commands['ssubscribe']!('x');
+    await expect(commands['spublish']!('x')).rejects.toThrow(/NOPERM/);
     await vi.waitFor(() => expect(logger.error).toHaveBeenCalledTimes(2));
     expect(logger.warn).not.toHaveBeenCalled();
+    // Only the publish lost an event.
+    expect(lost).toHaveBeenCalledTimes(1);
+    expect(lost).toHaveBeenCalledWith('x', expect.any(Error));
   });
 });

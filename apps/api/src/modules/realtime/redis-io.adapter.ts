@@ -1,3 +1,4 @@
+import { AgentServerEvent, CustomerServerEvent, type RealtimeResumed } from '@baton/contracts';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
@@ -9,6 +10,7 @@ import type { Namespace, Server, ServerOptions, Socket } from 'socket.io';
 import { ConfigService } from '../../config/config.service.js';
 import { LOGGER } from '../../logging/logging.module.js';
 import { redisKeys } from '../../redis/redis-keys.js';
+import { DroppedEventsService } from './dropped-events.service.js';
 
 /** Commands the Redis adapter sends without waiting for the answer. */
 const UNAWAITED = ['ssubscribe', 'sunsubscribe', 'spublish'] as const;
@@ -16,6 +18,12 @@ const UNAWAITED = ['ssubscribe', 'sunsubscribe', 'spublish'] as const;
 /** Failures that only say Redis is out of reach; they end when it is back, or the app closes. */
 const UNREACHABLE =
   /^(Connection is closed\.|Reached the max retries per request limit|Stream isn't writeable)/;
+
+/** The namespaces whose sockets are told when live delivery resumes (the same event name on both). */
+const RESUMED: Record<'/agent' | '/customer', typeof AgentServerEvent.RealtimeResumed> = {
+  '/agent': AgentServerEvent.RealtimeResumed,
+  '/customer': CustomerServerEvent.RealtimeResumed,
+};
 
 type AdapterFactory = ReturnType<typeof createShardedAdapter>;
 type Adapter = ReturnType<AdapterFactory>;
@@ -28,6 +36,11 @@ type Adapter = ReturnType<AdapterFactory>;
  * (`serverSideEmit`, `disconnectSockets` without a single room, …) use the namespace's own channel,
  * which every instance reads. The adapter owns its two Redis connections and closes them after the
  * socket server, so shutdown never trips over a closed one.
+ *
+ * Pub/sub keeps nothing for a subscriber that is away: a broadcast published while this instance's
+ * subscriber reconnects is lost, and one this instance could not publish is dropped (counted in
+ * `DroppedEventsService`). Once ioredis has subscribed to every room again, the instance tells its
+ * own sockets (`realtime.resumed`) to back-fill by `seq` what they may have missed.
  */
 export class RedisIoAdapter extends IoAdapter {
   private readonly connections: Redis[] = [];
@@ -45,21 +58,23 @@ export class RedisIoAdapter extends IoAdapter {
       cors: { origin: false },
       serveClient: false,
     } as ServerOptions) as Server;
-    const [pub, sub] = ['pub', 'sub'].map((role) => {
+    const channelPrefix = redisKeys(env.REDIS_PREFIX).socketIo;
+    const dropped = this.app.get(DroppedEventsService);
+    const connect = (role: 'pub' | 'sub') => {
       const connection = new Redis(env.REDIS_URL, { connectionName: `baton:socket.io:${role}` });
       connection.on('error', () => undefined);
-      handleUnawaitedRejections(connection, role, logger);
+      handleUnawaitedRejections(connection, role, logger, (channel, error) =>
+        dropped.record(namespaceOf(channel, channelPrefix), error),
+      );
       this.connections.push(connection);
       return connection;
-    });
+    };
+    const pub = connect('pub');
+    const sub = connect('sub');
     server.adapter(
-      oneRoomPerBroadcast(
-        createShardedAdapter(pub!, sub!, {
-          channelPrefix: redisKeys(env.REDIS_PREFIX).socketIo,
-          subscriptionMode: 'dynamic',
-        }),
-      ),
+      oneRoomPerBroadcast(createShardedAdapter(pub, sub, { channelPrefix, subscriptionMode: 'dynamic' })),
     );
+    announceResumption(sub, server);
     return server;
   }
 
@@ -121,14 +136,49 @@ function oneRoomPerBroadcast(factory: AdapterFactory): (nsp: Namespace) => Adapt
   };
 }
 
+/** `/agent` from `<prefix>#/agent#<room>#`. */
+function namespaceOf(channel: string, channelPrefix: string): string {
+  return channel.slice(channelPrefix.length + 1).split('#', 1)[0] ?? '';
+}
+
+/**
+ * After the subscriber reconnects (not at the first connection), once ioredis has subscribed to
+ * every room's channel again (a PING answered after those subscriptions), this instance's sockets
+ * are told that live delivery resumed: what was published meanwhile never reached them.
+ */
+function announceResumption(sub: Redis, server: Server): void {
+  let connectedBefore = false;
+  sub.on('ready', () => {
+    if (!connectedBefore) {
+      connectedBefore = true;
+      return;
+    }
+    sub.ping().then(
+      () => {
+        const payload: RealtimeResumed = {};
+        for (const [namespace, event] of Object.entries(RESUMED))
+          server.of(namespace).local.emit(event, payload);
+      },
+      // Gone again: the next 'ready' announces it.
+      () => undefined,
+    );
+  });
+}
+
 /**
  * The adapter subscribes, unsubscribes and publishes without handling a rejection, so with Redis
  * out of reach (or its connection closed at shutdown) each of them would be an unhandled rejection
  * that can end the process. They are observed here: Redis being out of reach is logged once per
  * outage, as a warning (readiness reports it too); any other failure is logged as an error every
- * time. A caller that awaits the command still gets the rejection.
+ * time; a publish that failed is handed to `onPublishLost` with its channel. A caller that awaits
+ * the command still gets the rejection.
  */
-export function handleUnawaitedRejections(connection: Redis, role: string, logger: Logger): void {
+export function handleUnawaitedRejections(
+  connection: Redis,
+  role: string,
+  logger: Logger,
+  onPublishLost: (channel: string, error: unknown) => void,
+): void {
   let warned = false;
   connection.on('ready', () => (warned = false));
   const observe = (error: unknown) => {
@@ -145,7 +195,11 @@ export function handleUnawaitedRejections(connection: Redis, role: string, logge
     const command = commands[name]!.bind(connection);
     commands[name] = (...args: unknown[]) => {
       const result = command(...args);
-      if (result instanceof Promise) result.catch(observe);
+      if (result instanceof Promise)
+        result.catch((error: unknown) => {
+          if (name === 'spublish') onPublishLost(String(args[0]), error);
+          observe(error);
+        });
       return result;
     };
   }

@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import { LOGGER } from '../../logging/logging.module.js';
 import { RedisService } from '../../redis/redis.service.js';
+import { DroppedEventsService } from './dropped-events.service.js';
 
 type SocketNamespace = '/agent' | '/customer';
 
@@ -12,6 +11,11 @@ const MessageType = { Broadcast: 3, SocketsLeave: 5, DisconnectSockets: 6, Serve
 const EMITTER_UID = 'emitter';
 /** socket.io's packet type of an event. */
 const EVENT_PACKET = 2;
+/**
+ * Reconnection attempts (under a second) an event waits for Redis before it is dropped: a blip
+ * delays it, an outage drops it (counted) rather than piling up every event in memory until Redis is back.
+ */
+const PUBLISH_RETRIES = 5;
 
 /**
  * Emits to socket.io rooms from any process — API instances and workers alike — in the Redis adapter's
@@ -24,9 +28,9 @@ export class SocketEmitterService {
 
   constructor(
     private readonly redis: RedisService,
-    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly dropped: DroppedEventsService,
   ) {
-    this.connection = redis.connect('socket.io:emitter');
+    this.connection = redis.connect('socket.io:emitter', { maxRetriesPerRequest: PUBLISH_RETRIES });
   }
 
   /** Sends `event` to the sockets in any of `rooms` (each once), but those also in one of `except`. */
@@ -100,11 +104,12 @@ export class SocketEmitterService {
     data: object,
   ): void {
     const message = JSON.stringify({ uid: EMITTER_UID, nsp: namespace, type, data });
-    // Fire and forget; a publish that fails (Redis down, or during shutdown) is logged, never an
-    // unhandled rejection. Clients recover by `seq` back-fill on their next event or reconnect.
+    // Fire and forget; a publish that fails (Redis down, or during shutdown) is counted and logged,
+    // never an unhandled rejection. Clients back-fill by `seq` at their next event, when live
+    // delivery resumes (`realtime.resumed`), or when they reconnect.
     this.connection
       .spublish(this.redis.keys.socketIoChannel(namespace, room), message)
-      .catch((err: unknown) => this.logger.warn({ err }, 'socket event not published'));
+      .catch((err: unknown) => this.dropped.record(namespace, err));
   }
 }
 

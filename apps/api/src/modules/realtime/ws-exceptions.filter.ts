@@ -9,11 +9,12 @@ import {
 import type { SocketError } from '@baton/contracts';
 import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
+import { asDependencyFailure } from '../../common/errors/dependency-failure.js';
 import {
   CommonErrorCode,
+  DependencyUnavailableError,
   DomainError,
-  RateLimitedError,
-  ServiceBusyError,
+  retryAfterSeconds,
 } from '../../common/errors/domain.error.js';
 import { LOGGER } from '../../logging/logging.module.js';
 
@@ -26,8 +27,9 @@ import { LOGGER } from '../../logging/logging.module.js';
 export class WsExceptionsFilter implements ExceptionFilter {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(raised: unknown, host: ArgumentsHost): void {
     const [socket, , ack] = host.getArgs<[Socket, unknown, unknown]>();
+    const exception = asDependencyFailure(raised);
     const error: SocketError['error'] =
       exception instanceof DomainError
         ? { code: exception.code, message: exception.message }
@@ -36,9 +38,16 @@ export class WsExceptionsFilter implements ExceptionFilter {
           : { code: CommonErrorCode.Internal, message: 'Something went wrong on our side.' };
     if (error.code === CommonErrorCode.Internal)
       this.logger.error({ err: exception, namespace: socket.nsp.name }, 'socket event failed');
+    if (exception instanceof DependencyUnavailableError) {
+      const cause = raised instanceof Error ? raised.message : String(raised);
+      this.logger.warn(
+        { namespace: socket.nsp.name, dependency: exception.dependency, cause },
+        `socket event refused: ${exception.dependency} unavailable`,
+      );
+    }
     // The socket twin of `Retry-After`.
-    if (exception instanceof RateLimitedError || exception instanceof ServiceBusyError)
-      error.retryAfterSeconds = Math.max(1, Math.ceil(exception.retryAfterSeconds));
+    const retryAfter = retryAfterSeconds(exception);
+    if (retryAfter !== undefined) error.retryAfterSeconds = retryAfter;
     if (typeof ack === 'function') (ack as (reply: SocketError) => void)({ error });
     else socket.emit('exception', { error });
   }

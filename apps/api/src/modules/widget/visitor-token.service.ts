@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { derivedKeys, matchesAny } from '../../common/crypto/app-secret.js';
 import { ConfigService } from '../../config/config.service.js';
 import type { Visitor } from '../conversations/customer-conversations.service.js';
 
@@ -11,15 +12,16 @@ const LIFETIME_MS = 30 * 86_400_000;
  */
 @Injectable()
 export class VisitorTokenService {
-  private readonly key: Buffer;
+  /** The current key signs; a token signed before an APP_SECRET rotation verifies under the previous one. */
+  private readonly keys: Buffer[];
 
   constructor(config: ConfigService) {
     // A key of its own, derived from APP_SECRET, so a token can never pass for anything else signed with it.
-    this.key = createHmac('sha256', config.env.APP_SECRET).update('baton:visitor-token').digest();
+    this.keys = derivedKeys(config.env, 'baton:visitor-token');
   }
 
-  private sign(payload: string): string {
-    return createHmac('sha256', this.key).update(payload).digest('base64url');
+  private sign(payload: string, key = this.keys[0]!): string {
+    return createHmac('sha256', key).update(payload).digest('base64url');
   }
 
   issue(visitor: Visitor, now = Date.now()): string {
@@ -34,9 +36,13 @@ export class VisitorTokenService {
     if (typeof token !== 'string') return null;
     const [version, payload, signature] = token.split('.');
     if (version !== 'v1' || !payload || !signature) return null;
-    const expected = Buffer.from(this.sign(payload));
-    const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    if (
+      !matchesAny(
+        signature,
+        this.keys.map((key) => this.sign(payload, key)),
+      )
+    )
+      return null;
     try {
       const body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
         c?: unknown;

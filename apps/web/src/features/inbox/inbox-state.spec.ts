@@ -2,9 +2,11 @@ import type { Conversation, ConversationListItem, HandoffBrief, Message } from '
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  heldConversations,
   inboxReducer,
   initialInbox,
   lastSeq,
+  needsBackfill,
   type InboxAction,
   type InboxState,
   type Offer,
@@ -208,9 +210,68 @@ describe('inbox state', () => {
           );
           const expected = [...new Set(seqBatches.flat())].sort((x, y) => x - y);
           expect((state.messages[c.id] ?? []).map((m) => m.seq)).toEqual(expected);
-          expect(lastSeq(state, c.id)).toBe(expected.at(-1) ?? 0);
+          // A back-fill starts after the last seq with nothing missing before it, not after the highest.
+          const contiguous = expected.findIndex((seq, i) => seq !== i + 1);
+          expect(lastSeq(state, c.id)).toBe(contiguous === -1 ? expected.length : contiguous);
+          expect(needsBackfill(state, c.id)).toBe(contiguous !== -1);
         }),
       );
+    });
+
+    it('fills the hole a lost live event left with a back-fill after the last contiguous seq', () => {
+      const live = (seq: number): InboxAction => ({
+        type: 'messages.added',
+        conversationId: c.id,
+        messages: [message(c.id, seq)],
+        fromServerPush: true,
+      });
+      // The event of 3 was lost; 4 arrives.
+      const state = run([live(1), live(2), live(4)]);
+      expect(needsBackfill(state, c.id)).toBe(true);
+      expect(lastSeq(state, c.id)).toBe(2);
+      const filled = inboxReducer(state, {
+        type: 'messages.backfilled',
+        conversationId: c.id,
+        afterSeq: 2,
+        messages: [message(c.id, 3), message(c.id, 4)],
+        limit: 200,
+      });
+      expect(filled.messages[c.id]?.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+      expect(needsBackfill(filled, c.id)).toBe(false);
+      expect(lastSeq(filled, c.id)).toBe(4);
+      // Its echo after the back-fill is nothing new.
+      expect(inboxReducer(filled, live(3)).messages[c.id]).toHaveLength(4);
+    });
+
+    it('after the lists reload, re-reads every listed conversation it holds and forgets the others', () => {
+      const mine = conversation(1);
+      const waiting = conversation(2, { status: 'queued', assigneeId: null });
+      const gone = conversation(3);
+      const unread = conversation(4);
+      const held = run([
+        {
+          type: 'conversations.loaded',
+          conversations: [mine, waiting, gone, unread].map((x) => listItem(x)),
+          me: ME,
+        },
+        ...[mine, waiting, gone].map((x): InboxAction => ({
+          type: 'messages.added',
+          conversationId: x.id,
+          messages: [message(x.id, 1)],
+        })),
+        { type: 'select', conversationId: waiting.id },
+      ]);
+      expect(heldConversations(held).sort()).toEqual([mine.id, waiting.id, gone.id]);
+      // Reconnected: the lists no longer have `gone` (resolved elsewhere meanwhile).
+      const reloaded = inboxReducer(held, {
+        type: 'conversations.loaded',
+        conversations: [mine, waiting, unread].map((x) => listItem(x)),
+        me: ME,
+      });
+      expect(heldConversations(reloaded).sort()).toEqual([mine.id, waiting.id]);
+      expect(reloaded.messages[gone.id]).toBeUndefined();
+      expect(lastSeq(reloaded, gone.id)).toBe(0);
+      expect(reloaded.messages[mine.id]).toHaveLength(1);
     });
 
     it('takes a message out of the outbox once the server has stored it', () => {

@@ -1,4 +1,5 @@
 import type { Conversation, ConversationListItem, HandoffBrief, Message } from '@baton/contracts';
+import { hasGap, receive, receivePage, type SeqLine } from '@baton/contracts/seq-line';
 import { z } from 'zod';
 
 /** A message this tab sent that the server has not stored yet (kept across reloads until it is). */
@@ -22,8 +23,13 @@ export type Preview = Pick<ConversationListItem, 'channelName' | 'lastMessage'>;
 export interface InboxState {
   conversations: Record<string, Conversation>;
   previews: Record<string, Preview>;
-  /** Stored messages per conversation, in `seq` order without gaps or duplicates. */
+  /** Stored messages per conversation, in `seq` order, each once. */
   messages: Record<string, Message[]>;
+  /**
+   * Per conversation, the last `seq` with nothing missing before it: back-fills ask after it, so a
+   * live event lost on the way leaves a hole the next back-fill fills.
+   */
+  contiguous: Record<string, number>;
   briefs: Record<string, HandoffBrief>;
   unread: Record<string, number>;
   offers: Offer[];
@@ -57,6 +63,14 @@ export type InboxAction =
   | { type: 'conversation.withdrawn'; conversationId: string }
   | { type: 'brief.loaded'; conversationId: string; brief: HandoffBrief }
   | { type: 'messages.added'; conversationId: string; messages: Message[]; fromServerPush?: boolean }
+  /** A page of `messages.fetch` after `afterSeq` (at most `limit`): what it proves moves `contiguous`. */
+  | {
+      type: 'messages.backfilled';
+      conversationId: string;
+      afterSeq: number;
+      messages: Message[];
+      limit: number;
+    }
   | { type: 'offer.received'; offer: Offer }
   | { type: 'offer.gone'; conversationId: string }
   | { type: 'typing'; conversationId: string; typing: boolean }
@@ -71,6 +85,7 @@ export const initialInbox = (pending: PendingMessage[]): InboxState => ({
   conversations: {},
   previews: {},
   messages: {},
+  contiguous: {},
   briefs: {},
   unread: {},
   offers: [],
@@ -86,10 +101,33 @@ export const initialInbox = (pending: PendingMessage[]): InboxState => ({
 const listed = (c: Conversation, me: string) =>
   (c.status === 'assigned' && c.assigneeId === me) || c.status === 'queued';
 
-function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
-  const bySeq = new Map(existing.map((m) => [m.seq, m]));
-  for (const m of incoming) bySeq.set(m.seq, m);
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+const lineOf = (state: InboxState, conversationId: string): SeqLine<Message> => ({
+  messages: state.messages[conversationId] ?? [],
+  contiguous: state.contiguous[conversationId] ?? 0,
+});
+
+/** The messages added to a conversation, the outbox and preview following them. */
+function withLine(
+  state: InboxState,
+  conversationId: string,
+  line: SeqLine<Message>,
+  unread: Record<string, number>,
+): InboxState {
+  const messages = [...line.messages];
+  const stored = new Set(messages.map((m) => m.clientMessageId).filter(Boolean));
+  return {
+    ...state,
+    messages: { ...state.messages, [conversationId]: messages },
+    contiguous: { ...state.contiguous, [conversationId]: line.contiguous },
+    pending: state.pending.filter((p) => !stored.has(p.clientMessageId)),
+    unread,
+    previews: withLastMessage(state.previews, conversationId, messages),
+  };
+}
+
+/** Keeps only the entries of conversations still on screen. */
+function onlyOf<T>(record: Record<string, T>, ids: Record<string, unknown>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter(([id]) => id in ids));
 }
 
 /** The list's preview follows the newest message the customer can see (notes stay out of it). */
@@ -131,7 +169,17 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
       const open = state.selectedId ? state.conversations[state.selectedId] : undefined;
       if (open && !conversations[open.id]) conversations[open.id] = open;
       const waitingCursor = action.waitingCursor === undefined ? state.waitingCursor : action.waitingCursor;
-      return { ...state, conversations, previews, waitingCursor };
+      if (action.type === 'conversations.added') return { ...state, conversations, previews, waitingCursor };
+      // The lists as they are now: the messages of conversations no longer in them are stale; reading
+      // one again back-fills it from the start.
+      return {
+        ...state,
+        conversations,
+        previews,
+        waitingCursor,
+        messages: onlyOf(state.messages, conversations),
+        contiguous: onlyOf(state.contiguous, conversations),
+      };
     }
     case 'conversation.changed': {
       const c = action.conversation;
@@ -164,26 +212,19 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
     case 'brief.loaded':
       return { ...state, briefs: { ...state.briefs, [action.conversationId]: action.brief } };
     case 'messages.added': {
-      const current = state.messages[action.conversationId] ?? [];
-      const merged = mergeMessages(current, action.messages);
-      const stored = new Set(merged.map((m) => m.clientMessageId).filter(Boolean));
-      const added = merged.length - current.length;
+      const id = action.conversationId;
+      const { line, added } = receive(lineOf(state, id), action.messages);
+      const fromCustomer = added.filter((m) => m.authorKind === 'customer').length;
       const unread =
-        action.fromServerPush && action.conversationId !== state.selectedId && added > 0
-          ? {
-              ...state.unread,
-              [action.conversationId]:
-                (state.unread[action.conversationId] ?? 0) +
-                action.messages.filter((m) => m.authorKind === 'customer').length,
-            }
+        action.fromServerPush && id !== state.selectedId && fromCustomer > 0
+          ? { ...state.unread, [id]: (state.unread[id] ?? 0) + fromCustomer }
           : state.unread;
-      return {
-        ...state,
-        messages: { ...state.messages, [action.conversationId]: merged },
-        pending: state.pending.filter((p) => !stored.has(p.clientMessageId)),
-        unread,
-        previews: withLastMessage(state.previews, action.conversationId, merged),
-      };
+      return withLine(state, id, line, unread);
+    }
+    case 'messages.backfilled': {
+      const { conversationId: id, afterSeq, messages, limit } = action;
+      const { line } = receivePage(lineOf(state, id), afterSeq, messages, { limit });
+      return withLine(state, id, line, state.unread);
     }
     case 'offer.received':
       return {
@@ -228,8 +269,19 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
   }
 }
 
+/** Where a back-fill of this conversation starts: after the last `seq` with nothing missing before it. */
 export function lastSeq(state: InboxState, conversationId: string): number {
-  return state.messages[conversationId]?.at(-1)?.seq ?? 0;
+  return state.contiguous[conversationId] ?? 0;
+}
+
+/** A message arrived past a hole in `seq`: an event was lost on the way, and a back-fill fills it. */
+export function needsBackfill(state: InboxState, conversationId: string): boolean {
+  return hasGap(lineOf(state, conversationId));
+}
+
+/** Conversations whose messages this tab holds: each is re-joined and back-filled after a reconnect. */
+export function heldConversations(state: InboxState): string[] {
+  return Object.keys(state.messages).filter((id) => id in state.conversations);
 }
 
 const outboxKey = (userId: string) => `baton.outbox.${userId}`;

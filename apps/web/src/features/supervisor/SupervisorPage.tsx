@@ -14,7 +14,9 @@ import { HistoryChart } from './HistoryChart';
 import { QueuesTable } from './QueuesTable';
 import type { WallState } from './supervisor-utils';
 import { useSupervisorWall, type SocketLink } from './use-supervisor-wall';
+import { useWorkersHealth } from './use-workers-health';
 import { WaitClock } from './wall-parts';
+import { WorkersAlert } from './WorkersAlert';
 import './supervisor.css';
 
 /**
@@ -26,6 +28,7 @@ export default function SupervisorPage() {
   const canOpen = useCan(Permission.ConversationRead);
   const canSeeHistory = useCan(Permission.ReportRead);
   const live = useSupervisorWall();
+  const workers = useWorkersHealth();
   const { wall, conversations } = live;
   const selectedId = useSearchParam('conversation');
   const opener = useRef<HTMLElement | null>(null);
@@ -60,6 +63,7 @@ export default function SupervisorPage() {
         <LiveStatus link={live.link} />
       </PageHeader>
       <GettingStarted />
+      <WorkersAlert workers={workers} />
       {live.error !== null && <ErrorMessage error={live.error} />}
       {!wall ? (
         live.error ? null : (

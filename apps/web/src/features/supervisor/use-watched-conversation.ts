@@ -6,9 +6,11 @@ import {
   ZConversationUpdated,
   ZConversationWithdrawn,
   ZMessageCreated,
+  ZRealtimeResumed,
   type Conversation,
   type Message,
 } from '@baton/contracts';
+import { emptyLine, hasGap, receive, settle, type SeqLine } from '@baton/contracts/seq-line';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { agentSocket, ask, onAgentEvent } from '../../lib/agent-socket';
 import { api } from '../../lib/api';
@@ -17,7 +19,8 @@ import { conversationError, fetchMessagesAfter, mergeMessages } from './supervis
 /**
  * One conversation as the supervisor panel shows it. Loaded once over REST; while "watching
  * silently" the socket joins the conversation's room and appends its `message.created` events,
- * filling any gap (and everything missed while disconnected) by `seq`.
+ * filling any gap (and everything missed while disconnected, or while the server's Redis link was
+ * down) by `seq`, after the last `seq` with nothing missing before it.
  */
 export function useWatchedConversation(id: string) {
   const [conversation, setConversation] = useState<Conversation | null>(null);
@@ -25,17 +28,27 @@ export function useWatchedConversation(id: string) {
   const [error, setError] = useState<unknown>(null);
   const [watching, setWatching] = useState(false);
   const [watchError, setWatchError] = useState<unknown>(null);
-  // The highest `seq` shown, kept beside the list for the socket handlers: a push beyond it has a gap.
-  const lastSeq = useRef(0);
+  // The `seq`s shown, kept beside the list for the socket handlers: a push past a hole has a gap.
+  const line = useRef<SeqLine<Message>>(emptyLine());
 
   const addMessages = useCallback((incoming: Message[]) => {
-    for (const m of incoming) lastSeq.current = Math.max(lastSeq.current, m.seq);
+    line.current = receive(line.current, incoming).line;
     setMessages((current) => mergeMessages(current, incoming));
   }, []);
 
+  /** Every message after `afterSeq`, all pages read: nothing up to the last one is missing. */
+  const fetched = useCallback(
+    (afterSeq: number, list: Message[]) => {
+      addMessages(list);
+      line.current = settle(line.current, Math.max(afterSeq, list.at(-1)?.seq ?? 0));
+    },
+    [addMessages],
+  );
+
   const catchUp = useCallback(async () => {
-    addMessages(await fetchMessagesAfter(id, lastSeq.current));
-  }, [id, addMessages]);
+    const afterSeq = line.current.contiguous;
+    fetched(afterSeq, await fetchMessagesAfter(id, afterSeq));
+  }, [id, fetched]);
 
   useEffect(() => {
     let cancelled = false;
@@ -43,7 +56,7 @@ export function useWatchedConversation(id: string) {
       ([c, list]) => {
         if (cancelled) return;
         setConversation(c);
-        addMessages(list);
+        fetched(0, list);
       },
       (err: unknown) => {
         if (!cancelled) setError(conversationError(err));
@@ -52,7 +65,7 @@ export function useWatchedConversation(id: string) {
     return () => {
       cancelled = true;
     };
-  }, [id, addMessages]);
+  }, [id, fetched]);
 
   // Status, assignee and priority changes reach supervisors through their queues' rooms.
   useEffect(() => {
@@ -95,15 +108,19 @@ export function useWatchedConversation(id: string) {
         );
     const offMessage = onAgentEvent(AgentServerEvent.MessageCreated, ZMessageCreated, ({ message }) => {
       if (message.conversationId !== id) return;
-      const gap = message.seq > lastSeq.current + 1;
       addMessages([message]);
-      if (gap) void catchUp().catch((err: unknown) => setWatchError(err));
+      if (hasGap(line.current)) void catchUp().catch((err: unknown) => setWatchError(err));
+    });
+    // Events may have been lost on the server's side (Redis was out of reach).
+    const offResumed = onAgentEvent(AgentServerEvent.RealtimeResumed, ZRealtimeResumed, () => {
+      void catchUp().catch((err: unknown) => setWatchError(err));
     });
     socket.on('connect', join);
     if (socket.connected) void join();
     return () => {
       socket.off('connect', join);
       offMessage();
+      offResumed();
     };
   }, [watching, id, catchUp, addMessages]);
 

@@ -24,6 +24,12 @@ export function VerificationText({ result }: { result: ChainVerification }) {
             truncated tail later.
           </p>
         )}
+        {result.archivedThrough && (
+          <p className="muted">
+            Positions 1 to {result.archivedThrough} were archived (<code>npm run audit:archive</code>); the
+            signed checkpoint at position {result.archivedThrough} vouches for where the table now begins.
+          </p>
+        )}
         <CheckpointNote checkpoints={result.checkpoints} />
         {unsealed}
       </>

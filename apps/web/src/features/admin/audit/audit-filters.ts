@@ -31,6 +31,7 @@ export const TARGET_TYPES = [
   'channel',
   'contact',
   'conversation',
+  'data_key',
   'knowledge_article',
   'queue',
   'role',

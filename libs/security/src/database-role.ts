@@ -1,4 +1,4 @@
-import type { SqlRunner } from '@baton/security';
+import type { SqlRunner } from './sql-runner.js';
 
 /**
  * The api and worker connect as the runtime role, which owns nothing: were they connected as a
