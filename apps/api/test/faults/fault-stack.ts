@@ -13,8 +13,8 @@ import { assertBuilt, BuiltStack } from '../support/built-stack.js';
 import { startFakeOpenAi, textCompletion, type FakeOpenAi } from '../support/fake-openai.js';
 import { testEnv } from '../support/test-env.js';
 import { TEST_SECRETS } from '../support/test-secrets.js';
-import { PrivateRedis } from './private-redis.js';
-import { TcpProxy } from './tcp-proxy.js';
+import { PrivateRedis } from '../support/private-redis.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 /** Timings the product runs with here, shortened so each fault's consequences show within seconds. */
 export const FAULT_TIMINGS = {
@@ -209,7 +209,7 @@ export class FaultStack {
   async close(): Promise<void> {
     await this.processes.close();
     await Promise.all([this.balancer.close(), this.postgres.close(), this.openai.close()]);
-    await this.redis.stop();
+    await this.redis.kill();
     await this.db.end();
   }
 }
