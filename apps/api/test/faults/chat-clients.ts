@@ -22,8 +22,8 @@ type Stored = Pick<Message | CustomerMessage, 'id' | 'conversationId' | 'seq' | 
 export type Arrival = 'own' | 'live' | 'history' | 'backfill';
 
 /**
- * The back-fill protocol, the one place the fault suite's clients follow it: after every (re)connect and
- * whenever a live message's `seq` skips one, ask `messages.fetch` for everything after the last
+ * The back-fill protocol, the one place the fault suite's clients follow it: after every (re)connect, on
+ * `realtime.resumed` and whenever a live message's `seq` skips one, ask `messages.fetch` for everything after the last
  * contiguous `seq` held, a page at a time. (Nothing the harness writes spends a `seq` a client cannot
  * see, so a skipped number is always a message missed.)
  */
@@ -123,6 +123,9 @@ abstract class ChatParty {
         .catch(() => undefined)
         .finally(() => void this.flush());
     });
+    // The instance's link to Redis is back: events may have been lost meanwhile with nothing after them
+    // to show a gap (the widget and the inbox do the same, after a short random wait).
+    socket.on('realtime.resumed', () => void this.resync().catch(() => undefined));
     // socket.io does not come back by itself after the server closed the connection (a shutdown).
     socket.on('disconnect', (reason) => {
       if (reason === 'io server disconnect' && !this.closed) setTimeout(() => socket.connect(), 1_000);

@@ -107,6 +107,11 @@ export class FaultStack {
         WIDGET_MESSAGES_PER_WINDOW: '10000',
         WIDGET_CONVERSATIONS_PER_HOUR: '10000',
         AGENT_DISCONNECT_GRACE_SECONDS: String(FAULT_TIMINGS.graceSeconds),
+        // Presence and recovery scaled down with the grace period (defaults: 30 s stale, 15 s sweep),
+        // and a drain long enough for the readiness probes to see it.
+        AGENT_SOCKET_STALE_SECONDS: '9',
+        RECOVERY_SWEEP_SECONDS: '3',
+        SHUTDOWN_DRAIN_MS: '1000',
         AGENT_AUTO_AWAY_MINUTES: '0',
         CONVERSATION_CLOSE_AFTER_SECONDS: String(FAULT_TIMINGS.closeAfterSeconds),
         OPENAI_API_KEY: 'fault-suite-key',
