@@ -63,6 +63,23 @@ export default defineConfig({
       {
         ...nestProject,
         test: {
+          name: 'faults',
+          include: ['apps/api/test/faults/**/*.fault-spec.ts'],
+          environment: 'node',
+          // The built API and worker as child processes, each part killed mid-traffic (see
+          // docs/OPERATIONS.md). Its own group runs alone, after the unit and integration tests (and
+          // before the browser flows), so the recovery times it measures are not a busy machine's.
+          globalSetup: ['apps/api/test/support/global-setup.ts'],
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
+      {
+        ...nestProject,
+        test: {
           name: 'web-e2e',
           include: ['apps/web-e2e/src/**/*.e2e-spec.ts'],
           environment: 'node',

@@ -30,7 +30,7 @@ import { MessageSwarm } from './realtime/clients.js';
 import { Seeder, type SeededCustomer, type SeededStaff } from './realtime/seed.js';
 import { BatonStack, buildApi, checkServices, dropRedisPrefix, startRelay } from './realtime/stack.js';
 import { load, round, table } from './realtime/stats.js';
-import { cpuMeter } from './realtime/processes.js';
+import { cpuMeter } from '../apps/api/test/support/processes.js';
 
 const SCENARIOS = ['messages', 'storm', 'idle', 'instances'] as const;
 /** How long the instances scenario watches the API processes with no message flowing. */
@@ -310,7 +310,7 @@ async function main(): Promise<void> {
   buildApi(root, say);
   const target = benchDatabase();
   // Registered before runInBenchDatabase's own handler (which drops the database and exits), so the
-  // run's Redis keys go too on Ctrl-C; the children are killed on exit (realtime/processes.ts).
+  // run's Redis keys go too on Ctrl-C; the children are killed on exit (apps/api/test/support/processes.ts).
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => void dropRedisPrefix(redisUrl, redisPrefix).catch(() => undefined));
   await runInBenchDatabase(root, target, async () => {
@@ -319,10 +319,15 @@ async function main(): Promise<void> {
       if (!wasInterrupted()) throw error;
     });
     await db.connect();
-    const stack = new BatonStack({ root, databaseUrl: target.databaseUrl, redisUrl, redisPrefix, logDir });
+    say(`database ${target.database} migrated; starting the worker and the API (logs in ${logDir})…`);
+    const stack = await BatonStack.prepare({
+      root,
+      databaseUrl: target.databaseUrl,
+      redisUrl,
+      redisPrefix,
+      logDir,
+    });
     try {
-      say(`database ${target.database} migrated; starting the worker and the API (logs in ${logDir})…`);
-      await stack.prepare();
       const seeder = new Seeder(db, stack.env);
       await stack.startWorker();
       await stack.startApi();

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { agentSocket, openAll, type Target } from './clients.js';
-import { cpuMeter } from './processes.js';
+import { cpuMeter } from '../../apps/api/test/support/processes.js';
 import type { Seeder } from './seed.js';
 import type { BatonStack } from './stack.js';
 import { load, nth, percentiles, round, sleep, type Percentiles } from './stats.js';

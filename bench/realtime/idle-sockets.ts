@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Target } from './clients.js';
-import { cpuMeter, rssMiB, spawnNode, type Child } from './processes.js';
+import { cpuMeter, rssMiB, spawnNode, type Child } from '../../apps/api/test/support/processes.js';
 import type { SeededCustomer } from './seed.js';
 import type { HeldSocket } from './socket-holder.js';
 import { load, nth, round, sleep } from './stats.js';

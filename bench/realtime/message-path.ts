@@ -1,6 +1,6 @@
 import type { SqlWireCounter } from '../../apps/api/test/support/sql-wire-counter.js';
 import { MessageSwarm, type StepResult, type Target } from './clients.js';
-import { cpuMeter, type Child } from './processes.js';
+import { cpuMeter, type Child } from '../../apps/api/test/support/processes.js';
 import type { SeededCustomer, SeededStaff } from './seed.js';
 import { load, round } from './stats.js';
 

@@ -1,8 +1,9 @@
 /**
  * `npm test`: the whole suite. Typecheck, lint and build, then every Vitest project (unit,
- * integration against real PostgreSQL and Redis, browser flows). PostgreSQL and Redis are found
- * or started as for `npm start`. Arguments after `--` go to Vitest; `--no-checks` skips the
- * typecheck and lint steps for a quicker loop.
+ * integration against real PostgreSQL and Redis, the fault suite against the built processes, browser
+ * flows: `vitest.config.ts` says which run alone). PostgreSQL and Redis are found or started
+ * as for `npm start`. Arguments after `--` go to Vitest (`--project faults` alone is `npm run
+ * test:faults`); `--no-checks` skips the typecheck and lint steps for a quicker loop.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { REPO_ROOT } from '../src/paths.js';
 import { eventually } from './support/api.js';
-import { startPrivateRedis } from './support/private-redis.js';
+import { PrivateRedis } from './support/private-redis.js';
 import { TEST_SECRETS } from './support/test-secrets.js';
 import { createDatabase, dropDatabase } from './support/databases.js';
 
@@ -281,7 +281,7 @@ describe('worker process', () => {
   });
 
   it('logs a Redis outage as one JSON line, never a stack on stderr', async () => {
-    const redis = await startPrivateRedis();
+    const redis = await PrivateRedis.start();
     const worker = run('worker.js', {
       REDIS_URL: redis.url,
       REDIS_PREFIX: `${inject('redisPrefix')}-outage`,

@@ -11,7 +11,7 @@ import { webchatChannel } from './factories/channels.factory.js';
 import { signedInAdmin } from './factories/users.factory.js';
 import { Client, eventually, startApi } from './support/api.js';
 import { ask, closeSockets, connected, customerSocket } from './support/sockets.js';
-import { startPrivateRedis } from './support/private-redis.js';
+import { PrivateRedis } from './support/private-redis.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
 async function start(overrides: NodeJS.ProcessEnv = {}) {
@@ -129,7 +129,7 @@ describe('health endpoints', () => {
 
 describe('readiness when something is wrong', () => {
   it('acknowledges a socket event that needs Redis with service_unavailable and a retry delay while Redis is down', async () => {
-    const redis = await startPrivateRedis();
+    const redis = await PrivateRedis.start();
     const api = await startApi({ REDIS_URL: redis.url }, { logLevel: 'info' });
     try {
       const channel = await webchatChannel(api);
@@ -158,7 +158,7 @@ describe('readiness when something is wrong', () => {
   });
 
   it('answers requests that need Redis with a prompt 503 and Retry-After while Redis is down', async () => {
-    const redis = await startPrivateRedis();
+    const redis = await PrivateRedis.start();
     const api = await start({ REDIS_URL: redis.url });
     try {
       await redis.kill();

@@ -14,7 +14,7 @@ import { createAgent, setPresence, signedInAdmin } from './factories/users.facto
 import { eventually, signIn, startApi, type Client, type TestApi } from './support/api.js';
 import { ownDatabase, type OwnDatabase } from './support/databases.js';
 import { agentSocket, ask, closeSockets, connected } from './support/sockets.js';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
 /**
@@ -136,10 +136,10 @@ describe('presence and timers that survive failures', () => {
   });
 
   it('runs a timer job again after its first run met a database outage', async () => {
-    const proxy: TcpProxy = await startTcpProxy(Number(new URL(databaseUrl).port || 5432));
+    const proxy = await TcpProxy.start([Number(new URL(databaseUrl).port || 5432)]);
     try {
       const worker = await startWorker({
-        DATABASE_URL: Object.assign(new URL(databaseUrl), { port: String(proxy.port) }).toString(),
+        DATABASE_URL: proxy.url(databaseUrl),
       });
       const queue = await queueWith(admin, [], { slaFirstResponseSeconds: 10 });
       const waiting = await handedOff(api, channelId, queue.id);
@@ -153,14 +153,14 @@ describe('presence and timers that survive failures', () => {
         (now) => now > due - 1_000,
         15_000,
       );
-      proxy.cut();
+      await proxy.cut();
       const failedOnce = await eventually(
         async () => (await check())?.attemptsMade ?? 0,
         (n) => n >= 1,
         15_000,
       );
       expect(failedOnce).toBeGreaterThanOrEqual(1);
-      proxy.restore();
+      await proxy.restore();
 
       const breach = await eventually(
         () =>

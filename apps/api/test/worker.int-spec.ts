@@ -8,7 +8,7 @@ import { PrismaService } from '../src/prisma/prisma.service.js';
 import { QueueName } from '../src/jobs/queue-names.js';
 import { HEALTH_PING_JOB, type HealthPong } from '../src/modules/health/health-ping.handler.js';
 import { eventually } from './support/api.js';
-import { startPrivateRedis } from './support/private-redis.js';
+import { PrivateRedis } from './support/private-redis.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
 describe('worker', () => {
@@ -94,7 +94,7 @@ describe('worker', () => {
   it('warns at start, without refusing to run, when Redis may evict queued jobs', async () => {
     // The shared Redis evicts nothing: no warning there.
     expect(log.lines().filter((line) => /maxmemory-policy/.test(String(line.msg)))).toEqual([]);
-    const redis = await startPrivateRedis(['--maxmemory-policy', 'allkeys-lru']);
+    const redis = await PrivateRedis.start(['--maxmemory-policy', 'allkeys-lru']);
     const evicting = capturingLogger('warn');
     const other = await createWorker(testEnv({ REDIS_URL: redis.url }), evicting.logger);
     try {

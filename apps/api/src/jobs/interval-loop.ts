@@ -22,17 +22,19 @@ export abstract class IntervalLoop implements OnApplicationBootstrap, OnModuleDe
 
   onApplicationBootstrap(): void {
     if (this.everyMs <= 0) return;
-    const run = () => {
-      if (this.busy) return;
-      this.busy = true;
-      this.running = this.tick()
-        .catch((err: unknown) => this.logger.error({ err }, `${this.what} failed`))
-        .finally(() => {
-          this.busy = false;
-        });
-    };
-    if (this.atStart) run();
-    this.timer = setInterval(run, this.everyMs);
+    if (this.atStart) this.runNow();
+    this.timer = setInterval(() => this.runNow(), this.everyMs);
+  }
+
+  /** A tick now, outside the schedule (unless the loop is off or a tick is running). */
+  protected runNow(): void {
+    if (this.everyMs <= 0 || this.busy) return;
+    this.busy = true;
+    this.running = this.tick()
+      .catch((err: unknown) => this.logger.error({ err }, `${this.what} failed`))
+      .finally(() => {
+        this.busy = false;
+      });
   }
 
   /** The first shutdown phase: the last tick finishes while the database and Redis are still open. */

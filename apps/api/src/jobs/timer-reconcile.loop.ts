@@ -2,11 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ConfigService } from '../config/config.service.js';
 import { LOGGER } from '../logging/logging.module.js';
+import { RedisService } from '../redis/redis.service.js';
 import { IntervalLoop } from './interval-loop.js';
 import { JOB_HANDLERS, type JobHandler } from './job-handler.js';
 
 /**
- * Runs in the worker at start and every TIMER_RECONCILE_SECONDS: each kind of job that can say from
+ * Runs in the worker at start, every TIMER_RECONCILE_SECONDS and whenever Redis comes back after an
+ * outage (a Redis without persistence comes back empty): each kind of job that can say from
  * PostgreSQL which of its jobs should exist queues those Redis lost (a restart without persistence,
  * an eviction) and restarts those that failed for good. One kind failing does not stop the others.
  */
@@ -15,9 +17,11 @@ export class TimerReconcileLoop extends IntervalLoop {
   constructor(
     @Inject(JOB_HANDLERS) private readonly handlers: JobHandler[],
     config: ConfigService,
+    redis: RedisService,
     @Inject(LOGGER) logger: Logger,
   ) {
     super(logger, 'timer reconciliation', config.env.TIMER_RECONCILE_SECONDS * 1000, true);
+    redis.onRecovered(() => this.runNow());
   }
 
   /** Returns how many jobs were queued again or restarted, per job name. */

@@ -20,6 +20,7 @@ export class RedisService implements OnApplicationShutdown {
   private readonly connections: Redis[] = [];
   /** Connections that lost Redis and have not got it back: an outage is logged when the first goes. */
   private readonly down = new Set<string>();
+  private readonly recoveryListeners: (() => void)[] = [];
   readonly client: Redis;
   /** The names of Baton's own keys under `REDIS_PREFIX`. */
   readonly keys: RedisKeys;
@@ -71,6 +72,12 @@ export class RedisService implements OnApplicationShutdown {
   private back(name: string): void {
     if (!this.down.delete(name) || this.down.size > 0) return;
     this.logger.info({ redis: describeUrl(this.config.env.REDIS_URL) }, 'Redis reachable again');
+    for (const listener of this.recoveryListeners) listener();
+  }
+
+  /** Calls `listener` each time every connection has Redis back after an outage (it may be back empty). */
+  onRecovered(listener: () => void): void {
+    this.recoveryListeners.push(listener);
   }
 
   /** The last shutdown phase: everything that used the connection has stopped by now. */

@@ -194,7 +194,11 @@ export async function createUser(
 }
 
 /** Signs in completely (password, then a TOTP code when enrolled) and returns the client. */
-export async function signIn(api: TestApi, user: TestUser, client = new Client(api.base)): Promise<Client> {
+export async function signIn(
+  api: Pick<TestApi, 'base'>,
+  user: TestUser,
+  client = new Client(api.base),
+): Promise<Client> {
   const login = await client.post<{ pending: string | null }>('/api/v1/auth/login', {
     email: user.email,
     password: user.password,

@@ -1,40 +1,72 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { eventually } from './api.js';
 import { listening } from './processes.js';
 
-export interface PrivateRedis {
-  url: string;
-  /** Kills the server outright (SIGKILL), as a crash or a lost machine would. */
-  kill(): Promise<void>;
+/**
+ * A port below Linux's range for outgoing connections (32768+), so nobody's outgoing connection takes
+ * it while the server on it is down.
+ */
+async function lowFreePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer()
+        .once('error', () => resolve(false))
+        .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
 }
 
 /**
- * A redis-server of the test's own, without persistence, started with these extra arguments: to take
- * down while the product runs, or configured the test's way (the shared one is never touched). Its
- * port is below Linux's range for outgoing connections, so no client takes it meanwhile.
+ * A `redis-server` of the test's own, without persistence (as the shared one and many installations
+ * run), started with `args` on top: to take down while the product runs (killing it loses every key,
+ * queued and delayed jobs included), or configured the test's way. Never the shared server.
  */
-export async function startPrivateRedis(args: string[] = []): Promise<PrivateRedis> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await listening(port)) continue;
-    const server: ChildProcess = spawn(
+export class PrivateRedis {
+  private child: ChildProcess | undefined;
+
+  private constructor(
+    readonly port: number,
+    private readonly args: string[],
+  ) {}
+
+  static async start(args: string[] = []): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await lowFreePort(), args);
+    await redis.restart();
+    return redis;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts it again on the same port, empty; resolves once it accepts connections. */
+  async restart(): Promise<void> {
+    const child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.args],
       { stdio: 'ignore' },
     );
-    const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-    const up = await eventually(() => listening(port), Boolean, { timeoutMs: 5_000, intervalMs: 50 });
-    if (!up || server.exitCode !== null) {
-      server.kill('SIGKILL');
-      continue;
-    }
-    return {
-      url: `redis://127.0.0.1:${port}`,
-      async kill() {
-        if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-        await exited;
-      },
-    };
+    this.child = child;
+    // Whatever ends the suite, the server does not outlive it.
+    process.once('exit', () => child.kill('SIGKILL'));
+    const up = await eventually(
+      () => (child.exitCode === null ? listening(this.port) : Promise.reject(new Error('exited'))),
+      Boolean,
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
+    if (!up) throw new Error(`redis-server did not listen on ${this.port}`);
   }
-  throw new Error('no free port for a private redis-server');
+
+  /** `kill -9`: no shutdown, nothing saved. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
 }
