@@ -49,13 +49,18 @@ async function describeSnapshot(
     seq: string | null;
     chain_pos: string | null;
     hash: string | null;
+    first_pos: string | null;
+    first_prev_hash: string | null;
   }>(
     `SELECT (SELECT count(*)::int FROM audit_events WHERE chain_pos IS NOT NULL) AS sealed,
             (SELECT count(*)::int FROM audit_events WHERE chain_pos IS NULL) AS unsealed,
-            head.seq::text, head.chain_pos::text, head.hash
+            head.seq::text, head.chain_pos::text, head.hash,
+            first.chain_pos::text AS first_pos, first.prev_hash AS first_prev_hash
        FROM (SELECT 1) one LEFT JOIN LATERAL (
          SELECT seq, chain_pos, hash FROM audit_events WHERE chain_pos IS NOT NULL ORDER BY chain_pos DESC LIMIT 1
-       ) head ON true`,
+       ) head ON true LEFT JOIN LATERAL (
+         SELECT chain_pos, prev_hash FROM audit_events WHERE chain_pos IS NOT NULL ORDER BY chain_pos LIMIT 1
+       ) first ON true`,
   );
   const c = chain[0]!;
   return {
@@ -67,6 +72,11 @@ async function describeSnapshot(
       sealed: c.sealed,
       unsealed: c.unsealed,
       head: c.seq ? { chainPosition: c.chain_pos!, seq: c.seq, hash: c.hash! } : null,
+      // Where the table's chain begins: after the positions `npm run audit:archive` moved out, if any.
+      archivedThrough:
+        c.first_pos && c.first_pos !== '1'
+          ? { chainPosition: (BigInt(c.first_pos) - 1n).toString(), hash: c.first_prev_hash! }
+          : null,
     },
     encryptionKeys: await readKeyUsage(db),
   };

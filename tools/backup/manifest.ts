@@ -33,6 +33,8 @@ export const ZBackupManifest = z.object({
     sealed: count,
     unsealed: count,
     head: z.object({ chainPosition: bigintText, seq: bigintText, hash: z.string() }).nullable(),
+    /** The last position archived out of the table (`npm run audit:archive`) and its hash; null when none was. */
+    archivedThrough: z.object({ chainPosition: bigintText, hash: z.string() }).nullable(),
   }),
   /** The data keys (ids only, never keys) the stored data uses, and where. */
   encryptionKeys: z.array(z.object({ keyId: z.string(), table: z.string(), holds: z.string(), rows: count })),

@@ -174,8 +174,12 @@ export async function restore(
 
     log('[4/6] Verifying row counts, the audit chain and the data keys…');
     const problems = await compareWithManifest(db, manifest);
-    // The chain's own consistency (signed checkpoints may be ahead of an older backup: see audit:verify).
-    const chain = await verifyAuditChain(pgRunner(db));
+    // The chain's own consistency (signed checkpoints may be ahead of an older backup: see audit:verify),
+    // from where the backed-up table began when older events had been archived.
+    const archived = manifest.auditChain.archivedThrough;
+    const chain = await verifyAuditChain(pgRunner(db), {
+      ...(archived && { after: { chainPos: BigInt(archived.chainPosition), hash: archived.hash } }),
+    });
     const head = manifest.auditChain.head;
     if (!chain.ok) problems.push(`the audit chain does not verify (${chain.firstBroken?.reason})`);
     else if (

@@ -224,13 +224,14 @@ const deadline = Date.now() + 60_000;
 for (;;) {
   if (stopping) break;
   try {
+    // `ready`, not `degraded`: the worker is up too, so a process that exits from now on crashed.
     const response = await fetch(`http://${probeHost(host)}:${port}/api/health/ready`);
-    if (response.ok) break;
+    if (response.ok && ((await response.json()) as { status?: string }).status === 'ready') break;
   } catch {
     // not listening yet
   }
   if (Date.now() > deadline) {
-    say('the api did not become ready within 60 s; see its log above.');
+    say('the api and worker did not become ready within 60 s; see their logs above.');
     await shutdown(1);
   }
   await new Promise((r) => setTimeout(r, 250));

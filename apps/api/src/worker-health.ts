@@ -4,11 +4,19 @@
  */
 import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
-import { loadEnv } from './config/env.schema.js';
+import { ZEnv } from './config/env.schema.js';
 import { aliveWorkerIds } from './jobs/worker-heartbeat.js';
 import { redisKeys } from './redis/redis-keys.js';
 
-const env = loadEnv();
+// Only where Redis is: the check needs no secrets (an `npm start` installation keeps them in a file).
+const settings = ZEnv.pick({ REDIS_URL: true, REDIS_PREFIX: true }).safeParse(
+  Object.fromEntries(Object.entries(process.env).filter(([, value]) => value)),
+);
+if (!settings.success) {
+  process.stderr.write(`baton worker-health: invalid configuration: ${settings.error.issues[0]?.message}\n`);
+  process.exit(1);
+}
+const env = settings.data;
 const host = hostname();
 const redis = new Redis(env.REDIS_URL, {
   connectionName: 'baton:worker-health',

@@ -10,7 +10,8 @@ import { AuditService } from '../src/modules/audit/audit.service.js';
 import { REPO_ROOT } from '../src/paths.js';
 import { signedInAdmin } from './factories/users.factory.js';
 import { startApi, type Client, type TestApi } from './support/api.js';
-import { ownDatabase, type OwnDatabase } from './support/databases.js';
+import { databaseUrlFor, dropDatabase, ownDatabase, type OwnDatabase } from './support/databases.js';
+import { TEST_SECRETS } from './support/test-secrets.js';
 
 describe('audit archival (npm run audit:archive)', () => {
   let own: OwnDatabase;
@@ -188,5 +189,25 @@ describe('audit archival (npm run audit:archive)', () => {
     expect(again.output).toContain('EEXIST');
     expect(again.status).toBe(1);
     expect(await firstPosition()).toBe(signed + 1n);
+  }, 180_000);
+
+  it('backs up and restores an archived table: the restore checks the chain from where it begins', async () => {
+    const backupDir = join(dir, 'backup');
+    const backedUp = npm('backup', ['--out', backupDir]);
+    expect(backedUp.status, backedUp.output).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8')) as {
+      auditChain: { archivedThrough: { chainPosition: string } | null };
+    };
+    expect(manifest.auditChain.archivedThrough?.chainPosition).toBe(String((await firstPosition()) - 1n));
+    try {
+      const restored = npm('restore', [backupDir], {
+        ...TEST_SECRETS,
+        DATABASE_OWNER_URL: databaseUrlFor('archive_restored', 'owner'),
+        DATABASE_URL: databaseUrlFor('archive_restored'),
+      });
+      expect(restored.status, restored.output).toBe(0);
+    } finally {
+      await dropDatabase(databaseUrlFor('archive_restored'));
+    }
   }, 180_000);
 });

@@ -24,6 +24,7 @@ import {
   type Client,
   type TestApi,
 } from './support/api.js';
+import { customerSocket } from './support/sockets.js';
 import { capturingLogger, testEnv } from './support/test-env.js';
 
 const DAY_MS = 86_400_000;
@@ -345,6 +346,12 @@ describe("customers' personal data", () => {
     expect((await session(first.token)).contactId).toBe(first.contactId);
     const erased = await admin.post(`/api/v1/contacts/${first.contactId}/erasure`, {});
     expect(erased.status).toBe(200);
+    // An open page's socket reconnecting with the old token is refused, so the widget starts afresh.
+    const socket = customerSocket(api, first.token, { 'x-forwarded-for': uniqueIp() });
+    const refusal = await new Promise<string>((resolve) =>
+      socket.once('connect_error', (err: Error) => resolve(err.message)),
+    );
+    expect(refusal).toBe('invalid_visitor_token');
     const returning = await session(first.token);
     expect(returning.contactId).toEqual(expect.any(String));
     expect(returning.contactId).not.toBe(first.contactId);

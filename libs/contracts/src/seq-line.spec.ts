@@ -69,6 +69,14 @@ describe('SeqLine', () => {
     expect(settle(full.line, 1)).toBe(full.line);
   });
 
+  it('only merges a page asked after a watermark the line no longer has (it was forgotten meanwhile)', () => {
+    // Asked after 5; meanwhile the line was dropped and started again empty: 1–5 are not proven.
+    const page = receivePage(emptyLine<Line>(), 5, [m(6), m(7)], { limit: 200, lastSeq: 7 });
+    expect(page.line.contiguous).toBe(0);
+    expect(page.line.messages.map((x) => x.seq)).toEqual([6, 7]);
+    expect(hasGap(page.line)).toBe(true);
+  });
+
   it('ends with every visible message once and in order, whatever live events were lost or repeated', () => {
     const scenario = fc
       .record({

@@ -56,6 +56,9 @@ export function receivePage<M extends { seq: number }>(
 ): Received<M> & { done: boolean } {
   const { line: merged, added } = receive(line, page);
   const done = page.length < limit;
+  // A page asked after a watermark this line no longer has (it was forgotten meanwhile) proves
+  // nothing about what lies before `afterSeq`: it is only merged.
+  if (afterSeq > line.contiguous) return { line: merged, added, done };
   const proven = Math.max(afterSeq, page.at(-1)?.seq ?? 0, done ? lastSeq : 0);
   return { line: settle(merged, proven), added, done };
 }

@@ -16,6 +16,10 @@ class SlowLoop extends IntervalLoop {
     super(pino({ level: 'silent' }), 'slow sweep', everyMs, atStart);
   }
 
+  ask(): void {
+    this.runNow();
+  }
+
   protected async tick(): Promise<void> {
     this.started += 1;
     this.active += 1;
@@ -58,5 +62,22 @@ describe('IntervalLoop', () => {
     await vi.advanceTimersByTimeAsync(250);
     expect(loop.started).toBe(3);
     await loop.onModuleDestroy();
+  });
+
+  it('runs once more after the current tick when asked meanwhile, and never once stopped', async () => {
+    const loop = new SlowLoop(10_000, 100);
+    loop.onApplicationBootstrap();
+    loop.ask();
+    loop.ask();
+    loop.ask();
+    expect(loop.started).toBe(1);
+    await vi.advanceTimersByTimeAsync(150);
+    // The asks during the first tick make one more, not three.
+    expect(loop.started).toBe(2);
+    expect(loop.mostAtOnce).toBe(1);
+    await vi.advanceTimersByTimeAsync(100);
+    await loop.onModuleDestroy();
+    loop.ask();
+    expect(loop.started).toBe(2);
   });
 });

@@ -77,6 +77,22 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
+   * A job repeated every `everyMs` (one schedule across workers, named after the job). `when: 'missing'`
+   * registers it only if Redis lost it (for reconciliation); returns 1 when it was registered.
+   */
+  async schedule(
+    name: QueueName,
+    jobName: string,
+    everyMs: number,
+    when: 'always' | 'missing' = 'always',
+  ): Promise<number> {
+    const queue = this.queue(name);
+    if (when === 'missing' && (await queue.getJobScheduler(jobName))) return 0;
+    await queue.upsertJobScheduler(jobName, { every: everyMs }, { name: jobName });
+    return 1;
+  }
+
+  /**
    * Adds each job unless one with its id is still known to BullMQ: one waiting or delayed is left
    * alone, one that completed has done its work, one that failed for good runs again from its first
    * attempt. Returns how many were added or restarted.
@@ -92,10 +108,16 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       const failed = batch.filter((_, i) => states[i] === 'failed');
       if (missing.length > 0) await queue.addBulk(missing);
       for (const { opts } of failed) {
-        const job = await queue.getJob(opts.jobId);
-        await job?.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        try {
+          const job = await queue.getJob(opts.jobId);
+          await job?.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+          started += 1;
+        } catch (err) {
+          // Another worker reconciling at the same moment restarted it first.
+          if ((await queue.getJobState(opts.jobId)) === 'failed') throw err;
+        }
       }
-      started += missing.length + failed.length;
+      started += missing.length;
     }
     return started;
   }

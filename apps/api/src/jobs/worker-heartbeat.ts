@@ -70,6 +70,8 @@ export class WorkerHeartbeatService implements OnApplicationBootstrap, OnModuleD
   readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private timer: NodeJS.Timeout | undefined;
   private failing = false;
+  /** The beat in flight, awaited before leaving so it cannot put this worker back afterwards. */
+  private beating: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly redis: RedisService,
@@ -77,8 +79,10 @@ export class WorkerHeartbeatService implements OnApplicationBootstrap, OnModuleD
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.beat();
-    this.timer = setInterval(() => void this.beat(), WORKER_HEARTBEAT_MS);
+    await (this.beating = this.beat());
+    this.timer = setInterval(() => {
+      this.beating = this.beat();
+    }, WORKER_HEARTBEAT_MS);
   }
 
   private async beat(): Promise<void> {
@@ -103,6 +107,7 @@ export class WorkerHeartbeatService implements OnApplicationBootstrap, OnModuleD
   /** The first shutdown phase: from now on this worker takes no new jobs, so it no longer counts. */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
+    await this.beating;
     await this.redis.client.zrem(this.redis.keys.workers, this.id).catch(() => undefined);
   }
 }

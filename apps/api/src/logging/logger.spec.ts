@@ -44,7 +44,12 @@ describe('logger', () => {
     );
     logger.error({ err: refused, code: 'ERR_SOCKET_CLOSED' }, 'failed');
     logger.info(
-      { body: { code: '482913' }, mfa: { code: 'Zk3pQ9rT' }, code: 'SplxlOBeZQQYbYS6WxSbIA' },
+      {
+        body: { code: '482913' },
+        mfa: { code: 'Zk3pQ9rT' },
+        recovery: { code: 'abcdefghij' },
+        code: 'SplxlOBeZQQYbYS6WxSbIA',
+      },
       'verify',
     );
     expect(lines[0]).toMatchObject({
@@ -56,6 +61,7 @@ describe('logger', () => {
     expect(lines[2]).toMatchObject({
       body: { code: '[redacted]' },
       mfa: { code: '[redacted]' },
+      recovery: { code: '[redacted]' },
       code: '[redacted]',
     });
   });

@@ -37,10 +37,11 @@ export const REDACT_PATHS = [
 
 /**
  * Error codes an operator needs to see: Prisma's `P2002`, Node's `ECONNREFUSED` and `ERR_…`, a
- * PostgreSQL SQLSTATE (`23505`, `40P01`) and Baton's own (`internal_error`, `auth.session_ended`).
- * One-time codes (six or more digits, random strings) match none of these shapes.
+ * PostgreSQL SQLSTATE (`23505`, `40P01`) and Baton's own words joined by `_` or `.`
+ * (`internal_error`, `auth.session_ended`). One-time codes (six digits; recovery codes, lowercase
+ * letters and digits with or without a hyphen; random strings) match none of these shapes.
  */
-const ERROR_CODE = /^(?:P\d{4}|E[A-Z]{2,}[A-Z0-9_]*|ERR_[A-Z0-9_]+|[0-9A-Z]{5}|[a-z]+(?:[._][a-z]+)*)$/;
+const ERROR_CODE = /^(?:P\d{4}|E[A-Z]{2,}[A-Z0-9_]*|ERR_[A-Z0-9_]+|[0-9A-Z]{5}|[a-z]+(?:[._][a-z]+)+)$/;
 
 function censor(value: unknown, path: string[]): unknown {
   return path.at(-1) === 'code' && typeof value === 'string' && ERROR_CODE.test(value) ? value : '[redacted]';

@@ -31,7 +31,7 @@ export interface ScenarioCounts {
   assignments: number;
   /** A conversation assigned again while already assigned. */
   doubleAssignments: number;
-  /** The most agents over capacity at once (recorded load or conversations held). */
+  /** The most agents over capacity at once (conversations held). */
   overCapacity: number;
   /** Agents online in PostgreSQL without a socket anywhere, once the bound has passed. */
   ghosts: number;
@@ -194,7 +194,7 @@ export class FaultReport {
   overCapacity(marks: Marks): number {
     return this.fleet.load
       .filter((s) => s.at >= marks.startedAt && s.at <= marks.countedAt)
-      .reduce((most, s) => Math.max(most, s.overRecorded, s.overHeld), 0);
+      .reduce((most, s) => Math.max(most, s.overHeld), 0);
   }
 
   /** Agents online in PostgreSQL whose client has no socket now. */

@@ -53,13 +53,12 @@ export class Probes {
     this.inFlight.add(target);
     const at = Date.now();
     void call(AbortSignal.timeout(PROBE_TIMEOUT_MS))
-      .then(
-        async (response) => {
-          await response.arrayBuffer();
-          return response.status;
-        },
-        () => 0,
-      )
+      .then(async (response) => {
+        await response.arrayBuffer();
+        return response.status;
+      })
+      // No answer, or the connection dropped while the body was read (an instance killed): status 0.
+      .catch(() => 0)
       .then((status) => {
         this.samples.push({ at, target, status, ms: Date.now() - at });
         this.inFlight.delete(target);

@@ -28,12 +28,17 @@ export class BackfillingCustomer {
     private readonly socket: Socket,
     { hearResumed = true }: { hearResumed?: boolean } = {},
   ) {
-    socket.on('connect', () => void this.backfill('connect'));
+    socket.on('connect', () => this.backfillLater('connect'));
     socket.on(CustomerServerEvent.MessageCreated, ({ message }: { message: CustomerMessage }) => {
       this.line = receive(this.line, [message]).line;
-      if (hasGap(this.line)) void this.backfill('gap');
+      if (hasGap(this.line)) this.backfillLater('gap');
     });
-    if (hearResumed) socket.on(CustomerServerEvent.RealtimeResumed, () => void this.backfill('resumed'));
+    if (hearResumed) socket.on(CustomerServerEvent.RealtimeResumed, () => this.backfillLater('resumed'));
+  }
+
+  /** From an event: a failed back-fill (an unanswered or refused request) waits for the next cause. */
+  private backfillLater(cause: BackfillCause): void {
+    this.backfill(cause).catch(() => undefined);
   }
 
   /** Its own message, as the acknowledgement returns it. */

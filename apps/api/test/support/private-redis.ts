@@ -1,23 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { eventually } from './api.js';
-import { listening } from './processes.js';
-
-/**
- * A port below Linux's range for outgoing connections (32768+), so nobody's outgoing connection takes
- * it while the server on it is down.
- */
-async function lowFreePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer()
-        .once('error', () => resolve(false))
-        .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
+import { listening, lowFreePort } from './processes.js';
 
 /**
  * A `redis-server` of the test's own, without persistence (as the shared one and many installations

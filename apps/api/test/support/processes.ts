@@ -13,6 +13,22 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A port below Linux's range for outgoing connections (32768+), so nobody's outgoing connection takes
+ * it while the server on it is down.
+ */
+export async function lowFreePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer()
+        .once('error', () => resolve(false))
+        .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 /** Whether something accepts connections on 127.0.0.1:port. */
 export function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {

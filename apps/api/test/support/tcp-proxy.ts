@@ -1,4 +1,5 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { lowFreePort } from './processes.js';
 
 /**
  * A TCP forwarder on a fixed local port, in front of one server (PostgreSQL) or several (the API
@@ -17,7 +18,8 @@ export class TcpProxy {
   /** A proxy on a free port in front of `backends`. */
   static async start(backends: number[]): Promise<TcpProxy> {
     const proxy = new TcpProxy(backends);
-    proxy.listeningPort = await proxy.listen(0);
+    // Below the range for outgoing connections: nothing takes the port while the proxy is cut.
+    proxy.listeningPort = await proxy.listen(await lowFreePort());
     return proxy;
   }
 
@@ -60,7 +62,10 @@ export class TcpProxy {
     const server = createServer((client) => this.forward(client));
     this.server = server;
     return new Promise((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (err) => {
+        this.server = undefined;
+        reject(err);
+      });
       server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
     });
   }

@@ -23,7 +23,8 @@ export function httpLoggingMiddleware(logger: Logger) {
       req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        // The path only: a query string can carry personal data (a contact looked up by email).
+        url: req.url.split('?')[0],
         remoteAddress: req.remoteAddress,
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

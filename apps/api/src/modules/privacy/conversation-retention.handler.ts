@@ -31,12 +31,17 @@ export class ConversationRetentionHandler implements JobHandler<unknown, Purged>
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const queue = this.jobs.queue(this.queue);
     if (this.config.env.CONVERSATION_RETENTION_DAYS === 0) {
-      await queue.removeJobScheduler(PURGE_CLOSED_JOB);
+      await this.jobs.queue(this.queue).removeJobScheduler(PURGE_CLOSED_JOB);
       return;
     }
-    await queue.upsertJobScheduler(PURGE_CLOSED_JOB, { every: EVERY_MS }, { name: PURGE_CLOSED_JOB });
+    await this.jobs.schedule(this.queue, PURGE_CLOSED_JOB, EVERY_MS);
+  }
+
+  /** The schedule lives in Redis only: registered again when the timers are rebuilt and it is gone. */
+  async reconcile(): Promise<number> {
+    if (this.config.env.CONVERSATION_RETENTION_DAYS === 0) return 0;
+    return this.jobs.schedule(this.queue, PURGE_CLOSED_JOB, EVERY_MS, 'missing');
   }
 
   async handle(job: Job<unknown, Purged>): Promise<Purged> {

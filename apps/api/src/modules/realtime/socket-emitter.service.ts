@@ -12,8 +12,9 @@ const EMITTER_UID = 'emitter';
 /** socket.io's packet type of an event. */
 const EVENT_PACKET = 2;
 /**
- * Reconnection attempts (under a second) an event waits for Redis before it is dropped: a blip
- * delays it, an outage drops it (counted) rather than piling up every event in memory until Redis is back.
+ * Reconnection attempts an event waits for Redis before it is dropped (under a second while Redis
+ * refuses connections; each takes up to the connect timeout when it does not answer): a blip delays
+ * it, an outage drops it (counted) rather than piling up every event in memory until Redis is back.
  */
 const PUBLISH_RETRIES = 5;
 

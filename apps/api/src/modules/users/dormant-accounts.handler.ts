@@ -25,20 +25,12 @@ export class DormantAccountsHandler
 
   /** Registered (or updated to this version's interval) at every start. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.register();
+    await this.jobs.schedule(this.queue, DISABLE_DORMANT_JOB, EVERY_MS);
   }
 
   /** The schedule lives in Redis only: registered again when the timers are rebuilt and it is gone. */
-  async reconcile(): Promise<number> {
-    if (await this.jobs.queue(this.queue).getJobScheduler(DISABLE_DORMANT_JOB)) return 0;
-    await this.register();
-    return 1;
-  }
-
-  private async register(): Promise<void> {
-    await this.jobs
-      .queue(this.queue)
-      .upsertJobScheduler(DISABLE_DORMANT_JOB, { every: EVERY_MS }, { name: DISABLE_DORMANT_JOB });
+  reconcile(): Promise<number> {
+    return this.jobs.schedule(this.queue, DISABLE_DORMANT_JOB, EVERY_MS, 'missing');
   }
 
   async handle(): Promise<{ disabled: number }> {

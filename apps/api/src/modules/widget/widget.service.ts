@@ -108,7 +108,8 @@ export class WidgetService {
   }
 
   /**
-   * The channel a visitor token names, if the contact it names still belongs to it: what every
+   * The channel a visitor token names, if the contact it names still belongs to it and was not
+   * erased: what every
    * `/customer` handshake checks. One prepared statement straight on the pool — a reconnect burst of
    * thousands of widgets otherwise spends more in the ORM's query building than in the query.
    */
@@ -120,7 +121,8 @@ export class WidgetService {
     }>(Prisma.sql`
       SELECT ch.id, ch.enabled, ch.config
         FROM contacts co JOIN channels ch ON ch.id = co.channel_id
-       WHERE co.id = ${visitor.contactId}::uuid AND ch.id = ${visitor.channelId}::uuid`);
+       WHERE co.id = ${visitor.contactId}::uuid AND ch.id = ${visitor.channelId}::uuid
+         AND co.erased_at IS NULL`);
     return channel ?? null;
   }
 

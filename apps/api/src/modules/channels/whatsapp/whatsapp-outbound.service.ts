@@ -67,7 +67,7 @@ export class WhatsappOutboundService implements OnModuleInit {
     if (existing) {
       const state = await existing.getState();
       if (state === 'failed') {
-        await existing.retry('failed');
+        await existing.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
         return true;
       }
       if (state !== 'completed' && state !== 'unknown') return false;
