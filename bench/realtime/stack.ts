@@ -140,6 +140,8 @@ export class BatonStack extends BuiltStack {
       WIDGET_CONVERSATIONS_PER_HOUR: '10000',
       AGENT_DISCONNECT_GRACE_SECONDS: '3600',
       AGENT_AUTO_AWAY_MINUTES: '0',
+      // No load balancer in front of the instances: nothing to drain before one stops.
+      SHUTDOWN_DRAIN_MS: '0',
       ...benchSecrets(),
     };
     return new BatonStack(
