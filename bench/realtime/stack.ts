@@ -6,7 +6,11 @@ import { transformSync } from 'esbuild';
 import { Redis } from 'ioredis';
 import type { applyRuntimeGrants } from '../../tools/db/grants.js';
 import type { seed } from '../../tools/db/seed.js';
-import { BuiltStack, type BuiltStackOptions } from '../../apps/api/test/support/built-stack.js';
+import {
+  BuiltStack,
+  builtStackEnv,
+  type BuiltStackOptions,
+} from '../../apps/api/test/support/built-stack.js';
 import { spawnNode, type Child } from '../../apps/api/test/support/processes.js';
 import { startSqlWireCounter, type SqlWireCounter } from '../../apps/api/test/support/sql-wire-counter.js';
 import { adminUrl, runSql } from '../bench-database.js';
@@ -122,24 +126,12 @@ export class BatonStack extends BuiltStack {
     const workerSql = await startSqlWireCounter(runtimeUrl);
     const scratch = path.join(tmpdir(), options.redisPrefix);
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
+      ...builtStackEnv({ url: options.redisUrl, prefix: options.redisPrefix }, scratch),
       // `npm start`'s defaults (development: webhooks may go to a loopback receiver).
       NODE_ENV: 'development',
-      HOST: '127.0.0.1',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'info',
-      REDIS_URL: options.redisUrl,
-      REDIS_PREFIX: options.redisPrefix,
-      SERVE_WEB: 'false',
-      AUDIT_CHECKPOINT_SINKS: 'none',
-      AUDIT_CHECKPOINT_FILE: `${scratch}-audit-checkpoints.jsonl`,
-      AUDIT_CHECKPOINT_KEY_FILE: `${scratch}-audit-checkpoint.key`,
-      // Many customers share one machine here, not one address: the per-visitor limits must not be
-      // what is measured. Agents keep their conversations for the whole run.
-      WIDGET_MESSAGES_PER_WINDOW: '10000',
-      WIDGET_CONVERSATIONS_PER_HOUR: '10000',
+      // Agents keep their conversations for the whole run.
       AGENT_DISCONNECT_GRACE_SECONDS: '3600',
-      AGENT_AUTO_AWAY_MINUTES: '0',
       // No load balancer in front of the instances: nothing to drain before one stops.
       SHUTDOWN_DRAIN_MS: '0',
       ...benchSecrets(),

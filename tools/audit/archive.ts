@@ -5,7 +5,6 @@ import { createReadStream } from 'node:fs';
 import { link, open, rm } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import {
@@ -22,6 +21,7 @@ import {
 } from '@baton/security';
 import { DEFAULT_DATABASE_URL } from '../start/local-services.js';
 import { defaultCheckpointSource, verifyArchiveFile, type CheckpointSource } from './verify.js';
+import { isEntrypoint } from '../entrypoint.js';
 
 const PAGE = 10_000;
 
@@ -219,7 +219,7 @@ async function writeArchive(
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (isEntrypoint(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       before: { type: 'string' },

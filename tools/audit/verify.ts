@@ -19,6 +19,7 @@ import {
 } from '@baton/security';
 import type { ChainVerification } from '@baton/contracts';
 import { DEFAULT_DATABASE_URL } from '../start/local-services.js';
+import { isEntrypoint } from '../entrypoint.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -109,7 +110,7 @@ export function describe(result: ChainVerification, checkpointFile?: string): st
   return lines.join('\n');
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (isEntrypoint(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       checkpoints: { type: 'string' },

@@ -2,7 +2,7 @@
 // and its manifest, in `.data/backups/<UTC time>/` unless --out names a folder.
 // Env: DATABASE_OWNER_URL (the owner role, which can read every object; DATABASE_URL when unset).
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,7 @@ import {
   sha256File,
   type BackupManifest,
 } from './manifest.js';
+import { isEntrypoint } from '../entrypoint.js';
 
 type Log = (line: string) => void;
 
@@ -142,17 +143,7 @@ export async function backup(databaseUrl: string, outDir: string, log: Log): Pro
   }
 }
 
-function isEntrypoint(): boolean {
-  try {
-    return (
-      !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
-    );
-  } catch {
-    return false;
-  }
-}
-
-if (isEntrypoint()) {
+if (isEntrypoint(import.meta.url)) {
   const { values } = parseArgs({ options: { out: { type: 'string' } } });
   const outDir = values.out ? resolve(values.out) : defaultBackupDir();
   const started = Date.now();

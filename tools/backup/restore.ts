@@ -2,10 +2,9 @@
 // `npm run backup` into an empty database, then checks everything the product needs before it starts.
 // Env: DATABASE_OWNER_URL (the owner role, which restores into its database), DATABASE_URL (the runtime
 // role, granted and checked), DATA_ENCRYPTION_KEYS (else the secrets file), BATON_MIGRATIONS_DIR.
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import {
   describeDatabaseProblem,
@@ -30,6 +29,7 @@ import {
   ZBackupManifest,
   type BackupManifest,
 } from './manifest.js';
+import { isEntrypoint } from '../entrypoint.js';
 
 type Log = (line: string) => void;
 
@@ -223,17 +223,7 @@ export async function restore(
   return { manifest, migrated: applied };
 }
 
-function isEntrypoint(): boolean {
-  try {
-    return (
-      !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
-    );
-  } catch {
-    return false;
-  }
-}
-
-if (isEntrypoint()) {
+if (isEntrypoint(import.meta.url)) {
   const [path, ...rest] = process.argv.slice(2);
   const ownerUrl = resolveDatabaseUrl();
   const started = Date.now();

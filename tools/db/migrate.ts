@@ -3,7 +3,7 @@
 // Env: DATABASE_OWNER_URL (the owner role, which migrates; DATABASE_URL when unset), DATABASE_URL (the
 // runtime role, which `deploy` and `grants` give its privileges), BATON_PRISMA_SCHEMA, BATON_MIGRATIONS_DIR
 // (paths default to the repo's prisma/ folder).
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import {
 } from './schema-engine.js';
 import { DEFAULT_DATABASE_URL } from '../start/local-services.js';
 import { applyRuntimeGrants } from './grants.js';
+import { isEntrypoint } from '../entrypoint.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -204,17 +205,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function isEntrypoint(): boolean {
-  try {
-    return (
-      !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
-    );
-  } catch {
-    return false;
-  }
-}
-
-if (isEntrypoint()) {
+if (isEntrypoint(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -7,9 +7,8 @@
 // bypasses row security or belongs to the owner role is refused, not altered); passwords given in the
 // URLs are (re)set; objects left owned by another role (an install from before the split) are handed to
 // the owner. Grants are not made here: `db:migrate` applies them as the owner after every migration.
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { isEntrypoint } from '../entrypoint.js';
 
 type Log = (line: string) => void;
 
@@ -217,17 +216,7 @@ function required(name: string): string {
   return value;
 }
 
-function isEntrypoint(): boolean {
-  try {
-    return (
-      !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
-    );
-  } catch {
-    return false;
-  }
-}
-
-if (isEntrypoint()) {
+if (isEntrypoint(import.meta.url)) {
   provisionRoles({
     adminUrl: required('DATABASE_ADMIN_URL'),
     ownerUrl: required('DATABASE_OWNER_URL'),

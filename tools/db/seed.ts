@@ -1,9 +1,9 @@
 import { BUILT_IN_ROLE_PERMISSIONS, BuiltInRole } from '@baton/authz';
 import type { AuditAction } from '@baton/contracts';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { generateOneTimePassword, hashPassword } from '@baton/security';
 import { DEFAULT_DATABASE_URL } from '../start/local-services.js';
+import { isEntrypoint } from '../entrypoint.js';
 
 const ROLE_DESCRIPTIONS: Record<BuiltInRole, string> = {
   agent: 'Works conversations of their queues.',
@@ -172,7 +172,7 @@ export function adminBanner(admin: NonNullable<SeedResult['admin']>): string {
   ].join('\n');
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (isEntrypoint(import.meta.url)) {
   const result = await seed(
     process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
     process.env.SEED_ADMIN_EMAIL || undefined,

@@ -1,9 +1,7 @@
 // `npm run keys:rotate [-- --batch-size <n>]`: re-encrypts every encrypted value still under an older
 // data key with the first key of DATA_ENCRYPTION_KEYS, while the product runs.
 // Env: DATABASE_URL (the runtime role), DATA_ENCRYPTION_KEYS (else the secrets file, SECRETS_FILE).
-import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import {
   DataCipher,
@@ -15,6 +13,7 @@ import {
 import type { AuditAction } from '@baton/contracts';
 import { DEFAULT_DATABASE_URL } from '../start/local-services.js';
 import { configuredSecrets, KeysError, type ConfiguredSecrets } from './configured-keys.js';
+import { isEntrypoint } from '../entrypoint.js';
 
 type Log = (line: string) => void;
 
@@ -164,17 +163,7 @@ export async function rotateKeys(options: RotationOptions): Promise<RotationResu
   }
 }
 
-function isEntrypoint(): boolean {
-  try {
-    return (
-      !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
-    );
-  } catch {
-    return false;
-  }
-}
-
-if (isEntrypoint()) {
+if (isEntrypoint(import.meta.url)) {
   const { values } = parseArgs({ options: { 'batch-size': { type: 'string' } } });
   const batchSize = Number(values['batch-size'] ?? 500);
   const stop = new AbortController();

@@ -10,6 +10,7 @@ import { ERASED_MESSAGE_BODY } from '@baton/contracts';
 import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../src/bootstrap.js';
+import type { Prisma } from '../src/generated/prisma/client.js';
 import { VisitorTokenService } from '../src/modules/widget/visitor-token.service.js';
 import { webchatChannel } from './factories/channels.factory.js';
 import { createApiKey, externalHandoff } from './factories/api-keys.factory.js';
@@ -80,22 +81,29 @@ describe("customers' personal data", () => {
     });
     expect(reply.status).toBe(201);
     const caseId = reply.body.caseId;
-    const c = await api.prisma.conversation.update({
-      where: { id: caseId },
-      data: { lastSeq: { increment: 1 } },
-    });
-    await api.prisma.message.create({
-      data: {
-        conversationId: caseId,
-        seq: c.lastSeq,
-        authorKind: 'agent',
-        kind: 'note',
-        internal: true,
-        authorUserId: agentId,
-        body: `${person.name} sounded upset`,
-      },
+    await stored(caseId, {
+      authorKind: 'agent',
+      kind: 'note',
+      internal: true,
+      authorUserId: agentId,
+      body: `${person.name} sounded upset`,
     });
     return caseId;
+  }
+
+  /** A message stored straight in the conversation with its next `seq`. */
+  async function stored(
+    conversationId: string,
+    message: Pick<
+      Prisma.MessageUncheckedCreateInput,
+      'authorKind' | 'kind' | 'body' | 'internal' | 'authorUserId'
+    >,
+  ): Promise<void> {
+    const { lastSeq } = await api.prisma.conversation.update({
+      where: { id: conversationId },
+      data: { lastSeq: { increment: 1 } },
+    });
+    await api.prisma.message.create({ data: { conversationId, seq: lastSeq, ...message } });
   }
 
   async function contactOf(caseId: string): Promise<string> {
@@ -285,19 +293,7 @@ describe("customers' personal data", () => {
     ).toEqual([]);
 
     // The conversation was still live: what the customer writes afterwards is erased by erasing again.
-    const c = await api.prisma.conversation.update({
-      where: { id: caseId },
-      data: { lastSeq: { increment: 1 } },
-    });
-    await api.prisma.message.create({
-      data: {
-        conversationId: caseId,
-        seq: c.lastSeq,
-        authorKind: 'customer',
-        kind: 'customer',
-        body: person.secret,
-      },
-    });
+    await stored(caseId, { authorKind: 'customer', kind: 'customer', body: person.secret });
     const again = await admin.post<ContactErasure>(`/api/v1/contacts/${contactId}/erasure`, {});
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ alreadyErased: true, erasedAt: erased.body.erasedAt, messages: 1 });

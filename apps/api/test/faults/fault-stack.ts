@@ -9,7 +9,7 @@ import { ConfigService } from '../../src/config/config.service.js';
 import { newTotpSecret } from '../../src/modules/mfa/totp.js';
 import { REPO_ROOT } from '../../src/paths.js';
 import type { TestUser } from '../support/api.js';
-import { assertBuilt, BuiltStack } from '../support/built-stack.js';
+import { assertBuilt, BuiltStack, builtStackEnv } from '../support/built-stack.js';
 import { startFakeOpenAi, textCompletion, type FakeOpenAi } from '../support/fake-openai.js';
 import { testEnv } from '../support/test-env.js';
 import { TEST_SECRETS } from '../support/test-secrets.js';
@@ -91,28 +91,15 @@ export class FaultStack {
       logDir,
       databaseUrl: { api: postgres.url(runtimeUrl), worker: postgres.url(runtimeUrl) },
       env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
+        ...builtStackEnv({ url: redis.url, prefix: 'baton-faults' }, scratch),
         NODE_ENV: 'test',
-        HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
-        REDIS_URL: redis.url,
-        REDIS_PREFIX: 'baton-faults',
-        SERVE_WEB: 'false',
-        AUDIT_CHECKPOINT_SINKS: 'none',
-        AUDIT_CHECKPOINT_FILE: `${scratch}-audit-checkpoints.jsonl`,
-        AUDIT_CHECKPOINT_KEY_FILE: `${scratch}-audit-checkpoint.key`,
-        // Every visitor comes from its own address, but many from one machine: the per-visitor
-        // limits are not what is tested here.
-        WIDGET_MESSAGES_PER_WINDOW: '10000',
-        WIDGET_CONVERSATIONS_PER_HOUR: '10000',
         AGENT_DISCONNECT_GRACE_SECONDS: String(FAULT_TIMINGS.graceSeconds),
         // Presence and recovery scaled down with the grace period (defaults: 30 s stale, 15 s sweep),
         // and a drain long enough for the readiness probes to see it.
         AGENT_SOCKET_STALE_SECONDS: '9',
         RECOVERY_SWEEP_SECONDS: '3',
         SHUTDOWN_DRAIN_MS: '1000',
-        AGENT_AUTO_AWAY_MINUTES: '0',
         CONVERSATION_CLOSE_AFTER_SECONDS: String(FAULT_TIMINGS.closeAfterSeconds),
         OPENAI_API_KEY: 'fault-suite-key',
         OPENAI_BASE_URL: openai.baseUrl,

@@ -16,6 +16,28 @@ export interface BuiltStackOptions {
   openFiles?: number;
 }
 
+/**
+ * What every process of a built stack here runs with, whatever it is for: loopback only, its own Redis
+ * (prefix), no SPA, checkpoints kept out of the repository, and limits sized for many customers on one
+ * machine rather than one address each (the per-visitor limits are not what is measured).
+ */
+export function builtStackEnv(redis: { url: string; prefix: string }, scratch: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    HOST: '127.0.0.1',
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: redis.prefix,
+    SERVE_WEB: 'false',
+    AUDIT_CHECKPOINT_SINKS: 'none',
+    AUDIT_CHECKPOINT_FILE: `${scratch}-audit-checkpoints.jsonl`,
+    AUDIT_CHECKPOINT_KEY_FILE: `${scratch}-audit-checkpoint.key`,
+    WIDGET_MESSAGES_PER_WINDOW: '10000',
+    WIDGET_CONVERSATIONS_PER_HOUR: '10000',
+    AGENT_AUTO_AWAY_MINUTES: '0',
+  };
+}
+
 const distOf = (root: string, file: string) => path.join(root, 'dist', 'apps', 'api', file);
 
 /** Fails with what to do when the API has not been built in `root`. */
